@@ -1,0 +1,91 @@
+// Configuration: every environment variable parsed and validated once, at start-up.
+import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { coreEnv } from './core.js';
+import { engineEnv } from './engines.js';
+import { backOfficeEnv } from './back-office.js';
+
+export const envSchema = z.object({ ...coreEnv, ...engineEnv, ...backOfficeEnv });
+type Parsed = z.infer<typeof envSchema>;
+
+/** The validated configuration; secrets are always present (from env, or generated outside production). */
+export type Config = Parsed & {
+  DATA_DIR: string;
+  PUBLIC_URL: string;
+  MEDIA_ENCRYPTION_KEY: string;
+  SESSION_SECRET: string;
+  CODE_HMAC_SECRET: string;
+  WEBHOOK_SECRET: string;
+  METRICS_TOKEN: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const SECRET_KEYS = ['MEDIA_ENCRYPTION_KEY', 'SESSION_SECRET', 'CODE_HMAC_SECRET', 'WEBHOOK_SECRET', 'METRICS_TOKEN'] as const;
+
+/** Parse env into a Config. Throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const res = envSchema.safeParse(env);
+  if (!res.success) {
+    const issue = res.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const value = env[name];
+    throw new ConfigError(
+      `Invalid configuration: ${name}=${value === undefined ? '(unset)' : JSON.stringify(value.length > 40 ? value.slice(0, 8) + '…' : value)}: ${issue.message}`,
+    );
+  }
+  const c = res.data;
+  const dataDir = resolve(c.DATA_DIR);
+  const secrets: Record<string, string> = {};
+  const missing = SECRET_KEYS.filter((k) => !c[k]);
+  if (missing.length || c.API_KEYS.length === 0) {
+    if (c.NODE_ENV === 'production') {
+      throw new ConfigError(`Invalid configuration: ${missing[0] ?? 'API_KEYS'}=(unset): required in production`);
+    }
+    Object.assign(secrets, loadOrCreateDevSecrets(dataDir));
+  }
+  return {
+    ...c,
+    DATA_DIR: dataDir,
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    API_KEYS: c.API_KEYS.length ? c.API_KEYS : [secrets.API_KEY!],
+    MEDIA_ENCRYPTION_KEY: c.MEDIA_ENCRYPTION_KEY ?? secrets.MEDIA_ENCRYPTION_KEY!,
+    SESSION_SECRET: c.SESSION_SECRET ?? secrets.SESSION_SECRET!,
+    CODE_HMAC_SECRET: c.CODE_HMAC_SECRET ?? secrets.CODE_HMAC_SECRET!,
+    WEBHOOK_SECRET: c.WEBHOOK_SECRET ?? secrets.WEBHOOK_SECRET!,
+    METRICS_TOKEN: c.METRICS_TOKEN ?? secrets.METRICS_TOKEN!,
+  };
+}
+
+/** Development convenience: secrets generated once and kept (mode 0600) in the data directory. */
+function loadOrCreateDevSecrets(dataDir: string): Record<string, string> {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  mkdirSync(dataDir, { recursive: true });
+  const hex = (n: number) => randomBytes(n).toString('hex');
+  const s = {
+    MEDIA_ENCRYPTION_KEY: hex(32),
+    SESSION_SECRET: hex(32),
+    CODE_HMAC_SECRET: hex(32),
+    WEBHOOK_SECRET: hex(24),
+    METRICS_TOKEN: hex(24),
+    API_KEY: hex(24),
+  };
+  writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+  return s;
+}
+
+/** One line per variable, for the README and `idv config docs`. */
+export function describeEnv(): Array<{ name: string; description: string; default: string }> {
+  return Object.entries(envSchema.shape).map(([name, schema]) => {
+    const s = schema as z.ZodType;
+    let def = '';
+    const r = s.safeParse(undefined);
+    if (r.success && r.data !== undefined) def = Array.isArray(r.data) ? r.data.join(',') : String(r.data);
+    return { name, description: s.description ?? '', default: def };
+  });
+}
