@@ -21,7 +21,12 @@ lock_hash=$(sha256sum package-lock.json 2>/dev/null | cut -c1-64 || echo none)
 stamp=node_modules/.idv-lock-hash
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   log "installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund >&2
+  if ! npm ci --no-audit --no-fund >&2; then
+    # Some npm 11 releases refuse their own lock file when it lists only this platform's optional
+    # binaries; `npm install` still installs exactly the locked versions.
+    log "npm ci refused the lock file; installing the locked versions with npm install"
+    npm install --no-audit --no-fund >&2
+  fi
   echo "$lock_hash" > "$stamp"
 fi
 

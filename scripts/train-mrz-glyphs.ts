@@ -1,0 +1,254 @@
+// Training-data generator for the MRZ glyph classifier (step 1 of scripts/train-mrz-glyphs.sh).
+// Renders random MRZ-like lines in OCR-B (Debian fonts-ocr-b), degrades them (blur, noise, JPEG, stroke
+// weight, binarisation, glare, background texture, neighbouring lines, sub-pixel shifts), then cuts them
+// with the SAME grid fitter the engine uses, so training crops match inference crops. Deterministic from
+// the seed. Output: <out>/<split>.bin = uint8 cells (CELL_H×CELL_W, ink 0..255) and <split>.labels.
+//
+//   npx tsx scripts/train-mrz-glyphs.ts --out /tmp/mrz-train --lines 4000 --val-lines 300 --seed 1
+import { createCanvas, GlobalFonts, loadImage } from '@napi-rs/canvas';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MRZ_ALPHABET } from '../service/document/check-digit.js';
+import { CELL_H, CELL_W, lineCells } from '../service/document/line-cells.js';
+import type { GrayImage } from '../service/document/gray.js';
+
+export const OCRB_FONT = '/usr/share/fonts/opentype/ocr-b/OCRB.otf';
+
+export type Rng = () => number;
+
+/** mulberry32: small, fast, seedable. */
+export function rng(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const uni = (r: Rng, a: number, b: number): number => a + (b - a) * r();
+const int = (r: Rng, a: number, b: number): number => Math.floor(uni(r, a, b + 1));
+const gauss = (r: Rng): number => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+const pick = <T>(r: Rng, xs: ArrayLike<T>): T => xs[Math.floor(r() * xs.length)]!;
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const DIGITS = '0123456789';
+
+/** A random MRZ-like line: runs of letters, digits, fillers and mixed alphanumerics. */
+export function randomLine(r: Rng, n: number): string {
+  let s = '';
+  while (s.length < n) {
+    const k = r();
+    if (k < 0.3) s += Array.from({ length: int(r, 1, 10) }, () => pick(r, LETTERS)).join('');
+    else if (k < 0.55) s += Array.from({ length: int(r, 1, 9) }, () => pick(r, DIGITS)).join('');
+    else if (k < 0.8) s += '<'.repeat(int(r, 1, 12));
+    else s += Array.from({ length: int(r, 1, 8) }, () => pick(r, MRZ_ALPHABET)).join('');
+  }
+  return s.slice(0, n);
+}
+
+let fontReady = false;
+function ensureFont(): void {
+  if (!fontReady) {
+    GlobalFonts.registerFromPath(OCRB_FONT, 'OCRB');
+    fontReady = true;
+  }
+}
+
+export interface RenderedLine {
+  image: GrayImage;
+  /** Ground-truth left edge of cell 0 and pitch, in image pixels. */
+  offset: number;
+  pitch: number;
+}
+
+function blur(img: GrayImage, sigma: number): void {
+  if (sigma < 0.3) return;
+  const rad = Math.ceil(sigma * 2.5);
+  const k: number[] = [];
+  let ks = 0;
+  for (let i = -rad; i <= rad; i++) {
+    const v = Math.exp((-i * i) / (2 * sigma * sigma));
+    k.push(v);
+    ks += v;
+  }
+  const { width: w, height: h, data } = img;
+  const tmp = new Float32Array(data.length);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -rad; i <= rad; i++) s += data[y * w + Math.min(w - 1, Math.max(0, x + i))]! * k[i + rad]!;
+      tmp[y * w + x] = s / ks;
+    }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let i = -rad; i <= rad; i++) s += tmp[Math.min(h - 1, Math.max(0, y + i)) * w + x]! * k[i + rad]!;
+      data[y * w + x] = s / ks;
+    }
+}
+
+/** Render one degraded MRZ line. `neighbours` are drawn partially above/below like a real MRZ block. */
+export async function renderLine(r: Rng, text: string, neighbours: [string, string] | null): Promise<RenderedLine> {
+  ensureFont();
+  const n = text.length;
+  const pitch = uni(r, 9, 40);
+  const fontSize = pitch / uni(r, 0.58, 0.66);
+  const lineGap = fontSize * uni(r, 1.05, 1.35);
+  const marginX = pitch * uni(r, 0.3, 2.5);
+  const marginTop = fontSize * uni(r, 0.15, 0.7);
+  const marginBottom = fontSize * uni(r, 0.15, 0.7);
+  const w = Math.ceil(marginX * 2 + n * pitch);
+  const h = Math.ceil(marginTop + fontSize * 0.75 + marginBottom);
+  const canvas = createCanvas(w, h);
+  const ctx = canvas.getContext('2d');
+  const bg = uni(r, 0.6, 1);
+  const fg = uni(r, 0, Math.min(0.45, bg - 0.25));
+  const g = (v: number): string => `rgb(${Math.round(v * 255)},${Math.round(v * 255)},${Math.round(v * 255)})`;
+  ctx.fillStyle = g(bg);
+  ctx.fillRect(0, 0, w, h);
+  // Background texture (guilloche-like waves) on some lines.
+  if (r() < 0.35) {
+    ctx.strokeStyle = g(Math.max(fg + 0.2, bg - uni(r, 0.05, 0.25)));
+    ctx.lineWidth = uni(r, 0.5, 1.5);
+    const waves = int(r, 2, 8);
+    for (let k = 0; k < waves; k++) {
+      ctx.beginPath();
+      const y0 = uni(r, 0, h);
+      const amp = uni(r, 1, h / 3);
+      const per = uni(r, 10, 80);
+      const ph = uni(r, 0, 6.28);
+      for (let x = 0; x <= w; x += 2) ctx.lineTo(x, y0 + amp * Math.sin(x / per + ph));
+      ctx.stroke();
+    }
+  }
+  const angle = gauss(r) * 0.006;
+  const baseline = marginTop + fontSize * 0.72;
+  ctx.translate(w / 2, h / 2);
+  ctx.rotate(angle);
+  ctx.translate(-w / 2, -h / 2);
+  ctx.font = `${fontSize.toFixed(2)}px OCRB`;
+  ctx.textAlign = 'center';
+  ctx.fillStyle = g(fg);
+  ctx.strokeStyle = g(fg);
+  const weight = r() < 0.5 ? 0 : uni(r, -0.5, 1) * fontSize * 0.05;
+  const drawRow = (s: string, y: number): void => {
+    for (let i = 0; i < s.length; i++) {
+      const x = marginX + (i + 0.5) * pitch + gauss(r) * pitch * 0.02;
+      const yy = y + gauss(r) * fontSize * 0.01;
+      ctx.fillText(s[i]!, x, yy);
+      if (weight > 0.2) {
+        ctx.lineWidth = weight;
+        ctx.strokeText(s[i]!, x, yy);
+      }
+    }
+  };
+  drawRow(text, baseline);
+  if (neighbours) {
+    drawRow(neighbours[0], baseline - lineGap);
+    drawRow(neighbours[1], baseline + lineGap);
+  }
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  // Glare: a bright radial blob.
+  if (r() < 0.3) {
+    const gx = uni(r, 0, w);
+    const grad = ctx.createRadialGradient(gx, h / 2, 0, gx, h / 2, uni(r, h, w / 2));
+    grad.addColorStop(0, `rgba(255,255,255,${uni(r, 0.2, 0.6).toFixed(2)})`);
+    grad.addColorStop(1, 'rgba(255,255,255,0)');
+    ctx.fillStyle = grad;
+    ctx.fillRect(0, 0, w, h);
+  }
+  let rgba = ctx.getImageData(0, 0, w, h).data;
+  const data = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) data[i] = rgba[4 * i]! / 255;
+  const img: GrayImage = { width: w, height: h, data };
+  // Thin strokes: blur then a high threshold later erodes; here optical blur.
+  blur(img, r() < 0.7 ? uni(r, 0, pitch * 0.08) : uni(r, pitch * 0.08, pitch * 0.16));
+  const noise = r() < 0.6 ? uni(r, 0, 0.08) : 0;
+  for (let i = 0; i < data.length; i++) data[i] = Math.min(1, Math.max(0, data[i]! + (noise ? gauss(r) * noise : 0)));
+  if (r() < 0.35) {
+    // JPEG round trip.
+    const c2 = createCanvas(w, h);
+    const x2 = c2.getContext('2d');
+    const id = x2.createImageData(w, h);
+    for (let i = 0; i < w * h; i++) {
+      const v = Math.round(data[i]! * 255);
+      id.data[4 * i] = v;
+      id.data[4 * i + 1] = v;
+      id.data[4 * i + 2] = v;
+      id.data[4 * i + 3] = 255;
+    }
+    x2.putImageData(id, 0, 0);
+    const jpg = await c2.encode('jpeg', int(r, 15, 90));
+    const im = await loadImage(jpg);
+    x2.drawImage(im, 0, 0);
+    rgba = x2.getImageData(0, 0, w, h).data;
+    for (let i = 0; i < w * h; i++) data[i] = rgba[4 * i]! / 255;
+  }
+  if (r() < 0.4) {
+    // Binarised like scanned/real crops; the threshold shift changes stroke weight.
+    let mn = 1;
+    let mx = 0;
+    for (const v of data) {
+      mn = Math.min(mn, v);
+      mx = Math.max(mx, v);
+    }
+    const t = mn + (mx - mn) * uni(r, 0.35, 0.65);
+    for (let i = 0; i < data.length; i++) data[i] = data[i]! < t ? 0 : 1;
+  }
+  return { image: img, offset: marginX, pitch };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string', default: '/tmp/mrz-train' },
+      lines: { type: 'string', default: '4000' },
+      'val-lines': { type: 'string', default: '300' },
+      seed: { type: 'string', default: '1' },
+    },
+  });
+  const out = values.out!;
+  mkdirSync(out, { recursive: true });
+  const seed = Number(values.seed);
+  for (const [split, count, s] of [
+    ['train', Number(values.lines), seed],
+    ['val', Number(values['val-lines']), seed + 1000003],
+  ] as const) {
+    const r = rng(s);
+    const xs: Buffer[] = [];
+    const ys: number[] = [];
+    let skipped = 0;
+    for (let li = 0; li < count; li++) {
+      const n = pick(r, [30, 36, 44] as const);
+      const text = randomLine(r, n);
+      const nb: [string, string] | null = r() < 0.35 ? [randomLine(r, n), randomLine(r, n)] : null;
+      const rl = await renderLine(r, text, nb);
+      const cut = lineCells(rl.image, n);
+      // Keep only lines whose fitted grid matches the truth: a shifted grid would mislabel every cell.
+      if (!cut || Math.abs(cut.grid.offset - rl.offset) > 0.3 * rl.pitch || Math.abs(cut.grid.pitch - rl.pitch) * n > 0.3 * rl.pitch) {
+        skipped++;
+        continue;
+      }
+      const buf = Buffer.alloc(n * CELL_W * CELL_H);
+      for (let i = 0; i < buf.length; i++) buf[i] = Math.round(cut.cells[i]! * 255);
+      xs.push(buf);
+      for (const ch of text) ys.push(MRZ_ALPHABET.indexOf(ch));
+      if ((li + 1) % 500 === 0) process.stderr.write(`${split}: ${li + 1}/${count} lines, skipped ${skipped}\n`);
+    }
+    writeFileSync(join(out, `${split}.bin`), Buffer.concat(xs));
+    writeFileSync(join(out, `${split}.labels`), Buffer.from(ys));
+    process.stderr.write(`${split}: ${ys.length} cells, ${skipped} lines skipped (grid mismatch)\n`);
+  }
+  writeFileSync(join(out, 'meta.json'), JSON.stringify({ cellW: CELL_W, cellH: CELL_H, classes: MRZ_ALPHABET }));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}
