@@ -1,0 +1,99 @@
+// sampleFrames: decoded video frames at chosen instants, rotated as displayed, downscaled, as raw RGB24 read
+// from ffmpeg's stdout (no temporary images). One ffmpeg run decodes the video once; a `select` filter keeps
+// the first frame at or after each target instant, so each frame carries its true presentation time.
+import { resolve } from 'node:path';
+import { MediaError } from './media-error.js';
+import { DEFAULT_TIMEOUT_MS } from './limits.js';
+import { fitSize, planFrames, selectExpression, type FrameSampling } from './frame-plan.js';
+import { runFfmpegToBuffer } from './ffmpeg-run.js';
+import { probe as probeFile } from './probe.js';
+import type { MediaProbe } from './probe-parse.js';
+import type { VideoFrame } from './types.js';
+
+export interface SampleFramesOptions extends FrameSampling {
+  /** Longest side of the delivered frames in pixels (smaller videos are not upscaled). */
+  maxSide: number;
+  /** Upper bound on the number of frames (memory guard in `fps` mode). Default 300. */
+  maxFrames?: number;
+  /** A probe of the same file, to skip a second ffprobe run. */
+  probe?: MediaProbe;
+  /**
+   * Decode only reference frames (skip B-frames): about half the CPU on H.264 with B-frames, at the cost of
+   * frames up to a few frame intervals after each target (timestamps stay exact). Default false.
+   */
+  skipBFrames?: boolean;
+  /** Kill ffmpeg after this many milliseconds. Default 60 000. */
+  timeoutMs?: number;
+}
+
+export async function sampleFrames(path: string, opts: SampleFramesOptions): Promise<VideoFrame[]> {
+  const abs = resolve(path);
+  const info = opts.probe ?? (await probeFile(abs, { timeoutMs: opts.timeoutMs }));
+  if (!info.video) throw new MediaError('no_video_stream', 'the file has no video stream');
+  if (!(opts.maxSide >= 1)) throw new RangeError('maxSide must be at least 1');
+
+  const plan = planFrames(info.durationSec, opts, opts.maxFrames ?? 300);
+  const { width, height } = fitSize(
+    info.video.displayWidth,
+    info.video.displayHeight,
+    Math.floor(opts.maxSide),
+  );
+  const frameBytes = width * height * 3;
+
+  const times: number[] = [];
+  const raw = await runFfmpegToBuffer({
+    input: abs,
+    inputOptions: [
+      '-hide_banner',
+      '-nostats',
+      '-loglevel',
+      'info',
+      ...(opts.skipBFrames ? ['-skip_frame', 'bidir'] : []),
+      // ffmpeg applies the display-matrix rotation itself (autorotate is on by default); stated for clarity.
+      '-autorotate',
+      '1',
+    ],
+    outputOptions: [
+      '-map',
+      '0:v:0',
+      '-an',
+      '-sn',
+      '-dn',
+      // showinfo logs each selected frame's own timestamp; scaling happens after selection (16 frames, not 300).
+      '-vf',
+      `select=${selectExpression(plan)},showinfo,scale=${width}:${height}:flags=area`,
+      // Keep selected frames as they are: no duplication to a constant rate.
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      String(plan.maxFrames),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+    ],
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: frameBytes * plan.maxFrames,
+    onStderr: (line) => {
+      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
+      if (m) times.push(Number(m[1]));
+    },
+  });
+
+  if (raw.length === 0) throw new MediaError('corrupt', 'no frame could be decoded');
+  if (raw.length % frameBytes !== 0) throw new MediaError('corrupt', 'incomplete frame in decoder output');
+  const n = raw.length / frameBytes;
+  const frames: VideoFrame[] = [];
+  for (let i = 0; i < n; i++) {
+    // showinfo lines and frames correspond one to one; the planned instant is a fallback should a line be lost.
+    const t = times[i] ?? plan.firstSec + i * plan.intervalSec;
+    frames.push({
+      index: i,
+      timeSec: Math.max(0, Math.round(t * 1000) / 1000),
+      width,
+      height,
+      data: raw.subarray(i * frameBytes, (i + 1) * frameBytes),
+    });
+  }
+  return frames;
+}
