@@ -1,0 +1,219 @@
+// Pure aggregation of per-frame detections into the live-face result, card-in-video result and signals.
+// Inputs are plain observations from the workers; no model, no I/O (unit-testable with synthetic faces).
+import { decide, euclidean, median, similarityFromDistance, type DecisionThresholds } from './calibration.js';
+import { iou, mouthOpening, nonRigidResidual } from './geometry.js';
+import { MIN_FACE_PX, faceQuality } from './quality.js';
+import type {
+  BestFrame,
+  CardInVideoResult,
+  FaceObservation,
+  FaceSignals,
+  LiveFaceResult,
+  MotionStats,
+  MouthSample,
+} from './types.js';
+
+export interface AnalysisParams {
+  /** Frames whose live-face descriptors are aggregated. Default 5. */
+  bestK: number;
+  /** A face narrower than this fraction of the live face is a card-portrait candidate. Default 0.55. */
+  cardMaxRatio: number;
+  /** Smallest card-portrait candidate (px) worth describing. Default 18. */
+  cardMinPx: number;
+  /** Card candidates described (the largest ones). Default 3. */
+  cardCandidates: number;
+  /** Frames searched for a small card portrait with the tiled detector when the frame pass saw none. Default 6. */
+  cardSearchFrames: number;
+  /** Share of face frames with a second live-sized face that raises multiplePeople. Default 0.3. */
+  multipleShare: number;
+  /**
+   * Below this non-rigid landmark motion (inter-ocular units)… Default 0.008. Measured on fixture videos
+   * (10 frames): frozen photo 0.002, animated genuine face 0.013; real faces turning in 3D move more.
+   */
+  staticMotion: number;
+  /** …and this mouth-opening standard deviation, the video is static. Default 0.005 (photo 0.002, genuine ≥ 0.008). */
+  staticMouthStd: number;
+}
+
+export const DEFAULT_ANALYSIS: AnalysisParams = {
+  bestK: 5,
+  cardMaxRatio: 0.55,
+  cardMinPx: 18,
+  cardCandidates: 3,
+  cardSearchFrames: 6,
+  multipleShare: 0.3,
+  staticMotion: 0.008,
+  staticMouthStd: 0.005,
+};
+
+export interface FrameFaces {
+  index: number;
+  timeSec: number;
+  faces: FaceObservation[];
+}
+
+export interface ClassifiedFrame {
+  index: number;
+  timeSec: number;
+  /** The largest face: the applicant. */
+  live: FaceObservation | null;
+  /** Other faces of comparable size: other people. */
+  others: FaceObservation[];
+  /** Clearly smaller faces: the portrait on the held-up card (or a photo in the background). */
+  cards: FaceObservation[];
+  quality: number;
+}
+
+export function classifyFrame(f: FrameFaces, p: AnalysisParams = DEFAULT_ANALYSIS): ClassifiedFrame {
+  if (f.faces.length === 0)
+    return { index: f.index, timeSec: f.timeSec, live: null, others: [], cards: [], quality: 0 };
+  const sorted = [...f.faces].sort((a, b) => b.box.width - a.box.width);
+  const live = sorted[0]!;
+  const rest = sorted.slice(1);
+  return {
+    index: f.index,
+    timeSec: f.timeSec,
+    live,
+    others: rest.filter((o) => o.box.width >= live.box.width * p.cardMaxRatio),
+    cards: rest.filter((o) => o.box.width < live.box.width * p.cardMaxRatio && o.box.width >= p.cardMinPx),
+    quality: faceQuality(live).total,
+  };
+}
+
+/** Frames (with a live face) to search for the card portrait, evenly spread over the video. */
+export function planCardSearch(
+  frames: ClassifiedFrame[],
+  p: AnalysisParams = DEFAULT_ANALYSIS,
+): ClassifiedFrame[] {
+  if (frames.some((f) => f.live && f.cards.length > 0)) return [];
+  const cand = frames.filter((f) => f.live);
+  const n = Math.min(p.cardSearchFrames, cand.length);
+  return Array.from({ length: n }, (_, i) => cand[Math.floor(((i + 0.5) * cand.length) / n)]!);
+}
+
+/** Adds tiled-search faces that are card-sized and away from the live face to the frame's card candidates. */
+export function withCards(
+  f: ClassifiedFrame,
+  found: FaceObservation[],
+  p: AnalysisParams = DEFAULT_ANALYSIS,
+): ClassifiedFrame {
+  if (!f.live) return f;
+  const live = f.live.box;
+  const cards = found.filter(
+    (o) =>
+      o.box.width < live.width * p.cardMaxRatio &&
+      o.box.width >= p.cardMinPx * 0.75 &&
+      iou(o.box, live) === 0 &&
+      !insideBox(o.box, live),
+  );
+  return {
+    ...f,
+    cards: [...f.cards, ...cards].sort((a, b) => b.box.width * b.score - a.box.width * a.score),
+  };
+}
+
+function insideBox(a: { x: number; y: number; width: number; height: number }, b: typeof a): boolean {
+  const cx = a.x + a.width / 2;
+  const cy = a.y + a.height / 2;
+  return cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height;
+}
+
+/** Frames to describe: the best K live faces, and the frames with the largest card-portrait candidates. */
+export function planDescriptors(
+  frames: ClassifiedFrame[],
+  p: AnalysisParams = DEFAULT_ANALYSIS,
+): { live: ClassifiedFrame[]; cards: ClassifiedFrame[] } {
+  const live = frames
+    .filter((f) => f.live)
+    .sort((a, b) => b.quality - a.quality)
+    .slice(0, p.bestK);
+  const cards = frames
+    .filter((f) => f.live && f.cards.length > 0)
+    .sort((a, b) => b.cards[0]!.box.width * b.cards[0]!.score - a.cards[0]!.box.width * a.cards[0]!.score)
+    .slice(0, p.cardCandidates);
+  return { live, cards };
+}
+
+export function motionStats(frames: ClassifiedFrame[]): MotionStats {
+  const withFace = frames.filter((f) => f.live && f.live.landmarks.length === 136);
+  if (withFace.length < 2) return { nonRigidMotion: 0, mouthOpeningStd: 0 };
+  const ref = withFace.reduce((a, b) => (b.quality > a.quality ? b : a)).live!.landmarks;
+  const residuals = withFace.map((f) => nonRigidResidual(ref, f.live!.landmarks)).sort((a, b) => a - b);
+  const p90 = residuals[Math.min(residuals.length - 1, Math.floor(residuals.length * 0.9))]!;
+  const openings = withFace.map((f) => mouthOpening(f.live!.landmarks));
+  const m = openings.reduce((a, b) => a + b, 0) / openings.length;
+  const sd = Math.sqrt(openings.reduce((a, b) => a + (b - m) ** 2, 0) / openings.length);
+  return { nonRigidMotion: p90, mouthOpeningStd: sd };
+}
+
+export function mouthTrack(frames: ClassifiedFrame[]): MouthSample[] {
+  return frames
+    .filter((f) => f.live && f.live.landmarks.length === 136)
+    .map((f) => ({ timeSec: f.timeSec, opening: mouthOpening(f.live!.landmarks) }));
+}
+
+export interface Described {
+  index: number;
+  timeSec: number;
+  quality: number;
+  descriptor: number[];
+}
+
+export function liveResult(
+  frames: ClassifiedFrame[],
+  described: Described[],
+  portrait: number[] | null,
+  thresholds: DecisionThresholds,
+): LiveFaceResult {
+  const bestFrames: BestFrame[] = described.map((d) => ({
+    index: d.index,
+    timeSec: d.timeSec,
+    quality: d.quality,
+  }));
+  const usable = described.filter((d) => d.descriptor.length > 0);
+  let distance: number | null = null;
+  if (portrait && portrait.length > 0 && usable.length > 0)
+    distance = median(usable.map((d) => euclidean(d.descriptor, portrait)));
+  const similarity = distance === null ? null : similarityFromDistance(distance);
+  return {
+    framesAnalysed: frames.length,
+    framesWithFace: frames.filter((f) => f.live).length,
+    bestFrames,
+    distance,
+    similarity,
+    decision: similarity === null ? null : decide(similarity, thresholds),
+  };
+}
+
+export function cardResult(cards: Described[], portrait: number[] | null): CardInVideoResult {
+  const usable = cards.filter((c) => c.descriptor.length > 0);
+  if (usable.length === 0) return { found: false, similarity: null, frameIndex: null };
+  if (!portrait || portrait.length === 0)
+    return { found: true, similarity: null, frameIndex: usable[0]!.index };
+  const best = usable
+    .map((c) => ({ c, d: euclidean(c.descriptor, portrait) }))
+    .reduce((a, b) => (b.d < a.d ? b : a));
+  return { found: true, similarity: similarityFromDistance(best.d), frameIndex: best.c.index };
+}
+
+export function signals(
+  frames: ClassifiedFrame[],
+  motion: MotionStats,
+  card: CardInVideoResult,
+  p: AnalysisParams = DEFAULT_ANALYSIS,
+): FaceSignals {
+  const withFace = frames.filter((f) => f.live);
+  const n = frames.length;
+  const small = withFace.filter((f) => f.live!.box.width < MIN_FACE_PX).length;
+  const multi = withFace.filter((f) => f.others.length > 0).length;
+  return {
+    noFace: n === 0 || withFace.length < n / 2,
+    faceTooSmall: withFace.length > 0 && small > withFace.length / 2,
+    multiplePeople: withFace.length > 0 && multi >= Math.max(2, withFace.length * p.multipleShare),
+    staticVideo:
+      withFace.length >= 3 &&
+      motion.nonRigidMotion < p.staticMotion &&
+      motion.mouthOpeningStd < p.staticMouthStd,
+    cardNotSeen: !card.found,
+  };
+}

@@ -1,0 +1,155 @@
+// Pure geometry on 68-point landmarks (iBUG order): pose, eye and mouth opening, similarity alignment.
+// No model needed: every function here is unit-testable with hand-made points.
+import type { Landmarks68 } from './types.js';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export function point(lm: Landmarks68, i: number): Point {
+  return { x: lm[2 * i]!, y: lm[2 * i + 1]! };
+}
+
+function dist(a: Point, b: Point): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+function mean(lm: Landmarks68, from: number, to: number): Point {
+  let x = 0;
+  let y = 0;
+  for (let i = from; i <= to; i++) {
+    x += lm[2 * i]!;
+    y += lm[2 * i + 1]!;
+  }
+  const n = to - from + 1;
+  return { x: x / n, y: y / n };
+}
+
+/** Centres of the subject's right eye (points 36–41, image left) and left eye (42–47). */
+export function eyeCentres(lm: Landmarks68): [Point, Point] {
+  return [mean(lm, 36, 41), mean(lm, 42, 47)];
+}
+
+export function interOcular(lm: Landmarks68): number {
+  const [r, l] = eyeCentres(lm);
+  return dist(r, l);
+}
+
+/** Eye aspect ratio (Soukupová & Čech): ~0.3 open, < 0.15 closed. Mean of both eyes. */
+export function eyeAspectRatio(lm: Landmarks68): number {
+  const ear = (s: number): number => {
+    const p = (k: number): Point => point(lm, s + k);
+    const w = dist(p(0), p(3));
+    return w > 0 ? (dist(p(1), p(5)) + dist(p(2), p(4))) / (2 * w) : 0;
+  };
+  return (ear(36) + ear(42)) / 2;
+}
+
+/** Inner-lip vertical gap (pairs 61–67, 62–66, 63–65) over the inter-ocular distance. */
+export function mouthOpening(lm: Landmarks68): number {
+  const iod = interOcular(lm);
+  if (iod <= 0) return 0;
+  const gap =
+    (dist(point(lm, 61), point(lm, 67)) +
+      dist(point(lm, 62), point(lm, 66)) +
+      dist(point(lm, 63), point(lm, 65))) /
+    3;
+  return gap / iod;
+}
+
+export interface Pose {
+  /** Degrees; positive = face turned towards image right. Rough (from 2D landmarks only). */
+  yaw: number;
+  /** Degrees; positive = looking down. Rough. */
+  pitch: number;
+  /** Degrees of in-plane rotation (eye line vs. horizontal). */
+  roll: number;
+}
+
+/**
+ * Approximate head pose from 2D landmarks. Yaw from where the nose tip sits between the jaw ends,
+ * pitch from where it sits between the eye line and the chin, both after undoing the roll. Good enough
+ * to rank frames by frontality, not a metric pose estimate.
+ */
+export function headPose(lm: Landmarks68): Pose {
+  const [r, l] = eyeCentres(lm);
+  const roll = Math.atan2(l.y - r.y, l.x - r.x);
+  const c = Math.cos(-roll);
+  const s = Math.sin(-roll);
+  const rot = (p: Point): Point => ({ x: p.x * c - p.y * s, y: p.x * s + p.y * c });
+  const jawL = rot(point(lm, 0));
+  const jawR = rot(point(lm, 16));
+  const nose = rot(point(lm, 30));
+  const chin = rot(point(lm, 8));
+  const eyes = rot({ x: (r.x + l.x) / 2, y: (r.y + l.y) / 2 });
+  const span = jawR.x - jawL.x;
+  const yawRatio = span > 0 ? (nose.x - jawL.x) / span : 0.5;
+  const yaw = (Math.asin(Math.max(-1, Math.min(1, (yawRatio - 0.5) * 2))) * 180) / Math.PI;
+  const height = chin.y - eyes.y;
+  // On frontal faces the nose tip sits ~40 % of the way from the eye line to the chin.
+  const pitchRatio = height > 0 ? (nose.y - eyes.y) / height : 0.4;
+  const pitch = (pitchRatio - 0.4) * 250;
+  return { yaw, pitch, roll: (roll * 180) / Math.PI };
+}
+
+/**
+ * Residual of `cur` after the best similarity transform (scale, rotation, translation) onto `ref`
+ * (orthogonal Procrustes), as the RMS point distance divided by the reference inter-ocular distance.
+ * A photo moved in front of the camera leaves only detector jitter here; a live face speaking and
+ * turning leaves more.
+ */
+export function nonRigidResidual(ref: Landmarks68, cur: Landmarks68, from = 17, to = 67): number {
+  const n = to - from + 1;
+  let rx = 0,
+    ry = 0,
+    cx = 0,
+    cy = 0;
+  for (let i = from; i <= to; i++) {
+    rx += ref[2 * i]!;
+    ry += ref[2 * i + 1]!;
+    cx += cur[2 * i]!;
+    cy += cur[2 * i + 1]!;
+  }
+  rx /= n;
+  ry /= n;
+  cx /= n;
+  cy /= n;
+  // Solve for a = s·cosθ, b = s·sinθ minimising Σ |R(cur - c̄) - (ref - r̄)|².
+  let num1 = 0,
+    num2 = 0,
+    den = 0;
+  for (let i = from; i <= to; i++) {
+    const px = cur[2 * i]! - cx,
+      py = cur[2 * i + 1]! - cy;
+    const qx = ref[2 * i]! - rx,
+      qy = ref[2 * i + 1]! - ry;
+    num1 += px * qx + py * qy;
+    num2 += px * qy - py * qx;
+    den += px * px + py * py;
+  }
+  if (den === 0) return 0;
+  const a = num1 / den;
+  const b = num2 / den;
+  let sse = 0;
+  for (let i = from; i <= to; i++) {
+    const px = cur[2 * i]! - cx,
+      py = cur[2 * i + 1]! - cy;
+    const qx = ref[2 * i]! - rx,
+      qy = ref[2 * i + 1]! - ry;
+    sse += (a * px - b * py - qx) ** 2 + (b * px + a * py - qy) ** 2;
+  }
+  const iod = interOcular(ref);
+  return iod > 0 ? Math.sqrt(sse / n) / iod : 0;
+}
+
+/** Rectangle overlap over union, for matching faces across detector passes. */
+export function iou(a: { x: number; y: number; width: number; height: number }, b: typeof a): number {
+  const x1 = Math.max(a.x, b.x);
+  const y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.width, b.x + b.width);
+  const y2 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}

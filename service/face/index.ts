@@ -1,0 +1,214 @@
+// Face engine facade: a pool of worker processes doing inference, and pure post-processing here.
+//   createFaceEngine({ workers }) -> ready() -> analyze({ document, frames }) / compare(a, b) -> close()
+import {
+  DEFAULT_ANALYSIS,
+  cardResult,
+  classifyFrame,
+  liveResult,
+  motionStats,
+  mouthTrack,
+  planCardSearch,
+  planDescriptors,
+  withCards,
+  signals,
+  type AnalysisParams,
+  type Described,
+} from './analysis.js';
+import { decide, euclidean, similarityFromDistance, type DecisionThresholds } from './calibration.js';
+import { faceCropJpeg } from './crops.js';
+import type { DetectOptions, EnrolOptions, EnrolResult } from './inference.js';
+import { FacePool } from './pool.js';
+import type { CompareResult, FaceAnalysis, FaceObservation, RgbImage, VideoFrame } from './types.js';
+
+export * from './types.js';
+export * from './errors.js';
+export {
+  D50,
+  WIDTH,
+  similarityFromDistance,
+  distanceForSimilarity,
+  euclidean,
+  decide,
+  type DecisionThresholds,
+} from './calibration.js';
+export { DEFAULT_ANALYSIS, type AnalysisParams } from './analysis.js';
+export type { EnrolOptions, EnrolResult, DetectOptions } from './inference.js';
+
+export interface FaceEngineOptions {
+  /** Worker processes (config FACE_WORKERS). Default 1. */
+  workers?: number;
+  /** Decision thresholds on the calibrated similarity (config FACE_ACCEPT_SIMILARITY / FACE_REJECT_SIMILARITY). */
+  thresholds?: DecisionThresholds;
+  /** Model directory override (default: the installed @vladmandic/face-api package). */
+  modelDir?: string;
+  /** Aggregation parameters (defaults are the tuned values). */
+  analysis?: Partial<AnalysisParams>;
+  /** Receives the backend name once per worker start, and crash notices. No personal data. */
+  log?: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+export interface AnalyzeInput {
+  /** Photo of the identity document (front, the side with the portrait). */
+  document: RgbImage;
+  /** Sampled frames of the selfie video. */
+  frames: VideoFrame[];
+}
+
+export interface FaceEngine {
+  ready(): Promise<void>;
+  analyze(input: AnalyzeInput): Promise<FaceAnalysis>;
+  compare(a: RgbImage, b: RgbImage): Promise<CompareResult>;
+  /** Largest face of an image with its descriptor (evaluation, enrolment). */
+  enrol(image: RgbImage, opts?: EnrolOptions): Promise<EnrolResult & { ms: number; cpuMs: number }>;
+  /** Like detect, with the worker's wall and CPU time. */
+  detectTimed(
+    image: RgbImage,
+    opts?: DetectOptions,
+  ): Promise<{ faces: FaceObservation[]; ms: number; cpuMs: number }>;
+  /** All faces with landmarks, no descriptors. */
+  detect(image: RgbImage, opts?: DetectOptions): Promise<FaceObservation[]>;
+  /** Inference backend ('wasm' or 'tensorflow'), known after ready(). */
+  readonly backend: string;
+  readonly workers: number;
+  /** Worker process ids (ops, tests). */
+  pids(): number[];
+  close(): Promise<void>;
+}
+
+/** The defaults of FACE_ACCEPT_SIMILARITY / FACE_REJECT_SIMILARITY (see calibration.ts for their meaning). */
+export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.92, reject: 0.25 };
+
+/** Live-frame detection: TinyFaceDetector, SSD when Tiny finds nothing. */
+const FRAME_DETECT: DetectOptions = { detector: 'auto', inputSize: 416, minScore: 0.45 };
+
+export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
+  const thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
+  const params: AnalysisParams = { ...DEFAULT_ANALYSIS, ...opts.analysis };
+  const pool = new FacePool({
+    size: opts.workers ?? 1,
+    modelDir: opts.modelDir,
+    onBackend: (backend, pid) => opts.log?.('face worker ready', { backend, pid }),
+    onCrash: (info) => opts.log?.('face worker crashed, respawning', info),
+  });
+
+  const enrol = async (image: RgbImage, o: EnrolOptions = {}) => {
+    const { result, ms, cpuMs } = await pool.run({ op: 'enrol', image, opts: o });
+    return { ...result, ms, cpuMs };
+  };
+  const detectTimed = async (image: RgbImage, o: DetectOptions = FRAME_DETECT) => {
+    const { result, ms, cpuMs } = await pool.run({ op: 'detect', image, opts: o });
+    return { faces: result, ms, cpuMs };
+  };
+  const detect = async (image: RgbImage, o: DetectOptions = FRAME_DETECT) =>
+    (await detectTimed(image, o)).faces;
+
+  async function analyze(input: AnalyzeInput): Promise<FaceAnalysis> {
+    const t0 = performance.now();
+    // Portrait and frame detections run concurrently across the pool.
+    const [portrait, detections] = await Promise.all([
+      enrol(input.document),
+      Promise.all(
+        input.frames.map(async (f) => ({ index: f.index, timeSec: f.timeSec, faces: await detect(f) })),
+      ),
+    ]);
+    let frames = detections.map((d) => classifyFrame(d, params));
+    const byIndex = new Map(input.frames.map((f) => [f.index, f]));
+    // The card portrait is usually too small for the frame pass: search a few frames tile by tile.
+    const searched = await Promise.all(
+      planCardSearch(frames, params).map(async (f) => {
+        const live = f.live!.box;
+        const m = live.width * 0.3;
+        const exclude = {
+          x: live.x - m,
+          y: live.y - m,
+          width: live.width + 2 * m,
+          height: live.height + 2 * m,
+        };
+        const { result } = await pool.run({
+          op: 'detectTiled',
+          image: byIndex.get(f.index)!,
+          opts: { exclude },
+        });
+        return withCards(f, result, params);
+      }),
+    );
+    const searchedByIndex = new Map(searched.map((f) => [f.index, f]));
+    frames = frames.map((f) => searchedByIndex.get(f.index) ?? f);
+    const plan = planDescriptors(frames, params);
+    const describe = (f: (typeof frames)[number], face: FaceObservation): Promise<Described> =>
+      enrol(byIndex.get(f.index)!, { hint: face.box }).then((r) => ({
+        index: f.index,
+        timeSec: f.timeSec,
+        quality: f.quality,
+        descriptor: r.face?.descriptor ?? [],
+      }));
+    const [liveDescribed, cardDescribed] = await Promise.all([
+      Promise.all(plan.live.map((f) => describe(f, f.live!))),
+      Promise.all(plan.cards.map((f) => describe(f, f.cards[0]!))),
+    ]);
+    const pDesc = portrait.face && !portrait.failureToEnrol ? portrait.face.descriptor : null;
+    const live = liveResult(frames, liveDescribed, pDesc, thresholds);
+    const card = cardResult(cardDescribed, pDesc);
+    const motion = motionStats(frames);
+
+    const bestIdx = live.bestFrames[0]?.index;
+    const bestFrame = bestIdx === undefined ? undefined : frames.find((f) => f.index === bestIdx);
+    const cardFrame = card.frameIndex === null ? undefined : frames.find((f) => f.index === card.frameIndex);
+    const [portraitJpeg, bestJpeg, cardJpeg] = await Promise.all([
+      portrait.face ? faceCropJpeg(input.document, portrait.face.box) : null,
+      bestFrame?.live ? faceCropJpeg(byIndex.get(bestFrame.index)!, bestFrame.live.box, 0.5) : null,
+      cardFrame?.cards[0] ? faceCropJpeg(byIndex.get(cardFrame.index)!, cardFrame.cards[0].box, 0.8) : null,
+    ]);
+    return {
+      portrait: {
+        found: portrait.face !== null && portrait.failureToEnrol === null,
+        box: portrait.face?.box ?? null,
+        failureToEnrol: portrait.failureToEnrol,
+      },
+      live,
+      cardInVideo: card,
+      signals: signals(frames, motion, card, params),
+      motion,
+      mouthTrack: mouthTrack(frames),
+      crops: { portrait: portraitJpeg, bestFrame: bestJpeg, cardFrame: cardJpeg },
+      backend: pool.backend,
+      timingsMs: { total: performance.now() - t0 },
+    };
+  }
+
+  async function compare(a: RgbImage, b: RgbImage): Promise<CompareResult> {
+    const [ea, eb] = await Promise.all([enrol(a), enrol(b)]);
+    const da = ea.face && !ea.failureToEnrol ? ea.face.descriptor : null;
+    const db = eb.face && !eb.failureToEnrol ? eb.face.descriptor : null;
+    const failureToEnrol = {
+      a: ea.face ? ea.failureToEnrol : (ea.failureToEnrol ?? 'no_face'),
+      b: eb.face ? eb.failureToEnrol : (eb.failureToEnrol ?? 'no_face'),
+    };
+    if (!da || !db)
+      return { comparable: false, distance: null, similarity: null, decision: null, failureToEnrol };
+    const distance = euclidean(da, db);
+    const similarity = similarityFromDistance(distance);
+    return {
+      comparable: true,
+      distance,
+      similarity,
+      decision: decide(similarity, thresholds),
+      failureToEnrol,
+    };
+  }
+
+  return {
+    ready: () => pool.ready(),
+    analyze,
+    compare,
+    enrol,
+    detect,
+    detectTimed,
+    get backend() {
+      return pool.backend;
+    },
+    workers: pool.size,
+    pids: () => pool.pids(),
+    close: () => pool.close(),
+  };
+}

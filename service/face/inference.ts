@@ -1,0 +1,415 @@
+// Model wrapper run INSIDE a face worker process: backend selection, verified model loading, detection,
+// landmarks, and descriptors on aligned, upscaled face crops. Everything returned is plain data.
+import { createRequire } from 'node:module';
+import type * as FaceApiNs from '@vladmandic/face-api';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import { meanDescriptor } from './calibration.js';
+import { iou } from './geometry.js';
+import { defaultModelDir, readChecksums, verifyModelDir, type ModelChecksums } from './models.js';
+import { MIN_FACE_PX, laplacianVariance } from './quality.js';
+import type { Box, FaceObservation, FailureToEnrol, Landmarks68, RgbImage } from './types.js';
+
+type FaceApi = typeof FaceApiNs;
+// face-api re-exports tfjs but types only part of it: use tfjs-core's types (same runtime instance).
+type Tf = typeof TfCore;
+type Tensor3D = TfCore.Tensor3D;
+type Tensor4D = TfCore.Tensor4D;
+const tfOf = (api: FaceApi): Tf => api.tf as unknown as Tf;
+
+export interface DetectOptions {
+  /** 'tiny' = TinyFaceDetector, 'ssd' = SSD MobileNet v1, 'auto' = tiny then SSD when tiny finds nothing. */
+  detector: 'tiny' | 'ssd' | 'auto';
+  /** TinyFaceDetector input size (multiple of 32). Default 416. */
+  inputSize?: number;
+  /** Minimum detector score. Default 0.5. */
+  minScore?: number;
+}
+
+export interface TiledDetectOptions {
+  /** Tile side as a fraction of the shorter image side. Default 0.6. */
+  tileFraction?: number;
+  /** Tiles mostly covered by this box are skipped (the live face when searching for the card portrait). */
+  exclude?: Box;
+  /** TinyFaceDetector input size each tile is scaled to. Default 416. */
+  inputSize?: number;
+  /** Minimum detector score. Default 0.35. */
+  minScore?: number;
+}
+
+export interface EnrolOptions {
+  /** Box of the face to describe; without it, the largest face of the image. */
+  hint?: Box;
+  /** Re-detect on an upscaled crop around the face (helps small card portraits). Default true. */
+  refine?: boolean;
+  /** Rotate the crop so that the eyes are horizontal. Default true. */
+  align?: boolean;
+  /** Average the descriptors of the face and its mirror image. Default true. */
+  flip?: boolean;
+}
+
+export interface EnrolResult {
+  face: FaceObservation | null;
+  failureToEnrol: FailureToEnrol | null;
+}
+
+/** Side (px) of the square crop re-analysed around a face. */
+const CROP_PX = 256;
+/** In-plane rotation (radians, ~4°) above which a face is re-described on an upright crop. */
+const MAX_ROLL = (4 * Math.PI) / 180;
+
+export class FaceModel {
+  private constructor(
+    private readonly api: FaceApi,
+    readonly backend: string,
+  ) {}
+
+  /** Picks the backend (tfjs-node when installed, WASM otherwise), verifies and loads the models. */
+  static async load(opts: { modelDir?: string; checksums?: ModelChecksums } = {}): Promise<FaceModel> {
+    const dir = opts.modelDir ?? defaultModelDir();
+    verifyModelDir(dir, opts.checksums ?? readChecksums());
+    const { api, backend } = await loadFaceApi();
+    await api.nets.tinyFaceDetector.loadFromDisk(dir);
+    await api.nets.ssdMobilenetv1.loadFromDisk(dir);
+    await api.nets.faceLandmark68Net.loadFromDisk(dir);
+    await api.nets.faceRecognitionNet.loadFromDisk(dir);
+    return new FaceModel(api, backend);
+  }
+
+  /** All faces with landmarks and sharpness, no descriptors (cheap pass over video frames). */
+  async detect(img: RgbImage, opts: DetectOptions): Promise<FaceObservation[]> {
+    const tf = tfOf(this.api);
+    const t = toTensor(tf, img);
+    try {
+      const faces = await this.detectTensor(t, opts);
+      return faces.map((f) => ({
+        ...f,
+        sharpness: laplacianVariance(img.data, img.width, img.height, f.box),
+      }));
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /**
+   * Small faces (the portrait on a held-up card): the detector runs on overlapping tiles, each scaled up to
+   * the detector input, so a 25 px face becomes ~50 px for the detector. Landmarks included, no descriptors.
+   */
+  async detectTiled(img: RgbImage, opts: TiledDetectOptions = {}): Promise<FaceObservation[]> {
+    const tf = tfOf(this.api);
+    const t = toTensor(tf, img);
+    try {
+      const side = Math.max(32, Math.round(Math.min(img.width, img.height) * (opts.tileFraction ?? 0.6)));
+      const stride = Math.round(side * 0.6);
+      const starts = (len: number): number[] => {
+        const out: number[] = [];
+        for (let v = 0; v + side < len; v += stride) out.push(v);
+        out.push(Math.max(0, len - side));
+        return [...new Set(out)];
+      };
+      const found: Omit<FaceObservation, 'sharpness'>[] = [];
+      for (const y of starts(img.height)) {
+        for (const x of starts(img.width)) {
+          const w = Math.min(side, img.width - x);
+          const h = Math.min(side, img.height - y);
+          const tileBox = { x, y, width: w, height: h };
+          if (opts.exclude && overlapShare(tileBox, opts.exclude) > 0.5) continue;
+          const tile = tf.slice(t, [y, x, 0], [h, w, 3]);
+          try {
+            const faces = await this.detectTensor(tile, {
+              detector: 'tiny',
+              inputSize: opts.inputSize ?? 416,
+              minScore: opts.minScore ?? 0.35,
+            });
+            for (const f of faces) {
+              const moved = {
+                ...f,
+                box: { ...f.box, x: f.box.x + x, y: f.box.y + y },
+                landmarks: f.landmarks.map((v, i) => v + (i % 2 ? y : x)),
+              };
+              const dup = found.findIndex((g) => iou(g.box, moved.box) > 0.3);
+              if (dup < 0) found.push(moved);
+              else if (found[dup]!.score < moved.score) found[dup] = moved;
+            }
+          } finally {
+            tile.dispose();
+          }
+        }
+      }
+      return found.map((f) => ({
+        ...f,
+        sharpness: laplacianVariance(img.data, img.width, img.height, f.box),
+      }));
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /**
+   * One face with a descriptor: the face at `hint`, or the largest face. With `refine`, the face is
+   * re-detected on a square crop around it, scaled so the face is ~115 px and rotated upright, with a
+   * wider (padded) crop as a retry when the tight crop fails.
+   */
+  async enrol(img: RgbImage, opts: EnrolOptions = {}): Promise<EnrolResult> {
+    const tf = tfOf(this.api);
+    const refine = opts.refine ?? true;
+    const t = toTensor(tf, img);
+    try {
+      let first: Omit<FaceObservation, 'sharpness'> | null = null;
+      if (opts.hint) {
+        first = { box: opts.hint, score: 1, landmarks: [], descriptor: [] };
+      } else {
+        // Boxes only (landmarks come from the refined crop): Tiny first, SSD when Tiny finds nothing.
+        let faces = await this.detectTensor(t, { detector: 'auto', inputSize: 416, minScore: 0.4 }, false);
+        if (faces.length === 0)
+          faces = await this.detectTensor(t, { detector: 'tiny', inputSize: 608, minScore: 0.4 }, false);
+        // Tightly cropped face photos leave no context for the detectors: retry on a padded canvas.
+        if (faces.length === 0) faces = await this.detectPadded(t, img);
+        if (faces.length === 0) return { face: null, failureToEnrol: 'no_face' };
+        first = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+      }
+      let face: Omit<FaceObservation, 'sharpness'> | null = null;
+      if (refine) {
+        for (const pad of [0.6, 1.1]) {
+          face = await this.describeCrop(t, first, pad, opts);
+          if (face) break;
+        }
+        // Roll is only known once landmarks exist: re-describe a tilted face on an upright crop.
+        if (
+          face &&
+          (opts.align ?? true) &&
+          first.landmarks.length === 0 &&
+          Math.abs(eyeRoll(face.landmarks)) > MAX_ROLL
+        ) {
+          face = (await this.describeCrop(t, face, 0.6, opts)) ?? face;
+        }
+      }
+      if (!face) {
+        // Plain face-api (no refine, or the crop failed): landmarks and descriptor on the image itself.
+        const largest = (l: Omit<FaceObservation, 'sharpness'>[]) =>
+          l.sort((a, b) => b.box.width - a.box.width)[0];
+        let cand = first.landmarks.length === 136 ? first : undefined;
+        cand ??= largest(await this.detectTensor(t, { detector: 'auto', inputSize: 416, minScore: 0.3 }));
+        if (!cand && !opts.hint) cand = largest(await this.detectPadded(t, img));
+        if (cand)
+          face = { ...cand, descriptor: await this.describeInPlace(t, cand.landmarks, opts.flip ?? true) };
+      }
+      if (!face) return { face: null, failureToEnrol: 'no_face' };
+      const sharp = laplacianVariance(img.data, img.width, img.height, face.box);
+      const tooSmall = face.box.width < MIN_FACE_PX / 3;
+      return { face: { ...face, sharpness: sharp }, failureToEnrol: tooSmall ? 'face_too_small' : null };
+    } finally {
+      t.dispose();
+    }
+  }
+
+  private async detectTensor(
+    t: Tensor3D,
+    opts: DetectOptions,
+    withLandmarks = true,
+  ): Promise<Omit<FaceObservation, 'sharpness'>[]> {
+    const api = this.api;
+    const run = async (kind: 'tiny' | 'ssd') => {
+      const o =
+        kind === 'tiny'
+          ? new api.TinyFaceDetectorOptions({
+              inputSize: opts.inputSize ?? 416,
+              scoreThreshold: opts.minScore ?? 0.5,
+            })
+          : new api.SsdMobilenetv1Options({ minConfidence: opts.minScore ?? 0.5, maxResults: 10 });
+      if (!withLandmarks) {
+        const dets = await api.detectAllFaces(t as never, o);
+        return dets.map((d) => ({ box: plainBox(d.box), score: d.score, landmarks: [] as number[] }));
+      }
+      const res = await api.detectAllFaces(t as never, o).withFaceLandmarks();
+      return res.map((r) => ({
+        box: plainBox(r.detection.box),
+        score: r.detection.score,
+        landmarks: r.landmarks.positions.flatMap((p) => [p.x, p.y]),
+      }));
+    };
+    let res = await run(opts.detector === 'ssd' ? 'ssd' : 'tiny');
+    if (res.length === 0 && opts.detector === 'auto') res = await run('ssd');
+    return res.map((r) => ({
+      ...r,
+      descriptor: [],
+    }));
+  }
+
+  private async detectPadded(t: Tensor3D, img: RgbImage): Promise<Omit<FaceObservation, 'sharpness'>[]> {
+    const tf = tfOf(this.api);
+    // A face larger than the picture (chin and forehead cut) needs a wider margin to look like a face.
+    for (const share of [0.35, 0.8]) {
+      const p = Math.round(Math.max(img.width, img.height) * share);
+      const padded = tf.tidy(
+        () =>
+          tf.pad(
+            t,
+            [
+              [p, p],
+              [p, p],
+              [0, 0],
+            ],
+            128,
+          ) as Tensor3D,
+      );
+      try {
+        const faces = await this.detectTensor(padded, { detector: 'auto', inputSize: 416, minScore: 0.3 });
+        if (faces.length > 0) {
+          return faces.map((f) => ({
+            ...f,
+            box: { ...f.box, x: f.box.x - p, y: f.box.y - p },
+            landmarks: f.landmarks.map((v) => v - p),
+          }));
+        }
+      } finally {
+        padded.dispose();
+      }
+    }
+    return [];
+  }
+
+  private async describeCrop(
+    t: Tensor3D,
+    first: Omit<FaceObservation, 'sharpness'>,
+    pad: number,
+    opts: EnrolOptions,
+  ): Promise<Omit<FaceObservation, 'sharpness'> | null> {
+    const tf = tfOf(this.api);
+    const side = Math.max(first.box.width, first.box.height) * (1 + 2 * pad);
+    const cx = first.box.x + first.box.width / 2;
+    const cy = first.box.y + first.box.height / 2;
+    let roll = 0;
+    if ((opts.align ?? true) && first.landmarks.length === 136) roll = eyeRoll(first.landmarks);
+    const k = CROP_PX / side;
+    const cos = Math.cos(roll);
+    const sin = Math.sin(roll);
+    const h = CROP_PX / 2;
+    // Output pixel (u, v) samples the image at (cx, cy) + R(roll)·((u, v) - h) / k.
+    const toImage = (u: number, v: number): [number, number] => {
+      const du = (u - h) / k;
+      const dv = (v - h) / k;
+      return [cx + du * cos - dv * sin, cy + du * sin + dv * cos];
+    };
+    const [a2, b2] = toImage(0, 0);
+    const crop = tf.tidy(() => {
+      const m = tf.tensor2d([[cos / k, -sin / k, a2, sin / k, cos / k, b2, 0, 0]]);
+      const x = tf.expandDims(tf.cast(t, 'float32'), 0) as Tensor4D;
+      const out = tf.image.transform(x, m, 'bilinear', 'constant', 128, [CROP_PX, CROP_PX]);
+      return tf.squeeze(tf.clipByValue(out, 0, 255), [0]) as Tensor3D;
+    });
+    try {
+      const found = await this.detectTensor(crop, { detector: 'auto', inputSize: CROP_PX, minScore: 0.3 });
+      if (found.length === 0) return null;
+      // The face we asked for is the one nearest the crop centre.
+      const centre = { x: h - 1, y: h - 1, width: 2, height: 2 };
+      const best = found.reduce((a, b) => (dist2(b.box, centre) < dist2(a.box, centre) ? b : a));
+      if (Math.sqrt(dist2(best.box, centre)) > CROP_PX * 0.25) return null;
+      const descriptor = await this.describeInPlace(crop, best.landmarks, opts.flip ?? true);
+      const lm: Landmarks68 = [];
+      for (let i = 0; i < best.landmarks.length; i += 2)
+        lm.push(...toImage(best.landmarks[i]!, best.landmarks[i + 1]!));
+      const corners = [
+        toImage(best.box.x, best.box.y),
+        toImage(best.box.x + best.box.width, best.box.y + best.box.height),
+      ];
+      const box = {
+        x: Math.min(corners[0]![0], corners[1]![0]),
+        y: Math.min(corners[0]![1], corners[1]![1]),
+        width: best.box.width / k,
+        height: best.box.height / k,
+      };
+      return { box, score: best.score, landmarks: lm, descriptor };
+    } finally {
+      crop.dispose();
+    }
+  }
+
+  /** face-api's descriptor on its landmark-aligned box, optionally averaged with the mirror image. */
+  private async describeInPlace(t: Tensor3D, landmarks: Landmarks68, flip: boolean): Promise<number[]> {
+    const api = this.api;
+    const tf = tfOf(api);
+    // FaceLandmarks68 takes positions relative to the image size.
+    const [hgt, wid] = [t.shape[0], t.shape[1]];
+    const pts = [];
+    for (let i = 0; i < landmarks.length; i += 2)
+      pts.push(new api.Point(landmarks[i]! / wid, landmarks[i + 1]! / hgt));
+    const shape = new api.Dimensions(wid, hgt);
+    const lm = new api.FaceLandmarks68(pts, shape);
+    const [face] = await api.extractFaceTensors(t as never, [lm.align()]);
+    if (!face) return [];
+    try {
+      const d = (await api.nets.faceRecognitionNet.computeFaceDescriptor(face as never)) as Float32Array;
+      if (!flip) return meanDescriptor([d]);
+      const mirrored = tf.reverse(face as unknown as Tensor3D, 1);
+      try {
+        const dm = (await api.nets.faceRecognitionNet.computeFaceDescriptor(
+          mirrored as never,
+        )) as Float32Array;
+        return meanDescriptor([d, dm]);
+      } finally {
+        mirrored.dispose();
+      }
+    } finally {
+      face.dispose();
+    }
+  }
+}
+
+async function loadFaceApi(): Promise<{ api: FaceApi; backend: string }> {
+  const require = createRequire(import.meta.url);
+  // tfjs-node is an optional native dependency: use it when it is installed and loads on this platform.
+  try {
+    require('@tensorflow/tfjs-node');
+    const api = require('@vladmandic/face-api/dist/face-api.node.js') as FaceApi;
+    await tfOf(api).setBackend('tensorflow');
+    await tfOf(api).ready();
+    return { api, backend: 'tensorflow' };
+  } catch {
+    // Not installed or no prebuilt binary: fall back to WASM.
+  }
+  const api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
+  await tfOf(api).setBackend('wasm');
+  await tfOf(api).ready();
+  return { api, backend: tfOf(api).getBackend() };
+}
+
+function toTensor(tf: Tf, img: RgbImage): Tensor3D {
+  if (img.data.length !== img.width * img.height * 3)
+    throw new RangeError('RgbImage data length does not match its size');
+  return tf.tensor3d(
+    new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length),
+    [img.height, img.width, 3],
+    'int32',
+  );
+}
+
+function plainBox(b: { x: number; y: number; width: number; height: number }): Box {
+  return { x: b.x, y: b.y, width: b.width, height: b.height };
+}
+
+function eyeRoll(lm: Landmarks68): number {
+  let rx = 0,
+    ry = 0,
+    lx = 0,
+    ly = 0;
+  for (let i = 36; i <= 41; i++) {
+    rx += lm[2 * i]!;
+    ry += lm[2 * i + 1]!;
+  }
+  for (let i = 42; i <= 47; i++) {
+    lx += lm[2 * i]!;
+    ly += lm[2 * i + 1]!;
+  }
+  return Math.atan2((ly - ry) / 6, (lx - rx) / 6);
+}
+
+/** Share of `a`'s area covered by `b`. */
+function overlapShare(a: Box, b: Box): number {
+  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  return a.width * a.height > 0 ? (w * h) / (a.width * a.height) : 0;
+}
+
+function dist2(a: Box, b: Box): number {
+  return (a.x + a.width / 2 - (b.x + b.width / 2)) ** 2 + (a.y + a.height / 2 - (b.y + b.height / 2)) ** 2;
+}

@@ -1,0 +1,122 @@
+// Public result shapes of the face engine. Engines exchange plain data: no tensors, no classes.
+import type { RgbImage, VideoFrame } from '../media/types.js';
+
+export type { RgbImage, VideoFrame };
+
+/** Axis-aligned box in pixels of the analysed image. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** 68 landmarks (iBUG 300-W order) as a flat [x0, y0, x1, y1, ...] array of 136 numbers, image pixels. */
+export type Landmarks68 = number[];
+
+/** One detected face, as computed in a worker. */
+export interface FaceObservation {
+  box: Box;
+  /** Detector confidence 0..1. */
+  score: number;
+  landmarks: Landmarks68;
+  /** 128-d face descriptor (L2-normalised). Empty when not computed. */
+  descriptor: number[];
+  /** Variance of the Laplacian on the grey face crop (higher = sharper). */
+  sharpness: number;
+}
+
+/** Why no usable portrait could be taken from the document photo. */
+export type FailureToEnrol = 'no_face' | 'face_too_small' | 'low_quality';
+
+export interface PortraitResult {
+  found: boolean;
+  /** Box in the document photo. */
+  box: Box | null;
+  /** Set when found is false. */
+  failureToEnrol: FailureToEnrol | null;
+}
+
+export type FaceDecision = 'match' | 'review' | 'mismatch';
+
+export interface BestFrame {
+  index: number;
+  timeSec: number;
+  /** Quality 0..1 (size, sharpness, pose, eyes open). */
+  quality: number;
+}
+
+export interface LiveFaceResult {
+  framesAnalysed: number;
+  framesWithFace: number;
+  bestFrames: BestFrame[];
+  /** Median descriptor distance of the best frames to the ID portrait (null without portrait or live face). */
+  distance: number | null;
+  /** Calibrated similarity 0..1, see calibration.ts for its meaning (null when distance is null). */
+  similarity: number | null;
+  /** null when no comparison was possible (failure to enrol or no live face). */
+  decision: FaceDecision | null;
+}
+
+export interface CardInVideoResult {
+  /** A second, smaller face (the card portrait) was seen next to the live face. */
+  found: boolean;
+  /** Best similarity of that card portrait to the uploaded ID portrait (null when not comparable). */
+  similarity: number | null;
+  frameIndex: number | null;
+}
+
+export interface FaceSignals {
+  /** No face in most frames. */
+  noFace: boolean;
+  /** Face found but too small in most frames with a face. */
+  faceTooSmall: boolean;
+  /** Two or more live-sized faces in a meaningful share of frames. */
+  multiplePeople: boolean;
+  /** Too little non-rigid facial motion: likely a photo held to the camera. */
+  staticVideo: boolean;
+  /** The ID card portrait never appeared in the video. */
+  cardNotSeen: boolean;
+}
+
+export interface MouthSample {
+  timeSec: number;
+  /** Inner-lip gap divided by the inter-ocular distance (0 = closed, ~0.3+ wide open). */
+  opening: number;
+}
+
+export interface FaceCrops {
+  portrait: Buffer | null;
+  bestFrame: Buffer | null;
+  cardFrame: Buffer | null;
+}
+
+/** Motion measurements behind the staticVideo signal (exposed for tuning and the reviewer). */
+export interface MotionStats {
+  /** 90th percentile of landmark residuals after similarity alignment, in inter-ocular distances. */
+  nonRigidMotion: number;
+  /** Standard deviation of the mouth opening. */
+  mouthOpeningStd: number;
+}
+
+export interface FaceAnalysis {
+  portrait: PortraitResult;
+  live: LiveFaceResult;
+  cardInVideo: CardInVideoResult;
+  signals: FaceSignals;
+  motion: MotionStats;
+  mouthTrack: MouthSample[];
+  crops: FaceCrops;
+  /** Inference backend that ran ('wasm' or 'tensorflow'). */
+  backend: string;
+  timingsMs: { total: number };
+}
+
+export interface CompareResult {
+  /** Both images had a usable face. */
+  comparable: boolean;
+  distance: number | null;
+  similarity: number | null;
+  decision: FaceDecision | null;
+  failureToEnrol: { a: FailureToEnrol | null; b: FailureToEnrol | null };
+}

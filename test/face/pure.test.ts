@@ -1,0 +1,250 @@
+// Pure post-processing of the face engine: geometry, calibration, ROC metrics, aggregation. No model.
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ANALYSIS,
+  planCardSearch,
+  withCards,
+  cardResult,
+  classifyFrame,
+  liveResult,
+  motionStats,
+  signals,
+  type ClassifiedFrame,
+} from '../../service/face/analysis.js';
+import {
+  D50,
+  decide,
+  distanceForSimilarity,
+  euclidean,
+  meanDescriptor,
+  median,
+  similarityFromDistance,
+} from '../../service/face/calibration.js';
+import {
+  eyeAspectRatio,
+  headPose,
+  interOcular,
+  mouthOpening,
+  nonRigidResidual,
+} from '../../service/face/geometry.js';
+import { parsePairs } from '../../service/face/eval.js';
+import { auc, eer, fnmrAtFmr, rocSvg, type ScoredPair } from '../../service/face/roc.js';
+import type { FaceObservation, Landmarks68 } from '../../service/face/types.js';
+
+/** A plausible frontal 68-point face (eyes 60 px apart) built from a mean-shape sketch. */
+function frontalFace(cx = 200, cy = 200, s = 1, mouthGap = 0): Landmarks68 {
+  const pts: [number, number][] = [];
+  for (let i = 0; i <= 16; i++) {
+    const a = Math.PI * (i / 16);
+    pts.push([-70 * Math.cos(a), -10 + 80 * Math.sin(a)]);
+  } // jaw 0-16
+  for (let i = 0; i < 5; i++) pts.push([-55 + i * 10, -45 - (i === 2 ? 5 : 0)]); // right brow 17-21
+  for (let i = 0; i < 5; i++) pts.push([15 + i * 10, -45 - (i === 2 ? 5 : 0)]); // left brow 22-26
+  for (let i = 0; i < 4; i++) pts.push([0, -25 + i * 10]); // nose bridge 27-30 (tip at 30: y=5)
+  for (let i = 0; i < 5; i++) pts.push([-10 + i * 5, 15]); // nostrils 31-35
+  const eye = (ex: number): void => {
+    pts.push([ex - 12, -25], [ex - 5, -30], [ex + 5, -30], [ex + 12, -25], [ex + 5, -20], [ex - 5, -20]);
+  };
+  eye(-30);
+  eye(30); // 36-41, 42-47
+  for (let i = 0; i < 12; i++) {
+    const a = (2 * Math.PI * i) / 12;
+    pts.push([-25 * Math.cos(a), 40 + 10 * Math.sin(a)]);
+  } // outer mouth 48-59
+  const g = mouthGap / 2;
+  pts.push(
+    [-18, 40],
+    [-8, 40 - g],
+    [0, 40 - g],
+    [8, 40 - g],
+    [18, 40],
+    [8, 40 + g],
+    [0, 40 + g],
+    [-8, 40 + g],
+  ); // inner 60-67
+  return pts.flatMap(([x, y]) => [cx + x * s, cy + y * s]);
+}
+
+function transform(lm: Landmarks68, angle: number, scale: number, tx: number, ty: number): Landmarks68 {
+  const out: number[] = [];
+  for (let i = 0; i < lm.length; i += 2) {
+    const x = lm[i]!,
+      y = lm[i + 1]!;
+    out.push(
+      scale * (x * Math.cos(angle) - y * Math.sin(angle)) + tx,
+      scale * (x * Math.sin(angle) + y * Math.cos(angle)) + ty,
+    );
+  }
+  return out;
+}
+
+function face(lm: Landmarks68, width = 150, x = 100): FaceObservation {
+  return {
+    box: { x, y: 100, width, height: width },
+    score: 0.9,
+    landmarks: lm,
+    descriptor: [],
+    sharpness: 200,
+  };
+}
+
+describe('geometry', () => {
+  it('measures eyes, mouth and a frontal pose', () => {
+    const lm = frontalFace();
+    expect(interOcular(lm)).toBeCloseTo(60, 5);
+    expect(eyeAspectRatio(lm)).toBeGreaterThan(0.3);
+    expect(mouthOpening(lm)).toBeCloseTo(0, 5);
+    expect(mouthOpening(frontalFace(200, 200, 1, 12))).toBeCloseTo(12 / 60, 5);
+    const p = headPose(lm);
+    expect(Math.abs(p.yaw)).toBeLessThan(5);
+    expect(Math.abs(p.roll)).toBeLessThan(1);
+    expect(headPose(transform(lm, 0.3, 1, 0, 0)).roll).toBeCloseTo((0.3 * 180) / Math.PI, 3);
+  });
+
+  it('a similarity transform leaves no non-rigid residual; a moving mouth does', () => {
+    const ref = frontalFace();
+    expect(nonRigidResidual(ref, transform(ref, 0.2, 1.3, 40, -15))).toBeLessThan(1e-9);
+    expect(nonRigidResidual(ref, frontalFace(200, 200, 1, 14))).toBeGreaterThan(0.03);
+  });
+});
+
+describe('calibration', () => {
+  it('maps distance to a monotone similarity with an exact inverse', () => {
+    expect(similarityFromDistance(D50)).toBeCloseTo(0.5, 10);
+    expect(similarityFromDistance(0.3)).toBeGreaterThan(similarityFromDistance(0.4));
+    for (const s of [0.1, 0.45, 0.75, 0.99])
+      expect(similarityFromDistance(distanceForSimilarity(s))).toBeCloseTo(s, 9);
+    expect(decide(0.8, { accept: 0.75, reject: 0.45 })).toBe('match');
+    expect(decide(0.5, { accept: 0.75, reject: 0.45 })).toBe('review');
+    expect(decide(0.2, { accept: 0.75, reject: 0.45 })).toBe('mismatch');
+  });
+
+  it('computes distances, normalised means and medians', () => {
+    expect(euclidean([0, 3], [4, 0])).toBe(5);
+    expect(() => euclidean([1], [1, 2])).toThrow(RangeError);
+    const m = meanDescriptor([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(Math.hypot(...m)).toBeCloseTo(1, 10);
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('roc', () => {
+  const pairs: ScoredPair[] = [
+    ...[0.2, 0.25, 0.3, 0.35, 0.5].map((distance) => ({ distance, genuine: true })),
+    ...[0.4, 0.6, 0.7, 0.8, 0.9].map((distance) => ({ distance, genuine: false })),
+  ];
+  it('computes AUC, EER and FNMR at a fixed FMR', () => {
+    // 24 of 25 genuine/impostor orderings are right (0.5 > 0.4 is the one error).
+    expect(auc(pairs)).toBeCloseTo(24 / 25, 10);
+    const e = eer(pairs);
+    expect(e.eer).toBeGreaterThan(0.15);
+    expect(e.eer).toBeLessThan(0.25);
+    expect(fnmrAtFmr(pairs, 0)).toEqual({ fnmr: 0.2, threshold: 0.35 });
+    expect(fnmrAtFmr(pairs, 0.2).fnmr).toBe(0);
+    expect(
+      auc([
+        { distance: 0.1, genuine: true },
+        { distance: 0.9, genuine: false },
+      ]),
+    ).toBe(1);
+  });
+  it('renders an SVG', () => {
+    const svg = rocSvg(pairs, 'x<y');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('<path d="M');
+    expect(svg).toContain('x&lt;y');
+  });
+});
+
+describe('parsePairs', () => {
+  it('reads the header, relative paths and counts bad lines', () => {
+    const r = parsePairs(
+      'image1\timage2\tlabel\na/1.png\tb/2.png\t1\nc.png\td.png\t0\nbroken line\nx\ty\t7\n',
+      '/data',
+    );
+    expect(r.pairs).toEqual([
+      { a: '/data/a/1.png', b: '/data/b/2.png', genuine: true },
+      { a: '/data/c.png', b: '/data/d.png', genuine: false },
+    ]);
+    expect(r.badLines).toBe(2);
+  });
+});
+
+describe('analysis', () => {
+  const thresholds = { accept: 0.75, reject: 0.45 };
+  const frames = (
+    lms: Landmarks68[],
+    extra: (i: number) => FaceObservation[] = () => [],
+  ): ClassifiedFrame[] =>
+    lms.map((lm, i) => classifyFrame({ index: i, timeSec: i / 2, faces: [face(lm), ...extra(i)] }));
+
+  it('flags a rigidly moving photo as static but not a talking face', () => {
+    const ref = frontalFace();
+    const rigid = frames(
+      Array.from({ length: 10 }, (_, i) => transform(ref, 0.02 * i, 1 + 0.01 * i, 3 * i, -2 * i)),
+    );
+    const mRigid = motionStats(rigid);
+    expect(mRigid.nonRigidMotion).toBeLessThan(1e-6);
+    expect(signals(rigid, mRigid, { found: true, similarity: 0.9, frameIndex: 0 }).staticVideo).toBe(true);
+    const talking = frames(
+      Array.from({ length: 10 }, (_, i) => frontalFace(200 + i, 200, 1, i % 3 === 0 ? 14 : 0)),
+    );
+    const mTalk = motionStats(talking);
+    expect(mTalk.mouthOpeningStd).toBeGreaterThan(DEFAULT_ANALYSIS.staticMouthStd);
+    expect(signals(talking, mTalk, { found: true, similarity: 0.9, frameIndex: 0 }).staticVideo).toBe(false);
+  });
+
+  it('separates a second person from a card portrait', () => {
+    const lm = frontalFace();
+    const withPerson = frames(
+      Array.from({ length: 6 }, () => lm),
+      () => [face(frontalFace(600), 140, 500)],
+    );
+    expect(withPerson[0]!.others).toHaveLength(1);
+    const s = signals(withPerson, motionStats(withPerson), cardResult([], null));
+    expect(s.multiplePeople).toBe(true);
+    expect(s.cardNotSeen).toBe(true);
+    const withCard = frames(
+      Array.from({ length: 6 }, () => lm),
+      () => [face(frontalFace(600, 200, 0.3), 45, 500)],
+    );
+    expect(withCard[0]!.cards).toHaveLength(1);
+    expect(signals(withCard, motionStats(withCard), cardResult([], null)).multiplePeople).toBe(false);
+  });
+
+  it('plans a tiled card search only when the frame pass saw no card, and keeps card-sized faces away from the live face', () => {
+    const lm = frontalFace();
+    const plain = frames(Array.from({ length: 12 }, () => lm));
+    const planned = planCardSearch(plain);
+    expect(planned).toHaveLength(DEFAULT_ANALYSIS.cardSearchFrames);
+    expect(new Set(planned.map((f) => f.index)).size).toBe(planned.length);
+    const small = face(frontalFace(600, 200, 0.3), 30, 500);
+    const onLive = face(frontalFace(), 30, 150);
+    const f = withCards(plain[0]!, [small, onLive]);
+    expect(f.cards).toEqual([small]);
+    expect(planCardSearch([f, ...plain.slice(1)])).toEqual([]);
+  });
+
+  it('aggregates live distances with the median and decides from the thresholds', () => {
+    const fr = frames([frontalFace(), frontalFace(), frontalFace()]);
+    const p = [1, 0, 0];
+    // Unit vectors at Euclidean distance d from p.
+    const desc = (d: number): number[] => [1 - (d * d) / 2, Math.sqrt(1 - (1 - (d * d) / 2) ** 2), 0];
+    const described = [0.05, 0.1, 0.9].map((d, i) => ({
+      index: i,
+      timeSec: i,
+      quality: 1,
+      descriptor: desc(d),
+    }));
+    const r = liveResult(fr, described, p, thresholds);
+    expect(r.distance).toBeCloseTo(0.1, 10);
+    expect(r.decision).toBe('match');
+    expect(liveResult(fr, described, null, thresholds).decision).toBeNull();
+    const far = described.map((d) => ({ ...d, descriptor: [0, 1, 0] }));
+    expect(liveResult(fr, far, p, thresholds).decision).toBe('mismatch');
+  });
+});
