@@ -117,8 +117,9 @@ def main():
             tot += loss.item() * len(idx)
         print(f'epoch {ep + 1}: loss {tot / len(xtr):.4f} val_acc {accuracy(model, xva, yva):.4f} '
               f'({time.time() - t0:.0f}s)', flush=True)
-    os.makedirs(a.out, exist_ok=True)
-    export(model, a.out)
+        # Export after every epoch so that an interrupted run still leaves usable weights.
+        os.makedirs(a.out, exist_ok=True)
+        export(model, a.out)
     print('wrote', os.path.join(a.out, 'glyphs.bin'), flush=True)
 
 

@@ -92,11 +92,15 @@ function blur(img: GrayImage, sigma: number): void {
 }
 
 /** Render one degraded MRZ line. `neighbours` are drawn partially above/below like a real MRZ block. */
-export async function renderLine(r: Rng, text: string, neighbours: [string, string] | null): Promise<RenderedLine> {
+export async function renderLine(
+  r: Rng,
+  text: string,
+  neighbours: [string, string] | null,
+): Promise<RenderedLine> {
   ensureFont();
   const n = text.length;
   const pitch = uni(r, 9, 40);
-  const fontSize = pitch / uni(r, 0.58, 0.66);
+  const fontSize = pitch / uni(r, 0.55, 0.7);
   const lineGap = fontSize * uni(r, 1.05, 1.35);
   const marginX = pitch * uni(r, 0.3, 2.5);
   const marginTop = fontSize * uni(r, 0.15, 0.7);
@@ -107,7 +111,8 @@ export async function renderLine(r: Rng, text: string, neighbours: [string, stri
   const ctx = canvas.getContext('2d');
   const bg = uni(r, 0.6, 1);
   const fg = uni(r, 0, Math.min(0.45, bg - 0.25));
-  const g = (v: number): string => `rgb(${Math.round(v * 255)},${Math.round(v * 255)},${Math.round(v * 255)})`;
+  const g = (v: number): string =>
+    `rgb(${Math.round(v * 255)},${Math.round(v * 255)},${Math.round(v * 255)})`;
   ctx.fillStyle = g(bg);
   ctx.fillRect(0, 0, w, h);
   // Background texture (guilloche-like waves) on some lines.
@@ -134,16 +139,22 @@ export async function renderLine(r: Rng, text: string, neighbours: [string, stri
   ctx.textAlign = 'center';
   ctx.fillStyle = g(fg);
   ctx.strokeStyle = g(fg);
-  const weight = r() < 0.5 ? 0 : uni(r, -0.5, 1) * fontSize * 0.05;
+  // Stroke weight (printing/scan gain) and glyph aspect (printer and crop scaling) vary per document.
+  const weight = r() < 0.4 ? 0 : uni(r, 0.05, 1) * fontSize * 0.11;
+  const aspect = r() < 0.5 ? 1 : uni(r, 0.8, 1.25);
   const drawRow = (s: string, y: number): void => {
     for (let i = 0; i < s.length; i++) {
       const x = marginX + (i + 0.5) * pitch + gauss(r) * pitch * 0.02;
       const yy = y + gauss(r) * fontSize * 0.01;
-      ctx.fillText(s[i]!, x, yy);
+      ctx.save();
+      ctx.translate(x, yy);
+      ctx.scale(aspect, 1);
+      ctx.fillText(s[i]!, 0, 0);
       if (weight > 0.2) {
         ctx.lineWidth = weight;
-        ctx.strokeText(s[i]!, x, yy);
+        ctx.strokeText(s[i]!, 0, 0);
       }
+      ctx.restore();
     }
   };
   drawRow(text, baseline);
@@ -168,7 +179,8 @@ export async function renderLine(r: Rng, text: string, neighbours: [string, stri
   // Thin strokes: blur then a high threshold later erodes; here optical blur.
   blur(img, r() < 0.7 ? uni(r, 0, pitch * 0.08) : uni(r, pitch * 0.08, pitch * 0.16));
   const noise = r() < 0.6 ? uni(r, 0, 0.08) : 0;
-  for (let i = 0; i < data.length; i++) data[i] = Math.min(1, Math.max(0, data[i]! + (noise ? gauss(r) * noise : 0)));
+  for (let i = 0; i < data.length; i++)
+    data[i] = Math.min(1, Math.max(0, data[i]! + (noise ? gauss(r) * noise : 0)));
   if (r() < 0.35) {
     // JPEG round trip.
     const c2 = createCanvas(w, h);
@@ -228,8 +240,10 @@ async function main(): Promise<void> {
       const nb: [string, string] | null = r() < 0.35 ? [randomLine(r, n), randomLine(r, n)] : null;
       const rl = await renderLine(r, text, nb);
       const cut = lineCells(rl.image, n);
-      // Keep only lines whose fitted grid matches the truth: a shifted grid would mislabel every cell.
-      if (!cut || Math.abs(cut.grid.offset - rl.offset) > 0.3 * rl.pitch || Math.abs(cut.grid.pitch - rl.pitch) * n > 0.3 * rl.pitch) {
+      // Keep only lines whose fitted cell boundaries match the truth: a shifted grid would mislabel cells.
+      const misfit =
+        !cut || cut.grid.bounds.some((b, k) => Math.abs(b - (rl.offset + k * rl.pitch)) > 0.3 * rl.pitch);
+      if (misfit) {
         skipped++;
         continue;
       }
@@ -237,13 +251,17 @@ async function main(): Promise<void> {
       for (let i = 0; i < buf.length; i++) buf[i] = Math.round(cut.cells[i]! * 255);
       xs.push(buf);
       for (const ch of text) ys.push(MRZ_ALPHABET.indexOf(ch));
-      if ((li + 1) % 500 === 0) process.stderr.write(`${split}: ${li + 1}/${count} lines, skipped ${skipped}\n`);
+      if ((li + 1) % 500 === 0)
+        process.stderr.write(`${split}: ${li + 1}/${count} lines, skipped ${skipped}\n`);
     }
     writeFileSync(join(out, `${split}.bin`), Buffer.concat(xs));
     writeFileSync(join(out, `${split}.labels`), Buffer.from(ys));
     process.stderr.write(`${split}: ${ys.length} cells, ${skipped} lines skipped (grid mismatch)\n`);
   }
-  writeFileSync(join(out, 'meta.json'), JSON.stringify({ cellW: CELL_W, cellH: CELL_H, classes: MRZ_ALPHABET }));
+  writeFileSync(
+    join(out, 'meta.json'),
+    JSON.stringify({ cellW: CELL_W, cellH: CELL_H, classes: MRZ_ALPHABET }),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -3,6 +3,10 @@
 import type { Router } from 'express';
 import type { ReadinessCheck } from './api/app.js';
 import type { Runtime } from './server.js';
+import { activationFeature } from './activation/feature.js';
+import { pipelineFeature } from './pipeline/feature.js';
+import { reviewFeature } from './api/review/feature.js';
+import { opsFeature } from './ops/feature.js';
 
 export interface Feature {
   name: string;
@@ -14,7 +18,7 @@ export interface Feature {
 
 export type FeatureFactory = (rt: Runtime) => Promise<Feature> | Feature;
 
-const factories: FeatureFactory[] = [];
+const factories: FeatureFactory[] = [pipelineFeature, reviewFeature, activationFeature, opsFeature];
 
 export async function loadFeatures(rt: Runtime): Promise<Feature[]> {
   const out: Feature[] = [];

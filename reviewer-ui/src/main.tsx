@@ -1,12 +1,16 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return <main>Console</main>;
-}
+import { I18nProvider } from './i18n';
+import { RouterProvider } from './components/router';
+import { App } from './App';
+import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <I18nProvider>
+      <RouterProvider>
+        <App />
+      </RouterProvider>
+    </I18nProvider>
   </StrictMode>,
 );

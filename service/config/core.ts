@@ -1,6 +1,7 @@
 // Core process settings: network, storage, infrastructure URLs, logging.
 import { z } from 'zod';
 import { envInt, envList } from './env.js';
+import { cpus } from 'node:os';
 
 export const coreEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Run mode; production refuses generated secrets.'),
@@ -17,4 +18,9 @@ export const coreEnv = {
   API_KEYS: envList('').describe('Comma-separated API keys accepted from the business service (POST /v1/verifications). Generated outside production.'),
   MAX_UPLOAD_MB_IMAGE: envInt(15, 1, 100).describe('Largest accepted document photo, in MiB.'),
   MAX_UPLOAD_MB_VIDEO: envInt(60, 1, 1000).describe('Largest accepted selfie video, in MiB.'),
+  VERIFICATION_TTL_HOURS: envInt(72, 1, 24 * 90).describe('How long an applicant link stays usable before the verification expires.'),
+  PIPELINE_CONCURRENCY: envInt(Math.max(1, cpus().length), 1, 64).describe('Concurrent jobs per CPU-bound pipeline stage in each worker process (default: one per core).'),
+  PIPELINE_ATTEMPTS: envInt(3, 1, 20).describe('Attempts per pipeline stage before the case goes to review with PROCESSING_FAILED.'),
+  PIPELINE_BACKOFF_MS: envInt(2000, 10, 600000).describe('First retry delay of a failed pipeline stage (exponential backoff).'),
+  PIPELINE_SWEEP_SECONDS: envInt(30, 1, 3600).describe('Interval of the sweep that re-enqueues cases stuck in processing and undispatched outbox rows.'),
 };

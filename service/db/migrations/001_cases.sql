@@ -36,7 +36,7 @@ CREATE TABLE media (
   id uuid PRIMARY KEY,
   case_id uuid NOT NULL REFERENCES cases(id),
   attempt int NOT NULL,
-  kind text NOT NULL CHECK (kind IN ('front','back','video')),
+  kind text NOT NULL CHECK (kind IN ('front','back','video','portrait','live_frame','card_frame')), -- uploads, then face crops
   storage_key text NOT NULL,                    -- random, never derived from user input
   mime text NOT NULL,
   size_bytes bigint NOT NULL,

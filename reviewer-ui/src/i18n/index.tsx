@@ -1,0 +1,55 @@
+// French and English, all strings in the locale files. The language is remembered in localStorage.
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import fr from './fr.json';
+import en from './en.json';
+
+export type Lang = 'fr' | 'en';
+type Dict = Record<string, string>;
+const DICTS: Record<Lang, Dict> = { fr, en };
+
+export type TFn = (key: string, vars?: Record<string, string | number>) => string;
+
+interface I18n {
+  lang: Lang;
+  setLang(l: Lang): void;
+  t: TFn;
+  /** Localised date-time. */
+  dt(iso: string | null | undefined): string;
+}
+
+const Ctx = createContext<I18n | null>(null);
+
+function initialLang(): Lang {
+  const saved = localStorage.getItem('idv.lang');
+  if (saved === 'fr' || saved === 'en') return saved;
+  return navigator.language.startsWith('en') ? 'en' : 'fr';
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+  const setLang = useCallback((l: Lang) => {
+    localStorage.setItem('idv.lang', l);
+    document.documentElement.lang = l;
+    setLangState(l);
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const dict = DICTS[lang];
+    const t: TFn = (key, vars) => {
+      const s = dict[key] ?? DICTS.en[key] ?? key;
+      return vars ? s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`)) : s;
+    };
+    const fmt = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'Europe/Paris',
+    });
+    return { lang, setLang, t, dt: (iso) => (iso ? fmt.format(new Date(iso)) : '—') };
+  }, [lang, setLang]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useI18n(): I18n {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useI18n outside I18nProvider');
+  return v;
+}

@@ -1,0 +1,386 @@
+// Page-local parts of the case page: documents, identity comparison, faces, video, signals, history.
+import { useRef } from 'react';
+import {
+  caseFrameUrl,
+  caseMediaUrl,
+  DocumentResultSchema,
+  FaceResultSchema,
+  faceView,
+  SpeechResultSchema,
+  type CaseDetail,
+} from '../domains/cases';
+import { useI18n } from '../i18n';
+import { ZoomImage } from '../components/ZoomImage';
+
+const norm = (s: unknown) =>
+  typeof s === 'string'
+    ? s
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[^A-Za-z0-9]+/g, ' ')
+        .trim()
+        .toUpperCase()
+    : '';
+
+export function DocumentSection({ c }: { c: CaseDetail }) {
+  const { t } = useI18n();
+  const doc = DocumentResultSchema.parse(c.stages.document?.result ?? {});
+  const mrz = doc.fields ?? doc.mrz ?? {};
+  const kinds = c.media.map((m) => m.kind);
+  return (
+    <section aria-labelledby="sec-doc" className="card wide">
+      <h2 id="sec-doc">{t('case.section.documents')}</h2>
+      <div className="doc-grid">
+        <div className="photos">
+          {(['front', 'back'] as const)
+            .filter((k) => kinds.includes(k))
+            .map((k) => (
+              <figure key={k}>
+                <ZoomImage
+                  src={caseMediaUrl(c.caseId, k)}
+                  alt={t(k === 'front' ? 'case.front' : 'case.back')}
+                />
+                <figcaption>{t(k === 'front' ? 'case.front' : 'case.back')}</figcaption>
+              </figure>
+            ))}
+        </div>
+        <div>
+          <h3>{t('case.mrzFields')}</h3>
+          <table className="kv">
+            <tbody>
+              {Object.entries(mrz).map(([k, v]) => (
+                <tr key={k}>
+                  <th scope="row">{k}</th>
+                  <td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div>
+          <h3>{t('case.checks')}</h3>
+          <ul className="checks">
+            {doc.status && (
+              <li className={doc.status === 'ok' ? 'ok' : 'fail'}>
+                <span aria-hidden="true">{doc.status === 'ok' ? '✔' : '✘'}</span>{' '}
+                {t('case.docStatus', { status: doc.status })}
+              </li>
+            )}
+            {(doc.checks ?? []).map((ch) => (
+              <li key={ch.name} className={ch.ok ? 'ok' : 'fail'}>
+                <span aria-hidden="true">{ch.ok ? '✔' : '✘'}</span> {ch.name}:{' '}
+                {t(ch.ok ? 'case.check.ok' : 'case.check.fail')}
+              </li>
+            ))}
+            {(doc.findings ?? []).map((f, i) => (
+              <li key={i} className="fail">
+                <span aria-hidden="true">✘</span> <code>{f.code}</code> {t(`reason.${f.code}`)}
+                {f.detail ? ` — ${f.detail}` : ''}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export function IdentitySection({ c }: { c: CaseDetail }) {
+  const { t } = useI18n();
+  const doc = DocumentResultSchema.parse(c.stages.document?.result ?? {});
+  const mrz = (doc.fields ?? doc.mrz ?? {}) as Record<string, unknown>;
+  const rows: Array<[string, string | null, unknown]> = [
+    ['case.identity.lastName', c.declared.lastName, mrz.lastName],
+    ['case.identity.firstNames', c.declared.firstNames, mrz.firstNames],
+    ['case.identity.birthDate', c.declared.birthDate, mrz.birthDate],
+  ];
+  return (
+    <section aria-labelledby="sec-id" className="card">
+      <h2 id="sec-id">{t('case.section.identity')}</h2>
+      <table className="compare">
+        <thead>
+          <tr>
+            <th scope="col">{t('case.field')}</th>
+            <th scope="col">{t('case.declared')}</th>
+            <th scope="col">{t('case.mrz')}</th>
+            <th scope="col">{t('case.match')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([label, declared, read]) => {
+            const same = norm(declared) !== '' && norm(declared) === norm(read);
+            return (
+              <tr key={label} className={same ? 'ok' : 'fail'}>
+                <th scope="row">{t(label)}</th>
+                <td>{declared ?? '—'}</td>
+                <td>{typeof read === 'string' ? read : '—'}</td>
+                <td>{same ? `✔ ${t('common.yes')}` : `✘ ${t('common.no')}`}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function FacesSection({ c }: { c: CaseDetail }) {
+  const { t } = useI18n();
+  const face = faceView(FaceResultSchema.parse(c.stages.face?.result ?? {}));
+  const sim = face.similarity;
+  const th = c.faceThresholds ?? { accept: 0.75, reject: 0.45 };
+  const meaning = sim === null ? null : sim >= th.accept ? 'match' : sim < th.reject ? 'mismatch' : 'review';
+  const has = (k: string) => c.media.some((m) => m.kind === k);
+  const best = face.best.slice(0, 3);
+  const cardT = face.cardTimeSec;
+  return (
+    <section aria-labelledby="sec-face" className="card">
+      <h2 id="sec-face">{t('case.section.faces')}</h2>
+      <div className="faces">
+        {has('portrait') && (
+          <figure>
+            <ZoomImage src={caseMediaUrl(c.caseId, 'portrait')} alt={t('case.portrait')} />
+            <figcaption>{t('case.portrait')}</figcaption>
+          </figure>
+        )}
+        {has('live_frame') && (
+          <figure>
+            <ZoomImage src={caseMediaUrl(c.caseId, 'live_frame')} alt={t('case.bestLive')} />
+            <figcaption>{t('case.bestLive')}</figcaption>
+          </figure>
+        )}
+        {has('video') &&
+          best.map((f) => (
+            <figure key={f.timeSec}>
+              <ZoomImage
+                src={caseFrameUrl(c.caseId, f.timeSec)}
+                alt={t('case.liveFrame', { t: f.timeSec.toFixed(1) })}
+              />
+              <figcaption>{t('case.liveFrame', { t: f.timeSec.toFixed(1) })}</figcaption>
+            </figure>
+          ))}
+        {has('card_frame') ? (
+          <figure>
+            <ZoomImage src={caseMediaUrl(c.caseId, 'card_frame')} alt={t('case.cardCrop')} />
+            <figcaption>{t('case.cardCrop')}</figcaption>
+          </figure>
+        ) : (
+          has('video') &&
+          cardT !== null && (
+            <figure>
+              <ZoomImage
+                src={caseFrameUrl(c.caseId, cardT)}
+                alt={t('case.cardFrame', { t: cardT.toFixed(1) })}
+              />
+              <figcaption>{t('case.cardFrame', { t: cardT.toFixed(1) })}</figcaption>
+            </figure>
+          )
+        )}
+      </div>
+      <p className={`similarity ${meaning ?? ''}`}>
+        <strong>
+          {t('case.similarity', { value: sim === null ? t('common.unknown') : sim.toFixed(2) })}
+        </strong>
+        {meaning && (
+          <> — {t(`case.similarity.meaning.${meaning}`, { accept: th.accept, reject: th.reject })}</>
+        )}
+      </p>
+      {face.card?.similarity != null && (
+        <p>{t('case.cardSimilarity', { value: face.card.similarity.toFixed(2) })}</p>
+      )}
+      {face.card && !face.card.found && <p className="fail">{t('reason.CARD_NOT_IN_VIDEO')}</p>}
+      <p className="hint">{t('case.similarity.note')}</p>
+    </section>
+  );
+}
+
+export function VideoSection({ c }: { c: CaseDetail }) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLVideoElement>(null);
+  const speech = SpeechResultSchema.parse(c.stages.speech?.result ?? {});
+  const hasVideo = c.media.some((m) => m.kind === 'video');
+  const seek = (s: number) => {
+    const v = ref.current;
+    if (!v) return;
+    v.currentTime = s;
+    void v.play().catch(() => undefined);
+  };
+  return (
+    <section aria-labelledby="sec-video" className="card">
+      <h2 id="sec-video">{t('case.section.video')}</h2>
+      {hasVideo ? (
+        <video
+          ref={ref}
+          controls
+          preload="metadata"
+          src={caseMediaUrl(c.caseId, 'video')}
+          className="selfie"
+          data-testid="selfie-video"
+        />
+      ) : (
+        <p>{t('case.noVideo')}</p>
+      )}
+      <dl className="digits">
+        <dt>{t('case.challenge')}</dt>
+        <dd className="mono">{c.challengeDigits ?? '—'}</dd>
+        <dt>{t('case.recognised')}</dt>
+        <dd
+          className={`mono ${speech.recognised && speech.recognised === c.challengeDigits ? 'ok' : 'fail'}`}
+        >
+          {speech.recognised || '—'}
+        </dd>
+        <dt>
+          {t('case.speechDecision', {
+            decision: speech.signals?.decision ?? speech.decision ?? t('common.unknown'),
+          })}
+        </dt>
+        <dd>{speech.confidence != null ? speech.confidence.toFixed(2) : ''}</dd>
+      </dl>
+      {(speech.segments?.length ?? 0) > 0 && (
+        <>
+          <p>{t('case.timings')}</p>
+          <ol className="segments">
+            {speech.segments!.map((s, i) => (
+              <li key={i}>
+                <button
+                  type="button"
+                  onClick={() => seek(s.startSec)}
+                  aria-label={t('case.seekTo', { t: s.startSec.toFixed(1) })}
+                >
+                  <span className="mono">{s.digit}</span> {s.startSec.toFixed(2)}–{s.endSec.toFixed(2)} s
+                </button>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}
+
+// Which reason code each engine signal leads to (mirrors the decision policy's vocabulary).
+const SIGNAL_REASON: Record<string, string> = {
+  noFace: 'FACE_NOT_FOUND',
+  faceTooSmall: 'FACE_TOO_SMALL',
+  multiplePeople: 'MULTIPLE_PEOPLE',
+  staticVideo: 'STATIC_VIDEO',
+  cardNotSeen: 'CARD_NOT_IN_VIDEO',
+};
+const SPEECH_REASON: Record<string, string> = {
+  mismatch: 'DIGITS_MISMATCH',
+  uncertain: 'DIGITS_UNCERTAIN',
+  no_speech: 'NO_SPEECH',
+};
+
+export function SignalsSection({ c }: { c: CaseDetail }) {
+  const { t } = useI18n();
+  const face = FaceResultSchema.parse(c.stages.face?.result ?? {});
+  const signals = Object.entries(face.signals ?? {}).filter(([, v]) => typeof v === 'boolean');
+  const speech = SpeechResultSchema.parse(c.stages.speech?.result ?? {});
+  const doc = DocumentResultSchema.parse(c.stages.document?.result ?? {});
+  return (
+    <section aria-labelledby="sec-signals" className="card">
+      <h2 id="sec-signals">{t('case.section.signals')}</h2>
+      {c.reasons.length === 0 ? (
+        <p>{t('case.noSignals')}</p>
+      ) : (
+        <table className="kv">
+          <thead>
+            <tr>
+              <th scope="col">{t('case.reasonCode')}</th>
+              <th scope="col">{t('case.signal')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.reasons.map((r) => (
+              <tr key={r}>
+                <th scope="row">
+                  <code>{r}</code>
+                </th>
+                <td>{t(`reason.${r}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ul className="checks">
+        {signals.map(([k, v]) => (
+          <li key={k} className={v ? 'fail' : 'ok'}>
+            <span aria-hidden="true">{v ? '✘' : '✔'}</span> face.{k}: {v ? t('common.yes') : t('common.no')}
+            {v && SIGNAL_REASON[k] ? (
+              <>
+                {' '}
+                → <code>{SIGNAL_REASON[k]}</code>
+              </>
+            ) : null}
+          </li>
+        ))}
+        {(speech.signals?.decision ?? speech.decision) && (
+          <li className={(speech.signals?.decision ?? speech.decision) === 'match' ? 'ok' : 'fail'}>
+            speech.decision: {speech.signals?.decision ?? speech.decision}
+            {SPEECH_REASON[speech.signals?.decision ?? speech.decision ?? ''] ? (
+              <>
+                {' '}
+                → <code>{SPEECH_REASON[speech.signals?.decision ?? speech.decision ?? '']}</code>
+              </>
+            ) : null}
+          </li>
+        )}
+        {(doc.findings ?? []).map((f, i) => (
+          <li key={i} className="fail">
+            document: <code>{f.code}</code>
+          </li>
+        ))}
+      </ul>
+      <details>
+        <summary>JSON</summary>
+        <pre className="raw">
+          {JSON.stringify(
+            Object.fromEntries(
+              Object.entries(c.stages).map(([k, v]) => [k, { status: v.status, durationMs: v.durationMs }]),
+            ),
+            null,
+            2,
+          )}
+        </pre>
+      </details>
+    </section>
+  );
+}
+
+export function HistorySection({ c }: { c: CaseDetail }) {
+  const { t, dt } = useI18n();
+  const who = (id: string | null) => (id ? (c.reviewers[id] ?? id) : 'system');
+  const items = [
+    ...c.decisions.map((d) => ({
+      at: d.at,
+      text: `${d.source}: ${d.outcome}${d.reasons.length ? ` (${d.reasons.join(', ')})` : ''}`,
+      by: d.reviewerId,
+      note: d.note,
+    })),
+    ...c.audit.map((a) => ({
+      at: a.createdAt,
+      text: `${a.action}${a.details.kind ? ` [${String(a.details.kind)}]` : ''}`,
+      by: a.actorType === 'reviewer' ? a.actorId : null,
+      note: null,
+    })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  return (
+    <section aria-labelledby="sec-history" className="card">
+      <h2 id="sec-history">{t('case.section.history')}</h2>
+      {items.length === 0 ? (
+        <p>{t('case.history.empty')}</p>
+      ) : (
+        <ol className="history">
+          {items.map((i, n) => (
+            <li key={n}>
+              <time dateTime={i.at}>{dt(i.at)}</time> — {i.text}{' '}
+              {i.by && <em>{t('case.history.by', { who: who(i.by) })}</em>}
+              {i.note && <blockquote>{i.note}</blockquote>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,197 @@
+// Activation wired to its infrastructure: one object per process holding the notify queue, the SMTP
+// and SMS adapters, the rate limiter and (in worker roles) the delivery worker and its sweeper.
+// Use cases stay in issue.ts / verify.ts / letter.ts / status.ts; this file only composes them.
+import { join } from 'node:path';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Runtime } from '../server.js';
+import { createRedis } from '../infra/redis.js';
+import { bullPrefix } from '../pipeline/queue-names.js';
+import { sealingKey } from './code.js';
+import { issueOnApproval, resendCode, type IssueResult, type Requester } from './issue.js';
+import { activate, type Activated } from './verify.js';
+import { openLetter, type OpenedLetter, type Reader } from './letter.js';
+import { activationStatus, type ActivationStatus } from './status.js';
+import { RateLimiter, type RateDecision } from './rate-limit.js';
+import { caseIdByReference } from './store.js';
+import { createNotifyQueue, NOTIFY_QUEUE, type DeliverJob, type NotifyQueue } from '../notify/queue.js';
+import { deliver, UndeliverableError, errorLabel, type DeliverDeps } from '../notify/deliver.js';
+import { createMailer, type Mailer } from '../notify/mailer.js';
+import { createConsoleSms, createHttpSms, type SmsSender } from '../notify/sms.js';
+import {
+  failedDeliveries,
+  reopenDelivery,
+  stalePendingDeliveries,
+  type Delivery,
+} from '../notify/deliveries.js';
+
+/** Window of the activation rate limits. */
+export const RATE_WINDOW_MS = 15 * 60_000;
+
+export interface ActivationOptions {
+  /** Re-queue pending deliveries untouched for this long (crash between commit and enqueue). Default 60 s. */
+  sweepAfterMs?: number;
+  /** Sweeper period. Default 60 s. */
+  sweepEveryMs?: number;
+  /** Parallel deliveries per worker process. Default 4 (I/O bound). */
+  concurrency?: number;
+}
+
+export interface ActivationService {
+  /** Outbox topic `activation` ({caseId}): issue the first code and queue the letter and the SMS. */
+  handleApproval(caseId: string): Promise<IssueResult>;
+  resend(caseId: string, by: Requester): Promise<IssueResult & { resendsLeft: number }>;
+  activate(reference: string, code: string): Promise<Activated>;
+  /** Undefined when allowed; otherwise when to retry. */
+  checkRateLimit(ip: string, reference: string): Promise<RateDecision | undefined>;
+  openLetter(token: string, reader: Reader): Promise<OpenedLetter | undefined>;
+  status(caseId: string): Promise<ActivationStatus>;
+  caseIdOf(reference: string): Promise<string | undefined>;
+  /** Ops: deliveries whose last retry failed. */
+  failedDeliveries(limit?: number): Promise<Delivery[]>;
+  /** Ops: try a failed delivery again (fresh retry budget). */
+  retryDelivery(id: number): Promise<boolean>;
+  /** Re-queues pending deliveries that no job carries (after a crash). Returns how many were queued. */
+  sweep(olderThanMs?: number): Promise<number>;
+  startWorkers(): Promise<void>;
+  stop(): Promise<void>;
+  readonly queue: NotifyQueue;
+}
+
+function smsFor(rt: Runtime): SmsSender {
+  const c = rt.config;
+  if (c.SMS_PROVIDER === 'http') {
+    if (!c.SMS_HTTP_URL) throw new Error('SMS_PROVIDER=http needs SMS_HTTP_URL');
+    return createHttpSms({ url: c.SMS_HTTP_URL, token: c.SMS_HTTP_TOKEN });
+  }
+  return createConsoleSms({ dir: join(c.DATA_DIR, 'outbox-sms'), logger: rt.logger });
+}
+
+export function createActivation(rt: Runtime, opts: ActivationOptions = {}): ActivationService {
+  const { config, db, logger } = rt;
+  const key = sealingKey(config.CODE_HMAC_SECRET);
+  const queueConn: Redis = createRedis(config.REDIS_URL);
+  queueConn.on('error', () => undefined);
+  const queue = createNotifyQueue(queueConn, bullPrefix(config.QUEUE_PREFIX), {
+    attempts: config.NOTIFY_ATTEMPTS,
+    backoffMs: config.NOTIFY_BACKOFF_MS,
+  });
+  const limiter = new RateLimiter(rt.redis, config.QUEUE_PREFIX);
+  const issueDeps = {
+    db,
+    hmacSecret: config.CODE_HMAC_SECRET,
+    sealingKey: key,
+    ttlDays: config.ACTIVATION_CODE_TTL_DAYS,
+    schedule: (ids: number[]) => queue.schedule(ids),
+  };
+  let mailer: Mailer | undefined;
+  let worker: Worker<DeliverJob> | undefined;
+  let workerConn: Redis | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  const svc: ActivationService = {
+    queue,
+    handleApproval: (caseId) => issueOnApproval(issueDeps, caseId),
+    resend: (caseId, by) => resendCode(issueDeps, caseId, by),
+    activate: (reference, code) => activate({ db, hmacSecret: config.CODE_HMAC_SECRET }, reference, code),
+    async checkRateLimit(ip, reference) {
+      const byIp = await limiter.hit('act-ip', ip, {
+        limit: config.ACTIVATION_RATE_LIMIT_IP,
+        windowMs: RATE_WINDOW_MS,
+      });
+      if (!byIp.allowed) return byIp;
+      const bySession = await limiter.hit('act-ref', reference, {
+        limit: config.ACTIVATION_RATE_LIMIT_SESSION,
+        windowMs: RATE_WINDOW_MS,
+      });
+      return bySession.allowed ? undefined : bySession;
+    },
+    openLetter: (token, reader) => openLetter({ db, sealingKey: key }, token, reader),
+    status: (caseId) => activationStatus(db, caseId),
+    caseIdOf: (reference) => caseIdByReference(db, reference),
+    failedDeliveries: (limit) => failedDeliveries(db, limit),
+    async retryDelivery(id) {
+      if (!(await reopenDelivery(db, id))) return false;
+      await queue.forget(id);
+      await queue.schedule([id]);
+      return true;
+    },
+    async sweep(olderThanMs = opts.sweepAfterMs ?? 60_000) {
+      const ids = await stalePendingDeliveries(db, olderThanMs);
+      await queue.schedule(ids);
+      return ids.length;
+    },
+    async startWorkers() {
+      mailer = createMailer({
+        host: config.SMTP_HOST,
+        port: config.SMTP_PORT,
+        secure: config.SMTP_SECURE,
+        user: config.SMTP_USER,
+        password: config.SMTP_PASSWORD,
+        from: config.MAIL_FROM,
+      });
+      const deps: DeliverDeps = {
+        db,
+        logger,
+        mailer,
+        sms: smsFor(rt),
+        sealingKey: key,
+        publicUrl: config.PUBLIC_URL,
+      };
+      workerConn = createRedis(config.REDIS_URL);
+      workerConn.on('error', () => undefined);
+      worker = new Worker<DeliverJob>(
+        NOTIFY_QUEUE,
+        async (job) => {
+          // attemptsMade counts the attempts already failed, so this one is the last when +1 reaches the budget.
+          const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+          try {
+            return await deliver(deps, job.data.deliveryId, { final });
+          } catch (err) {
+            if (err instanceof UndeliverableError) throw new UnrecoverableError(errorLabel(err));
+            // Rethrow a bare label: BullMQ stores the message in Redis and shows it in bull-board.
+            throw new Error(errorLabel(err));
+          }
+        },
+        {
+          connection: workerConn,
+          prefix: bullPrefix(config.QUEUE_PREFIX),
+          concurrency: opts.concurrency ?? 4,
+        },
+      );
+      worker.on('error', (err) => logger.warn({ err: err.message }, 'notify worker error'));
+      // Pending deliveries left by a crash (committed, never queued) are picked up at start and then periodically.
+      await svc
+        .sweep(0)
+        .catch((err: unknown) => logger.warn({ err: errorLabel(err) }, 'delivery sweep failed'));
+      sweeper = setInterval(() => {
+        svc.sweep().catch((err: unknown) => logger.warn({ err: errorLabel(err) }, 'delivery sweep failed'));
+      }, opts.sweepEveryMs ?? 60_000);
+      sweeper.unref();
+    },
+    async stop() {
+      if (sweeper) clearInterval(sweeper);
+      await worker?.close();
+      await queue.close();
+      mailer?.close();
+      workerConn?.disconnect();
+      queueConn.disconnect();
+    },
+  };
+  return svc;
+}
+
+const perRuntime = new WeakMap<Runtime, ActivationService>();
+
+/**
+ * The activation service of a runtime, created once: the feature and any other area of the same
+ * process (console routes: resend, delivery status, ops retry) share its queue connection.
+ */
+export function activationFor(rt: Runtime): ActivationService {
+  let svc = perRuntime.get(rt);
+  if (!svc) {
+    svc = createActivation(rt);
+    perRuntime.set(rt, svc);
+  }
+  return svc;
+}

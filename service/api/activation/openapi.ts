@@ -1,0 +1,130 @@
+// OpenAPI 3 description of the activation routes, merged into /openapi.json by the API document.
+const error = { $ref: '#/components/schemas/Error' };
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: error } },
+});
+// The API document's `apiKey` scheme (X-API-Key); `Authorization: Bearer <key>` is accepted too.
+const apiKey = [{ apiKey: [] }];
+
+export const activationOpenApiPaths = {
+  '/v1/activations': {
+    post: {
+      summary: 'Activate an approved identity with the 6-digit code (applicant)',
+      description:
+        'Constant-time check of the code. At most 5 wrong attempts per code, then the code is locked (423) until a new code is sent. ' +
+        'Rate-limited per client IP and per reference (429 with Retry-After). Success notifies the business service (webhook identity.activated).',
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['reference', 'code'],
+              properties: {
+                reference: {
+                  type: 'string',
+                  description: 'Verification (session) id or the business reference',
+                },
+                code: { type: 'string', pattern: '^[0-9 ]{6,}$', example: '048213' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'Identity activated',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  status: { const: 'activated' },
+                  reference: { type: 'string' },
+                  activatedAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+          },
+        },
+        '400': errorResponse('invalid_code (details.attemptsRemaining) or invalid_body'),
+        '404': errorResponse('not_found: no activation pending for this reference'),
+        '409': errorResponse('already_activated: the code cannot be used twice'),
+        '410': errorResponse('code_expired'),
+        '423': errorResponse('code_locked: too many wrong attempts, ask for a new code'),
+        '429': errorResponse('rate_limited'),
+      },
+    },
+  },
+  '/v1/activations/resend': {
+    post: {
+      summary: 'Send a new code (new e-letter and SMS); the previous code stops working. At most 3 resends.',
+      security: apiKey,
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['reference'],
+              properties: { reference: { type: 'string' } },
+            },
+          },
+        },
+      },
+      responses: {
+        '202': {
+          description: 'New code issued, deliveries queued',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  status: { const: 'resent' },
+                  generation: { type: 'integer' },
+                  resendsLeft: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+        '401': errorResponse('unauthorized'),
+        '404': errorResponse('not_found'),
+        '409': errorResponse('already_activated or resend_limit'),
+      },
+    },
+  },
+  '/v1/activations/{reference}': {
+    get: {
+      summary: 'Activation state and per-channel delivery status (email, sms) of a case',
+      security: apiKey,
+      parameters: [{ name: 'reference', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': {
+          description: 'ActivationStatus (see service/activation/status.ts)',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        '401': errorResponse('unauthorized'),
+        '404': errorResponse('not_found'),
+      },
+    },
+  },
+  '/letters/{token}': {
+    get: {
+      summary: 'The registered e-letter (HTML). The first opening records the proof of receipt.',
+      parameters: [
+        {
+          name: 'token',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+        },
+      ],
+      responses: {
+        '200': { description: 'The letter', content: { 'text/html': {} } },
+        '404': { description: 'Unknown letter' },
+      },
+    },
+  },
+} as const;

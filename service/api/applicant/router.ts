@@ -1,0 +1,206 @@
+// The applicant API (/v1): the business service creates a verification (API key); the applicant, with the
+// link token, uploads document photos and the video, submits, and follows the status.
+import { Router, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../config/index.js';
+import type { Db } from '../../db/index.js';
+import {
+  STAGES,
+  expireStaleCases,
+  getCase,
+  getChallenge,
+  insertCase,
+  insertChallenge,
+  listMedia,
+  lockCase,
+  markChallengeUsed,
+  setStatus,
+  upsertMedia,
+  type CaseRow,
+  type StageProgress,
+} from '../../cases/index.js';
+import type { MediaStore } from '../../storage/index.js';
+import { withDecrypted } from '../../storage/index.js';
+import { decodeImage, probe, selfieVideoProblems } from '../../media/index.js';
+import { newChallengeDigits } from '../../pipeline/engines/speech.js';
+import { HttpError, badRequest, conflict, notFound } from '../errors.js';
+import { newApplicantToken, requireApiKey, requireApplicant, type ApplicantRequest } from './auth.js';
+import { receiveUpload, type UploadKind } from './upload.js';
+import { createVerificationBody, type CreateVerificationBody } from './schemas.js';
+
+export interface ApplicantApiDeps {
+  config: Config;
+  db: Db;
+  store: MediaStore;
+  /** Starts the pipeline for a submitted attempt (enqueue; a failure here is recovered by the sweep). */
+  startPipeline(ref: { caseId: string; attempt: number }): Promise<void>;
+}
+
+const UPLOAD_KINDS = { front: 'image', back: 'image', video: 'video' } as const satisfies Record<string, UploadKind>;
+type UploadName = keyof typeof UPLOAD_KINDS;
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+function progressView(p: CaseRow['progress']): Record<(typeof STAGES)[number], StageProgress> {
+  return Object.fromEntries(STAGES.map((s) => [s, p[s] ?? { state: 'pending', percent: 0 }])) as Record<(typeof STAGES)[number], StageProgress>;
+}
+
+export function createApplicantRouter(deps: ApplicantApiDeps): Router {
+  const { config, db, store } = deps;
+  const r = Router();
+  const apiKey = requireApiKey(config.API_KEYS);
+  const applicant = requireApplicant(db);
+
+  const challengeTtlMs = config.CHALLENGE_TTL_MINUTES * 60_000;
+
+  r.post('/verifications', apiKey, async (req: Request, res: Response) => {
+    const parsed = createVerificationBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw badRequest('invalid_request', `${i.path.join('.') || 'body'}: ${i.message}`);
+    }
+    const body: CreateVerificationBody = parsed.data;
+    const now = new Date();
+    const { token, hash } = newApplicantToken();
+    const digits = await newChallengeDigits(body.lang);
+    const challengeExpires = new Date(now.getTime() + challengeTtlMs);
+    const c = await db.tx(async (q) => {
+      const c = await insertCase(q, {
+        reference: body.reference ?? `idv-${randomUUID()}`,
+        lang: body.lang,
+        applicant: body.applicant,
+        tokenHash: hash,
+        expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
+      });
+      await insertChallenge(q, { caseId: c.id, attempt: 1, digits, lang: body.lang, expiresAt: challengeExpires });
+      return c;
+    }).catch((e: { code?: string }) => {
+      if (e.code === '23505') throw conflict('duplicate_reference', 'A verification with this reference already exists');
+      throw e;
+    });
+    res.status(201).json({
+      id: c.id,
+      reference: c.reference,
+      token,
+      applicantUrl: `${config.PUBLIC_URL}/v/${token}`,
+      challenge: { digits, lang: body.lang, expiresAt: challengeExpires.toISOString() },
+      expiresAt: c.expiresAt.toISOString(),
+    });
+  });
+
+  r.get('/verifications/:id', apiKey, async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('No such verification');
+    const c = await getCase(db, id);
+    if (!c) throw notFound('No such verification');
+    res.json({
+      id: c.id,
+      reference: c.reference,
+      status: c.status,
+      attempt: c.attempt,
+      outcome: c.outcome,
+      reasons: c.reasons,
+      decidedAt: iso(c.decidedAt),
+      reviewDeadline: iso(c.reviewDeadline),
+    });
+  });
+
+  /** Expires a lapsed verification on access, then returns the current row. */
+  async function current(req: Request): Promise<CaseRow> {
+    let c = (req as ApplicantRequest).case;
+    if ((c.status === 'created' || c.status === 'resubmission_requested') && c.expiresAt.getTime() <= Date.now()) {
+      await expireStaleCases(db, new Date());
+      c = (await getCase(db, c.id))!;
+    }
+    return c;
+  }
+
+  function assertUploadable(c: CaseRow): void {
+    if (c.status === 'expired') throw new HttpError(410, 'verification_expired', 'This verification has expired; please start again');
+    if (c.status !== 'created' && c.status !== 'resubmission_requested') throw conflict('already_submitted', 'This verification has already been submitted');
+  }
+
+  r.get('/applicant/status', applicant, async (req: Request, res: Response) => {
+    const c = await current(req);
+    const ch = await getChallenge(db, c.id, c.attempt);
+    const media = await listMedia(db, c.id, c.attempt);
+    res.json({
+      id: c.id,
+      status: c.status,
+      attempt: c.attempt,
+      maxAttempts: config.MAX_ATTEMPTS,
+      expiresAt: c.expiresAt.toISOString(),
+      progress: progressView(c.status === 'processing' || c.submittedAt ? c.progress : {}),
+      challenge: ch && (c.status === 'created' || c.status === 'resubmission_requested') ? { digits: ch.digits, lang: ch.lang, expiresAt: ch.expiresAt.toISOString() } : null,
+      uploaded: media.filter((m) => m.kind in UPLOAD_KINDS).map((m) => m.kind),
+      reasons: c.status === 'resubmission_requested' ? c.reasons : [],
+    });
+  });
+
+  r.put('/applicant/media/:kind', applicant, async (req: Request, res: Response) => {
+    const name = String(req.params.kind);
+    if (!Object.hasOwn(UPLOAD_KINDS, name)) throw notFound('Upload kind must be front, back or video');
+    const kind = UPLOAD_KINDS[name as UploadName];
+    const c = await current(req);
+    assertUploadable(c);
+    const maxBytes = (kind === 'image' ? config.MAX_UPLOAD_MB_IMAGE : config.MAX_UPLOAD_MB_VIDEO) * 1048576;
+    const up = await receiveUpload(req, store, kind, maxBytes);
+    try {
+      await validateContent(store, up.key, kind);
+    } catch (e) {
+      await store.delete(up.key);
+      throw e;
+    }
+    const prev = await upsertMedia(db, { caseId: c.id, attempt: c.attempt, kind: name as UploadName, storageKey: up.key, mime: up.mime, sizeBytes: up.size, sha256: up.sha256 });
+    if (prev && prev !== up.key) await store.delete(prev);
+    res.status(201).json({ kind: name, mime: up.mime, sizeBytes: up.size });
+  });
+
+  r.post('/applicant/submit', applicant, async (req: Request, res: Response) => {
+    const c0 = await current(req);
+    assertUploadable(c0);
+    const media = await listMedia(db, c0.id, c0.attempt);
+    const missing = (['front', 'video'] as const).filter((k) => !media.some((m) => m.kind === k));
+    if (missing.length) throw badRequest('missing_media', `Upload ${missing.join(' and ')} before submitting`, { missing });
+    const now = new Date();
+    const ch = await getChallenge(db, c0.id, c0.attempt);
+    if (!ch || ch.expiresAt.getTime() <= now.getTime()) {
+      // The video must answer a live challenge: issue a new one; the applicant records again.
+      const digits = await newChallengeDigits(c0.lang);
+      await insertChallenge(db, { caseId: c0.id, attempt: c0.attempt, digits, lang: c0.lang, expiresAt: new Date(now.getTime() + challengeTtlMs) });
+      throw conflict('challenge_expired', 'The spoken-digit challenge expired: record the video again with the new digits');
+    }
+    const attempt = await db.tx(async (q) => {
+      const c = await lockCase(q, c0.id);
+      if (!c || (c.status !== 'created' && c.status !== 'resubmission_requested') || c.attempt !== c0.attempt) {
+        throw conflict('already_submitted', 'This verification has already been submitted');
+      }
+      await markChallengeUsed(q, c.id, c.attempt);
+      await setStatus(q, c.id, 'processing', { submittedAt: now, resetProgress: true });
+      return c.attempt;
+    });
+    // After commit; if Redis is down now, the recovery sweep enqueues the case later.
+    await deps.startPipeline({ caseId: c0.id, attempt }).catch(() => undefined);
+    res.status(202).json({ status: 'processing', attempt });
+  });
+
+  return r;
+}
+
+/** The bytes decode as what they claim to be (refuses truncated or damaged files). */
+async function validateContent(store: MediaStore, key: string, kind: UploadKind): Promise<void> {
+  await withDecrypted(store, [{ key, name: kind === 'image' ? 'image' : 'video' }], async (p) => {
+    try {
+      if (kind === 'image') {
+        await decodeImage(p.image!);
+        return;
+      }
+      const info = await probe(p.video!);
+      const [problem] = selfieVideoProblems(info, { requireAudio: false, maxBytes: Number.MAX_SAFE_INTEGER });
+      if (problem) throw problem;
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? 'corrupt';
+      throw new HttpError(422, 'invalid_media', `The ${kind} could not be read (${code.replace(/_/g, ' ')})`, { reason: code });
+    }
+  });
+}

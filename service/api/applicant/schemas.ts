@@ -1,0 +1,57 @@
+// Request and response bodies of the applicant API (zod), also the source of the OpenAPI schemas.
+import { z } from 'zod';
+
+const name = z.string().trim().min(1).max(100);
+
+export const createVerificationBody = z.object({
+  reference: z.string().trim().min(1).max(100).regex(/^[\w.:-]+$/).optional().describe('Your own reference for this verification (default: generated).'),
+  lang: z.enum(['fr', 'en']).default('fr').describe('Language of the applicant pages and of the spoken digits.'),
+  applicant: z.object({
+    lastName: name,
+    firstNames: name,
+    birthDate: z.iso.date().describe('yyyy-mm-dd'),
+    email: z.email().max(200),
+    mobile: z.string().trim().regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number'),
+  }),
+});
+export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
+
+export const challengeSchema = z.object({ digits: z.string(), lang: z.enum(['fr', 'en']), expiresAt: z.string() });
+
+export const createVerificationResponse = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  token: z.string().describe('One-time applicant token: give it to the applicant only (link below).'),
+  applicantUrl: z.string(),
+  challenge: challengeSchema,
+  expiresAt: z.string(),
+});
+
+export const stageProgress = z.object({ state: z.enum(['pending', 'running', 'done', 'failed']), percent: z.number() });
+
+export const statusResponse = z.object({
+  id: z.uuid(),
+  status: z.enum(['created', 'processing', 'in_review', 'approved', 'rejected', 'resubmission_requested', 'expired']),
+  attempt: z.number().int(),
+  maxAttempts: z.number().int(),
+  expiresAt: z.string(),
+  progress: z.object({ ingest: stageProgress, document: stageProgress, face: stageProgress, speech: stageProgress, decide: stageProgress }),
+  challenge: challengeSchema.nullable(),
+  uploaded: z.array(z.enum(['front', 'back', 'video'])),
+  reasons: z.array(z.string()).describe('Why a resubmission is requested (empty otherwise).'),
+});
+
+export const businessStatusResponse = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  status: statusResponse.shape.status,
+  attempt: z.number().int(),
+  outcome: z.string().nullable(),
+  reasons: z.array(z.string()),
+  decidedAt: z.string().nullable(),
+  reviewDeadline: z.string().nullable(),
+});
+
+export const uploadResponse = z.object({ kind: z.enum(['front', 'back', 'video']), mime: z.string(), sizeBytes: z.number().int() });
+export const submitResponse = z.object({ status: z.literal('processing'), attempt: z.number().int() });
+export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });

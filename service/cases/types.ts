@@ -1,0 +1,69 @@
+// Row shapes of the case store, as the rest of the service sees them (camelCase, typed).
+export const CASE_STATUSES = ['created', 'processing', 'in_review', 'approved', 'rejected', 'resubmission_requested', 'expired'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const STAGES = ['ingest', 'document', 'face', 'speech', 'decide'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export type MediaKind = 'front' | 'back' | 'video' | 'portrait' | 'live_frame' | 'card_frame';
+export type Lang = 'fr' | 'en';
+
+export interface Applicant {
+  lastName: string;
+  firstNames: string;
+  birthDate: string;
+  email: string;
+  mobile: string;
+}
+
+export interface StageProgress {
+  state: 'pending' | 'running' | 'done' | 'failed';
+  /** 0..100 */
+  percent: number;
+}
+
+export interface CaseRow {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  lang: Lang;
+  applicant: Applicant;
+  attempt: number;
+  expiresAt: Date;
+  submittedAt: Date | null;
+  reviewDeadline: Date | null;
+  decidedAt: Date | null;
+  outcome: string | null;
+  reasons: string[];
+  progress: Partial<Record<Stage, StageProgress>>;
+  createdAt: Date;
+}
+
+export interface ChallengeRow {
+  caseId: string;
+  attempt: number;
+  digits: string;
+  lang: Lang;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export interface MediaRow {
+  id: string;
+  caseId: string;
+  attempt: number;
+  kind: MediaKind;
+  storageKey: string;
+  mime: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface StageResultRow<T = unknown> {
+  caseId: string;
+  attempt: number;
+  stage: Stage;
+  status: 'ok' | 'failed';
+  result: T;
+  durationMs: number | null;
+}

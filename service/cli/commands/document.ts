@@ -1,0 +1,159 @@
+// `idv eval mrz <index.json>` and `idv bench mrz`: accuracy and CPU cost of the document (MRZ) engine.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { CliContext } from '../index.js';
+import { percentile, printResult, progress, progressEvery } from '../output.js';
+import { createDocumentEngine, parseMrz, type DocumentEngine } from '../../document/index.js';
+import { decodeImage } from '../../media/index.js';
+
+interface IndexEntry {
+  file?: string;
+  line_files?: string[];
+  mrz: string[];
+}
+
+const FIELD_KEYS = ['documentNumber', 'birthDate', 'expirationDate', 'lastName', 'firstName'] as const;
+
+/** Field values compared by the evaluation (same parser on truth and reading). */
+function evalFields(lines: string[], today: Date): Record<(typeof FIELD_KEYS)[number], string> | null {
+  const p = parseMrz(lines, today);
+  if (!p) return null;
+  return {
+    documentNumber: p.fields.documentNumber,
+    birthDate: p.fields.birthDate,
+    expirationDate: p.fields.expirationDate ?? '',
+    lastName: p.fields.lastName,
+    firstName: p.fields.firstNames,
+  };
+}
+
+interface ItemResult {
+  lines: string[];
+  valid: boolean;
+  ms: number;
+}
+
+async function readEntry(engine: DocumentEngine, base: string, e: IndexEntry): Promise<ItemResult> {
+  if (e.line_files) {
+    const imgs = await Promise.all(e.line_files.map((f) => decodeImage(resolve(base, f))));
+    const t0 = performance.now();
+    const r = engine.readLines(imgs);
+    const ms = performance.now() - t0;
+    return { lines: r.status === 'ok' && r.decoded ? r.decoded.lines : [], valid: r.status === 'ok', ms };
+  }
+  const img = await decodeImage(resolve(base, e.file!));
+  const t0 = performance.now();
+  const a = await engine.read({
+    images: [img],
+    allowedTypes: ['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT'],
+    minimumAge: 18,
+  });
+  const ms = performance.now() - t0;
+  return {
+    lines: a.status === 'read' ? a.lines : [],
+    valid: a.status === 'read' && !a.findings.some((f) => f.code === 'MRZ_CHECK_DIGIT'),
+    ms,
+  };
+}
+
+export async function evalMrz(indexPath: string, limit?: number): Promise<Record<string, unknown>> {
+  const base = dirname(resolve(indexPath));
+  let entries = JSON.parse(readFileSync(indexPath, 'utf8')) as IndexEntry[];
+  if (limit) entries = entries.slice(0, limit);
+  const engine = await createDocumentEngine();
+  const today = new Date();
+  let exact = 0;
+  let valid = 0;
+  let wrongValid = 0;
+  const fieldOk: Record<string, number> = Object.fromEntries(FIELD_KEYS.map((k) => [k, 0]));
+  const times: number[] = [];
+  const tick = progressEvery('eval mrz', entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const r = await readEntry(engine, base, e);
+    times.push(r.ms);
+    const isExact = r.lines.length === e.mrz.length && r.lines.every((l, k) => l === e.mrz[k]);
+    if (isExact) exact++;
+    if (r.valid) valid++;
+    if (r.valid && !isExact) wrongValid++;
+    const truth = evalFields(e.mrz, today);
+    const got = r.lines.length ? evalFields(r.lines, today) : null;
+    for (const k of FIELD_KEYS) if (truth && got && truth[k] === got[k]) fieldOk[k]!++;
+    tick(i + 1);
+  }
+  const n = entries.length;
+  const rate = (x: number): number => Number((x / Math.max(1, n)).toFixed(4));
+  return {
+    n,
+    exact: rate(exact),
+    check_valid: rate(valid),
+    wrong_but_valid: rate(wrongValid),
+    fields: Object.fromEntries(FIELD_KEYS.map((k) => [k, rate(fieldOk[k]!)])),
+    ms_per_image_p50: Number(percentile(times, 50).toFixed(1)),
+  };
+}
+
+export function register({ evalCmd, benchCmd }: CliContext): void {
+  evalCmd
+    .command('mrz <index>')
+    .description('MRZ reading accuracy on a labelled index ({file} photos or {line_files} line crops)')
+    .option('--limit <n>', 'only the first n entries', (v) => Number.parseInt(v, 10))
+    .action(async (index: string, o: { limit?: number }) => {
+      printResult(await evalMrz(index, o.limit));
+    });
+
+  benchCmd
+    .command('mrz')
+    .description('CPU milliseconds per document photo (generated photos, all four French types)')
+    .option('--n <n>', 'number of photos', (v) => Number.parseInt(v, 10), 20)
+    .option('--seed <seed>', 'fixture seed', (v) => Number.parseInt(v, 10), 7)
+    .action(async (o: { n: number; seed: number }) => {
+      const { generateDocumentSet } = await import('../../fixtures/document-set.js');
+      const dir = mkdtempSync(join(tmpdir(), 'idv-bench-mrz-'));
+      try {
+        progress(`generating ${o.n} document photos`);
+        const index = await generateDocumentSet({ n: o.n, seed: o.seed, out: dir });
+        const tLoad = performance.now();
+        const engine = await createDocumentEngine();
+        const loadMs = performance.now() - tLoad;
+        const imgs = await Promise.all(index.map((e) => decodeImage(join(dir, e.file))));
+        // Warm-up (WASM compilation, first-inference allocations) is not per-document cost.
+        await engine.read({
+          images: [imgs[0]!],
+          allowedTypes: ['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT'],
+          minimumAge: 18,
+        });
+        const cpu: number[] = [];
+        const wall: number[] = [];
+        let read = 0;
+        const tick = progressEvery('bench mrz', imgs.length);
+        for (let i = 0; i < imgs.length; i++) {
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          const a = await engine.read({
+            images: [imgs[i]!],
+            allowedTypes: ['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT'],
+            minimumAge: 18,
+          });
+          wall.push(performance.now() - t0);
+          const c = process.cpuUsage(c0);
+          cpu.push((c.user + c.system) / 1000);
+          if (a.status === 'read' && a.lines.join() === index[i]!.mrz.join()) read++;
+          tick(i + 1);
+        }
+        printResult({
+          n: imgs.length,
+          cpu_ms_per_image_p50: Number(percentile(cpu, 50).toFixed(1)),
+          cpu_ms_per_image_p95: Number(percentile(cpu, 95).toFixed(1)),
+          cpu_ms_per_image_max: Number(Math.max(...cpu).toFixed(1)),
+          wall_ms_per_image_p50: Number(percentile(wall, 50).toFixed(1)),
+          model_load_ms: Number(loadMs.toFixed(1)),
+          exact: Number((read / imgs.length).toFixed(4)),
+          target_cpu_ms: 500,
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+}

@@ -1,0 +1,140 @@
+// `idv verify` (one case in-process), `idv eval cases` (labelled cases in-process) and `idv bench pipeline`
+// (fixture cases through the real queue with one worker process per core).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { cpus } from 'node:os';
+import type { Command } from 'commander';
+import type { CliContext } from '../index.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createLocalVerifier, type LocalCase } from '../../pipeline/in-process.js';
+import type { Lang } from '../../cases/index.js';
+import { percentile, printResult, progress, progressEvery } from '../output.js';
+
+function configFor(opts: { faceWorkers?: string }): Config {
+  return loadConfig({ ...process.env, ...(opts.faceWorkers ? { FACE_WORKERS: opts.faceWorkers } : {}), LOG_LEVEL: 'silent' });
+}
+
+const lang = (s: string): Lang => {
+  if (s !== 'fr' && s !== 'en') throw new Error('--lang must be fr or en');
+  return s;
+};
+
+export function register({ program, evalCmd, benchCmd }: CliContext): void {
+  program
+    .command('verify')
+    .description('Run every check on local files in-process (no Redis, no database) and print the decision JSON')
+    .requiredOption('--front <file>', 'document photo, front side')
+    .option('--back <file>', 'document photo, back side')
+    .requiredOption('--video <file>', 'selfie video (WebM or MP4)')
+    .requiredOption('--digits <digits>', 'the challenge digits, e.g. 471')
+    .option('--lang <lang>', 'fr or en', 'fr')
+    .option('--last-name <name>', 'declared last name (compared with the MRZ)')
+    .option('--first-names <names>', 'declared first names')
+    .option('--birth-date <date>', 'declared birth date, yyyy-mm-dd')
+    .option('--face-workers <n>', 'face worker processes')
+    .action(async (o: Record<string, string>) => {
+      if (!/^\d{3}$/.test(o.digits!)) throw new Error('--digits must be 3 digits');
+      const v = createLocalVerifier(configFor(o));
+      try {
+        const r = await v.verify({
+          files: { front: resolve(o.front!), ...(o.back ? { back: resolve(o.back) } : {}), video: resolve(o.video!) },
+          digits: o.digits!,
+          lang: lang(o.lang!),
+          ...(o.lastName && o.firstNames ? { declared: { lastName: o.lastName, firstNames: o.firstNames, birthDate: o.birthDate } } : {}),
+        });
+        printResult({
+          outcome: r.decision.outcome,
+          reasons: r.decision.reasons,
+          policyVersion: r.decision.policyVersion,
+          ms: Math.round(r.ms),
+          face: r.stages.face && { similarity: r.stages.face.signals.similarity, signals: r.stages.face.signals },
+          speech: r.stages.speech && { decision: r.stages.speech.signals.decision, recognised: r.stages.speech.recognised, confidence: r.stages.speech.confidence },
+          document: r.stages.document && { status: r.stages.document.status, documentType: r.stages.document.documentType, findings: r.stages.document.signals.findings },
+          errors: r.errors,
+        });
+      } finally {
+        await v.close();
+      }
+    });
+
+  evalCmd
+    .command('cases <file>')
+    .description('Run labelled cases (cases.jsonl) in-process and compare outcomes with the expected ones')
+    .option('--limit <n>', 'only the first n cases')
+    .option('--face-workers <n>', 'face worker processes')
+    .action(async (file: string, o: Record<string, string>) => {
+      const abs = resolve(file);
+      const base = dirname(abs);
+      let lines = readFileSync(abs, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as { front: string; back?: string; video: string; digits: string; lang: string; expected: string; case?: string; attack?: string });
+      if (o.limit) lines = lines.slice(0, Number(o.limit));
+      const v = createLocalVerifier(configFor(o));
+      const tick = progressEvery('cases', lines.length);
+      const ms: number[] = [];
+      let agree = 0;
+      let auto = 0;
+      let falseApprove = 0;
+      let shouldNotApprove = 0;
+      const confusion: Record<string, Record<string, number>> = {};
+      try {
+        for (const [i, l] of lines.entries()) {
+          const truthFile = l.case ? join(base, l.case, 'case.json') : undefined;
+          const truth = truthFile && existsSync(truthFile) ? (JSON.parse(readFileSync(truthFile, 'utf8')) as { identity?: { surname: string; givenNames: string[]; birthDate: string } }) : undefined;
+          const c: LocalCase = {
+            files: { front: join(base, l.front), ...(l.back ? { back: join(base, l.back) } : {}), video: join(base, l.video) },
+            digits: l.digits,
+            lang: lang(l.lang),
+            ...(truth?.identity ? { declared: { lastName: truth.identity.surname, firstNames: truth.identity.givenNames.join(' '), birthDate: truth.identity.birthDate } } : {}),
+          };
+          const r = await v.verify(c);
+          ms.push(r.ms);
+          const got = r.decision.outcome;
+          if (got === l.expected) agree++;
+          if (got !== 'review') auto++;
+          if (l.expected !== 'approve') {
+            shouldNotApprove++;
+            if (got === 'approve') falseApprove++;
+          }
+          (confusion[l.expected] ??= {})[got] = ((confusion[l.expected] ??= {})[got] ?? 0) + 1;
+          tick(i + 1);
+        }
+      } finally {
+        await v.close();
+      }
+      const n = lines.length;
+      const r3 = (x: number) => Math.round(x * 1000) / 1000;
+      printResult({
+        n,
+        agreement: r3(agree / n),
+        auto_decided: r3(auto / n),
+        false_auto_approve: r3(shouldNotApprove ? falseApprove / shouldNotApprove : 0),
+        false_auto_approve_count: falseApprove,
+        ms_per_case_p50: Math.round(percentile(ms, 50)),
+        ms_per_case_p95: Math.round(percentile(ms, 95)),
+        confusion,
+      });
+    });
+
+  benchCmd
+    .command('pipeline')
+    .description('Fixture cases through the real queue (PostgreSQL + Redis), one worker process per core')
+    .option('--cases <n>', 'number of cases', '12')
+    .option('--workers <n>', 'worker processes (default: one per core)')
+    .option('--concurrency <n>', 'cases submitted at once', '4')
+    .option('--out <dir>', 'fixture directory (generated once, reused)', '.data/bench-pipeline')
+    .action(async (o: Record<string, string>) => {
+      const { benchPipeline } = await import('../../pipeline/bench.js');
+      const res = await benchPipeline({
+        cases: Number(o.cases),
+        workers: o.workers ? Number(o.workers) : cpus().length,
+        concurrency: Number(o.concurrency),
+        dir: resolve(o.out!),
+        log: progress,
+      });
+      printResult(res);
+    });
+}
+
+export type { Command };

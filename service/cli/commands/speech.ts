@@ -1,0 +1,186 @@
+// `idv eval digits`, `idv bench speech`, `idv speech make-manifest|verify`: the speech engine's CLI (thin wrappers).
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import type { CliContext } from '../index.js';
+import { percentile, printResult, progress, progressEvery } from '../output.js';
+import { createSpeechEngine, parseWav, type SpeechLang } from '../../speech/index.js';
+import { buildFsddSet, buildSingleVoiceSet, randomDigits, seededRandom } from '../../speech/dev-sets.js';
+import { evaluateDigits } from '../../speech/evaluate.js';
+import { evaluateNegatives } from '../../speech/negatives.js';
+import { digitsToText, synthesize } from '../../speech/synth.js';
+
+function lang(v: string): SpeechLang {
+  if (v !== 'fr' && v !== 'en') throw new Error('lang must be fr or en');
+  return v;
+}
+
+function range(v: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(v);
+  if (!m) throw new Error('range must look like 0-24');
+  return [Number(m[1]), Number(m[2])];
+}
+
+export function register({ program, evalCmd, benchCmd }: CliContext): void {
+  evalCmd
+    .command('digits <manifest>')
+    .description('Spoken-digit verification on a manifest (audio digits lang): genuine and impostor trials')
+    .option('--seed <n>', 'seed of the impostor challenges', '7')
+    .option('--limit <n>', 'only the first N utterances')
+    .option(
+      '--trials <file>',
+      'write every trial as JSON lines (scores, decisions; no audio) for threshold tuning',
+    )
+    .action(async (manifest: string, o: { seed: string; limit?: string; trials?: string }) => {
+      const engine = createSpeechEngine();
+      if (o.trials) writeFileSync(o.trials, '');
+      const t0 = Date.now();
+      try {
+        let report: ((done: number) => void) | undefined;
+        const result = await evaluateDigits(engine, manifest, {
+          seed: Number(o.seed),
+          ...(o.limit ? { limit: Number(o.limit) } : {}),
+          onProgress: (done, total) => (report ??= progressEvery('eval digits', total))(done),
+          ...(o.trials
+            ? {
+                onTrial: (t) => {
+                  const { gate, ...rest } = t.result;
+                  appendFileSync(
+                    o.trials!,
+                    JSON.stringify({ ...t, result: { ...rest, gate: { ...gate } } }) + '\n',
+                  );
+                },
+              }
+            : {}),
+        });
+        printResult({ manifest, ...result, seconds: Math.round((Date.now() - t0) / 1000) });
+      } finally {
+        engine.close();
+      }
+    });
+
+  evalCmd
+    .command('digits-negatives')
+    .description('Silence, noise, tones, music and sentences without digits: none may match a challenge')
+    .option('--n <n>', 'clips per kind', '6')
+    .option('--seed <n>', 'random seed', '1')
+    .action(async (o: { n: string; seed: string }) => {
+      const engine = createSpeechEngine();
+      try {
+        printResult(await evaluateNegatives(engine, Number(o.n), Number(o.seed)));
+      } finally {
+        engine.close();
+      }
+    });
+
+  benchCmd
+    .command('speech')
+    .description('CPU time per 3-digit utterance (espeak-ng voices at varied speeds, both languages)')
+    .option('--n <n>', 'utterances per language', '10')
+    .option('--seed <n>', 'seed of the digits', '1')
+    .action(async (o: { n: string; seed: string }) => {
+      const engine = createSpeechEngine();
+      try {
+        const rand = seededRandom(Number(o.seed));
+        const clips: { lang: SpeechLang; digits: string; audio: ReturnType<typeof synthesize> }[] = [];
+        for (const l of ['fr', 'en'] as const) {
+          for (let i = 0; i < Number(o.n); i++) {
+            const digits = randomDigits(rand);
+            clips.push({
+              lang: l,
+              digits,
+              audio: synthesize(l, digitsToText(l, digits), { speed: 130 + Math.floor(rand() * 60) }),
+            });
+          }
+        }
+        const w0 = process.cpuUsage();
+        await engine.warmup();
+        const warm = process.cpuUsage(w0);
+        const cpu: number[] = [];
+        const audioSec: number[] = [];
+        let matched = 0;
+        const tick = progressEvery('bench speech', clips.length);
+        for (const [i, c] of clips.entries()) {
+          const c0 = process.cpuUsage();
+          const r = await engine.verify({ audio: c.audio, expected: c.digits, lang: c.lang });
+          const d = process.cpuUsage(c0);
+          cpu.push((d.user + d.system) / 1000);
+          audioSec.push(c.audio.samples.length / c.audio.sampleRate);
+          if (r.decision === 'match') matched++;
+          tick(i + 1);
+        }
+        printResult({
+          n: clips.length,
+          cpu_ms_per_utterance_p50: Math.round(percentile(cpu, 50)),
+          cpu_ms_per_utterance_p90: Math.round(percentile(cpu, 90)),
+          audio_sec_p50: Math.round(percentile(audioSec, 50) * 100) / 100,
+          warmup_cpu_ms: Math.round((warm.user + warm.system) / 1000),
+          matched: matched / clips.length,
+          target_ms: 300,
+        });
+      } finally {
+        engine.close();
+      }
+    });
+
+  const speech = program.command('speech').description('Spoken challenge digits');
+  speech
+    .command('make-manifest')
+    .description('Build 3-digit utterances (16 kHz WAV) and manifest.tsv from single-digit recordings')
+    .option('--fsdd <dir>', 'FSDD folder with <digit>_<speaker>_<take>.wav')
+    .option('--speakers <list>', 'FSDD speakers, comma-separated', 'george,jackson,lucas')
+    .option('--takes <range>', 'FSDD take range, e.g. 0-24 (dev) or 25-49 (test)')
+    .option(
+      '--asterisk <dir>',
+      'folder with <digit>.wav of one voice (e.g. /usr/share/asterisk/sounds/fr/digits)',
+    )
+    .option('--lang <lang>', 'language of the --asterisk voice', 'fr')
+    .option('--n <n>', 'number of utterances', '120')
+    .option('--seed <n>', 'random seed', '1')
+    .requiredOption('--out <dir>', 'output folder')
+    .action(
+      (o: {
+        fsdd?: string;
+        speakers: string;
+        takes?: string;
+        asterisk?: string;
+        lang: string;
+        n: string;
+        seed: string;
+        out: string;
+      }) => {
+        const common = { n: Number(o.n), seed: Number(o.seed), out: o.out };
+        let rows;
+        if (o.fsdd) {
+          rows = buildFsddSet({
+            ...common,
+            dir: o.fsdd,
+            speakers: o.speakers.split(','),
+            ...(o.takes ? { takes: range(o.takes) } : {}),
+          });
+        } else if (o.asterisk) {
+          rows = buildSingleVoiceSet({ ...common, dir: o.asterisk, lang: lang(o.lang) });
+        } else {
+          throw new Error('give --fsdd or --asterisk');
+        }
+        progress(`wrote ${rows.length} utterances to ${o.out}`);
+        printResult({ n: rows.length, out: o.out, manifest: `${o.out}/manifest.tsv` });
+      },
+    );
+  speech
+    .command('verify <wav>')
+    .description('Verify one WAV file against expected digits (prints the verification as JSON)')
+    .requiredOption('--expected <digits>', 'the challenge, e.g. 471')
+    .option('--lang <lang>', 'fr or en', 'fr')
+    .action(async (wav: string, o: { expected: string; lang: string }) => {
+      const engine = createSpeechEngine();
+      try {
+        const r = await engine.verify({
+          audio: parseWav(readFileSync(wav)),
+          expected: o.expected,
+          lang: lang(o.lang),
+        });
+        printResult(r);
+      } finally {
+        engine.close();
+      }
+    });
+}

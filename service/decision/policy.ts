@@ -1,0 +1,78 @@
+// The decision policy: a pure function from the engines' signals and the policy configuration to an
+// outcome with reasons. No I/O; exhaustively tested in test/decision/.
+import { POLICY_VERSION, REASONS, isReasonCode, type ReasonCode } from './reason-codes.js';
+import { firstNamesMatch, lastNameMatches } from './names.js';
+import type { PolicyConfig, Signals } from './signals.js';
+
+export type Outcome = 'approve' | 'reject' | 'review' | 'resubmit';
+
+export interface Decision {
+  outcome: Outcome;
+  /** Sorted, unique reason codes behind the outcome (empty for a clean approval). */
+  reasons: ReasonCode[];
+  policyVersion: string;
+}
+
+/** Every reason the signals support, before any outcome is chosen. */
+export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
+  const r = new Set<ReasonCode>();
+  if (!s.document || !s.face || !s.speech) r.add('PROCESSING_FAILED');
+
+  if (s.document) {
+    for (const f of s.document.findings) r.add(isReasonCode(f) ? f : 'DOCUMENT_UNVERIFIED');
+    const id = s.document.identity;
+    const declared = s.declared;
+    if (id && !r.has('MRZ_UNREADABLE')) {
+      if (declared && id.lastName !== undefined && !lastNameMatches(declared.lastName, id.lastName)) r.add('NAME_MISMATCH');
+      if (declared && id.firstNames !== undefined && !firstNamesMatch(declared.firstNames, id.firstNames)) r.add('NAME_MISMATCH');
+      if (declared && id.birthDate && declared.birthDate && id.birthDate !== declared.birthDate) r.add('BIRTH_DATE_MISMATCH');
+    } else if (!id && !s.document.findings.length) {
+      r.add('DOCUMENT_UNVERIFIED');
+    }
+  }
+
+  if (s.face) {
+    const f = s.face;
+    if (f.noFace) r.add('FACE_NOT_FOUND');
+    else if (f.faceTooSmall) r.add('FACE_TOO_SMALL');
+    if (f.multiplePeople) r.add('MULTIPLE_PEOPLE');
+    if (f.staticVideo) r.add('STATIC_VIDEO');
+    if (f.cardNotSeen) r.add('CARD_NOT_IN_VIDEO');
+    if (f.similarity === null) {
+      if (!f.noFace && !f.faceTooSmall) r.add('FACE_NOT_FOUND');
+    } else if (f.similarity < p.faceReject) r.add('FACE_MISMATCH');
+    else if (f.similarity < p.faceAccept) r.add('FACE_BORDERLINE');
+  }
+
+  if (s.speech) {
+    const d = s.speech.decision;
+    if (d === 'mismatch') r.add('DIGITS_MISMATCH');
+    else if (d === 'uncertain') r.add('DIGITS_UNCERTAIN');
+    else if (d === 'no_speech') r.add('NO_SPEECH');
+  }
+  return r;
+}
+
+export function decide(s: Signals, p: PolicyConfig): Decision {
+  const reasons = collectReasons(s, p);
+  const classes = new Set([...reasons].map((c) => REASONS[c]));
+  let outcome: Outcome = classes.has('reject')
+    ? 'reject'
+    : classes.has('review')
+      ? 'review'
+      : classes.has('resubmit')
+        ? 'resubmit'
+        : 'approve';
+  // Bounded resubmissions: the last allowed attempt cannot ask for another one.
+  if (outcome === 'resubmit' && s.attempt >= p.maxAttempts) {
+    outcome = 'reject';
+    reasons.add('ATTEMPTS_EXHAUSTED');
+  }
+  if (p.reviewAll) outcome = 'review';
+  return { outcome, reasons: [...reasons].sort(), policyVersion: POLICY_VERSION };
+}
+
+/** A processing failure (stage out of retries) is always a human's call. */
+export function processingFailed(): Decision {
+  return { outcome: 'review', reasons: ['PROCESSING_FAILED'], policyVersion: POLICY_VERSION };
+}

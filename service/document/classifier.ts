@@ -1,0 +1,115 @@
+// The OCR-B glyph classifier: a small CNN trained with torch (scripts/train-mrz-glyphs.py) whose weights
+// are stored in models/mrz/glyphs.{json,bin} and run here with tfjs on the WASM backend.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MRZ_ALPHABET } from './check-digit.js';
+import { CELL_H, CELL_W } from './line-cells.js';
+
+export const NUM_CLASSES = MRZ_ALPHABET.length;
+
+/** models/mrz of the project: the first ancestor of this file (sources or dist/) that holds it. */
+export function defaultModelDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'models', 'mrz', 'glyphs.json'))) return join(dir, 'models', 'mrz');
+    dir = resolve(dir, '..');
+  }
+  return resolve(process.cwd(), 'models', 'mrz');
+}
+
+export class ModelIntegrityError extends Error {
+  override name = 'ModelIntegrityError';
+}
+
+interface WeightsManifest {
+  format: string;
+  classes: string;
+  weights: { name: string; shape: number[] }[];
+}
+
+export interface GlyphClassifier {
+  /** Class probabilities (n × 37, row-major) for n cells of CELL_H×CELL_W ink values. */
+  classify(cells: Float32Array, n: number): Float32Array;
+}
+
+let backendReady: Promise<void> | null = null;
+function ensureBackend(): Promise<void> {
+  backendReady ??= (async () => {
+    if (tf.getBackend() !== 'wasm') {
+      const ok = await tf.setBackend('wasm');
+      if (!ok) await tf.setBackend('cpu');
+    }
+    await tf.ready();
+  })();
+  return backendReady;
+}
+
+function buildModel(): tf.Sequential {
+  const m = tf.sequential();
+  m.add(
+    tf.layers.conv2d({
+      inputShape: [CELL_H, CELL_W, 1],
+      filters: 16,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+    }),
+  );
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }));
+  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 128, activation: 'relu' }));
+  m.add(tf.layers.dense({ units: NUM_CLASSES, activation: 'softmax' }));
+  return m;
+}
+
+/** Expected sha256 of glyphs.bin from models/mrz/SHA256SUMS (undefined when the file lists none). */
+async function expectedSha(dir: string): Promise<string | undefined> {
+  try {
+    const sums = await readFile(join(dir, 'SHA256SUMS'), 'utf8');
+    const line = sums.split('\n').find((l) => l.trim().endsWith('glyphs.bin'));
+    return line?.split(/\s+/)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+export async function loadGlyphClassifier(modelDir = defaultModelDir()): Promise<GlyphClassifier> {
+  await ensureBackend();
+  const manifest = JSON.parse(await readFile(join(modelDir, 'glyphs.json'), 'utf8')) as WeightsManifest;
+  if (manifest.classes !== MRZ_ALPHABET)
+    throw new ModelIntegrityError('glyph model classes differ from MRZ_ALPHABET');
+  const bin = await readFile(join(modelDir, 'glyphs.bin'));
+  const want = await expectedSha(modelDir);
+  const got = createHash('sha256').update(bin).digest('hex');
+  if (want && want !== got) throw new ModelIntegrityError('models/mrz/glyphs.bin does not match SHA256SUMS');
+  const floats = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  const model = buildModel();
+  let off = 0;
+  const tensors = manifest.weights.map((w) => {
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    const t = tf.tensor(floats.subarray(off, off + size), w.shape, 'float32');
+    off += size;
+    return t;
+  });
+  if (off !== floats.length) throw new ModelIntegrityError('glyph weights size mismatch');
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+  return {
+    classify(cells: Float32Array, n: number): Float32Array {
+      if (n === 0) return new Float32Array(0);
+      return tf.tidy(() => {
+        const x = tf.tensor4d(cells.subarray(0, n * CELL_H * CELL_W), [n, CELL_H, CELL_W, 1]);
+        return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
+      });
+    },
+  };
+}

@@ -1,0 +1,283 @@
+// Decoding constrained by the check digits: from per-cell class probabilities, find the most probable
+// MRZ text whose characters fit each field's class and whose check digits all verify (exact k-best
+// dynamic programming over (field sum mod 10, composite sum mod 10)). Pure: unit-tested without a model.
+import { charValue, MRZ_ALPHABET } from './check-digit.js';
+import {
+  CLASS_CHARS,
+  FR_ID_OLD,
+  MRVA,
+  MRVB,
+  TD1,
+  TD2,
+  TD3,
+  type CharClass,
+  type Layout,
+  type Pos,
+} from './layouts.js';
+
+export interface DecodeOptions {
+  /** Readings per DP state kept (k-best). Default 8. */
+  beam?: number;
+  /** Refuse (ambiguous) when the runner-up valid reading is within this log-probability of the best. Default ln(5). */
+  ambiguityMargin?: number;
+  /**
+   * Refuse (ambiguous) when a character that no check digit covers (names, codes, nationality, sex) has a
+   * probability below this. Default 0.7.
+   */
+  minUncheckedProb?: number;
+  /** Refuse when the best valid reading is this much less likely (log) than the raw per-cell reading. Default ln(1e4). */
+  maxRepairCost?: number;
+}
+
+export interface Decoded {
+  layout: Layout['name'];
+  lines: string[];
+  /** Raw per-cell best reading (classes applied, check digits ignored). */
+  rawLines: string[];
+  /** log P(reading) over all cells. */
+  logProb: number;
+  /** log P(best valid) − log P(runner-up valid) for the check-digit-covered part (Infinity if none). */
+  margin: number;
+  /** The runner-up valid reading (same as `lines` outside the checked positions), when there is one. */
+  alternative: string[] | null;
+  /** log P(raw) − log P(best valid) ≥ 0: how much repair the check digits forced. */
+  repairCost: number;
+  /** Number of characters changed from the raw reading. */
+  repaired: number;
+  /** Mean per-cell probability of the chosen characters (0..1). */
+  confidence: number;
+  /** Minimum per-cell probability over the name characters (no check digit protects them). */
+  nameConfidence: number;
+  /** Minimum per-cell probability over every character no check digit covers (names included). */
+  uncheckedConfidence: number;
+  status: 'ok' | 'ambiguous' | 'check_digit';
+}
+
+const LOG_FLOOR = Math.log(1e-9);
+const WEIGHTS = [7, 3, 1];
+
+/** Per-line probability matrices (n × 37, row-major) → log-probabilities restricted to a class. */
+function allowedChoices(
+  probs: Float32Array,
+  col: number,
+  cls: CharClass,
+  maxChoices: number,
+): { ch: string; lp: number }[] {
+  const chars = CLASS_CHARS[cls];
+  const out: { ch: string; lp: number }[] = [];
+  for (const ch of chars) {
+    const p = probs[col * MRZ_ALPHABET.length + MRZ_ALPHABET.indexOf(ch)]!;
+    out.push({ ch, lp: p > 1e-9 ? Math.log(p) : LOG_FLOOR });
+  }
+  out.sort((a, b) => b.lp - a.lp);
+  return out.slice(0, maxChoices);
+}
+
+interface Entry {
+  lp: number;
+  prev: Entry | null;
+  ch: string;
+}
+
+interface Step {
+  pos: Pos;
+  /** Own check weight (0 = not in a checked field). */
+  w1: number;
+  /** True when this position is a field's check digit. */
+  isCd: boolean;
+  /** Composite weight (0 = not in the composite). */
+  w2: number;
+}
+
+/** The ordered steps of the check structure: composite order first, then field checks outside it. */
+function buildSteps(layout: Layout): { steps: Step[]; compositeCd?: Pos } {
+  const key = (p: Pos): string => `${p[0]}:${p[1]}`;
+  const fieldOf = new Map<string, { idx: number; isCd: boolean }>();
+  for (const fc of layout.fieldChecks) {
+    for (let c = fc.span[1]; c < fc.span[2]; c++)
+      fieldOf.set(key([fc.span[0], c]), { idx: c - fc.span[1], isCd: false });
+    fieldOf.set(key(fc.cd), { idx: -1, isCd: true });
+  }
+  const steps: Step[] = [];
+  const seen = new Set<string>();
+  const push = (p: Pos, w2: number): void => {
+    const f = fieldOf.get(key(p));
+    steps.push({ pos: p, w1: f && !f.isCd ? WEIGHTS[f.idx % 3]! : 0, isCd: f?.isCd ?? false, w2 });
+    seen.add(key(p));
+  };
+  if (layout.composite) {
+    let i = 0;
+    for (const [line, s, e] of layout.composite.spans)
+      for (let c = s; c < e; c++) push([line, c], WEIGHTS[i++ % 3]!);
+  }
+  for (const fc of layout.fieldChecks) {
+    if (seen.has(key(fc.cd))) continue;
+    for (let c = fc.span[1]; c < fc.span[2]; c++) push([fc.span[0], c], 0);
+    push(fc.cd, 0);
+  }
+  return { steps, compositeCd: layout.composite?.cd };
+}
+
+function insertK(list: Entry[], e: Entry, k: number): void {
+  if (list.length >= k && e.lp <= list[list.length - 1]!.lp) return;
+  let i = list.length;
+  while (i > 0 && list[i - 1]!.lp < e.lp) i--;
+  list.splice(i, 0, e);
+  if (list.length > k) list.pop();
+}
+
+/** Best and runner-up valid readings of the checked positions. */
+function kBest(
+  layout: Layout,
+  probs: Float32Array[],
+  beam: number,
+): { best: Map<string, string>; second: Map<string, string>; lp: number; runnerUp: number } {
+  const { steps, compositeCd } = buildSteps(layout);
+  let states: Entry[][] = Array.from({ length: 100 }, () => []);
+  states[0]!.push({ lp: 0, prev: null, ch: '' });
+  const cls = (p: Pos): CharClass => layout.classes[p[0]]![p[1]] as CharClass;
+  for (const st of steps) {
+    const next: Entry[][] = Array.from({ length: 100 }, () => []);
+    const choices = allowedChoices(probs[st.pos[0]]!, st.pos[1], cls(st.pos), st.isCd ? 11 : 8);
+    for (let s = 0; s < 100; s++) {
+      const list = states[s]!;
+      if (list.length === 0) continue;
+      const a = Math.floor(s / 10);
+      const b = s % 10;
+      for (const c of choices) {
+        const v = charValue(c.ch);
+        let na: number;
+        if (st.isCd) {
+          if (v !== a) continue;
+          na = 0;
+        } else na = (a + v * st.w1) % 10;
+        const ns = na * 10 + ((b + v * st.w2) % 10);
+        for (const e of list) insertK(next[ns]!, { lp: e.lp + c.lp, prev: e, ch: c.ch }, beam);
+      }
+    }
+    states = next;
+  }
+  const finals: Entry[] = [];
+  if (compositeCd) {
+    for (const c of allowedChoices(probs[compositeCd[0]]!, compositeCd[1], cls(compositeCd), 10)) {
+      const v = charValue(c.ch);
+      for (const e of states[v]!) insertK(finals, { lp: e.lp + c.lp, prev: e, ch: c.ch }, beam);
+    }
+  } else {
+    for (let b = 0; b < 10; b++) for (const e of states[b]!) insertK(finals, e, beam);
+  }
+  const best = new Map<string, string>();
+  const second = new Map<string, string>();
+  if (finals.length === 0) return { best, second, lp: -Infinity, runnerUp: -Infinity };
+  const order = compositeCd ? [...steps.map((s) => s.pos), compositeCd] : steps.map((s) => s.pos);
+  const trace = (start: Entry | undefined, into: Map<string, string>): void => {
+    let e: Entry | null = start ?? null;
+    for (let i = order.length - 1; i >= 0 && e; i--, e = e.prev)
+      into.set(`${order[i]![0]}:${order[i]![1]}`, e.ch);
+  };
+  trace(finals[0], best);
+  // The runner-up must differ somewhere that matters: '<' and '0' are the same value in an optional
+  // field's check digit (class P), so readings differing only there are one reading.
+  for (let k = 1; k < finals.length; k++) {
+    const alt = new Map<string, string>();
+    trace(finals[k], alt);
+    const differs = [...alt].some(([key, ch]) => {
+      if (best.get(key) === ch) return false;
+      const [l, c] = key.split(':').map(Number) as [number, number];
+      return layout.classes[l]![c] !== 'P';
+    });
+    if (differs) {
+      for (const [key, ch] of alt) second.set(key, ch);
+      return { best, second, lp: finals[0]!.lp, runnerUp: finals[k]!.lp };
+    }
+  }
+  return { best, second, lp: finals[0]!.lp, runnerUp: -Infinity };
+}
+
+/** Decode one block of lines with one layout. `probs[line]` is (length × 37). */
+export function decodeWithLayout(layout: Layout, probs: Float32Array[], opts: DecodeOptions = {}): Decoded {
+  const beam = opts.beam ?? 8;
+  const ambiguityMargin = opts.ambiguityMargin ?? Math.log(5);
+  const maxRepairCost = opts.maxRepairCost ?? Math.log(1e4);
+  const minUncheckedProb = opts.minUncheckedProb ?? 0.7;
+  const { best, second, lp: checkedLp, runnerUp } = kBest(layout, probs, beam);
+  const lines: string[] = [];
+  const rawLines: string[] = [];
+  let logProb = 0;
+  let rawLogProb = 0;
+  let sumP = 0;
+  let repaired = 0;
+  const K = MRZ_ALPHABET.length;
+  for (let l = 0; l < layout.lines; l++) {
+    let line = '';
+    let raw = '';
+    for (let c = 0; c < layout.length; c++) {
+      const choices = allowedChoices(probs[l]!, c, layout.classes[l]![c] as CharClass, 1);
+      const r = choices[0]!;
+      raw += r.ch;
+      rawLogProb += r.lp;
+      const ch = best.get(`${l}:${c}`) ?? r.ch;
+      line += ch;
+      const p = probs[l]![c * K + MRZ_ALPHABET.indexOf(ch)]!;
+      logProb += p > 1e-9 ? Math.log(p) : LOG_FLOOR;
+      sumP += p;
+      if (ch !== r.ch) repaired++;
+    }
+    lines.push(line);
+    rawLines.push(raw);
+  }
+  let nameConfidence = 1;
+  for (const [l, s, e] of layout.names)
+    for (let c = s; c < e; c++)
+      nameConfidence = Math.min(nameConfidence, probs[l]![c * K + MRZ_ALPHABET.indexOf(lines[l]![c]!)]!);
+  const checked = new Set(buildSteps(layout).steps.map((st) => `${st.pos[0]}:${st.pos[1]}`));
+  if (layout.composite) checked.add(`${layout.composite.cd[0]}:${layout.composite.cd[1]}`);
+  let uncheckedConfidence = 1;
+  for (let l = 0; l < layout.lines; l++)
+    for (let c = 0; c < layout.length; c++)
+      if (!checked.has(`${l}:${c}`))
+        uncheckedConfidence = Math.min(
+          uncheckedConfidence,
+          probs[l]![c * K + MRZ_ALPHABET.indexOf(lines[l]![c]!)]!,
+        );
+  const margin = checkedLp - runnerUp;
+  const alternative = second.size
+    ? lines.map((line, l) => [...line].map((ch, c) => second.get(`${l}:${c}`) ?? ch).join(''))
+    : null;
+  const repairCost = Math.max(0, rawLogProb - logProb);
+  const status =
+    !Number.isFinite(checkedLp) || repairCost > maxRepairCost
+      ? 'check_digit'
+      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb
+        ? 'ambiguous'
+        : 'ok';
+  return {
+    layout: layout.name,
+    lines,
+    rawLines,
+    logProb,
+    margin,
+    alternative,
+    repairCost,
+    repaired,
+    confidence: sumP / (layout.lines * layout.length),
+    nameConfidence,
+    uncheckedConfidence,
+    status,
+  };
+}
+
+/** Pick the layout for a block from its shape and its (raw) document code, then decode. */
+export function decodeBlock(probs: Float32Array[], length: number, opts: DecodeOptions = {}): Decoded | null {
+  const top = (l: number, c: number, cls: CharClass): string => allowedChoices(probs[l]!, c, cls, 1)[0]!.ch;
+  const lines = probs.length;
+  let layout: Layout | undefined;
+  const code0 = top(0, 0, 'L');
+  if (lines === 3 && length === 30) layout = TD1;
+  else if (lines === 2 && length === 44) layout = code0 === 'V' ? MRVA : TD3;
+  else if (lines === 2 && length === 36) {
+    const head = [0, 1, 2, 3, 4].map((c) => top(0, c, 'A')).join('');
+    layout = head === 'IDFRA' ? FR_ID_OLD : code0 === 'V' ? MRVB : TD2;
+  }
+  return layout ? decodeWithLayout(layout, probs, opts) : null;
+}

@@ -1,0 +1,237 @@
+// The document engine: locate the MRZ in photos, recognise it cell by cell, decode it under the check
+// digits, then parse and validate it. One instance per process (the model loads once).
+import type { RgbImage } from '../media/types.js';
+import { loadGlyphClassifier, type GlyphClassifier } from './classifier.js';
+import { decodeBlock, type Decoded, type DecodeOptions } from './decode.js';
+import { toGray, type GrayImage } from './gray.js';
+import { CELL_H, CELL_W, lineCells } from './line-cells.js';
+import { alignBlock, extractLine, findTextLines, groupBlocks, type TextLine } from './locate.js';
+import {
+  parseMrz,
+  validateDocument,
+  type DocumentFields,
+  type DocumentFinding,
+  type MrzFormat,
+} from './validate.js';
+
+export interface DocumentEngineOptions {
+  /** Directory holding glyphs.json/glyphs.bin/SHA256SUMS. Default: models/mrz of the project. */
+  modelDir?: string;
+  /** Constrained-decoding thresholds. */
+  decode?: DecodeOptions;
+  /** Max line blocks tried per photo and orientation. Default 6. */
+  maxBlocks?: number;
+}
+
+export interface ReadInput {
+  /** Document photos (front and/or back), in any order. */
+  images: RgbImage[];
+  /** Reference instant for expiry and age (default now). */
+  today?: Date;
+  /** Accepted document types (ID_CARD, PASSPORT, RESIDENCE_PERMIT). */
+  allowedTypes: readonly string[];
+  minimumAge: number;
+}
+
+/** Where the MRZ was found: image index and the line axes (full-resolution pixels). */
+export interface MrzBox {
+  image: number;
+  flipped: boolean;
+  lines: { x0: number; y0: number; x1: number; y1: number; height: number }[];
+}
+
+export interface DocumentAnalysis {
+  status: 'read' | 'unreadable';
+  format: MrzFormat | null;
+  lines: string[];
+  /** Mean per-character probability of the reading (0..1). */
+  confidence: number;
+  /** Lowest per-character probability in the names (not protected by check digits). */
+  nameConfidence: number;
+  fields: DocumentFields | null;
+  findings: DocumentFinding[];
+  mrzBox?: MrzBox;
+  timings: { totalMs: number; attempts: number };
+}
+
+export interface LineReading {
+  status: 'ok' | 'ambiguous' | 'check_digit' | 'unreadable';
+  decoded: Decoded | null;
+}
+
+export interface DocumentEngine {
+  read(input: ReadInput): Promise<DocumentAnalysis>;
+  /** Read pre-cut MRZ line images (top to bottom). */
+  readLines(lineImages: (RgbImage | GrayImage)[]): LineReading;
+}
+
+const RANK: Record<LineReading['status'], number> = { ok: 3, ambiguous: 2, check_digit: 1, unreadable: 0 };
+
+function isGray(img: RgbImage | GrayImage): img is GrayImage {
+  return img.data instanceof Float32Array;
+}
+
+/** Per-cell mean log-probability of a decoded block, to compare readings of different line lengths. */
+const perCell = (d: Decoded): number => d.logProb / (d.lines.length * d.lines[0]!.length);
+
+function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOptions): LineReading {
+  const lengths = lines.length === 3 ? [30] : lines.length === 2 ? [44, 36] : [];
+  // Cut for every possible length first (cheap); classify the best-fitting grid first and the other
+  // length only if that reading fails.
+  const cuts = lengths
+    .map((n) => ({ n, cut: lines.map((l) => lineCells(l, n)) }))
+    .filter((c) => c.cut.every((x) => x !== null))
+    .map((c) => ({ n: c.n, cut: c.cut as NonNullable<(typeof c.cut)[number]>[] }))
+    .sort((a, b) => a.cut.reduce((s, c) => s + c.grid.cost, 0) - b.cut.reduce((s, c) => s + c.grid.cost, 0));
+  let best: LineReading = { status: 'unreadable', decoded: null };
+  for (const { n, cut } of cuts) {
+    const all = new Float32Array(lines.length * n * CELL_W * CELL_H);
+    cut.forEach((c, i) => all.set(c.cells, i * n * CELL_W * CELL_H));
+    const probs = clf.classify(all, lines.length * n);
+    const per = lines.map((_, i) => probs.subarray(i * n * 37, (i + 1) * n * 37));
+    const d = decodeBlock(per, n, opts);
+    if (!d) continue;
+    const r: LineReading = { status: d.status, decoded: d };
+    if (
+      !best.decoded ||
+      RANK[r.status] > RANK[best.status] ||
+      (RANK[r.status] === RANK[best.status] && perCell(d) > perCell(best.decoded))
+    )
+      best = r;
+    if (best.status === 'ok') break;
+  }
+  return best;
+}
+
+function boxOf(l: TextLine): MrzBox['lines'][number] {
+  return {
+    x0: l.cx + l.s0 * l.ux,
+    y0: l.cy + l.s0 * l.uy,
+    x1: l.cx + l.s1 * l.ux,
+    y1: l.cy + l.s1 * l.uy,
+    height: l.t1 - l.t0,
+  };
+}
+
+export function createEngineWith(clf: GlyphClassifier, opts: DocumentEngineOptions = {}): DocumentEngine {
+  const decodeOpts = opts.decode ?? {};
+  const maxBlocks = opts.maxBlocks ?? 6;
+
+  function readLines(lineImages: (RgbImage | GrayImage)[]): LineReading {
+    return readGrayLines(
+      clf,
+      lineImages.map((i) => (isGray(i) ? i : toGray(i))),
+      decodeOpts,
+    );
+  }
+
+  async function read(input: ReadInput): Promise<DocumentAnalysis> {
+    const t0 = performance.now();
+    let attempts = 0;
+    let best: { r: LineReading; box: MrzBox } | null = null;
+    const grays = input.images.map(toGray);
+    // Cheap passes first (upright, default threshold) on every image, then the fall-backs.
+    const passes: { delta: number; flip: boolean }[] = [
+      { delta: 0.05, flip: false },
+      { delta: 0.05, flip: true },
+      { delta: 0.025, flip: false },
+      { delta: 0.09, flip: false },
+    ];
+    const linesCache = new Map<string, TextLine[]>();
+    search: for (const pass of passes) {
+      // Fall-back passes only while no block looked like an MRZ at all: a block that decoded to an
+      // ambiguous or check-digit-failing reading was the MRZ, and other text will not do better.
+      if (
+        best &&
+        (best.r.status === 'ambiguous' ||
+          (best.r.status === 'check_digit' && (best.r.decoded?.confidence ?? 0) >= 0.9))
+      )
+        break;
+      for (let im = 0; im < grays.length; im++) {
+        const g = grays[im]!;
+        const key = `${im}:${pass.delta}`;
+        let found = linesCache.get(key);
+        if (!found) {
+          found = findTextLines(g, { delta: pass.delta });
+          linesCache.set(key, found);
+        }
+        for (const block of groupBlocks(found, maxBlocks)) {
+          attempts++;
+          const aligned = alignBlock(block.lines);
+          const ordered = pass.flip ? [...aligned].reverse() : aligned;
+          const strips = ordered.map((l) => extractLine(g, l, { flip: pass.flip }));
+          const r = readGrayLines(clf, strips, decodeOpts);
+          if (!best || RANK[r.status] > RANK[best.r.status]) {
+            best = { r, box: { image: im, flipped: pass.flip, lines: ordered.map(boxOf) } };
+          }
+          if (r.status === 'ok') break search;
+        }
+      }
+    }
+    const totalMs = performance.now() - t0;
+    const today = input.today ?? new Date();
+    const d = best?.r.decoded ?? null;
+    const base = {
+      lines: d ? d.lines : [],
+      confidence: d?.confidence ?? 0,
+      nameConfidence: d?.nameConfidence ?? 0,
+      timings: { totalMs, attempts },
+      ...(best ? { mrzBox: best.box } : {}),
+    };
+    if (!d || best!.r.status !== 'ok') {
+      const code =
+        best?.r.status === 'ambiguous'
+          ? 'MRZ_AMBIGUOUS'
+          : best?.r.status === 'check_digit' && (d?.confidence ?? 0) >= 0.9
+            ? 'MRZ_CHECK_DIGIT'
+            : 'MRZ_UNREADABLE';
+      return {
+        status: 'unreadable',
+        format: null,
+        fields: null,
+        findings: [
+          {
+            code,
+            detail:
+              code === 'MRZ_UNREADABLE'
+                ? 'no machine-readable zone could be read'
+                : `MRZ reading refused (${best!.r.status})`,
+          },
+        ],
+        ...base,
+      };
+    }
+    const parsed = parseMrz(d.lines, today);
+    if (!parsed) {
+      return {
+        status: 'unreadable',
+        format: null,
+        fields: null,
+        findings: [{ code: 'MRZ_UNREADABLE', detail: 'MRZ format not recognised' }],
+        ...base,
+      };
+    }
+    const findings = validateDocument(parsed, {
+      today,
+      allowedTypes: input.allowedTypes,
+      minimumAge: input.minimumAge,
+    });
+    return { status: 'read', format: parsed.format, fields: parsed.fields, findings, ...base };
+  }
+
+  return { read, readLines };
+}
+
+const cache = new Map<string, Promise<GlyphClassifier>>();
+
+/** Create the engine; the glyph model is loaded once per process and model directory. */
+export async function createDocumentEngine(opts: DocumentEngineOptions = {}): Promise<DocumentEngine> {
+  const key = opts.modelDir ?? '';
+  let p = cache.get(key);
+  if (!p) {
+    p = loadGlyphClassifier(opts.modelDir);
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return createEngineWith(await p, opts);
+}

@@ -1,0 +1,253 @@
+// Cut one MRZ text line into its N character cells. OCR-B in an MRZ is monospaced and the line length
+// is fixed (30/36/44), so instead of segmenting glyphs one by one we fit a regular grid (pitch + offset)
+// whose cell boundaries fall in the gaps of the column ink profile. The same code cuts the training
+// lines, so the classifier learns exactly the crops it will see.
+import { otsu, quantile, resampleBox, type GrayImage } from './gray.js';
+
+/** Classifier input size (pixels). */
+export const CELL_W = 20;
+export const CELL_H = 32;
+
+export interface LineGrid {
+  /** x of the left edge of cell 0 (line-image pixels). */
+  offset: number;
+  /** Cell pitch in pixels (of cell 0). */
+  pitch: number;
+  /** Quadratic term of the boundary positions (pitch change per cell / 2). */
+  drift: number;
+  /** Text band rows [top, bottom] (inclusive). */
+  top: number;
+  bottom: number;
+  /** n+1 cell boundaries refined per cell (x, line-image pixels). */
+  bounds: number[];
+  /** Mean ink (fraction of the band height) under the grid's boundaries: low = the grid fits the glyphs. */
+  cost: number;
+}
+
+export interface LineCells {
+  grid: LineGrid;
+  /** n cells of CELL_H×CELL_W ink values (0 = background, 1 = ink), concatenated. */
+  cells: Float32Array;
+}
+
+function smooth(p: Float64Array, r: number): Float64Array {
+  const out = new Float64Array(p.length);
+  const rr = Math.max(0, Math.round(r));
+  for (let i = 0; i < p.length; i++) {
+    let s = 0;
+    let c = 0;
+    for (let k = i - rr; k <= i + rr; k++) {
+      if (k >= 0 && k < p.length) {
+        s += p[k]!;
+        c++;
+      }
+    }
+    out[i] = s / c;
+  }
+  return out;
+}
+
+function interp(p: Float64Array, x: number): number {
+  if (x <= 0) return p[0]!;
+  if (x >= p.length - 1) return p[p.length - 1]!;
+  const i = Math.floor(x);
+  const f = x - i;
+  return p[i]! * (1 - f) + p[i + 1]! * f;
+}
+
+/** Ink map 0..1 normalised by the line's own contrast (robust to glare, exposure and binarisation). */
+export function inkMap(img: GrayImage): { ink: Float32Array; binary: Uint8Array } {
+  const t = otsu(img.data);
+  const lo = quantile(img.data, 0.02);
+  // Background level: the median of pixels brighter than the threshold.
+  const bright: number[] = [];
+  for (let i = 0; i < img.data.length; i += 3) if (img.data[i]! > t) bright.push(img.data[i]!);
+  bright.sort((a, b) => a - b);
+  const hi = bright.length ? bright[Math.floor(bright.length / 2)]! : 1;
+  const span = Math.max(0.05, hi - lo);
+  const ink = new Float32Array(img.data.length);
+  const binary = new Uint8Array(img.data.length);
+  for (let i = 0; i < ink.length; i++) {
+    const v = img.data[i]!;
+    ink[i] = Math.min(1, Math.max(0, (hi - v) / span));
+    binary[i] = v < t ? 1 : 0;
+  }
+  return { ink, binary };
+}
+
+/** Find the text band and the character grid of a line expected to hold `n` characters. */
+export function fitGrid(img: GrayImage, n: number, binary: Uint8Array): LineGrid | null {
+  const { width: w, height: h } = img;
+  const rows = new Float64Array(h);
+  for (let y = 0; y < h; y++) {
+    let s = 0;
+    for (let x = 0; x < w; x++) s += binary[y * w + x]!;
+    rows[y] = s;
+  }
+  let maxRow = 0;
+  for (let y = 0; y < h; y++) maxRow = Math.max(maxRow, rows[y]!);
+  if (maxRow === 0) return null;
+  // Largest run of rows carrying a fair share of the ink (tolerates a one-row gap).
+  let best: [number, number, number] | null = null;
+  let start = -1;
+  let mass = 0;
+  let gap = 0;
+  for (let y = 0; y <= h; y++) {
+    const on = y < h && rows[y]! > 0.12 * maxRow;
+    if (on) {
+      if (start < 0) {
+        start = y;
+        mass = 0;
+      }
+      mass += rows[y]!;
+      gap = 0;
+    } else if (start >= 0) {
+      gap++;
+      if (gap > 1 || y === h) {
+        const end = y - gap;
+        if (!best || mass > best[2]) best = [start, end, mass];
+        start = -1;
+        gap = 0;
+      }
+    }
+  }
+  if (!best) return null;
+  const [top, bottom] = best;
+  const bandH = bottom - top + 1;
+  if (bandH < 6) return null;
+
+  const cols = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    let s = 0;
+    for (let y = top; y <= bottom; y++) s += binary[y * w + x]!;
+    cols[x] = s;
+  }
+  const minCol = Math.max(1, 0.1 * bandH);
+  let left = -1;
+  let right = -1;
+  for (let x = 0; x < w; x++)
+    if (cols[x]! >= minCol) {
+      left = x;
+      break;
+    }
+  for (let x = w - 1; x >= 0; x--)
+    if (cols[x]! >= minCol) {
+      right = x;
+      break;
+    }
+  if (left < 0 || right - left < n) return null;
+  const extent = right - left + 1;
+  const sm = smooth(cols, (extent / n) * 0.12);
+  // Boundary k of the global grid at offset + k·pitch + drift·k²: the drift term follows the linear
+  // change of pitch along a line photographed at an angle (up to ±15 % end to end).
+  let bestCost = Infinity;
+  let grid: LineGrid | null = null;
+  for (let di = -5; di <= 5; di++) {
+    const drift = ((di / 5) * 0.075 * (extent / n)) / n;
+    const span = extent - drift * n * n;
+    const pMin = (span / n) * 0.98;
+    const pMax = span / (n - 1);
+    const pStep = Math.max(0.02, (pMax - pMin) / 30);
+    for (let p = pMin; p <= pMax; p += pStep) {
+      const oMin = right + 1 - n * p - drift * n * n;
+      for (let o = oMin; o <= left + 1e-9; o += 0.5) {
+        let c = 0;
+        for (let k = 0; k <= n && c < bestCost; k++) c += interp(sm, o + k * p + drift * k * k);
+        if (c < bestCost) {
+          bestCost = c;
+          grid = { offset: o, pitch: p, drift, top, bottom, bounds: [], cost: c / ((n + 1) * bandH) };
+        }
+      }
+    }
+  }
+  if (!grid) return null;
+  grid.bounds = refineBounds(sm, grid, n, left, right, bandH);
+  return grid;
+}
+
+/**
+ * Per-cell boundaries by dynamic programming: each boundary within ±1 pitch of the global grid, each
+ * cell 0.7–1.35 pitch wide, the first/last boundary just outside the line's ink, boundaries in low-ink columns. Absorbs the pitch drift of photographed
+ * lines (perspective, paper curl) that a single regular grid cannot follow.
+ */
+function refineBounds(
+  sm: Float64Array,
+  g: LineGrid,
+  n: number,
+  left: number,
+  right: number,
+  bandH: number,
+): number[] {
+  const step = 0.5;
+  const P = g.pitch;
+  const win = Math.ceil((1.0 * P) / step);
+  const dMin = Math.floor((0.7 * P) / step);
+  const dMax = Math.ceil((1.35 * P) / step);
+  const lambda = 2 * bandH;
+  const at = (x: number): number => (x < 0 || x > sm.length - 1 ? 0 : interp(sm, x));
+  // Boundary k takes positions base_k + (j - win) * step, j in [0, 2*win].
+  const size = 2 * win + 1;
+  const base = (k: number): number => g.offset + k * P + g.drift * k * k;
+  let cost = new Float64Array(size);
+  const back: Int16Array[] = [];
+  for (let j = 0; j < size; j++) {
+    const x = base(0) + (j - win) * step;
+    cost[j] = x > left + 0.1 * P || x < left - 0.7 * P ? Infinity : at(x);
+  }
+  for (let k = 1; k <= n; k++) {
+    const next = new Float64Array(size).fill(Infinity);
+    const bk = new Int16Array(size);
+    for (let j = 0; j < size; j++) {
+      const x = base(k) + (j - win) * step;
+      if (k === n && (x < right - 0.1 * P || x > right + 0.7 * P)) continue;
+      const c0 = at(x);
+      for (let i = 0; i < size; i++) {
+        if (!Number.isFinite(cost[i]!)) continue;
+        const d = Math.round((x - (base(k - 1) + (i - win) * step)) / step);
+        if (d < dMin || d > dMax) continue;
+        const dev = (d * step - (base(k) - base(k - 1))) / P;
+        const c = cost[i]! + c0 + lambda * dev * dev;
+        if (c < next[j]!) {
+          next[j] = c;
+          bk[j] = i;
+        }
+      }
+    }
+    back.push(bk);
+    cost = next;
+  }
+  let j = 0;
+  for (let i = 1; i < size; i++) if (cost[i]! < cost[j]!) j = i;
+  if (!Number.isFinite(cost[j]!)) return Array.from({ length: n + 1 }, (_, k) => base(k));
+  const bounds = new Array<number>(n + 1);
+  for (let k = n; k >= 0; k--) {
+    bounds[k] = base(k) + (j - win) * step;
+    if (k > 0) j = back[k - 1]![j]!;
+  }
+  return bounds;
+}
+
+/** Crop cell i of a fitted grid into out[off .. off+CELL_W*CELL_H). */
+export function cutCell(inkImg: GrayImage, grid: LineGrid, i: number, out: Float32Array, off: number): void {
+  const bandH = grid.bottom - grid.top + 1;
+  const cx =
+    grid.bounds.length > i + 1
+      ? (grid.bounds[i]! + grid.bounds[i + 1]!) / 2
+      : grid.offset + (i + 0.5) * grid.pitch;
+  const halfW = (grid.pitch + grid.drift * (2 * i + 1)) * 0.65;
+  const y0 = grid.top - 0.18 * bandH;
+  const y1 = grid.bottom + 1 + 0.18 * bandH;
+  const cell = resampleBox(inkImg, cx - halfW, y0, cx + halfW, y1, CELL_W, CELL_H, 0);
+  out.set(cell, off);
+}
+
+/** Cut a line image into n cells; null when no text band / grid is found. */
+export function lineCells(img: GrayImage, n: number): LineCells | null {
+  const { ink, binary } = inkMap(img);
+  const grid = fitGrid(img, n, binary);
+  if (!grid) return null;
+  const inkImg: GrayImage = { width: img.width, height: img.height, data: ink };
+  const cells = new Float32Array(n * CELL_W * CELL_H);
+  for (let i = 0; i < n; i++) cutCell(inkImg, grid, i, cells, i * CELL_W * CELL_H);
+  return { grid, cells };
+}

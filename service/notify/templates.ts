@@ -1,0 +1,147 @@
+// Message templates (pure). The e-mail announces the registered e-letter and carries only the link;
+// the letter page (opened through that link) and the SMS carry the code. French and English.
+export type Lang = 'fr' | 'en';
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const fmtDate = (d: Date, lang: Lang) =>
+  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'Europe/Paris',
+  }).format(d);
+
+const MAIL = {
+  fr: {
+    subject: 'Lettre recommandée électronique : activation de votre identité numérique',
+    hello: (n?: string) => (n ? `Bonjour ${n},` : 'Bonjour,'),
+    body: 'Votre identité a été vérifiée. Une lettre recommandée électronique contenant votre code d’activation vous attend.',
+    cta: 'Lire la lettre',
+    proof: 'L’ouverture de la lettre est horodatée et vaut accusé de réception.',
+    expiry: (d: string) => `Le code est valable jusqu’au ${d}.`,
+    never: 'Nous ne vous demanderons jamais votre code par téléphone ou par e-mail.',
+  },
+  en: {
+    subject: 'Registered e-letter: activate your digital identity',
+    hello: (n?: string) => (n ? `Hello ${n},` : 'Hello,'),
+    body: 'Your identity has been verified. A registered electronic letter containing your activation code is waiting for you.',
+    cta: 'Read the letter',
+    proof: 'Opening the letter is time-stamped and serves as proof of receipt.',
+    expiry: (d: string) => `The code is valid until ${d}.`,
+    never: 'We will never ask for your code by phone or e-mail.',
+  },
+} as const;
+
+export interface LetterMailInput {
+  lang: Lang;
+  firstNames?: string;
+  link: string;
+  expiresAt: Date;
+}
+
+/** The notification e-mail: a link to the letter, never the code. */
+export function renderLetterMail(i: LetterMailInput): RenderedMail {
+  const t = MAIL[i.lang];
+  const expiry = t.expiry(fmtDate(i.expiresAt, i.lang));
+  const text = [
+    t.hello(i.firstNames),
+    '',
+    t.body,
+    '',
+    `${t.cta}: ${i.link}`,
+    '',
+    t.proof,
+    expiry,
+    '',
+    t.never,
+    '',
+  ].join('\n');
+  const html = `<!doctype html><html lang="${i.lang}"><body style="font-family:sans-serif;max-width:36em">
+<p>${esc(t.hello(i.firstNames))}</p><p>${esc(t.body)}</p>
+<p><a href="${esc(i.link)}" style="display:inline-block;padding:.6em 1.2em;background:#003d7a;color:#fff;text-decoration:none;border-radius:4px">${esc(t.cta)}</a></p>
+<p>${esc(t.proof)}<br>${esc(expiry)}</p><p style="color:#555">${esc(t.never)}</p></body></html>`;
+  return { subject: t.subject, text, html };
+}
+
+const PAGE = {
+  fr: {
+    title: 'Lettre recommandée électronique',
+    hello: (n?: string) => (n ? `Bonjour ${n},` : 'Bonjour,'),
+    body: 'Votre identité a été vérifiée. Voici votre code d’activation, à saisir dans l’application :',
+    expiry: (d: string) => `Ce code est à usage unique et valable jusqu’au ${d}.`,
+    received: (d: string) => `Accusé de réception enregistré le ${d}.`,
+    never: 'Ne communiquez ce code à personne.',
+    gone: {
+      superseded: 'Cette lettre a été remplacée par une lettre plus récente : utilisez le dernier code reçu.',
+      used: 'Votre identité numérique est déjà activée.',
+      locked: 'Ce code a été bloqué après trop d’essais erronés. Demandez un nouveau code.',
+      expired: 'Ce code a expiré. Demandez un nouveau code.',
+    },
+  },
+  en: {
+    title: 'Registered electronic letter',
+    hello: (n?: string) => (n ? `Hello ${n},` : 'Hello,'),
+    body: 'Your identity has been verified. Here is your activation code, to enter in the app:',
+    expiry: (d: string) => `This code can be used once and is valid until ${d}.`,
+    received: (d: string) => `Proof of receipt recorded on ${d}.`,
+    never: 'Never share this code with anyone.',
+    gone: {
+      superseded: 'This letter has been replaced by a newer one: use the latest code you received.',
+      used: 'Your digital identity is already activated.',
+      locked: 'This code was locked after too many wrong attempts. Ask for a new code.',
+      expired: 'This code has expired. Ask for a new code.',
+    },
+  },
+} as const;
+
+export type LetterState = 'active' | keyof (typeof PAGE)['fr']['gone'];
+
+export interface LetterPageInput {
+  lang: Lang;
+  firstNames?: string;
+  state: LetterState;
+  /** Present only when state is active. */
+  code?: string;
+  expiresAt: Date;
+  receivedAt: Date;
+}
+
+const fmtDateTime = (d: Date, lang: Lang) =>
+  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'medium',
+    timeZone: 'Europe/Paris',
+  }).format(d);
+
+/** The letter itself (HTML page), with the code when it is still the live one. */
+export function renderLetterPage(i: LetterPageInput): string {
+  const t = PAGE[i.lang];
+  const main =
+    i.state === 'active' && i.code
+      ? `<p>${esc(t.body)}</p><p class="code" aria-label="code">${esc(i.code)}</p>
+<p>${esc(t.expiry(fmtDate(i.expiresAt, i.lang)))}</p><p><strong>${esc(t.never)}</strong></p>`
+      : `<p>${esc(t.gone[i.state as keyof typeof t.gone])}</p>`;
+  return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<meta name="robots" content="noindex"><title>${esc(t.title)}</title>
+<style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}.code{font-size:2.2em;letter-spacing:.3em;font-family:monospace}</style>
+</head><body><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p>${main}
+<p style="color:#555">${esc(t.received(fmtDateTime(i.receivedAt, i.lang)))}</p></body></html>`;
+}
+
+export function renderNotFoundPage(): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Lettre introuvable / Letter not found</title></head>
+<body style="font-family:sans-serif"><p>Lettre introuvable. / Letter not found.</p></body></html>`;
+}
+
+/** The SMS text, carrying the code. Kept under 160 GSM characters. */
+export function renderSms(lang: Lang, code: string): string {
+  return lang === 'fr'
+    ? `Votre code d'activation d'identite numerique : ${code}. Ne le communiquez a personne.`
+    : `Your digital identity activation code: ${code}. Never share it with anyone.`;
+}

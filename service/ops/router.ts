@@ -1,0 +1,65 @@
+// HTTP side of ops: /metrics (bearer token), bull-board under /ops/queues and /api/ops/summary (ops or
+// admin session).
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import cookieParser from 'cookie-parser';
+import type { Queue } from 'bullmq';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Registry } from 'prom-client';
+import type { Queryable } from '../db/index.js';
+import { loadSession } from '../auth/middleware.js';
+import type { SlaPolicy } from '../review/calendar.js';
+import { requireBearer, requireOpsSession } from './auth.js';
+import type { SeriesSampler } from './series.js';
+import { opsSummary } from './summary.js';
+
+export const QUEUES_UI_PATH = '/ops/queues';
+
+export function metricsRouter(registry: Registry, token: string): Router {
+  const r = express.Router();
+  r.get('/', requireBearer(token), (_req: Request, res: Response, next: NextFunction) => {
+    registry
+      .metrics()
+      .then((body) => {
+        res.setHeader('Content-Type', registry.contentType);
+        res.setHeader('Cache-Control', 'no-store');
+        res.send(body);
+      })
+      .catch(next);
+  });
+  return r;
+}
+
+export function queuesUiRouter(db: Queryable, sessionSecret: string, queues: Queue[]): Router {
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath(QUEUES_UI_PATH);
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q)),
+    serverAdapter: adapter,
+    options: { uiConfig: { boardTitle: 'idv queues' } },
+  });
+  const r = express.Router();
+  r.use(cookieParser(), loadSession(db, sessionSecret), requireOpsSession());
+  r.use(adapter.getRouter() as Router);
+  return r;
+}
+
+export function opsApiRouter(deps: {
+  db: Queryable;
+  sessionSecret: string;
+  sampler: SeriesSampler;
+  sla: SlaPolicy;
+}): Router {
+  const r = express.Router();
+  r.use(cookieParser(), loadSession(deps.db, deps.sessionSecret), requireOpsSession());
+  r.get('/summary', (_req: Request, res: Response, next: NextFunction) => {
+    opsSummary(deps.db, deps.sampler.points(), deps.sampler.intervalMs, deps.sla)
+      .then((s) => {
+        res.setHeader('Cache-Control', 'no-store');
+        res.json(s);
+      })
+      .catch(next);
+  });
+  return r;
+}

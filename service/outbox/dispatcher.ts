@@ -1,0 +1,92 @@
+// Generic outbox dispatcher. Rows written in a state-changing transaction are moved to the `outbox` queue
+// (jobId = outbox id, so a row is queued once), delivered by the handler registered for their topic, retried
+// with exponential backoff, and finally marked `failed` and kept for ops. Delivery is at least once.
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Db } from '../db/index.js';
+import { getOutbox, listUndispatched, markOutbox, noteOutboxAttemptFailed } from '../cases/index.js';
+import { QUEUE, outboxJobId } from '../pipeline/queue-names.js';
+import type { OutboxJob } from '../pipeline/jobs.js';
+import type { PipelineQueues } from '../pipeline/queues.js';
+import { outboxHandler } from './registry.js';
+
+export interface OutboxDispatcherOptions {
+  db: Db;
+  queues: PipelineQueues;
+  logger: Logger;
+  /** Delivery attempts before a row is marked failed. Default 8. */
+  attempts?: number;
+  /** First retry delay (ms), doubled each time. Default 2 000. */
+  backoffMs?: number;
+  /** How often pending rows are moved to the queue (ms). Default 500. */
+  pollMs?: number;
+  /** A dispatched row not delivered after this long is queued again (lost queue data). Default 15 min. */
+  redispatchAfterMs?: number;
+  /** Deliveries in parallel. Default 4. */
+  concurrency?: number;
+}
+
+export interface OutboxDispatcher {
+  /** Moves pending rows to the queue now; returns how many. */
+  dispatch(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function startOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispatcher {
+  const attempts = o.attempts ?? 8;
+  const backoffMs = o.backoffMs ?? 2000;
+  let running: Promise<number> | undefined;
+
+  async function dispatchOnce(): Promise<number> {
+    const rows = await listUndispatched(o.db, new Date(Date.now() - (o.redispatchAfterMs ?? 15 * 60_000)));
+    for (const r of rows) {
+      await o.queues.outbox.add(
+        r.topic,
+        { outboxId: r.id, topic: r.topic },
+        { jobId: outboxJobId(r.id), attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 30 * 86400 } },
+      );
+      await markOutbox(o.db, r.id, 'dispatched');
+    }
+    return rows.length;
+  }
+  const dispatch = () => (running ??= dispatchOnce().finally(() => (running = undefined)));
+
+  const worker = new Worker<OutboxJob>(
+    QUEUE.outbox,
+    async (job: Job<OutboxJob>) => {
+      const row = await getOutbox(o.db, job.data.outboxId);
+      if (!row || row.status === 'delivered' || row.status === 'failed') return 'skipped';
+      const handler = outboxHandler(row.topic);
+      if (!handler) throw new Error(`no outbox handler for topic ${row.topic}`);
+      try {
+        await handler(row);
+      } catch (e) {
+        await noteOutboxAttemptFailed(o.db, row.id, (e as Error).message.slice(0, 500));
+        throw e;
+      }
+      await markOutbox(o.db, row.id, 'delivered');
+      return 'delivered';
+    },
+    { prefix: o.queues.prefix, connection: o.queues.workerConnection(), concurrency: o.concurrency ?? 4 },
+  );
+  worker.on('error', (err) => o.logger.warn({ err: err.message }, 'outbox worker error'));
+  worker.on('failed', (job, err) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    o.logger.error({ outboxId: job.data.outboxId, topic: job.data.topic, err: err.message }, 'outbox delivery failed for good');
+    markOutbox(o.db, job.data.outboxId, 'failed', err.message.slice(0, 500)).catch(() => undefined);
+  });
+
+  const timer = setInterval(() => {
+    dispatch().catch((e: unknown) => o.logger.warn({ err: (e as Error).message }, 'outbox dispatch failed'));
+  }, o.pollMs ?? 500);
+  timer.unref();
+
+  return {
+    dispatch,
+    async close() {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+      await worker.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './registry.js';
+export * from './webhook.js';
+export * from './dispatcher.js';

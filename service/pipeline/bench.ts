@@ -1,0 +1,154 @@
+// `idv bench pipeline`: generated fixture cases through the public API and the real queue, with N worker
+// processes (PostgreSQL required: with embedded PGlite only one process may open the database).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig } from '../config/index.js';
+import { startService } from '../server.js';
+import { resolveEntry } from '../shared/entry.js';
+import { percentile } from '../cli/output.js';
+
+export interface BenchOptions {
+  cases: number;
+  workers: number;
+  /** Cases in flight at once. */
+  concurrency: number;
+  dir: string;
+  log(msg: string): void;
+}
+
+interface Line {
+  front: string;
+  back?: string;
+  video: string;
+  digits: string;
+  lang: 'fr' | 'en';
+  case: string;
+}
+
+async function ensureCases(dir: string, n: number, log: (m: string) => void): Promise<Line[]> {
+  const file = join(dir, 'cases.jsonl');
+  const read = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+  if (existsSync(file) && read().length >= n) return read().slice(0, n);
+  log(`generating ${n} fixture cases into ${dir}`);
+  const { generateCaseSet } = await import('../fixtures/case-set.js');
+  await generateCaseSet({ n, seed: 7, out: dir, format: 'webm' });
+  return read().slice(0, n);
+}
+
+async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function benchPipeline(o: BenchOptions) {
+  const lines = await ensureCases(o.dir, o.cases + o.workers, o.log);
+  const adminUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const dbName = `idv_bench_${randomBytes(4).toString('hex')}`;
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
+  const u = new URL(adminUrl);
+  u.pathname = `/${dbName}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: join(o.dir, '.service'),
+    DATABASE_URL: u.toString(),
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`,
+    MEDIA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    API_KEYS: randomBytes(16).toString('hex'),
+    FACE_WORKERS: '1',
+    PIPELINE_CONCURRENCY: '1',
+  };
+  const config = loadConfig({ ...env, ROLE: 'api', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+  const svc = await startService(config);
+  const entry = resolveEntry(import.meta.url, '../main');
+  const workers: ChildProcess[] = [];
+  for (let i = 0; i < o.workers; i++) {
+    workers.push(spawn(process.execPath, [...entry.execArgv, entry.file], { env: { ...process.env, ...env, ROLE: 'worker' }, stdio: ['ignore', 'ignore', 'inherit'] }));
+  }
+  const base = svc.url!;
+  const key = config.API_KEYS[0]!;
+
+  async function runCase(l: Line): Promise<{ latencyMs: number; status: string }> {
+    const truth = JSON.parse(await readFile(join(o.dir, l.case, 'case.json'), 'utf8')) as { identity: { surname: string; givenNames: string[]; birthDate: string } };
+    const r = await fetch(`${base}/v1/verifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({
+        lang: l.lang,
+        applicant: { lastName: truth.identity.surname, firstNames: truth.identity.givenNames.join(' '), birthDate: truth.identity.birthDate, email: 'bench@example.test', mobile: '+33600000000' },
+      }),
+    });
+    const c = (await r.json()) as { id: string; token: string };
+    // The fixture says fixed digits: make them the issued challenge.
+    await svc.runtime.db.query('UPDATE challenges SET digits = $1 WHERE case_id = $2', [l.digits, c.id]);
+    const auth = { authorization: `Bearer ${c.token}` };
+    for (const [kind, rel] of [['front', l.front], ['back', l.back], ['video', l.video]] as const) {
+      if (!rel) continue;
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(await readFile(join(o.dir, rel)))]), kind);
+      const up = await fetch(`${base}/v1/applicant/media/${kind}`, { method: 'PUT', headers: auth, body: form });
+      if (up.status !== 201) throw new Error(`upload ${kind}: HTTP ${up.status}`);
+    }
+    const sub = await fetch(`${base}/v1/applicant/submit`, { method: 'POST', headers: auth });
+    if (sub.status !== 202) throw new Error(`submit: HTTP ${sub.status}`);
+    for (;;) {
+      const row = await svc.runtime.db.query<{ status: string; submitted_at: Date; decided: Date | null }>(
+        `SELECT c.status, c.submitted_at, (SELECT max(created_at) FROM decisions d WHERE d.case_id = c.id) AS decided FROM cases c WHERE c.id = $1`,
+        [c.id],
+      );
+      const x = row.rows[0]!;
+      if (x.status !== 'processing' && x.decided) return { latencyMs: new Date(x.decided).getTime() - new Date(x.submitted_at).getTime(), status: x.status };
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+
+  async function runAll(batch: Line[], label: string) {
+    const out: Array<{ latencyMs: number; status: string }> = [];
+    let next = 0;
+    const t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: Math.min(o.concurrency, batch.length) }, async () => {
+        while (next < batch.length) {
+          const l = batch[next++]!;
+          out.push(await runCase(l));
+          o.log(`${label}: ${out.length}/${batch.length}`);
+        }
+      }),
+    );
+    return { out, wallMs: Date.now() - t0 };
+  }
+
+  try {
+    // Warm-up (model loading in each worker process), not counted.
+    await runAll(lines.slice(0, o.workers), 'warm-up');
+    const { out, wallMs } = await runAll(lines.slice(o.workers), 'cases');
+    const lat = out.map((x) => x.latencyMs / 1000);
+    const outcomes: Record<string, number> = {};
+    for (const x of out) outcomes[x.status] = (outcomes[x.status] ?? 0) + 1;
+    const r2 = (x: number) => Math.round(x * 100) / 100;
+    return {
+      cases: out.length,
+      workers: o.workers,
+      concurrency: o.concurrency,
+      decision_p50_s: r2(percentile(lat, 50)),
+      decision_p95_s: r2(percentile(lat, 95)),
+      cases_per_min: r2((out.length / wallMs) * 60_000),
+      outcomes,
+    };
+  } finally {
+    for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((r) => w.once('exit', r)) : undefined)));
+    await svc.stop();
+    await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
+  }
+}

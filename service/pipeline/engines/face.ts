@@ -1,0 +1,68 @@
+// Adapter to the face engine, which runs its own worker-process pool: ID portrait + video frames in,
+// FaceSignals plus reviewer details and crops out.
+import type { RgbImage, VideoFrame } from '../../media/types.js';
+import type { FaceSignals } from '../../decision/index.js';
+import { loadEngineModule, requireFn } from './load-engine.js';
+
+export interface FaceStageResult {
+  signals: FaceSignals;
+  decision: string | null;
+  bestFrames: Array<{ index: number; timeSec: number; quality: number }>;
+  cardInVideo: { found: boolean; similarity: number | null; frameIndex: number | null };
+  mouthTrack: Array<{ timeSec: number; opening: number }>;
+  framesAnalysed: number;
+}
+
+export interface FaceCrops {
+  portrait: Buffer | null;
+  bestFrame: Buffer | null;
+  cardFrame: Buffer | null;
+}
+
+interface Analysis {
+  portrait: { found: boolean };
+  live: { similarity: number | null; decision: string | null; bestFrames?: FaceStageResult['bestFrames']; framesAnalysed?: number };
+  cardInVideo: FaceStageResult['cardInVideo'];
+  signals: Omit<FaceSignals, 'similarity'>;
+  mouthTrack?: FaceStageResult['mouthTrack'];
+  crops?: Partial<FaceCrops>;
+}
+
+export interface FaceEngine {
+  analyze(input: { document: RgbImage; frames: VideoFrame[] }): Promise<{ result: FaceStageResult; crops: FaceCrops }>;
+  close(): Promise<void>;
+}
+
+export async function createFaceAdapter(workers: number, thresholds: { accept: number; reject: number }): Promise<FaceEngine> {
+  const m = await loadEngineModule<Record<string, unknown>>('face', '../../face/index.js');
+  const create = requireFn<(o: { workers: number; thresholds: { accept: number; reject: number } }) => { analyze(i: unknown): Promise<Analysis>; close(): Promise<void> }>(
+    m,
+    'face',
+    'createFaceEngine',
+  );
+  const engine = create({ workers, thresholds });
+  return {
+    async analyze(input) {
+      const a = await engine.analyze(input);
+      return {
+        result: {
+          signals: {
+            similarity: a.live.similarity,
+            noFace: a.signals.noFace || !a.portrait.found,
+            faceTooSmall: a.signals.faceTooSmall,
+            multiplePeople: a.signals.multiplePeople,
+            staticVideo: a.signals.staticVideo,
+            cardNotSeen: a.signals.cardNotSeen,
+          },
+          decision: a.live.decision,
+          bestFrames: a.live.bestFrames ?? [],
+          cardInVideo: a.cardInVideo,
+          mouthTrack: a.mouthTrack ?? [],
+          framesAnalysed: a.live.framesAnalysed ?? input.frames.length,
+        },
+        crops: { portrait: a.crops?.portrait ?? null, bestFrame: a.crops?.bestFrame ?? null, cardFrame: a.crops?.cardFrame ?? null },
+      };
+    },
+    close: () => engine.close(),
+  };
+}

@@ -1,0 +1,50 @@
+// Adapter to the media engine (ffmpeg probe, frames, audio, still images).
+import type { PcmAudio, RgbImage, VideoFrame } from '../../media/types.js';
+import { loadEngineModule, requireFn } from './load-engine.js';
+
+export interface VideoInfo {
+  durationSec: number;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  width: number;
+  height: number;
+}
+
+type Mod = Record<string, unknown>;
+const mod = () => loadEngineModule<Mod>('media', '../../media/index.js');
+
+export async function probeVideo(path: string): Promise<VideoInfo> {
+  const probe = requireFn<(p: string) => Promise<{ durationSec: number; video?: { displayWidth: number; displayHeight: number }; audio?: unknown }>>(
+    await mod(),
+    'media',
+    'probe',
+  );
+  const p = await probe(path);
+  return {
+    durationSec: p.durationSec,
+    hasAudio: !!p.audio,
+    hasVideo: !!p.video,
+    width: p.video?.displayWidth ?? 0,
+    height: p.video?.displayHeight ?? 0,
+  };
+}
+
+export async function sampleFrames(path: string, count: number, maxSide: number): Promise<VideoFrame[]> {
+  const f = requireFn<(p: string, o: { count: number; maxSide: number }) => Promise<VideoFrame[]>>(await mod(), 'media', 'sampleFrames');
+  return f(path, { count, maxSide });
+}
+
+export async function extractAudio(path: string): Promise<PcmAudio> {
+  const f = requireFn<(p: string) => Promise<PcmAudio>>(await mod(), 'media', 'extractAudio');
+  return f(path);
+}
+
+export async function decodeImage(buf: Buffer, maxPixels = 50_000_000): Promise<RgbImage> {
+  const f = requireFn<(b: Buffer, o: { maxPixels: number }) => Promise<RgbImage>>(await mod(), 'media', 'decodeImage');
+  return f(buf, { maxPixels });
+}
+
+/** `media` engine error code (MediaError.code) when `e` is one. */
+export function mediaErrorCode(e: unknown): string | undefined {
+  return e instanceof Error && e.name === 'MediaError' && typeof (e as { code?: unknown }).code === 'string' ? (e as unknown as { code: string }).code : undefined;
+}

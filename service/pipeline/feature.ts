@@ -1,0 +1,37 @@
+// The pipeline feature: applicant API + OpenAPI document, pipeline workers, outbox dispatcher and the
+// webhook topic. Registered in service/features.ts.
+import type { Feature, FeatureFactory } from '../features.js';
+import { createApplicantRouter } from '../api/applicant/router.js';
+import { createOpenApiRouter } from '../api/openapi.js';
+import { mediaStoreFor } from '../storage/index.js';
+import { createWebhookHandler, registerOutboxHandler, startOutboxDispatcher, type OutboxDispatcher } from '../outbox/index.js';
+import { createPipelineQueues } from './queues.js';
+import { enqueueIngest } from './flow.js';
+import { retryPolicy, startPipelineWorkers, type PipelineWorkers } from './worker.js';
+
+export const pipelineFeature: FeatureFactory = (rt): Feature => {
+  const { config, db, logger } = rt;
+  const store = mediaStoreFor(config);
+  const queues = createPipelineQueues(config.REDIS_URL, config.QUEUE_PREFIX);
+  registerOutboxHandler('webhook', createWebhookHandler({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET }));
+  let workers: PipelineWorkers | undefined;
+  let outbox: OutboxDispatcher | undefined;
+  return {
+    name: 'pipeline',
+    routers: [
+      ['/v1', createApplicantRouter({ config, db, store, startPipeline: (ref) => enqueueIngest(queues, ref, retryPolicy(config)) })],
+      ['/', createOpenApiRouter()],
+    ],
+    async startWorkers() {
+      workers = await startPipelineWorkers({ config, logger, db, store, queues });
+      outbox = startOutboxDispatcher({ db, queues, logger });
+      // Anything left in `processing` by a previous run is picked up at once.
+      void workers.sweep().catch(() => undefined);
+    },
+    async stop() {
+      await outbox?.close();
+      await workers?.close();
+      await queues.close();
+    },
+  };
+};

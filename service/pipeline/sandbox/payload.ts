@@ -1,0 +1,18 @@
+// What a sandboxed analysis child receives: the job's ids plus what the parent prepared for it (paths of
+// media it decrypted into a private temp dir, the challenge, settings). Built in memory by the parent,
+// never stored in Redis.
+import type { Lang } from '../../cases/index.js';
+import type { DocumentSettings } from '../engines/document.js';
+import type { MediaFiles } from '../stages.js';
+
+export interface SandboxPayload {
+  stage: 'document' | 'speech';
+  caseId: string;
+  attempt: number;
+  files: MediaFiles;
+  /** ISO date of the verification day (age and expiry checks). */
+  today: string;
+  digits: string;
+  lang: Lang;
+  document: DocumentSettings;
+}

@@ -1,0 +1,162 @@
+// Reviewer decisions. Everything happens in one transaction with the case row locked:
+// status and deadline checks, the lease check, the four-eyes rule, the decision row, the outbox rows
+// (activation + webhook on approval) and the audit entry all commit together or not at all.
+import type { Db, Queryable } from '../db/index.js';
+import { appendAudit } from '../audit/index.js';
+import { isReasonCode, POLICY_VERSION } from '../decision/reason-codes.js';
+import { lockCase as lockCaseRow, recordDecision, type CaseRow } from '../cases/index.js';
+import { createChallenge } from '../speech/challenge.js';
+import { can, type Reviewer } from '../auth/accounts.js';
+import { ReviewError } from './errors.js';
+
+export type ReviewAction = 'approve' | 'reject' | 'resubmit';
+
+/** Automatic reasons after which an approval needs a second approval by a supervisor. */
+export const FOUR_EYES_REASONS: readonly string[] = ['FACE_MISMATCH', 'DIGITS_MISMATCH'];
+
+export interface DecisionInput {
+  caseId: string;
+  reviewer: Reviewer;
+  action: ReviewAction;
+  /** Reason codes (closed vocabulary); at least one for reject and resubmit. */
+  reasons?: string[];
+  /** Free-text note for the case file (never sent to the applicant). */
+  note?: string;
+}
+
+export interface DecideOptions {
+  /** Lifetime of the new challenge when a resubmission is requested. Default 30 minutes. */
+  challengeTtlMinutes?: number;
+}
+
+export type DecisionResult =
+  | { status: 'decided'; caseStatus: 'approved' | 'rejected' | 'resubmission_requested' }
+  | { status: 'awaiting_second_approval' };
+
+type DecidedStatus = 'approved' | 'rejected' | 'resubmission_requested';
+
+export function needsFourEyes(autoReasons: readonly string[]): boolean {
+  return autoReasons.some((r) => FOUR_EYES_REASONS.includes(r));
+}
+
+export async function decideCase(
+  db: Db,
+  input: DecisionInput,
+  now = new Date(),
+  opts: DecideOptions = {},
+): Promise<DecisionResult> {
+  const reasons = [...new Set(input.reasons ?? [])];
+  const bad = reasons.filter((r) => !isReasonCode(r));
+  if (bad.length) throw new ReviewError('invalid_reasons', `Unknown reason code(s): ${bad.join(', ')}`);
+  if (input.action !== 'approve' && reasons.length === 0) {
+    throw new ReviewError(
+      'invalid_reasons',
+      'A rejection or resubmission request needs at least one reason code',
+    );
+  }
+  const note = input.note?.slice(0, 2000) || null;
+
+  return db.tx(async (q) => {
+    const c = await lockCase(q, input.caseId);
+    assertDecidable(c, now);
+    const lease = await q.query<{ reviewer_id: string }>(
+      'SELECT reviewer_id FROM review_leases WHERE case_id = $1 AND expires_at > $2',
+      [c.id, now],
+    );
+    if (lease.rows[0]?.reviewer_id !== input.reviewer.id) {
+      throw new ReviewError(
+        'lease_required',
+        'Claim this case before deciding (your claim may have expired or another reviewer holds it)',
+      );
+    }
+
+    if (input.action === 'approve' && needsFourEyes(c.reasons)) {
+      const pending = await q.query<{ reviewer_id: string }>(
+        'SELECT reviewer_id FROM pending_approvals WHERE case_id = $1 AND attempt = $2',
+        [c.id, c.attempt],
+      );
+      const first = pending.rows[0];
+      if (!first) {
+        await q.query(
+          'INSERT INTO pending_approvals (case_id, attempt, reviewer_id, note) VALUES ($1, $2, $3, $4)',
+          [c.id, c.attempt, input.reviewer.id, note],
+        );
+        // The first approver steps aside so that a supervisor can claim the case.
+        await q.query('DELETE FROM review_leases WHERE case_id = $1', [c.id]);
+        await appendAudit(q, {
+          actorType: 'reviewer',
+          actorId: input.reviewer.id,
+          action: 'case.approval.first',
+          caseId: c.id,
+          details: {
+            attempt: c.attempt,
+            fourEyesReasons: c.reasons.filter((r) => FOUR_EYES_REASONS.includes(r)),
+          },
+        });
+        return { status: 'awaiting_second_approval' } as const;
+      }
+      if (first.reviewer_id === input.reviewer.id) {
+        throw new ReviewError('same_approver', 'The second approval must come from a different person');
+      }
+      if (!can(input.reviewer.role, 'supervise')) {
+        throw new ReviewError('supervisor_required', 'This case needs a second approval by a supervisor');
+      }
+    }
+
+    // The shared data layer writes the decision row, the case state and the outbox rows (webhook; activation on
+    // approval); a resubmission opens the next attempt with a fresh challenge, as automatic resubmissions do.
+    const status = await recordDecision(q, c, {
+      outcome: input.action,
+      reasons,
+      source: 'reviewer',
+      policyVersion: POLICY_VERSION,
+      reviewerId: input.reviewer.id,
+      note: note ?? undefined,
+      now,
+      ...(input.action === 'resubmit'
+        ? {
+            nextChallenge: {
+              digits: createChallenge(c.lang, (opts.challengeTtlMinutes ?? 30) * 60, now).digits,
+              lang: c.lang,
+              expiresAt: new Date(now.getTime() + (opts.challengeTtlMinutes ?? 30) * 60_000),
+            },
+          }
+        : {}),
+    });
+
+    await q.query('DELETE FROM review_leases WHERE case_id = $1', [c.id]);
+    await q.query('DELETE FROM pending_approvals WHERE case_id = $1', [c.id]);
+    await appendAudit(q, {
+      actorType: 'reviewer',
+      actorId: input.reviewer.id,
+      action: 'case.decided',
+      caseId: c.id,
+      details: { attempt: c.attempt, outcome: input.action, reasons, withNote: note !== null },
+    });
+    return { status: 'decided', caseStatus: status as DecidedStatus } as const;
+  });
+}
+
+async function lockCase(q: Queryable, caseId: string): Promise<CaseRow> {
+  const c = await lockCaseRow(q, caseId);
+  if (!c) throw new ReviewError('case_not_found', 'No such case');
+  return c;
+}
+
+/** Refuses decisions on cases not in review and after the deadline (even before the expiry job has run). */
+export function assertDecidable(c: Pick<CaseRow, 'status' | 'reviewDeadline'>, now: Date): void {
+  if (c.status === 'expired') {
+    throw new ReviewError(
+      'case_expired',
+      'The 48-working-hour review deadline has passed: this case has expired and can no longer be decided; the applicant must start again',
+    );
+  }
+  if (c.status !== 'in_review')
+    throw new ReviewError('not_in_review', `This case is not awaiting review (status ${c.status})`);
+  if (c.reviewDeadline && c.reviewDeadline.getTime() <= now.getTime()) {
+    throw new ReviewError(
+      'deadline_passed',
+      'The 48-working-hour review deadline has passed: this case can no longer be decided; the applicant must start again',
+    );
+  }
+}

@@ -1,0 +1,111 @@
+// The speech engine: gate → free 3-digit decode → forced alignment of the challenge → decision.
+// Decoders are created lazily, once per language per engine, and reused for every utterance.
+import { decide, type DecideOptions } from './decide.js';
+import { DECODER_RATE, DigitDecoder, toFloat32, type DecodeResult } from './decoder.js';
+import { speechGate, type SpeechGateOptions } from './gate.js';
+import { expectedDigitsGrammar, freeDigitsGrammar, wordToDigit } from './lexicon.js';
+import { isValidDigits } from './challenge.js';
+import type { DigitSegment, SpeechEvidence, SpeechLang, SpeechVerification, VerifyInput } from './types.js';
+import { resample } from './wav.js';
+
+export interface SpeechEngineOptions {
+  gate?: SpeechGateOptions;
+  decide?: DecideOptions;
+}
+
+export interface SpeechEngine {
+  verify(input: VerifyInput): Promise<SpeechVerification>;
+  /** Create the decoders now (otherwise on first use). */
+  warmup(langs?: SpeechLang[]): Promise<void>;
+  close(): void;
+}
+
+export class InvalidChallengeError extends Error {
+  override name = 'InvalidChallengeError';
+}
+
+export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEngine {
+  const decoders = new Map<SpeechLang, Promise<DigitDecoder>>();
+  const decoderFor = (lang: SpeechLang): Promise<DigitDecoder> => {
+    let d = decoders.get(lang);
+    if (!d) {
+      d = DigitDecoder.create(lang);
+      decoders.set(lang, d);
+    }
+    return d;
+  };
+
+  async function verify({ audio, expected, lang }: VerifyInput): Promise<SpeechVerification> {
+    if (!isValidDigits(expected)) throw new InvalidChallengeError('expected must be 3 digits');
+    const t0 = performance.now();
+    const pcm = audio.sampleRate === DECODER_RATE ? audio : resample(audio, DECODER_RATE);
+    const gate = speechGate(pcm, options.gate);
+    if (!gate.isSpeech) {
+      const d = decide({ lang, gate, expected, recognised: '', evidence: null }, options.decide);
+      return { ...d, recognised: '', segments: [], gate, evidence: null, ms: performance.now() - t0 };
+    }
+    const [start, end] = gate.regionSec;
+    const from = start;
+    const region = toFloat32(
+      pcm.samples.subarray(Math.floor(start * DECODER_RATE), Math.ceil(end * DECODER_RATE)),
+    );
+    const decoder = await decoderFor(lang);
+    // Both searches use the same beams so that their scores compare fairly. If either finds no path (a badly fitting
+    // expected path pruned away), both are redone with wide beams.
+    const run = (wideBeams: boolean) => {
+      const free = decoder.decode(region, freeDigitsGrammar(lang), { wideBeams });
+      const recognised = digitsOf(lang, free);
+      // When the free decode already says the expected digits, it is the forced alignment too: skip a second search.
+      const forced =
+        recognised === expected
+          ? free
+          : decoder.decode(region, expectedDigitsGrammar(lang, expected), { wideBeams });
+      return { free, forced, recognised };
+    };
+    let searched = run(false);
+    if (!searched.free.ok || !searched.forced.ok) searched = run(true);
+    const { free, forced, recognised } = searched;
+    const evidence: SpeechEvidence = {
+      llrPerFrame:
+        !forced.ok || !free.ok
+          ? null
+          : forced === free
+            ? 0
+            : (free.score - forced.score) / Math.max(1, free.frames),
+      freeDecoded: free.ok,
+      minExpectedFit: forced.ok ? Math.min(...forced.words.map((w) => w.fit)) : 0,
+      freeAgree: [...recognised].filter((d, i) => expected[i] === d).length,
+    };
+    const d = decide({ lang, gate, expected, recognised, evidence }, options.decide);
+    const segments = toSegments(lang, d.decision === 'match' ? forced : free, from);
+    return { ...d, recognised, segments, gate, evidence, ms: performance.now() - t0 };
+  }
+
+  return {
+    verify,
+    async warmup(langs: SpeechLang[] = ['fr', 'en']) {
+      await Promise.all(langs.map(decoderFor));
+    },
+    close() {
+      for (const d of decoders.values()) void d.then((x) => x.close()).catch(() => undefined);
+      decoders.clear();
+    },
+  };
+}
+
+function digitsOf(lang: SpeechLang, r: DecodeResult): string {
+  return r.words.map((w) => wordToDigit(lang, w.word) ?? '').join('');
+}
+
+function toSegments(lang: SpeechLang, r: DecodeResult, offsetSec: number): DigitSegment[] {
+  return r.words.flatMap((w) => {
+    const digit = wordToDigit(lang, w.word);
+    return digit === undefined
+      ? []
+      : [{ digit, startSec: round2(w.startSec + offsetSec), endSec: round2(w.endSec + offsetSec) }];
+  });
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,107 @@
+// Negative trials for the speech engine: audio that must never `match` a challenge (silence, noise, tones, music,
+// and spoken sentences without digits). Used by `idv eval digits-negatives`.
+import type { PcmAudio } from '../media/types.js';
+import { randomDigits, seededRandom } from './dev-sets.js';
+import type { SpeechEngine } from './engine.js';
+import { synthesize } from './synth.js';
+import type { SpeechDecision, SpeechLang } from './types.js';
+
+const RATE = 16000;
+
+const SENTENCES: Record<SpeechLang, string[]> = {
+  fr: [
+    'bonjour, je voudrais ouvrir un compte en ligne',
+    'il fait très beau aujourd’hui à Paris',
+    'je ne sais pas quoi dire devant la caméra',
+    'merci de votre patience, au revoir',
+  ],
+  en: [
+    'the weather is nice today, let us go for a walk',
+    'hello, I would like to open an account',
+    'I do not know what to say to the camera',
+    'thank you for your patience, goodbye',
+  ],
+};
+
+export type NegativeKind = 'silence' | 'white_noise' | 'pink_noise' | 'tone' | 'music' | 'sentence';
+
+export interface NegativeClip {
+  kind: NegativeKind;
+  lang: SpeechLang;
+  audio: PcmAudio;
+}
+
+function signal(sec: number, f: (t: number) => number): PcmAudio {
+  const n = Math.round(sec * RATE);
+  const samples = new Int16Array(n);
+  for (let i = 0; i < n; i++) samples[i] = Math.max(-32768, Math.min(32767, Math.round(f(i / RATE))));
+  return { sampleRate: RATE, samples };
+}
+
+export function negativeClips(perKind: number, seed: number): NegativeClip[] {
+  const rand = seededRandom(seed);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const clips: NegativeClip[] = [];
+  for (let i = 0; i < perKind; i++) {
+    const lang: SpeechLang = i % 2 === 0 ? 'fr' : 'en';
+    const amp = 500 + rand() * 8000;
+    clips.push({ kind: 'silence', lang, audio: signal(3, () => 4 * gauss()) });
+    clips.push({ kind: 'white_noise', lang, audio: signal(3, () => amp * gauss()) });
+    // Pink-ish noise: a leaky integrator over white noise (energy at low frequencies, like room rumble or fans).
+    let b = 0;
+    clips.push({ kind: 'pink_noise', lang, audio: signal(3, () => (b = 0.97 * b + 0.3 * amp * gauss())) });
+    const f0 = 150 + rand() * 600;
+    clips.push({ kind: 'tone', lang, audio: signal(3, (t) => amp * Math.sin(2 * Math.PI * f0 * t)) });
+    const notes = Array.from({ length: 8 }, () => 130 * 2 ** (Math.floor(rand() * 24) / 12));
+    clips.push({
+      kind: 'music',
+      lang,
+      audio: signal(4, (t) => {
+        const f = notes[Math.floor(t / 0.45) % notes.length]!;
+        const env = Math.exp(-2.5 * (t % 0.45));
+        return (
+          amp *
+          env *
+          (Math.sin(2 * Math.PI * f * t) +
+            0.5 * Math.sin(4 * Math.PI * f * t) +
+            0.3 * Math.sin(6 * Math.PI * f * t))
+        );
+      }),
+    });
+    const list = SENTENCES[lang];
+    clips.push({
+      kind: 'sentence',
+      lang,
+      audio: synthesize(lang, list[i % list.length]!, { speed: 130 + Math.floor(rand() * 50) }),
+    });
+  }
+  return clips;
+}
+
+export interface NegativesResult {
+  n: number;
+  match: number;
+  no_speech: number;
+  by_kind: Record<string, Partial<Record<SpeechDecision, number>>>;
+}
+
+/** Verify every negative clip against a random challenge; any `match` is a failure of the engine. */
+export async function evaluateNegatives(
+  engine: SpeechEngine,
+  perKind: number,
+  seed: number,
+): Promise<NegativesResult> {
+  const rand = seededRandom(seed + 1);
+  const byKind: NegativesResult['by_kind'] = {};
+  let match = 0;
+  let noSpeech = 0;
+  const clips = negativeClips(perKind, seed);
+  for (const c of clips) {
+    const r = await engine.verify({ audio: c.audio, expected: randomDigits(rand), lang: c.lang });
+    const k = (byKind[c.kind] ??= {});
+    k[r.decision] = (k[r.decision] ?? 0) + 1;
+    if (r.decision === 'match') match++;
+    if (r.decision === 'no_speech') noSpeech++;
+  }
+  return { n: clips.length, match, no_speech: noSpeech, by_kind: byKind };
+}

@@ -1,0 +1,72 @@
+// Result shapes of the speech engine (consumed by the pipeline, the decision policy and the face engine).
+
+export type SpeechLang = 'fr' | 'en';
+export const SPEECH_LANGS: readonly SpeechLang[] = ['fr', 'en'];
+
+export type SpeechDecision = 'match' | 'mismatch' | 'uncertain' | 'no_speech';
+
+/** One recognised digit with its time span in the analysed audio (for the mouth-movement check). */
+export interface DigitSegment {
+  digit: string;
+  startSec: number;
+  endSec: number;
+}
+
+/** What the speech gate measured before any recognition. */
+export interface SpeechGateResult {
+  /** True when the track plausibly contains speech (the decoders run only then). */
+  isSpeech: boolean;
+  /** Why the gate refused, when it did. */
+  reason?: 'too_short' | 'silence' | 'noise' | 'tonal' | 'too_little_speech';
+  /** Seconds of voiced speech found. */
+  speechSec: number;
+  /** Speech-frame level over the noise floor, in dB. */
+  snrDb: number;
+  /** Background level (10th percentile of frame levels), dBFS. */
+  noiseFloorDb: number;
+  /** Fraction of active frames that are voiced (periodic, pitch 60–400 Hz). */
+  voicedRatio: number;
+  /** Median normalised autocorrelation peak of voiced frames (≈1 for synthetic tones). */
+  periodicity: number;
+  /** Median spectral flatness of active frames (≈1 for white noise). */
+  flatness: number;
+  /** Speech region [start, end] in seconds (padded), where the decoders look. */
+  regionSec: [number, number];
+}
+
+export interface SpeechVerification {
+  decision: SpeechDecision;
+  /** Confidence in the decision, 0..1. */
+  confidence: number;
+  /** Best free 3-digit decode ('' when the gate refused or the decode failed). */
+  recognised: string;
+  /** Word segments of the expected digits when they align, else of the free decode. */
+  segments: DigitSegment[];
+  gate: SpeechGateResult;
+  /** The scores behind the decision (null when the gate refused). */
+  evidence: SpeechEvidence | null;
+  /** Processing time (ms, wall). */
+  ms: number;
+}
+
+export interface SpeechEvidence {
+  /**
+   * Per-frame log-likelihood gap between the best free 3-digit decode and the forced alignment of the expected
+   * digits (≤ 0: the expected digits are the best explanation; larger = worse). 0 when the free decode is the
+   * expected string; null when either search found no path.
+   */
+  llrPerFrame: number | null;
+  /** The free 3-digit search found a path (false: nothing to compare the expected digits with). */
+  freeDecoded: boolean;
+  /** Lowest per-word acoustic fit (0..1) of the expected digits in the forced alignment. */
+  minExpectedFit: number;
+  /** Positions where the free decode agrees with the expected digits (0..3). */
+  freeAgree: number;
+}
+
+export interface VerifyInput {
+  audio: import('../media/types.js').PcmAudio;
+  /** The challenge digits, e.g. "471". */
+  expected: string;
+  lang: SpeechLang;
+}

@@ -1,0 +1,2 @@
+export * from './media-store.js';
+export { encryptStream, decryptStream, SealedFormatError, SEGMENT } from './sealed-stream.js';

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBlock, decodeWithLayout } from '../../service/document/decode.js';
+import { checkDigit } from '../../service/document/check-digit.js';
+import { TD3 } from '../../service/document/layouts.js';
+import { frOld, probsFor, setCell, td1, td3 } from './mrz-builders.js';
+
+const passport = td3({
+  names: 'MARTIN<<CLAIRE<ANNE',
+  number: '18AB12345',
+  birth: '900215',
+  sex: 'F',
+  expiry: '310101',
+});
+const card = td1({
+  number: 'X4RTBPFW4',
+  birth: '851130',
+  sex: 'M',
+  expiry: '330512',
+  names: 'DUPONT<<JEAN<PIERRE',
+});
+const oldCard = frOld({
+  lastName: 'BERNARD',
+  office: '921004',
+  issueYymm: '0905',
+  dept: '921',
+  seq: '10285',
+  firstNames: 'LUCIE<MARIE',
+  birth: '751206',
+  sex: 'F',
+});
+
+describe('constrained MRZ decoding', () => {
+  it('reads clean probabilities of every layout exactly', () => {
+    for (const lines of [passport, card, oldCard]) {
+      const d = decodeBlock(probsFor(lines), lines[0]!.length)!;
+      expect(d.status).toBe('ok');
+      expect(d.lines).toEqual(lines);
+      expect(d.repaired).toBe(0);
+    }
+    expect(decodeBlock(probsFor(oldCard), 36)!.layout).toBe('FR_ID_OLD');
+  });
+
+  it('repairs a misread digit that the check digit contradicts', () => {
+    const probs = probsFor(passport);
+    // Document number character 6 ('2') looks more like '7' to the classifier.
+    expect(passport[1]![5]).toBe('2');
+    setCell(probs, 1, 5, { '7': 0.6, '2': 0.35 });
+    const d = decodeBlock(probs, 44)!;
+    expect(d.rawLines[1]![5]).toBe('7');
+    expect(d.status).toBe('ok');
+    expect(d.lines).toEqual(passport);
+    expect(d.repaired).toBe(1);
+  });
+
+  it('applies field classes: O in a date is a zero, 0 in a name is an O', () => {
+    const lines = card;
+    const zeroCol = lines[1]!.indexOf('0');
+    const p2 = probsFor(lines);
+    setCell(p2, 1, zeroCol, { O: 0.7, '0': 0.25 });
+    const d = decodeBlock(p2, 30)!;
+    expect(d.status).toBe('ok');
+    expect(d.rawLines[1]![zeroCol]).toBe('0');
+    expect(d.lines).toEqual(lines);
+
+    // A name cell that looks like a zero is read as a letter, but so unsure that the reading is refused.
+    const nameO = lines[2]!.indexOf('O');
+    const p3 = probsFor(lines);
+    setCell(p3, 2, nameO, { '0': 0.7, O: 0.25 });
+    const d3 = decodeBlock(p3, 30)!;
+    expect(d3.lines).toEqual(lines);
+    expect(d3.uncheckedConfidence).toBeCloseTo(0.25, 2);
+    expect(d3.status).toBe('ambiguous');
+  });
+
+  it('refuses when two valid readings are about equally likely', () => {
+    // Alternative valid passport: a different document number digit with its own check digits.
+    const alt = td3({
+      names: 'MARTIN<<CLAIRE<ANNE',
+      number: '18AB12845',
+      birth: '900215',
+      sex: 'F',
+      expiry: '310101',
+    });
+    const probs = probsFor(passport);
+    for (let c = 0; c < 44; c++) {
+      if (passport[1]![c] !== alt[1]![c])
+        setCell(probs, 1, c, { [passport[1]![c]!]: 0.49, [alt[1]![c]!]: 0.49 });
+    }
+    const d = decodeWithLayout(TD3, probs);
+    expect(d.status).toBe('ambiguous');
+    expect(d.margin).toBeLessThan(Math.log(5));
+  });
+
+  it('reports a check-digit failure instead of inventing a reading', () => {
+    const probs = probsFor(passport, 0.9999);
+    const wrong = String((checkDigit(passport[1]!.slice(13, 19)) + 3) % 10);
+    setCell(probs, 1, 19, { [wrong]: 0.99999 });
+    const d = decodeBlock(probs, 44)!;
+    expect(d.status).toBe('check_digit');
+  });
+
+  it('reports name confidence apart from the checked fields', () => {
+    const probs = probsFor(passport);
+    setCell(probs, 0, 6, { [passport[0]![6]!]: 0.75, X: 0.2 });
+    const d = decodeBlock(probs, 44)!;
+    expect(d.status).toBe('ok');
+    expect(d.nameConfidence).toBeCloseTo(0.75, 2);
+    expect(d.confidence).toBeGreaterThan(0.9);
+  });
+});

@@ -1,0 +1,160 @@
+// The ops HTTP endpoints as the service mounts them (createOps routers in the real Express app):
+// /metrics behind its bearer token, bull-board and the ops summary behind an ops/admin session.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { Queue } from 'bullmq';
+import { createApp } from '../../service/api/app.js';
+import { createLogger } from '../../service/logger.js';
+import { createRedis } from '../../service/infra/redis.js';
+import { createReviewer, generatePassword, type Role } from '../../service/auth/accounts.js';
+import { createSession } from '../../service/auth/sessions.js';
+import { SESSION_COOKIE } from '../../service/auth/middleware.js';
+import { createOps, type OpsRuntime } from '../../service/ops/feature.js';
+import { QUEUE, bullPrefix } from '../../service/pipeline/queue-names.js';
+import { parsePromText } from '../../service/ops/prom-text.js';
+import type { Runtime } from '../../service/server.js';
+import { testConfig } from '../helpers/env.js';
+import { freshDb } from './fresh-db.js';
+
+let fresh: Awaited<ReturnType<typeof freshDb>>;
+let rt: Runtime;
+let ops: OpsRuntime;
+let server: Server;
+let base: string;
+const cookies: Partial<Record<Role, string>> = {};
+
+beforeAll(async () => {
+  fresh = await freshDb();
+  const config = testConfig();
+  const logger = createLogger('silent');
+  rt = { config, logger, db: fresh.db, redis: createRedis(config.REDIS_URL) };
+  ops = await createOps(rt);
+  await ops.watching();
+  const app = createApp({ logger, readiness: [], routers: ops.feature.routers });
+  server = await new Promise<Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  for (const role of ['reviewer', 'supervisor', 'ops', 'admin'] as const) {
+    const reviewer = await createReviewer(fresh.db, {
+      email: `${role}@ops.test`,
+      role,
+      password: generatePassword(),
+    });
+    const { token } = await createSession(fresh.db, config.SESSION_SECRET, reviewer);
+    cookies[role] = `${SESSION_COOKIE}=${token}`;
+  }
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await ops?.feature.stop?.();
+  const q = new Queue(QUEUE.ingest, { connection: rt.redis, prefix: bullPrefix(rt.config.QUEUE_PREFIX) });
+  await q.obliterate({ force: true }).catch(() => undefined);
+  await q.close();
+  rt?.redis.disconnect();
+  await fresh?.drop();
+});
+
+describe('/metrics', () => {
+  it('refuses a missing or wrong token with a JSON 401', async () => {
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer wrong-token-of-some-length' },
+      { authorization: rt.config.METRICS_TOKEN },
+    ];
+    for (const headers of attempts) {
+      const res = await fetch(`${base}/metrics`, { headers });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    }
+  });
+
+  it('serves every idv metric with the right token, and queue metrics move as jobs are added', async () => {
+    const q = new Queue(QUEUE.ingest, { connection: rt.redis, prefix: bullPrefix(rt.config.QUEUE_PREFIX) });
+    await q.add('ingest', { caseId: 'x', attempt: 1 });
+    const res = await fetch(`${base}/metrics`, {
+      headers: { authorization: `Bearer ${rt.config.METRICS_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    for (const name of [
+      'idv_queue_jobs',
+      'idv_queue_wait_seconds',
+      'idv_stage_duration_seconds',
+      'idv_decision_latency_seconds',
+      'idv_jobs_failed_total',
+      'idv_jobs_stalled_total',
+      'idv_review_queue_depth',
+      'idv_review_oldest_working_hours',
+      'idv_review_at_risk',
+      'idv_sla_breaches_total',
+      'idv_decisions_total',
+      'process_resident_memory_bytes',
+    ]) {
+      expect(text, name).toContain(`# TYPE ${name} `);
+    }
+    const waiting = parsePromText(text).find(
+      (s) => s.name === 'idv_queue_jobs' && s.labels.queue === QUEUE.ingest && s.labels.state === 'waiting',
+    );
+    expect(waiting?.value).toBe(1);
+    await q.close();
+  });
+});
+
+describe('/ops/queues (bull-board)', () => {
+  it('refuses without a session (401) and for reviewer and supervisor roles (403)', async () => {
+    const anon = await fetch(`${base}/ops/queues`);
+    expect(anon.status).toBe(401);
+    for (const role of ['reviewer', 'supervisor'] as const) {
+      const res = await fetch(`${base}/ops/queues`, { headers: { cookie: cookies[role]! } });
+      expect(res.status, role).toBe(403);
+      const api = await fetch(`${base}/ops/queues/api/queues`, { headers: { cookie: cookies[role]! } });
+      expect(api.status, role).toBe(403);
+    }
+  });
+
+  it('serves the board and its API to ops and admin', async () => {
+    for (const role of ['ops', 'admin'] as const) {
+      const res = await fetch(`${base}/ops/queues`, { headers: { cookie: cookies[role]! } });
+      expect(res.status, role).toBe(200);
+      expect(await res.text()).toContain('idv queues');
+    }
+    const api = await fetch(`${base}/ops/queues/api/queues`, { headers: { cookie: cookies.ops! } });
+    expect(api.status).toBe(200);
+    const body = (await api.json()) as { queues: Array<{ name: string }> };
+    expect(body.queues.map((q) => q.name)).toContain(QUEUE.ingest);
+  });
+
+  it('refuses a cross-origin state-changing call even with an ops session', async () => {
+    const res = await fetch(`${base}/ops/queues/api/queues/${QUEUE.ingest}/pause`, {
+      method: 'PUT',
+      headers: { cookie: cookies.ops!, origin: 'https://evil.example' },
+    });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('/api/ops/summary', () => {
+  it('gives ops the sampled series, at-risk list and delivery failures; refuses others', async () => {
+    expect((await fetch(`${base}/api/ops/summary`)).status).toBe(401);
+    expect((await fetch(`${base}/api/ops/summary`, { headers: { cookie: cookies.reviewer! } })).status).toBe(
+      403,
+    );
+    await ops.sample();
+    const res = await fetch(`${base}/api/ops/summary`, { headers: { cookie: cookies.ops! } });
+    expect(res.status).toBe(200);
+    const s = (await res.json()) as {
+      intervalSec: number;
+      series: unknown[];
+      atRisk: unknown[];
+      deliveryFailures: unknown[];
+    };
+    expect(s.intervalSec).toBe(15);
+    expect(Array.isArray(s.atRisk)).toBe(true);
+    expect(Array.isArray(s.deliveryFailures)).toBe(true);
+    expect(s.series.length).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,105 @@
+// The outbox dispatcher on real Redis and PGlite: rows are delivered by their topic's handler, retried with
+// backoff, kept as `failed` after the last attempt; the webhook topic posts a verifiable signature.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { openDb, type Db } from '../../service/db/index.js';
+import { migrate } from '../../service/db/migrate.js';
+import { insertOutbox, getOutbox, insertCase } from '../../service/cases/index.js';
+import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
+import { createWebhookHandler, registerOutboxHandler, startOutboxDispatcher, verifyWebhook, type OutboxDispatcher } from '../../service/outbox/index.js';
+import { REDIS_URL } from '../helpers/env.js';
+
+let db: Db;
+let queues: PipelineQueues;
+let dispatcher: OutboxDispatcher;
+let server: Server;
+let hookUrl = '';
+const hits: Array<{ body: string; ts: string; sig: string; status: number }> = [];
+let failFirst = 2;
+const SECRET = 'outbox-test-secret-0123456789';
+
+async function until<T>(fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  db = await openDb({});
+  await migrate(db);
+  queues = createPipelineQueues(REDIS_URL, `tob${Date.now().toString(36)}`);
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const status = failFirst-- > 0 ? 503 : 204;
+      hits.push({ body, ts: String(req.headers['x-idv-timestamp']), sig: String(req.headers['x-idv-signature']), status });
+      res.statusCode = status;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  hookUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+  registerOutboxHandler('webhook', createWebhookHandler({ url: hookUrl, secret: SECRET }));
+  registerOutboxHandler('test-always-fails', async () => {
+    throw new Error('downstream refused');
+  });
+  dispatcher = startOutboxDispatcher({ db, queues, logger: pino({ level: 'silent' }), attempts: 3, backoffMs: 100, pollMs: 100 });
+});
+
+afterAll(async () => {
+  await dispatcher?.close();
+  await queues?.outbox.obliterate({ force: true }).catch(() => undefined);
+  await queues?.close();
+  await db?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+describe('outbox dispatcher', () => {
+  it('retries a failing webhook with backoff and delivers it signed', async () => {
+    const c = await insertCase(db, {
+      reference: `ref-${randomUUID()}`,
+      lang: 'fr',
+      applicant: { lastName: 'A', firstNames: 'B', birthDate: '1990-01-01', email: 'a@b.c', mobile: '+33600000000' },
+      tokenHash: 'x'.repeat(64),
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const id = await insertOutbox(db, 'webhook', c.id, { event: 'verification.decided', caseId: c.id, status: 'approved', reasons: [] });
+    const row = await until(async () => {
+      const r = await getOutbox(db, id);
+      return r?.status === 'delivered' ? r : undefined;
+    });
+    expect(row.attempts).toBe(2); // two failed attempts recorded before the delivery
+    expect(hits.map((h) => h.status)).toEqual([503, 503, 204]);
+    const ok = hits[2]!;
+    expect(JSON.parse(ok.body)).toMatchObject({ caseId: c.id, status: 'approved' });
+    expect(verifyWebhook(SECRET, ok.ts, ok.body, ok.sig)).toBe(true);
+    expect(verifyWebhook(SECRET, ok.ts, ok.body.replace('approved', 'rejected'), ok.sig)).toBe(false);
+    expect(verifyWebhook(SECRET, String(Number(ok.ts) - 3600), ok.body, ok.sig)).toBe(false);
+  });
+
+  it('marks a row failed after the last attempt and keeps it', async () => {
+    const id = await insertOutbox(db, 'test-always-fails', null, { n: 1 });
+    const row = await until(async () => {
+      const r = await getOutbox(db, id);
+      return r?.status === 'failed' ? r : undefined;
+    });
+    expect(row.attempts).toBe(3);
+    expect(row.lastError).toMatch(/downstream refused/);
+  });
+
+  it('queues each row once even when dispatch runs concurrently', async () => {
+    const id = await insertOutbox(db, 'test-always-fails', null, { n: 2 });
+    await Promise.all([dispatcher.dispatch(), dispatcher.dispatch(), dispatcher.dispatch()]);
+    const job = await queues.outbox.getJob(`outbox.${id}`);
+    expect(job?.data).toEqual({ outboxId: id, topic: 'test-always-fails' });
+    const counts = await queues.outbox.getJobCounts();
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(4);
+  });
+});
