@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import * as s from './applicant/schemas.js';
+import { activationOpenApiPaths } from './activation/openapi.js';
 
 type Json = Record<string, unknown>;
 
@@ -116,6 +117,7 @@ export function openApiDocument(): Json {
           },
         },
       },
+      ...activationOpenApiPaths,
       '/openapi.json': {
         get: { operationId: 'openapi', summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI document' } } },
       },

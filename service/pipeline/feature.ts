@@ -22,8 +22,24 @@ export const pipelineFeature: FeatureFactory = (rt): Feature => {
       ['/v1', createApplicantRouter({ config, db, store, startPipeline: (ref) => enqueueIngest(queues, ref, retryPolicy(config)) })],
       ['/', createOpenApiRouter()],
     ],
+    readiness: [
+      {
+        // Models load in the worker processes; an API-only process has none to wait for.
+        name: 'models',
+        check: async () => {
+          if (config.ROLE === 'api') return;
+          if (!workers) throw new Error('pipeline workers not started');
+          await Promise.race([
+            workers.modelsReady(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('models still loading')), 2000).unref()),
+          ]);
+        },
+      },
+    ],
     async startWorkers() {
       workers = await startPipelineWorkers({ config, logger, db, store, queues });
+      // Load the face models now rather than on the first case; /readyz reports them.
+      void workers.modelsReady().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'face models failed to load'));
       outbox = startOutboxDispatcher({ db, queues, logger });
       // Anything left in `processing` by a previous run is picked up at once.
       void workers.sweep().catch(() => undefined);

@@ -25,6 +25,9 @@ import type { PipelineJob } from './jobs.js';
 import { computeReviewDeadline } from './review-deadline.js';
 import type { SandboxPayload } from './sandbox/payload.js';
 
+/** How long shutdown waits for running stages before interrupting them. */
+const SHUTDOWN_GRACE_MS = 8_000;
+
 export interface PipelineWorkerOptions {
   config: Config;
   logger: Logger;
@@ -41,6 +44,8 @@ export interface PipelineWorkers {
   workers: Worker[];
   /** One recovery pass (also run periodically). */
   sweep(): Promise<number>;
+  /** Resolves once the face models are loaded (checksums verified) in every face worker. */
+  modelsReady(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -131,9 +136,19 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
   return {
     workers,
     sweep,
+    async modelsReady() {
+      await deps.face();
+    },
     async close() {
       clearInterval(timer);
-      await Promise.all(workers.map((w) => w.close().catch(() => undefined)));
+      // Let running stages finish for a while, then force: stages are idempotent and an interrupted job
+      // is recovered as stalled, whereas an orchestrator would SIGKILL a process that lingers.
+      const graceful = Promise.all(workers.map((w) => w.close().catch(() => undefined)));
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), SHUTDOWN_GRACE_MS).unref()),
+      ]);
+      if (timedOut) await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
       await pool.clean().catch(() => undefined);
       if (face) await (await face.catch(() => undefined))?.close().catch(() => undefined);
     },

@@ -12,6 +12,9 @@ import { verifyWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../service
 import { listOutbox } from '../../service/cases/index.js';
 import { mediaStoreFor } from '../../service/storage/index.js';
 import { ApiClient, identityOf } from './client.js';
+import type { Router } from 'express';
+import { activationFor } from '../../service/activation/service.js';
+import { activationRouter, letterRouter } from '../../service/api/activation/routes.js';
 
 let svc: RunningService;
 let api: ApiClient;
@@ -58,6 +61,17 @@ describe('OpenAPI document', () => {
     expect(mounted.length).toBeGreaterThanOrEqual(5);
     for (const [method, path] of mounted) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/openapi.json']?.get).toBeDefined();
+    // The activation routes are part of the same public document.
+    const svcAct = activationFor(svc.runtime);
+    const routeList = (r: Router, prefix: string) =>
+      (r.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
+        .filter((l) => l.route)
+        .flatMap((l) =>
+          Object.keys(l.route!.methods).map((m) => [m, (prefix + l.route!.path).replace(/\/$/, '').replace(/:(\w+)/g, '{$1}')] as const),
+        );
+    const activation = [...routeList(activationRouter(svcAct, ['k']), '/v1/activations'), ...routeList(letterRouter(svcAct), '/letters')];
+    expect(activation.length).toBeGreaterThanOrEqual(4);
+    for (const [method, path] of activation) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
   });
 });
 
@@ -161,5 +175,20 @@ describe('genuine case end to end (PGlite)', () => {
     expect(verifyWebhook('another-secret-0123456789', hit.ts, hit.body, hit.sig)).toBe(false);
     expect(JSON.parse(hit.body)).toMatchObject({ event: 'verification.decided', caseId: c.id, status: 'approved' });
     expect(hit.body).not.toContain(genuine.truth.identity.surname);
+
+    // The business status shows the activation being issued (never the code itself).
+    const bizEnd = Date.now() + 30_000;
+    let biz = schemas.businessStatusResponse.parse(
+      await (await fetch(`${svc.url}/v1/verifications/${c.id}`, { headers: { 'x-api-key': api.apiKey } })).json(),
+    );
+    while (biz.activation?.state !== 'issued' && Date.now() < bizEnd) {
+      await new Promise((r) => setTimeout(r, 300));
+      biz = schemas.businessStatusResponse.parse(
+        await (await fetch(`${svc.url}/v1/verifications/${c.id}`, { headers: { 'x-api-key': api.apiKey } })).json(),
+      );
+    }
+    expect(biz.status).toBe('approved');
+    expect(biz.activation).toMatchObject({ state: 'issued', activatedAt: null, resendsLeft: 3 });
+    expect(JSON.stringify(biz)).not.toMatch(/"code"/);
   }, 200_000);
 });

@@ -27,6 +27,7 @@ import { HttpError, badRequest, conflict, notFound } from '../errors.js';
 import { newApplicantToken, requireApiKey, requireApplicant, type ApplicantRequest } from './auth.js';
 import { receiveUpload, type UploadKind } from './upload.js';
 import { createVerificationBody, type CreateVerificationBody } from './schemas.js';
+import { activationStatus, type ActivationStatus } from '../../activation/status.js';
 
 export interface ApplicantApiDeps {
   config: Config;
@@ -43,6 +44,18 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function progressView(p: CaseRow['progress']): Record<(typeof STAGES)[number], StageProgress> {
   return Object.fromEntries(STAGES.map((s) => [s, p[s] ?? { state: 'pending', percent: 0 }])) as Record<(typeof STAGES)[number], StageProgress>;
+}
+
+/** The business service sees delivery and use of the code, never the code. */
+function activationSummary(a: ActivationStatus) {
+  return {
+    state: a.state,
+    activatedAt: a.activatedAt,
+    letterReceivedAt: a.letterReceivedAt,
+    resendsLeft: a.resendsLeft,
+    email: a.delivery.email?.status ?? null,
+    sms: a.delivery.sms?.status ?? null,
+  };
 }
 
 export function createApplicantRouter(deps: ApplicantApiDeps): Router {
@@ -102,6 +115,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       reasons: c.reasons,
       decidedAt: iso(c.decidedAt),
       reviewDeadline: iso(c.reviewDeadline),
+      activation: c.status === 'approved' ? activationSummary(await activationStatus(db, c.id)) : null,
     });
   });
 

@@ -50,6 +50,17 @@ export const businessStatusResponse = z.object({
   reasons: z.array(z.string()),
   decidedAt: z.string().nullable(),
   reviewDeadline: z.string().nullable(),
+  activation: z
+    .object({
+      state: z.enum(['none', 'issued', 'activated']),
+      activatedAt: z.string().nullable(),
+      letterReceivedAt: z.string().nullable(),
+      resendsLeft: z.number().int(),
+      email: z.enum(['pending', 'sent', 'failed', 'cancelled']).nullable(),
+      sms: z.enum(['pending', 'sent', 'failed', 'cancelled']).nullable(),
+    })
+    .nullable()
+    .describe('Activation code delivery and use, once the verification is approved (null before).'),
 });
 
 export const uploadResponse = z.object({ kind: z.enum(['front', 'back', 'video']), mime: z.string(), sizeBytes: z.number().int() });
