@@ -198,6 +198,17 @@ describe('analysis', () => {
     expect(signals(talking, mTalk, { found: true, similarity: 0.9, frameIndex: 0 }).staticVideo).toBe(false);
   });
 
+  it('flags a photo whose mouth measure jitters (codec noise) but whose landmarks do not deform', () => {
+    // Measured on a static-attack fixture: non-rigid motion 0.0038, mouth-opening std 0.0051.
+    const jittery = frames(Array.from({ length: 12 }, () => frontalFace()));
+    const card = { found: true, similarity: 0.9, frameIndex: 0 };
+    expect(signals(jittery, { nonRigidMotion: 0.0038, mouthOpeningStd: 0.0051 }, card).staticVideo).toBe(true);
+    // Mouth moving but the rest of the face frozen: still not a live face.
+    expect(signals(jittery, { nonRigidMotion: 0.003, mouthOpeningStd: 0.03 }, card).staticVideo).toBe(true);
+    // Measured on genuine fixtures: 0.015–0.022 and 0.017–0.051.
+    expect(signals(jittery, { nonRigidMotion: 0.015, mouthOpeningStd: 0.017 }, card).staticVideo).toBe(false);
+  });
+
   it('separates a second person from a card portrait', () => {
     const lm = frontalFace();
     const withPerson = frames(

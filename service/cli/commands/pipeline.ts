@@ -98,6 +98,8 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
             if (got === 'approve') falseApprove++;
           }
           (confusion[l.expected] ??= {})[got] = ((confusion[l.expected] ??= {})[got] ?? 0) + 1;
+          // Reason codes only: enough to see why a case disagrees, no personal data.
+          progress(`${l.case ?? `line ${i + 1}`}: expected ${l.expected}, got ${got} [${r.decision.reasons.join(', ')}]`);
           tick(i + 1);
         }
       } finally {
