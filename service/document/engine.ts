@@ -74,6 +74,9 @@ function isGray(img: RgbImage | GrayImage): img is GrayImage {
 /** Per-cell mean log-probability of a decoded block, to compare readings of different line lengths. */
 const perCell = (d: Decoded): number => d.logProb / (d.lines.length * d.lines[0]!.length);
 
+/** Minimum probability of unchecked characters when a line was cut around its glyphs (see below). */
+const GLYPH_CUT_MIN_PROB = 0.8;
+
 function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOptions): LineReading {
   const lengths = lines.length === 3 ? [30] : lines.length === 2 ? [44, 36] : [];
   // Cut for every possible length first (cheap); classify the best-fitting grid first and the other
@@ -89,7 +92,12 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
     cut.forEach((c, i) => all.set(c.cells, i * n * CELL_W * CELL_H));
     const probs = clf.classify(all, lines.length * n);
     const per = lines.map((_, i) => probs.subarray(i * n * 37, (i + 1) * n * 37));
-    const d = decodeBlock(per, n, opts);
+    // Glyph-centred cuts (non-monospaced printing) are further from the training crops: demand more
+    // confidence on the characters no check digit protects.
+    const strict = cut.some((c) => c.grid.glyphs)
+      ? { ...opts, minUncheckedProb: Math.max(opts.minUncheckedProb ?? 0.7, GLYPH_CUT_MIN_PROB) }
+      : opts;
+    const d = decodeBlock(per, n, strict);
     if (!d) continue;
     const r: LineReading = { status: d.status, decoded: d };
     if (

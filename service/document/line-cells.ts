@@ -22,6 +22,12 @@ export interface LineGrid {
   bounds: number[];
   /** Mean ink (fraction of the band height) under the grid's boundaries: low = the grid fits the glyphs. */
   cost: number;
+  /**
+   * Set when the band splits into exactly n separate glyphs (ink column runs): their centres and a
+   * typical centre spacing. Cells are then cut around the glyphs themselves, which also follows
+   * printing that is not monospaced (some real MRZs space the '<' fillers wider than the letters).
+   */
+  glyphs?: { centres: number[]; pitch: number };
 }
 
 export interface LineCells {
@@ -149,8 +155,14 @@ export function fitGrid(img: GrayImage, n: number, binary: Uint8Array): LineGrid
     const pMax = span / (n - 1);
     const pStep = Math.max(0.02, (pMax - pMin) / 30);
     for (let p = pMin; p <= pMax; p += pStep) {
+      // Total slack (first glyph's left margin + last glyph's right margin) stays under ~0.7 pitch.
+      if (n * p + drift * n * n > extent + 0.7 * p) continue;
       const oMin = right + 1 - n * p - drift * n * n;
-      for (let o = oMin; o <= left + 1e-9; o += 0.5) {
+      // Boundaries past the ink cost nothing, so without these bounds a grid one cell too wide (an empty
+      // cell at one end, the others squeezed) can win; a glyph never sits more than ~0.6 pitch inside its cell.
+      const oLo = Math.max(oMin, left - 0.6 * p);
+      const oHi = Math.min(left, right + 1 + 0.6 * p - n * p - drift * n * n);
+      for (let o = oLo; o <= oHi + 1e-9; o += 0.5) {
         let c = 0;
         for (let k = 0; k <= n && c < bestCost; k++) c += interp(sm, o + k * p + drift * k * k);
         if (c < bestCost) {
@@ -162,7 +174,44 @@ export function fitGrid(img: GrayImage, n: number, binary: Uint8Array): LineGrid
   }
   if (!grid) return null;
   grid.bounds = refineBounds(sm, grid, n, left, right, bandH);
+  // Cut around the glyphs only where the regular grid visibly misses them (a glyph centre more than
+  // 0.3 pitch off its cell's centre); otherwise keep the grid cut the classifier was trained on.
+  const glyphs = glyphRuns(cols, bandH, n);
+  const b = grid.bounds;
+  if (glyphs && glyphs.centres.some((c, i) => Math.abs(c - (b[i]! + b[i + 1]!) / 2) > 0.3 * grid!.pitch))
+    grid.glyphs = glyphs;
   return grid;
+}
+
+/** Ink column runs of the band (specks dropped); returned only when there are exactly n of them. */
+function glyphRuns(cols: Float64Array, bandH: number, n: number): LineGrid['glyphs'] | null {
+  const runs: { a: number; b: number; mass: number }[] = [];
+  let a = -1;
+  let mass = 0;
+  for (let x = 0; x <= cols.length; x++) {
+    const on = x < cols.length && cols[x]! > 0;
+    if (on) {
+      if (a < 0) {
+        a = x;
+        mass = 0;
+      }
+      mass += cols[x]!;
+    } else if (a >= 0) {
+      if (mass >= 0.03 * bandH * bandH) runs.push({ a, b: x - 1, mass });
+      a = -1;
+    }
+  }
+  if (runs.length !== n) return null;
+  const centres = runs.map((r) => (r.a + r.b + 1) / 2);
+  const d = centres
+    .slice(1)
+    .map((c, i) => c - centres[i]!)
+    .sort((x, y) => x - y);
+  // A low quantile: the letters' spacing, not the (sometimes wider) fillers'.
+  const pitch = d[Math.floor(0.3 * d.length)]!;
+  // A run much wider than the pitch is two touching glyphs (and then another run is a split glyph).
+  if (runs.some((r) => r.b - r.a + 1 > 1.25 * pitch)) return null;
+  return { centres, pitch };
 }
 
 /**
@@ -230,13 +279,19 @@ function refineBounds(
 /** Crop cell i of a fitted grid into out[off .. off+CELL_W*CELL_H). */
 export function cutCell(inkImg: GrayImage, grid: LineGrid, i: number, out: Float32Array, off: number): void {
   const bandH = grid.bottom - grid.top + 1;
+  const y0 = grid.top - 0.18 * bandH;
+  const y1 = grid.bottom + 1 + 0.18 * bandH;
+  if (grid.glyphs) {
+    const h = grid.glyphs.pitch * 0.65;
+    const c = grid.glyphs.centres[i]!;
+    out.set(resampleBox(inkImg, c - h, y0, c + h, y1, CELL_W, CELL_H, 0), off);
+    return;
+  }
   const cx =
     grid.bounds.length > i + 1
       ? (grid.bounds[i]! + grid.bounds[i + 1]!) / 2
       : grid.offset + (i + 0.5) * grid.pitch;
   const halfW = (grid.pitch + grid.drift * (2 * i + 1)) * 0.65;
-  const y0 = grid.top - 0.18 * bandH;
-  const y1 = grid.bottom + 1 + 0.18 * bandH;
   const cell = resampleBox(inkImg, cx - halfW, y0, cx + halfW, y1, CELL_W, CELL_H, 0);
   out.set(cell, off);
 }
