@@ -3,14 +3,37 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 
 export const REDACTED_KEYS = [
-  'name', 'lastName', 'firstNames', 'firstName', 'birthDate', 'email', 'mobile', 'phone',
-  'documentNumber', 'mrz', 'code', 'digits', 'challenge', 'password', 'token', 'secret',
-  'authorization', 'cookie', 'apiKey', 'image', 'images', 'frame', 'descriptor',
+  'name',
+  'lastName',
+  'firstNames',
+  'firstName',
+  'birthDate',
+  'email',
+  'mobile',
+  'phone',
+  'documentNumber',
+  'mrz',
+  'code',
+  'digits',
+  'challenge',
+  'password',
+  'token',
+  'secret',
+  'authorization',
+  'cookie',
+  'apiKey',
+  'image',
+  'images',
+  'frame',
+  'descriptor',
 ] as const;
 
 const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+export function createLogger(
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
   return pino(
     {
       level,

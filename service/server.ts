@@ -63,7 +63,8 @@ export async function startService(config: Config, opts: { logger?: Logger } = {
     url,
     async stop() {
       if (server) await new Promise<void>((r) => server!.close(() => r()));
-      for (const f of [...features].reverse()) await f.stop?.().catch((err: unknown) => logger.warn({ err }, 'feature stop failed'));
+      for (const f of [...features].reverse())
+        await f.stop?.().catch((err: unknown) => logger.warn({ err }, 'feature stop failed'));
       redis.disconnect();
       await db.close();
     },

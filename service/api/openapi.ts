@@ -64,7 +64,9 @@ export function openApiDocument(): Json {
           operationId: 'getVerification',
           summary: 'Status and outcome of a verification (business service)',
           security: apiKeyAuth,
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          ],
           responses: {
             '200': { description: 'Current state', content: json('BusinessStatus') },
             '401': error('Missing or wrong API key'),
@@ -77,7 +79,10 @@ export function openApiDocument(): Json {
           operationId: 'getApplicantStatus',
           summary: 'Status of the applicant’s verification, with stage progress while processing',
           security: applicantAuth,
-          responses: { '200': { description: 'Current state', content: json('ApplicantStatus') }, '401': error('Missing or invalid link token') },
+          responses: {
+            '200': { description: 'Current state', content: json('ApplicantStatus') },
+            '401': error('Missing or invalid link token'),
+          },
         },
       },
       '/v1/applicant/media/{kind}': {
@@ -85,10 +90,25 @@ export function openApiDocument(): Json {
           operationId: 'uploadMedia',
           summary: 'Upload the document front, back, or the selfie video (multipart field "file")',
           security: applicantAuth,
-          parameters: [{ name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['front', 'back', 'video'] } }],
+          parameters: [
+            {
+              name: 'kind',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', enum: ['front', 'back', 'video'] },
+            },
+          ],
           requestBody: {
             required: true,
-            content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } } },
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['file'],
+                  properties: { file: { type: 'string', format: 'binary' } },
+                },
+              },
+            },
           },
           responses: {
             '201': { description: 'Stored (encrypted)', content: json('UploadResponse') },
@@ -119,7 +139,12 @@ export function openApiDocument(): Json {
       },
       ...activationOpenApiPaths,
       '/openapi.json': {
-        get: { operationId: 'openapi', summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI document' } } },
+        get: {
+          operationId: 'openapi',
+          summary: 'This document',
+          security: [],
+          responses: { '200': { description: 'OpenAPI document' } },
+        },
       },
     },
   };

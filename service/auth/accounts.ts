@@ -24,7 +24,12 @@ export interface LockoutPolicy {
 export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMinutes: 15 };
 
 // OWASP-recommended argon2id parameters (19 MiB, t=2) keep a login well under 100 ms on one core.
-const ARGON2_OPTS = { algorithm: 2 satisfies Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const ARGON2_OPTS = {
+  algorithm: 2 satisfies Algorithm.Argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 const emailSchema = z.string().trim().toLowerCase().email();
 

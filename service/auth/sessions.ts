@@ -79,7 +79,9 @@ export async function deleteSession(db: Queryable, secret: string, token: string
 /** Housekeeping: ended sessions and login attempts older than a day. Returns the sessions removed. */
 export async function purgeExpiredSessions(db: Queryable, now = new Date()): Promise<number> {
   const r = await db.query('DELETE FROM reviewer_sessions WHERE expires_at <= $1', [now]);
-  await db.query('DELETE FROM login_attempts WHERE created_at < $1', [new Date(now.getTime() - 24 * 3600_000)]);
+  await db.query('DELETE FROM login_attempts WHERE created_at < $1', [
+    new Date(now.getTime() - 24 * 3600_000),
+  ]);
   return r.rowCount;
 }
 

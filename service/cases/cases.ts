@@ -20,7 +20,8 @@ interface CaseDbRow {
   created_at: Date;
 }
 
-const toDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+const toDate = (v: unknown): Date | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v));
 
 function toCase(r: CaseDbRow): CaseRow {
   return {
@@ -75,7 +76,12 @@ export async function findCaseByTokenHash(q: Queryable, hash: string): Promise<C
   return r.rows[0] && toCase(r.rows[0]);
 }
 
-export async function setStatus(q: Queryable, id: string, status: CaseStatus, extra: { submittedAt?: Date; resetProgress?: boolean } = {}): Promise<void> {
+export async function setStatus(
+  q: Queryable,
+  id: string,
+  status: CaseStatus,
+  extra: { submittedAt?: Date; resetProgress?: boolean } = {},
+): Promise<void> {
   await q.query(
     `UPDATE cases SET status = $2, updated_at = now(),
        submitted_at = COALESCE($3, submitted_at),
@@ -86,12 +92,16 @@ export async function setStatus(q: Queryable, id: string, status: CaseStatus, ex
 }
 
 /** Merges one stage's progress into the case (jsonb merge: concurrent stages do not overwrite each other). */
-export async function setStageProgress(q: Queryable, id: string, stage: Stage, p: StageProgress): Promise<void> {
-  await q.query(`UPDATE cases SET progress = progress || jsonb_build_object($2::text, $3::jsonb), updated_at = now() WHERE id = $1`, [
-    id,
-    stage,
-    JSON.stringify(p),
-  ]);
+export async function setStageProgress(
+  q: Queryable,
+  id: string,
+  stage: Stage,
+  p: StageProgress,
+): Promise<void> {
+  await q.query(
+    `UPDATE cases SET progress = progress || jsonb_build_object($2::text, $3::jsonb), updated_at = now() WHERE id = $1`,
+    [id, stage, JSON.stringify(p)],
+  );
 }
 
 export async function expireStaleCases(q: Queryable, now: Date): Promise<number> {
@@ -111,21 +121,44 @@ export async function insertChallenge(q: Queryable, c: Omit<ChallengeRow, 'usedA
   );
 }
 
-export async function getChallenge(q: Queryable, caseId: string, attempt: number): Promise<ChallengeRow | undefined> {
-  const r = await q.query<{ case_id: string; attempt: number; digits: string; lang: Lang; expires_at: Date; used_at: Date | null }>(
-    'SELECT * FROM challenges WHERE case_id = $1 AND attempt = $2',
-    [caseId, attempt],
-  );
+export async function getChallenge(
+  q: Queryable,
+  caseId: string,
+  attempt: number,
+): Promise<ChallengeRow | undefined> {
+  const r = await q.query<{
+    case_id: string;
+    attempt: number;
+    digits: string;
+    lang: Lang;
+    expires_at: Date;
+    used_at: Date | null;
+  }>('SELECT * FROM challenges WHERE case_id = $1 AND attempt = $2', [caseId, attempt]);
   const c = r.rows[0];
-  return c && { caseId: c.case_id, attempt: c.attempt, digits: c.digits, lang: c.lang, expiresAt: toDate(c.expires_at)!, usedAt: toDate(c.used_at) };
+  return (
+    c && {
+      caseId: c.case_id,
+      attempt: c.attempt,
+      digits: c.digits,
+      lang: c.lang,
+      expiresAt: toDate(c.expires_at)!,
+      usedAt: toDate(c.used_at),
+    }
+  );
 }
 
 export async function markChallengeUsed(q: Queryable, caseId: string, attempt: number): Promise<void> {
-  await q.query('UPDATE challenges SET used_at = now() WHERE case_id = $1 AND attempt = $2', [caseId, attempt]);
+  await q.query('UPDATE challenges SET used_at = now() WHERE case_id = $1 AND attempt = $2', [
+    caseId,
+    attempt,
+  ]);
 }
 
 /** Cases left in `processing` (for the recovery sweep after a crash). */
-export async function listProcessing(q: Queryable, olderThan: Date): Promise<Array<{ id: string; attempt: number }>> {
+export async function listProcessing(
+  q: Queryable,
+  olderThan: Date,
+): Promise<Array<{ id: string; attempt: number }>> {
   const r = await q.query<{ id: string; attempt: number }>(
     `SELECT id, attempt FROM cases WHERE status = 'processing' AND updated_at < $1 ORDER BY submitted_at`,
     [olderThan],

@@ -17,7 +17,12 @@ export const OUTCOME_STATUS: Record<DecisionOutcome, CaseStatus> = {
 };
 
 /** Statuses the business service is told about by webhook. */
-export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set(['approved', 'rejected', 'resubmission_requested', 'expired']);
+export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set([
+  'approved',
+  'rejected',
+  'resubmission_requested',
+  'expired',
+]);
 
 export interface DecisionInput {
   outcome: DecisionOutcome;
@@ -37,7 +42,16 @@ export async function recordDecision(q: Queryable, c: CaseRow, d: DecisionInput)
   const status = OUTCOME_STATUS[d.outcome];
   await q.query(
     `INSERT INTO decisions (case_id, attempt, source, outcome, reasons, policy_version, reviewer_id, note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-    [c.id, c.attempt, d.source, d.outcome, d.reasons, d.policyVersion ?? null, d.reviewerId ?? null, d.note ?? null],
+    [
+      c.id,
+      c.attempt,
+      d.source,
+      d.outcome,
+      d.reasons,
+      d.policyVersion ?? null,
+      d.reviewerId ?? null,
+      d.note ?? null,
+    ],
   );
   const final = status === 'approved' || status === 'rejected' || status === 'expired';
   const nextAttempt = d.outcome === 'resubmit' ? c.attempt + 1 : c.attempt;

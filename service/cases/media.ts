@@ -5,11 +5,10 @@ import type { MediaKind, MediaRow } from './types.js';
 
 /** Inserts or replaces the media of one kind for an attempt; returns the storage key it replaced, if any. */
 export async function upsertMedia(q: Queryable, m: Omit<MediaRow, 'id'>): Promise<string | undefined> {
-  const prev = await q.query<{ storage_key: string }>('SELECT storage_key FROM media WHERE case_id = $1 AND attempt = $2 AND kind = $3', [
-    m.caseId,
-    m.attempt,
-    m.kind,
-  ]);
+  const prev = await q.query<{ storage_key: string }>(
+    'SELECT storage_key FROM media WHERE case_id = $1 AND attempt = $2 AND kind = $3',
+    [m.caseId, m.attempt, m.kind],
+  );
   await q.query(
     `INSERT INTO media (id, case_id, attempt, kind, storage_key, mime, size_bytes, sha256) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
      ON CONFLICT (case_id, attempt, kind) DO UPDATE SET storage_key = EXCLUDED.storage_key, mime = EXCLUDED.mime,
@@ -20,10 +19,16 @@ export async function upsertMedia(q: Queryable, m: Omit<MediaRow, 'id'>): Promis
 }
 
 export async function listMedia(q: Queryable, caseId: string, attempt: number): Promise<MediaRow[]> {
-  const r = await q.query<{ id: string; case_id: string; attempt: number; kind: MediaKind; storage_key: string; mime: string; size_bytes: string | number; sha256: string }>(
-    'SELECT * FROM media WHERE case_id = $1 AND attempt = $2 ORDER BY kind',
-    [caseId, attempt],
-  );
+  const r = await q.query<{
+    id: string;
+    case_id: string;
+    attempt: number;
+    kind: MediaKind;
+    storage_key: string;
+    mime: string;
+    size_bytes: string | number;
+    sha256: string;
+  }>('SELECT * FROM media WHERE case_id = $1 AND attempt = $2 ORDER BY kind', [caseId, attempt]);
   return r.rows.map((x) => ({
     id: x.id,
     caseId: x.case_id,

@@ -14,16 +14,28 @@ export interface OutboxRow {
   lastError: string | null;
 }
 
-export async function insertOutbox(q: Queryable, topic: string, caseId: string | null, payload: Record<string, unknown>): Promise<string> {
-  const r = await q.query<{ id: string }>('INSERT INTO outbox (topic, case_id, payload) VALUES ($1, $2, $3) RETURNING id', [
-    topic,
-    caseId,
-    JSON.stringify(payload),
-  ]);
+export async function insertOutbox(
+  q: Queryable,
+  topic: string,
+  caseId: string | null,
+  payload: Record<string, unknown>,
+): Promise<string> {
+  const r = await q.query<{ id: string }>(
+    'INSERT INTO outbox (topic, case_id, payload) VALUES ($1, $2, $3) RETURNING id',
+    [topic, caseId, JSON.stringify(payload)],
+  );
   return String(r.rows[0]!.id);
 }
 
-type DbRow = { id: string | number; topic: string; case_id: string | null; payload: Record<string, unknown>; status: OutboxStatus; attempts: number; last_error: string | null };
+type DbRow = {
+  id: string | number;
+  topic: string;
+  case_id: string | null;
+  payload: Record<string, unknown>;
+  status: OutboxStatus;
+  attempts: number;
+  last_error: string | null;
+};
 const toRow = (r: DbRow): OutboxRow => ({
   id: String(r.id),
   topic: r.topic,
@@ -35,7 +47,11 @@ const toRow = (r: DbRow): OutboxRow => ({
 });
 
 /** Pending rows, plus dispatched rows not delivered for a while (the queue may have lost them). */
-export async function listUndispatched(q: Queryable, redispatchBefore: Date, limit = 100): Promise<OutboxRow[]> {
+export async function listUndispatched(
+  q: Queryable,
+  redispatchBefore: Date,
+  limit = 100,
+): Promise<OutboxRow[]> {
   const r = await q.query<DbRow>(
     `SELECT * FROM outbox WHERE status = 'pending' OR (status = 'dispatched' AND updated_at < $1) ORDER BY id LIMIT $2`,
     [redispatchBefore, limit],
@@ -48,7 +64,10 @@ export async function getOutbox(q: Queryable, id: string): Promise<OutboxRow | u
   return r.rows[0] && toRow(r.rows[0]);
 }
 
-export async function listOutbox(q: Queryable, filter: { caseId?: string; topic?: string; status?: OutboxStatus } = {}): Promise<OutboxRow[]> {
+export async function listOutbox(
+  q: Queryable,
+  filter: { caseId?: string; topic?: string; status?: OutboxStatus } = {},
+): Promise<OutboxRow[]> {
   const r = await q.query<DbRow>(
     `SELECT * FROM outbox WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR topic = $2) AND ($3::text IS NULL OR status = $3) ORDER BY id`,
     [filter.caseId ?? null, filter.topic ?? null, filter.status ?? null],
@@ -56,7 +75,12 @@ export async function listOutbox(q: Queryable, filter: { caseId?: string; topic?
   return r.rows.map(toRow);
 }
 
-export async function markOutbox(q: Queryable, id: string, status: OutboxStatus, err?: string): Promise<void> {
+export async function markOutbox(
+  q: Queryable,
+  id: string,
+  status: OutboxStatus,
+  err?: string,
+): Promise<void> {
   await q.query(
     `UPDATE outbox SET status = $2, last_error = COALESCE($3, last_error), updated_at = now() WHERE id = $1`,
     [id, status, err ?? null],
@@ -64,5 +88,8 @@ export async function markOutbox(q: Queryable, id: string, status: OutboxStatus,
 }
 
 export async function noteOutboxAttemptFailed(q: Queryable, id: string, err: string): Promise<void> {
-  await q.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2, updated_at = now() WHERE id = $1`, [id, err]);
+  await q.query(
+    `UPDATE outbox SET attempts = attempts + 1, last_error = $2, updated_at = now() WHERE id = $1`,
+    [id, err],
+  );
 }

@@ -3,7 +3,12 @@
 import type { Queryable } from '../db/index.js';
 import type { Stage, StageResultRow } from './types.js';
 
-export async function getStageResult<T>(q: Queryable, caseId: string, attempt: number, stage: Stage): Promise<StageResultRow<T> | undefined> {
+export async function getStageResult<T>(
+  q: Queryable,
+  caseId: string,
+  attempt: number,
+  stage: Stage,
+): Promise<StageResultRow<T> | undefined> {
   const r = await q.query<{ status: 'ok' | 'failed'; result: T; duration_ms: number | null }>(
     'SELECT status, result, duration_ms FROM stage_results WHERE case_id = $1 AND attempt = $2 AND stage = $3',
     [caseId, attempt, stage],
@@ -12,12 +17,28 @@ export async function getStageResult<T>(q: Queryable, caseId: string, attempt: n
   return x && { caseId, attempt, stage, status: x.status, result: x.result, durationMs: x.duration_ms };
 }
 
-export async function listStageResults(q: Queryable, caseId: string, attempt: number): Promise<StageResultRow[]> {
-  const r = await q.query<{ stage: Stage; status: 'ok' | 'failed'; result: unknown; duration_ms: number | null }>(
-    'SELECT stage, status, result, duration_ms FROM stage_results WHERE case_id = $1 AND attempt = $2',
-    [caseId, attempt],
-  );
-  return r.rows.map((x) => ({ caseId, attempt, stage: x.stage, status: x.status, result: x.result, durationMs: x.duration_ms }));
+export async function listStageResults(
+  q: Queryable,
+  caseId: string,
+  attempt: number,
+): Promise<StageResultRow[]> {
+  const r = await q.query<{
+    stage: Stage;
+    status: 'ok' | 'failed';
+    result: unknown;
+    duration_ms: number | null;
+  }>('SELECT stage, status, result, duration_ms FROM stage_results WHERE case_id = $1 AND attempt = $2', [
+    caseId,
+    attempt,
+  ]);
+  return r.rows.map((x) => ({
+    caseId,
+    attempt,
+    stage: x.stage,
+    status: x.status,
+    result: x.result,
+    durationMs: x.duration_ms,
+  }));
 }
 
 /** First write wins: a duplicate run never replaces a stored result. Returns the stored row. */

@@ -1,5 +1,13 @@
 // Row shapes of the case store, as the rest of the service sees them (camelCase, typed).
-export const CASE_STATUSES = ['created', 'processing', 'in_review', 'approved', 'rejected', 'resubmission_requested', 'expired'] as const;
+export const CASE_STATUSES = [
+  'created',
+  'processing',
+  'in_review',
+  'approved',
+  'rejected',
+  'resubmission_requested',
+  'expired',
+] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const STAGES = ['ingest', 'document', 'face', 'speech', 'decide'] as const;

@@ -8,8 +8,10 @@ export const envBool = (def: boolean) =>
     .default(def ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-export const envInt = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
-export const envNum = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
+export const envInt = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+export const envNum = (def: number, min: number, max: number) =>
+  z.coerce.number().min(min).max(max).default(def);
 /** Comma-separated list, trimmed, empty items dropped. */
 export const envList = (def: string) =>
   z

@@ -25,7 +25,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const SECRET_KEYS = ['MEDIA_ENCRYPTION_KEY', 'SESSION_SECRET', 'CODE_HMAC_SECRET', 'WEBHOOK_SECRET', 'METRICS_TOKEN'] as const;
+const SECRET_KEYS = [
+  'MEDIA_ENCRYPTION_KEY',
+  'SESSION_SECRET',
+  'CODE_HMAC_SECRET',
+  'WEBHOOK_SECRET',
+  'METRICS_TOKEN',
+] as const;
 
 /** Parse env into a Config. Throws ConfigError whose message is one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,7 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const missing = SECRET_KEYS.filter((k) => !c[k]);
   if (missing.length || c.API_KEYS.length === 0) {
     if (c.NODE_ENV === 'production') {
-      throw new ConfigError(`Invalid configuration: ${missing[0] ?? 'API_KEYS'}=(unset): required in production`);
+      throw new ConfigError(
+        `Invalid configuration: ${missing[0] ?? 'API_KEYS'}=(unset): required in production`,
+      );
     }
     Object.assign(secrets, loadOrCreateDevSecrets(dataDir));
   }

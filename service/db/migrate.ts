@@ -27,7 +27,9 @@ export async function migrate(db: Db, dir = migrationsDir()): Promise<string[]> 
   if (db.kind === 'pg') await db.query('SELECT pg_advisory_lock(4242001)');
   try {
     const done = new Set(
-      (await db.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+      (await db.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map(
+        (r) => r.version,
+      ),
     );
     for (const f of files) {
       const version = f.replace(/\.sql$/, '');

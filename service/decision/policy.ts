@@ -23,9 +23,12 @@ export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
     const id = s.document.identity;
     const declared = s.declared;
     if (id && !r.has('MRZ_UNREADABLE')) {
-      if (declared && id.lastName !== undefined && !lastNameMatches(declared.lastName, id.lastName)) r.add('NAME_MISMATCH');
-      if (declared && id.firstNames !== undefined && !firstNamesMatch(declared.firstNames, id.firstNames)) r.add('NAME_MISMATCH');
-      if (declared && id.birthDate && declared.birthDate && id.birthDate !== declared.birthDate) r.add('BIRTH_DATE_MISMATCH');
+      if (declared && id.lastName !== undefined && !lastNameMatches(declared.lastName, id.lastName))
+        r.add('NAME_MISMATCH');
+      if (declared && id.firstNames !== undefined && !firstNamesMatch(declared.firstNames, id.firstNames))
+        r.add('NAME_MISMATCH');
+      if (declared && id.birthDate && declared.birthDate && id.birthDate !== declared.birthDate)
+        r.add('BIRTH_DATE_MISMATCH');
     } else if (!id && !s.document.findings.length) {
       r.add('DOCUMENT_UNVERIFIED');
     }

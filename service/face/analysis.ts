@@ -217,7 +217,8 @@ export function signals(
     // Either missing cue is enough: a live speaker shows both. Requiring both to be missing let a photo
     // through whenever codec jitter alone nudged one measure over its threshold.
     staticVideo:
-      withFace.length >= 3 && (motion.nonRigidMotion < p.staticMotion || motion.mouthOpeningStd < p.staticMouthStd),
+      withFace.length >= 3 &&
+      (motion.nonRigidMotion < p.staticMotion || motion.mouthOpeningStd < p.staticMouthStd),
     cardNotSeen: !card.found,
   };
 }

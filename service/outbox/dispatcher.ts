@@ -43,7 +43,13 @@ export function startOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispatc
       await o.queues.outbox.add(
         r.topic,
         { outboxId: r.id, topic: r.topic },
-        { jobId: outboxJobId(r.id), attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 30 * 86400 } },
+        {
+          jobId: outboxJobId(r.id),
+          attempts,
+          backoff: { type: 'exponential', delay: backoffMs },
+          removeOnComplete: { age: 3600 },
+          removeOnFail: { age: 30 * 86400 },
+        },
       );
       await markOutbox(o.db, r.id, 'dispatched');
     }
@@ -72,7 +78,10 @@ export function startOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispatc
   worker.on('error', (err) => o.logger.warn({ err: err.message }, 'outbox worker error'));
   worker.on('failed', (job, err) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    o.logger.error({ outboxId: job.data.outboxId, topic: job.data.topic, err: err.message }, 'outbox delivery failed for good');
+    o.logger.error(
+      { outboxId: job.data.outboxId, topic: job.data.topic, err: err.message },
+      'outbox delivery failed for good',
+    );
     markOutbox(o.db, job.data.outboxId, 'failed', err.message.slice(0, 500)).catch(() => undefined);
   });
 

@@ -13,7 +13,14 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 }
 
 /** For receivers (and tests): constant-time check, with a freshness window in seconds. */
-export function verifyWebhook(secret: string, timestamp: string, body: string, signature: string, nowSec = Date.now() / 1000, toleranceSec = 300): boolean {
+export function verifyWebhook(
+  secret: string,
+  timestamp: string,
+  body: string,
+  signature: string,
+  nowSec = Date.now() / 1000,
+  toleranceSec = 300,
+): boolean {
   if (!/^\d+$/.test(timestamp) || Math.abs(nowSec - Number(timestamp)) > toleranceSec) return false;
   const a = Buffer.from(signWebhook(secret, timestamp, body));
   const b = Buffer.from(signature);

@@ -31,7 +31,11 @@ interface Line {
 
 async function ensureCases(dir: string, n: number, log: (m: string) => void): Promise<Line[]> {
   const file = join(dir, 'cases.jsonl');
-  const read = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+  const read = () =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Line);
   if (existsSync(file) && read().length >= n) return read().slice(0, n);
   log(`generating ${n} fixture cases into ${dir}`);
   const { generateCaseSet } = await import('../fixtures/case-set.js');
@@ -51,7 +55,8 @@ async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Prom
 
 export async function benchPipeline(o: BenchOptions) {
   const lines = await ensureCases(o.dir, o.cases + o.workers, o.log);
-  const adminUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const adminUrl =
+    process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const dbName = `idv_bench_${randomBytes(4).toString('hex')}`;
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
   const u = new URL(adminUrl);
@@ -73,30 +78,51 @@ export async function benchPipeline(o: BenchOptions) {
   const entry = resolveEntry(import.meta.url, '../main');
   const workers: ChildProcess[] = [];
   for (let i = 0; i < o.workers; i++) {
-    workers.push(spawn(process.execPath, [...entry.execArgv, entry.file], { env: { ...process.env, ...env, ROLE: 'worker' }, stdio: ['ignore', 'ignore', 'inherit'] }));
+    workers.push(
+      spawn(process.execPath, [...entry.execArgv, entry.file], {
+        env: { ...process.env, ...env, ROLE: 'worker' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    );
   }
   const base = svc.url!;
   const key = config.API_KEYS[0]!;
 
   async function runCase(l: Line): Promise<{ latencyMs: number; status: string }> {
-    const truth = JSON.parse(await readFile(join(o.dir, l.case, 'case.json'), 'utf8')) as { identity: { surname: string; givenNames: string[]; birthDate: string } };
+    const truth = JSON.parse(await readFile(join(o.dir, l.case, 'case.json'), 'utf8')) as {
+      identity: { surname: string; givenNames: string[]; birthDate: string };
+    };
     const r = await fetch(`${base}/v1/verifications`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': key },
       body: JSON.stringify({
         lang: l.lang,
-        applicant: { lastName: truth.identity.surname, firstNames: truth.identity.givenNames.join(' '), birthDate: truth.identity.birthDate, email: 'bench@example.test', mobile: '+33600000000' },
+        applicant: {
+          lastName: truth.identity.surname,
+          firstNames: truth.identity.givenNames.join(' '),
+          birthDate: truth.identity.birthDate,
+          email: 'bench@example.test',
+          mobile: '+33600000000',
+        },
       }),
     });
     const c = (await r.json()) as { id: string; token: string };
     // The fixture says fixed digits: make them the issued challenge.
     await svc.runtime.db.query('UPDATE challenges SET digits = $1 WHERE case_id = $2', [l.digits, c.id]);
     const auth = { authorization: `Bearer ${c.token}` };
-    for (const [kind, rel] of [['front', l.front], ['back', l.back], ['video', l.video]] as const) {
+    for (const [kind, rel] of [
+      ['front', l.front],
+      ['back', l.back],
+      ['video', l.video],
+    ] as const) {
       if (!rel) continue;
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(await readFile(join(o.dir, rel)))]), kind);
-      const up = await fetch(`${base}/v1/applicant/media/${kind}`, { method: 'PUT', headers: auth, body: form });
+      const up = await fetch(`${base}/v1/applicant/media/${kind}`, {
+        method: 'PUT',
+        headers: auth,
+        body: form,
+      });
       if (up.status !== 201) throw new Error(`upload ${kind}: HTTP ${up.status}`);
     }
     const sub = await fetch(`${base}/v1/applicant/submit`, { method: 'POST', headers: auth });
@@ -107,7 +133,11 @@ export async function benchPipeline(o: BenchOptions) {
         [c.id],
       );
       const x = row.rows[0]!;
-      if (x.status !== 'processing' && x.decided) return { latencyMs: new Date(x.decided).getTime() - new Date(x.submitted_at).getTime(), status: x.status };
+      if (x.status !== 'processing' && x.decided)
+        return {
+          latencyMs: new Date(x.decided).getTime() - new Date(x.submitted_at).getTime(),
+          status: x.status,
+        };
       await new Promise((res) => setTimeout(res, 100));
     }
   }
@@ -147,8 +177,12 @@ export async function benchPipeline(o: BenchOptions) {
     };
   } finally {
     for (const w of workers) w.kill('SIGTERM');
-    await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((r) => w.once('exit', r)) : undefined)));
+    await Promise.all(
+      workers.map((w) => (w.exitCode === null ? new Promise((r) => w.once('exit', r)) : undefined)),
+    );
     await svc.stop();
-    await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
+    await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(
+      () => undefined,
+    );
   }
 }

@@ -34,8 +34,15 @@ export function stageJobOptions(r: RetryPolicy): JobsOptions {
   };
 }
 
-export function ingestJob(ref: CaseRef, r: RetryPolicy): { name: string; data: PipelineJob; opts: JobsOptions } {
-  return { name: 'ingest', data: { stage: 'ingest', ...ref }, opts: { ...stageJobOptions(r), jobId: stageJobId('ingest', ref.caseId, ref.attempt) } };
+export function ingestJob(
+  ref: CaseRef,
+  r: RetryPolicy,
+): { name: string; data: PipelineJob; opts: JobsOptions } {
+  return {
+    name: 'ingest',
+    data: { stage: 'ingest', ...ref },
+    opts: { ...stageJobOptions(r), jobId: stageJobId('ingest', ref.caseId, ref.attempt) },
+  };
 }
 
 export function analysisFlow(ref: CaseRef, r: RetryPolicy, prefix: string): FlowJob {
@@ -51,7 +58,11 @@ export function analysisFlow(ref: CaseRef, r: RetryPolicy, prefix: string): Flow
       prefix,
       data: { stage, ...ref } satisfies PipelineJob,
       // A stage out of retries has written a `failed` result: the decision still happens (PROCESSING_FAILED).
-      opts: { ...stageJobOptions(r), jobId: stageJobId(stage, ref.caseId, ref.attempt), ignoreDependencyOnFailure: true },
+      opts: {
+        ...stageJobOptions(r),
+        jobId: stageJobId(stage, ref.caseId, ref.attempt),
+        ignoreDependencyOnFailure: true,
+      },
     })),
   };
 }

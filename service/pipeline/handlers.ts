@@ -50,7 +50,16 @@ export interface HandlerDeps {
 export type StageOutcome = { status: 'ok' | 'failed'; cached: boolean };
 
 /** Media errors that no retry will fix: the stage fails at once (then review with PROCESSING_FAILED). */
-const PERMANENT_MEDIA = new Set(['not_media', 'corrupt', 'no_video_stream', 'too_short', 'too_long', 'too_large', 'too_many_pixels', 'unsupported_format']);
+const PERMANENT_MEDIA = new Set([
+  'not_media',
+  'corrupt',
+  'no_video_stream',
+  'too_short',
+  'too_long',
+  'too_large',
+  'too_many_pixels',
+  'unsupported_format',
+]);
 
 /** A stage that takes longer is abandoned and retried (a wedged child or ffmpeg must not hold a case forever). */
 export const STAGE_TIMEOUT_MS = 180_000;
@@ -77,7 +86,12 @@ function errorSummary(e: unknown): { error: string; message: string } {
   return { error: code, message: e instanceof Error ? e.message.slice(0, 300) : String(e).slice(0, 300) };
 }
 
-async function withStage(deps: HandlerDeps, job: Job<PipelineJob>, stage: Stage, compute: (c: CaseRow) => Promise<unknown>): Promise<StageOutcome> {
+async function withStage(
+  deps: HandlerDeps,
+  job: Job<PipelineJob>,
+  stage: Stage,
+  compute: (c: CaseRow) => Promise<unknown>,
+): Promise<StageOutcome> {
   const { caseId, attempt } = job.data;
   const done = await getStageResult(deps.db, caseId, attempt, stage);
   if (done) return { status: done.status, cached: true };
@@ -88,15 +102,32 @@ async function withStage(deps: HandlerDeps, job: Job<PipelineJob>, stage: Stage,
   await job.updateProgress(10);
   try {
     const result = await withTimeout(compute(c), STAGE_TIMEOUT_MS);
-    const row = await putStageResult(deps.db, { caseId, attempt, stage, status: 'ok', result, durationMs: Date.now() - t0 });
+    const row = await putStageResult(deps.db, {
+      caseId,
+      attempt,
+      stage,
+      status: 'ok',
+      result,
+      durationMs: Date.now() - t0,
+    });
     await setStageProgress(deps.db, caseId, stage, { state: 'done', percent: 100 });
     await job.updateProgress(100);
     return { status: row.status, cached: false };
   } catch (e) {
     const permanent = mediaErrorCode(e) !== undefined && PERMANENT_MEDIA.has(mediaErrorCode(e)!);
-    deps.logger.warn({ caseId, stage, attempt: job.attemptsMade + 1, err: errorSummary(e).error }, 'pipeline stage failed');
+    deps.logger.warn(
+      { caseId, stage, attempt: job.attemptsMade + 1, err: errorSummary(e).error },
+      'pipeline stage failed',
+    );
     if (permanent || isFinalAttempt(job, e)) {
-      await putStageResult(deps.db, { caseId, attempt, stage, status: 'failed', result: errorSummary(e), durationMs: Date.now() - t0 });
+      await putStageResult(deps.db, {
+        caseId,
+        attempt,
+        stage,
+        status: 'failed',
+        result: errorSummary(e),
+        durationMs: Date.now() - t0,
+      });
       await setStageProgress(deps.db, caseId, stage, { state: 'failed', percent: 100 });
       if (permanent) throw new UnrecoverableError(errorSummary(e).message);
     }
@@ -118,16 +149,26 @@ async function filesOf(deps: HandlerDeps, c: CaseRow, attempt: number) {
   ];
 }
 
-const asFiles = (p: Record<string, string>): MediaFiles => ({ front: p.front!, video: p.video!, ...(p.back ? { back: p.back } : {}) });
+const asFiles = (p: Record<string, string>): MediaFiles => ({
+  front: p.front!,
+  video: p.video!,
+  ...(p.back ? { back: p.back } : {}),
+});
 
 export async function handleIngest(deps: HandlerDeps, job: Job<PipelineJob>): Promise<StageOutcome> {
-  const out = await withStage(deps, job, 'ingest', async (c) => withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt), async (p) => runIngest(asFiles(p))));
+  const out = await withStage(deps, job, 'ingest', async (c) =>
+    withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt), async (p) => runIngest(asFiles(p))),
+  );
   if (out.status === 'ok') await deps.enqueueAnalysis({ caseId: job.data.caseId, attempt: job.data.attempt });
   else await failCase(deps, job.data.caseId, job.data.attempt);
   return out;
 }
 
-export async function handleSandboxed(deps: HandlerDeps, job: Job<PipelineJob>, stage: 'document' | 'speech'): Promise<StageOutcome> {
+export async function handleSandboxed(
+  deps: HandlerDeps,
+  job: Job<PipelineJob>,
+  stage: 'document' | 'speech',
+): Promise<StageOutcome> {
   return withStage(deps, job, stage, async (c) => {
     const challenge = await getChallenge(deps.db, c.id, job.data.attempt);
     if (!challenge) throw new UnrecoverableError('challenge missing');
@@ -151,13 +192,25 @@ const CROP_KIND = { portrait: 'portrait', bestFrame: 'live_frame', cardFrame: 'c
 export async function handleFace(deps: HandlerDeps, job: Job<PipelineJob>): Promise<StageOutcome> {
   return withStage(deps, job, 'face', async (c) => {
     const engine = await deps.face();
-    const { result, crops } = await withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt), async (p) => runFace(asFiles(p), engine));
+    const { result, crops } = await withDecrypted(
+      deps.store,
+      await filesOf(deps, c, job.data.attempt),
+      async (p) => runFace(asFiles(p), engine),
+    );
     // Crops for the reviewer, encrypted like every medium; a replay replaces (and deletes) the previous ones.
     for (const [name, kind] of Object.entries(CROP_KIND) as Array<[keyof typeof CROP_KIND, MediaKind]>) {
       const buf = crops[name];
       if (!buf) continue;
       const obj = await deps.store.put(Readable.from([buf]));
-      const prev = await upsertMedia(deps.db, { caseId: c.id, attempt: job.data.attempt, kind, storageKey: obj.key, mime: 'image/jpeg', sizeBytes: obj.size, sha256: obj.sha256 });
+      const prev = await upsertMedia(deps.db, {
+        caseId: c.id,
+        attempt: job.data.attempt,
+        kind,
+        storageKey: obj.key,
+        mime: 'image/jpeg',
+        sizeBytes: obj.size,
+        sha256: obj.sha256,
+      });
       if (prev && prev !== obj.key) await deps.store.delete(prev);
     }
     return result;
@@ -176,8 +229,17 @@ export async function handleDecide(deps: HandlerDeps, job: Job<PipelineJob>): Pr
 }
 
 /** Records an automatic decision if the case still awaits one for this attempt (idempotent). */
-export async function applyDecision(deps: HandlerDeps, caseId: string, attempt: number, d: Decision, source: 'auto' | 'system' = 'auto'): Promise<string> {
-  const nextDigits = d.outcome === 'resubmit' ? await newChallengeDigits((await getCase(deps.db, caseId))?.lang ?? 'fr') : undefined;
+export async function applyDecision(
+  deps: HandlerDeps,
+  caseId: string,
+  attempt: number,
+  d: Decision,
+  source: 'auto' | 'system' = 'auto',
+): Promise<string> {
+  const nextDigits =
+    d.outcome === 'resubmit'
+      ? await newChallengeDigits((await getCase(deps.db, caseId))?.lang ?? 'fr')
+      : undefined;
   return deps.db.tx(async (q) => {
     const c = await lockCase(q, caseId);
     if (!c) throw new UnrecoverableError('case not found');
@@ -189,8 +251,24 @@ export async function applyDecision(deps: HandlerDeps, caseId: string, attempt: 
       source,
       policyVersion: d.policyVersion,
       now,
-      ...(d.outcome === 'review' ? { reviewDeadline: deps.reviewDeadline(c.submittedAt ?? now, deps.sla.workingHours, deps.sla.atRiskHours) } : {}),
-      ...(nextDigits ? { nextChallenge: { digits: nextDigits, lang: c.lang, expiresAt: new Date(now.getTime() + deps.challengeTtlMinutes * 60_000) } } : {}),
+      ...(d.outcome === 'review'
+        ? {
+            reviewDeadline: deps.reviewDeadline(
+              c.submittedAt ?? now,
+              deps.sla.workingHours,
+              deps.sla.atRiskHours,
+            ),
+          }
+        : {}),
+      ...(nextDigits
+        ? {
+            nextChallenge: {
+              digits: nextDigits,
+              lang: c.lang,
+              expiresAt: new Date(now.getTime() + deps.challengeTtlMinutes * 60_000),
+            },
+          }
+        : {}),
     });
   });
 }

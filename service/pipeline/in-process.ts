@@ -5,7 +5,15 @@ import type { Lang } from '../cases/index.js';
 import type { Decision, DeclaredIdentity } from '../decision/index.js';
 import { createFaceAdapter, type FaceEngine } from './engines/face.js';
 import { documentSettings, policyConfig } from './policy-config.js';
-import { runDecide, runDocument, runFace, runIngest, runSpeech, type MediaFiles, type StageOutputs } from './stages.js';
+import {
+  runDecide,
+  runDocument,
+  runFace,
+  runIngest,
+  runSpeech,
+  type MediaFiles,
+  type StageOutputs,
+} from './stages.js';
 
 export interface LocalCase {
   files: MediaFiles;
@@ -32,12 +40,19 @@ export interface LocalVerifier {
 
 export function createLocalVerifier(config: Config): LocalVerifier {
   let face: Promise<FaceEngine> | undefined;
-  const getFace = () => (face ??= createFaceAdapter(config.FACE_WORKERS, { accept: config.FACE_ACCEPT_SIMILARITY, reject: config.FACE_REJECT_SIMILARITY }));
+  const getFace = () =>
+    (face ??= createFaceAdapter(config.FACE_WORKERS, {
+      accept: config.FACE_ACCEPT_SIMILARITY,
+      reject: config.FACE_REJECT_SIMILARITY,
+    }));
   return {
     async verify(c) {
       const t0 = performance.now();
       const errors: LocalResult['errors'] = {};
-      const guard = async <T>(stage: keyof LocalResult['errors'], fn: () => Promise<T>): Promise<T | null> => {
+      const guard = async <T>(
+        stage: keyof LocalResult['errors'],
+        fn: () => Promise<T>,
+      ): Promise<T | null> => {
         try {
           return await fn();
         } catch (e) {

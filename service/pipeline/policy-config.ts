@@ -4,7 +4,12 @@ import type { PolicyConfig } from '../decision/index.js';
 import type { DocumentSettings } from './engines/document.js';
 
 export function policyConfig(c: Config): PolicyConfig {
-  return { reviewAll: c.REVIEW_ALL, maxAttempts: c.MAX_ATTEMPTS, faceAccept: c.FACE_ACCEPT_SIMILARITY, faceReject: c.FACE_REJECT_SIMILARITY };
+  return {
+    reviewAll: c.REVIEW_ALL,
+    maxAttempts: c.MAX_ATTEMPTS,
+    faceAccept: c.FACE_ACCEPT_SIMILARITY,
+    faceReject: c.FACE_REJECT_SIMILARITY,
+  };
 }
 
 export function documentSettings(c: Config): DocumentSettings {

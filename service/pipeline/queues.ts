@@ -41,7 +41,11 @@ export function createPipelineQueues(redisUrl: string, queuePrefix: string): Pip
       return c;
     },
     async close() {
-      await Promise.all([q.ingest, q.document, q.face, q.speech, q.decide, q.outbox, q.flow].map((x) => x.close().catch(() => undefined)));
+      await Promise.all(
+        [q.ingest, q.document, q.face, q.speech, q.decide, q.outbox, q.flow].map((x) =>
+          x.close().catch(() => undefined),
+        ),
+      );
       for (const c of [connection, ...extra]) c.disconnect();
     },
   };

@@ -3,7 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Applicant, Lang } from '../cases/index.js';
 import { decide, type Decision, type PolicyConfig, type Signals } from '../decision/index.js';
-import { decodeImage, extractAudio, mediaErrorCode, probeVideo, sampleFrames, type VideoInfo } from './engines/media.js';
+import {
+  decodeImage,
+  extractAudio,
+  mediaErrorCode,
+  probeVideo,
+  sampleFrames,
+  type VideoInfo,
+} from './engines/media.js';
 import { readDocument, type DocumentSettings, type DocumentStageResult } from './engines/document.js';
 import { verifyDigits, type SpeechStageResult } from './engines/speech.js';
 import type { FaceCrops, FaceEngine, FaceStageResult } from './engines/face.js';
@@ -29,7 +36,11 @@ export async function runIngest(files: MediaFiles): Promise<IngestResult> {
   return { video: await probeVideo(files.video) };
 }
 
-export async function runDocument(files: MediaFiles, today: Date, settings: DocumentSettings): Promise<DocumentStageResult> {
+export async function runDocument(
+  files: MediaFiles,
+  today: Date,
+  settings: DocumentSettings,
+): Promise<DocumentStageResult> {
   const images = [await decodeImage(await readFile(files.front))];
   if (files.back) images.push(await decodeImage(await readFile(files.back)));
   return readDocument(images, today, settings);
@@ -41,14 +52,21 @@ export async function runSpeech(files: MediaFiles, digits: string, lang: Lang): 
     audio = await extractAudio(files.video);
   } catch (e) {
     // A video without a sound track is an applicant problem (nothing said), not a processing failure.
-    if (mediaErrorCode(e) === 'no_audio_stream') return { signals: { decision: 'no_speech' }, confidence: 1, recognised: '', segments: [] };
+    if (mediaErrorCode(e) === 'no_audio_stream')
+      return { signals: { decision: 'no_speech' }, confidence: 1, recognised: '', segments: [] };
     throw e;
   }
   return verifyDigits(audio, digits, lang);
 }
 
-export async function runFace(files: MediaFiles, engine: FaceEngine): Promise<{ result: FaceStageResult; crops: FaceCrops }> {
-  const [document, frames] = await Promise.all([decodeImage(await readFile(files.front)), sampleFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE)]);
+export async function runFace(
+  files: MediaFiles,
+  engine: FaceEngine,
+): Promise<{ result: FaceStageResult; crops: FaceCrops }> {
+  const [document, frames] = await Promise.all([
+    decodeImage(await readFile(files.front)),
+    sampleFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE),
+  ]);
   return engine.analyze({ document, frames });
 }
 
@@ -62,16 +80,33 @@ export interface StageOutputs {
 /** The declared identity the MRZ is compared with (birth date optional). */
 export type DeclaredApplicant = Pick<Applicant, 'lastName' | 'firstNames'> & { birthDate?: string };
 
-export function toSignals(o: StageOutputs, applicant: DeclaredApplicant | undefined, attempt: number): Signals {
+export function toSignals(
+  o: StageOutputs,
+  applicant: DeclaredApplicant | undefined,
+  attempt: number,
+): Signals {
   return {
     document: o.document?.signals ?? null,
     face: o.face?.signals ?? null,
     speech: o.speech?.signals ?? null,
-    ...(applicant ? { declared: { lastName: applicant.lastName, firstNames: applicant.firstNames, birthDate: applicant.birthDate || undefined } } : {}),
+    ...(applicant
+      ? {
+          declared: {
+            lastName: applicant.lastName,
+            firstNames: applicant.firstNames,
+            birthDate: applicant.birthDate || undefined,
+          },
+        }
+      : {}),
     attempt,
   };
 }
 
-export function runDecide(o: StageOutputs, applicant: DeclaredApplicant | undefined, attempt: number, policy: PolicyConfig): Decision {
+export function runDecide(
+  o: StageOutputs,
+  applicant: DeclaredApplicant | undefined,
+  attempt: number,
+  policy: PolicyConfig,
+): Decision {
   return decide(toSignals(o, applicant, attempt), policy);
 }

@@ -17,7 +17,14 @@ import { resolveEntry } from '../shared/entry.js';
 import type { MediaStore } from '../storage/index.js';
 import { createFaceAdapter, type FaceEngine } from './engines/face.js';
 import { enqueueAnalysis, enqueueIngest, type RetryPolicy } from './flow.js';
-import { failCase, handleDecide, handleFace, handleIngest, handleSandboxed, type HandlerDeps } from './handlers.js';
+import {
+  failCase,
+  handleDecide,
+  handleFace,
+  handleIngest,
+  handleSandboxed,
+  type HandlerDeps,
+} from './handlers.js';
 import { documentSettings, policyConfig } from './policy-config.js';
 import { QUEUE } from './queue-names.js';
 import type { PipelineQueues } from './queues.js';
@@ -57,7 +64,10 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
   const { config, logger, db, queues } = o;
   const retry = retryPolicy(config);
   const entry = resolveEntry(import.meta.url, './sandbox/analysis-processor');
-  const pool = new ChildPool({ mainFile: CHILD_MAIN, workerForkOptions: { execArgv: entry.execArgv, env: { ...process.env, LOG_LEVEL: 'silent' } } as never });
+  const pool = new ChildPool({
+    mainFile: CHILD_MAIN,
+    workerForkOptions: { execArgv: entry.execArgv, env: { ...process.env, LOG_LEVEL: 'silent' } } as never,
+  });
   const runSandboxed = sandbox(entry.file, pool);
 
   let face: Promise<FaceEngine> | undefined;
@@ -71,7 +81,10 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     sla: { workingHours: config.SLA_WORKING_HOURS, atRiskHours: config.SLA_AT_RISK_HOURS },
     reviewDeadline: computeReviewDeadline,
     face() {
-      face ??= createFaceAdapter(config.FACE_WORKERS, { accept: config.FACE_ACCEPT_SIMILARITY, reject: config.FACE_REJECT_SIMILARITY }).catch((e: unknown) => {
+      face ??= createFaceAdapter(config.FACE_WORKERS, {
+        accept: config.FACE_ACCEPT_SIMILARITY,
+        reject: config.FACE_REJECT_SIMILARITY,
+      }).catch((e: unknown) => {
         face = undefined;
         throw e;
       });
@@ -107,10 +120,15 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'worker error'));
     w.on('failed', (job, err) => {
       if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError' || /stalled/i.test(err.message);
+      const final =
+        job.attemptsMade >= (job.opts.attempts ?? 1) ||
+        err.name === 'UnrecoverableError' ||
+        /stalled/i.test(err.message);
       // Ingest and decide have no parent to carry on: their final failure hands the case to a human.
       if (final && (w.name === QUEUE.ingest || w.name === QUEUE.decide)) {
-        failCase(deps, job.data.caseId, job.data.attempt).catch((e: unknown) => logger.error({ err: (e as Error).message }, 'could not fail case'));
+        failCase(deps, job.data.caseId, job.data.attempt).catch((e: unknown) =>
+          logger.error({ err: (e as Error).message }, 'could not fail case'),
+        );
       }
     });
   }
@@ -125,7 +143,10 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     return stale.length;
   }
   async function enqueueAnalysisIfIngested(c: { id: string; attempt: number }): Promise<void> {
-    const r = await db.query('SELECT 1 FROM stage_results WHERE case_id = $1 AND attempt = $2 AND stage = $3 AND status = $4', [c.id, c.attempt, 'ingest', 'ok']);
+    const r = await db.query(
+      'SELECT 1 FROM stage_results WHERE case_id = $1 AND attempt = $2 AND stage = $3 AND status = $4',
+      [c.id, c.attempt, 'ingest', 'ok'],
+    );
     if (r.rowCount) await enqueueAnalysis(queues, { caseId: c.id, attempt: c.attempt }, retry);
   }
   const timer = setInterval(() => {

@@ -27,7 +27,11 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      received.push({ body, ts: String(req.headers[TIMESTAMP_HEADER]), sig: String(req.headers[SIGNATURE_HEADER]) });
+      received.push({
+        body,
+        ts: String(req.headers[TIMESTAMP_HEADER]),
+        sig: String(req.headers[SIGNATURE_HEADER]),
+      });
       res.end('ok');
     });
   });
@@ -52,14 +56,27 @@ afterAll(async () => {
 
 describe('OpenAPI document', () => {
   it('describes every route the applicant router mounts', async () => {
-    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    const router = createApplicantRouter({ config: svc.runtime.config, db: svc.runtime.db, store: mediaStoreFor(svc.runtime.config), startPipeline: async () => undefined });
+    const router = createApplicantRouter({
+      config: svc.runtime.config,
+      db: svc.runtime.db,
+      store: mediaStoreFor(svc.runtime.config),
+      startPipeline: async () => undefined,
+    });
     const mounted = (router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
       .filter((l) => l.route)
-      .flatMap((l) => Object.keys(l.route!.methods).map((m) => [m, '/v1' + l.route!.path.replace(/:(\w+)/g, '{$1}')] as const));
+      .flatMap((l) =>
+        Object.keys(l.route!.methods).map(
+          (m) => [m, '/v1' + l.route!.path.replace(/:(\w+)/g, '{$1}')] as const,
+        ),
+      );
     expect(mounted.length).toBeGreaterThanOrEqual(5);
-    for (const [method, path] of mounted) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    for (const [method, path] of mounted)
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/openapi.json']?.get).toBeDefined();
     // The activation routes are part of the same public document.
     const svcAct = activationFor(svc.runtime);
@@ -67,21 +84,35 @@ describe('OpenAPI document', () => {
       (r.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
         .filter((l) => l.route)
         .flatMap((l) =>
-          Object.keys(l.route!.methods).map((m) => [m, (prefix + l.route!.path).replace(/\/$/, '').replace(/:(\w+)/g, '{$1}')] as const),
+          Object.keys(l.route!.methods).map(
+            (m) => [m, (prefix + l.route!.path).replace(/\/$/, '').replace(/:(\w+)/g, '{$1}')] as const,
+          ),
         );
-    const activation = [...routeList(activationRouter(svcAct, ['k']), '/v1/activations'), ...routeList(letterRouter(svcAct), '/letters')];
+    const activation = [
+      ...routeList(activationRouter(svcAct, ['k']), '/v1/activations'),
+      ...routeList(letterRouter(svcAct), '/letters'),
+    ];
     expect(activation.length).toBeGreaterThanOrEqual(4);
-    for (const [method, path] of activation) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    for (const [method, path] of activation)
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
   });
 });
 
 describe('authentication', () => {
   it('refuses creation without or with a wrong API key, and a bad body', async () => {
     const body = JSON.stringify({ applicant: identityOf(genuine) });
-    const none = await fetch(`${svc.url}/v1/verifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const none = await fetch(`${svc.url}/v1/verifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(none.status).toBe(401);
     expect(schemas.errorResponse.parse(await none.json()).error.code).toBe('unauthorized');
-    const wrong = await fetch(`${svc.url}/v1/verifications`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'nope' }, body });
+    const wrong = await fetch(`${svc.url}/v1/verifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'nope' },
+      body,
+    });
     expect(wrong.status).toBe(401);
     const bad = await fetch(`${svc.url}/v1/verifications`, {
       method: 'POST',
@@ -96,12 +127,17 @@ describe('authentication', () => {
     const c = await api.create(identityOf(genuine));
     schemas.createVerificationResponse.parse(c);
     expect(c.challenge.digits).toMatch(/^\d{3}$/);
-    const row = await svc.runtime.db.query<{ applicant_token_hash: string }>('SELECT applicant_token_hash FROM cases WHERE id = $1', [c.id]);
+    const row = await svc.runtime.db.query<{ applicant_token_hash: string }>(
+      'SELECT applicant_token_hash FROM cases WHERE id = $1',
+      [c.id],
+    );
     expect(row.rows[0]!.applicant_token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.rows[0]!.applicant_token_hash).not.toContain(c.token);
     const s = schemas.statusResponse.parse(await api.status(c.token));
     expect(s).toMatchObject({ status: 'created', attempt: 1, uploaded: [] });
-    const bad = await fetch(`${svc.url}/v1/applicant/status`, { headers: { authorization: 'Bearer not-a-token' } });
+    const bad = await fetch(`${svc.url}/v1/applicant/status`, {
+      headers: { authorization: 'Bearer not-a-token' },
+    });
     expect(bad.status).toBe(401);
     const biz = await fetch(`${svc.url}/v1/verifications/${c.id}`, { headers: { 'x-api-key': api.apiKey } });
     expect(schemas.businessStatusResponse.parse(await biz.json()).status).toBe('created');
@@ -136,7 +172,11 @@ describe('uploads', () => {
 
     const empty = await api.upload(c.token, 'front', Buffer.alloc(0));
     expect(empty.status).toBe(400);
-    const notMultipart = await fetch(`${svc.url}/v1/applicant/media/front`, { method: 'PUT', headers: { authorization: `Bearer ${c.token}` }, body: jpeg });
+    const notMultipart = await fetch(`${svc.url}/v1/applicant/media/front`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${c.token}` },
+      body: jpeg,
+    });
     expect(notMultipart.status).toBe(400);
     const badKind = await api.upload(c.token, 'selfie', jpeg);
     expect(badKind.status).toBe(404);
@@ -161,30 +201,46 @@ describe('genuine case end to end (PGlite)', () => {
     expect(again.status).toBe(409);
 
     const final = await api.waitForDecision(c.token, 150_000);
-    const reasons = (await db.query<{ result: unknown; stage: string }>('SELECT stage, result FROM stage_results WHERE case_id = $1', [c.id])).rows;
+    const reasons = (
+      await db.query<{ result: unknown; stage: string }>(
+        'SELECT stage, result FROM stage_results WHERE case_id = $1',
+        [c.id],
+      )
+    ).rows;
     expect(final.status, JSON.stringify({ final, reasons })).toBe('approved');
-    expect(Object.values(final.progress as Record<string, { state: string }>).every((p) => p.state === 'done')).toBe(true);
+    expect(
+      Object.values(final.progress as Record<string, { state: string }>).every((p) => p.state === 'done'),
+    ).toBe(true);
 
     const outbox = await listOutbox(db, { caseId: c.id });
     expect(outbox.map((o) => o.topic).sort()).toEqual(['activation', 'webhook']);
     const end = Date.now() + 20_000;
-    while (!received.some((r) => r.body.includes(c.id)) && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    while (!received.some((r) => r.body.includes(c.id)) && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 200));
     const hit = received.find((r) => r.body.includes(c.id))!;
     expect(hit).toBeDefined();
     expect(verifyWebhook('test-webhook-secret-0123456789', hit.ts, hit.body, hit.sig)).toBe(true);
     expect(verifyWebhook('another-secret-0123456789', hit.ts, hit.body, hit.sig)).toBe(false);
-    expect(JSON.parse(hit.body)).toMatchObject({ event: 'verification.decided', caseId: c.id, status: 'approved' });
+    expect(JSON.parse(hit.body)).toMatchObject({
+      event: 'verification.decided',
+      caseId: c.id,
+      status: 'approved',
+    });
     expect(hit.body).not.toContain(genuine.truth.identity.surname);
 
     // The business status shows the activation being issued (never the code itself).
     const bizEnd = Date.now() + 30_000;
     let biz = schemas.businessStatusResponse.parse(
-      await (await fetch(`${svc.url}/v1/verifications/${c.id}`, { headers: { 'x-api-key': api.apiKey } })).json(),
+      await (
+        await fetch(`${svc.url}/v1/verifications/${c.id}`, { headers: { 'x-api-key': api.apiKey } })
+      ).json(),
     );
     while (biz.activation?.state !== 'issued' && Date.now() < bizEnd) {
       await new Promise((r) => setTimeout(r, 300));
       biz = schemas.businessStatusResponse.parse(
-        await (await fetch(`${svc.url}/v1/verifications/${c.id}`, { headers: { 'x-api-key': api.apiKey } })).json(),
+        await (
+          await fetch(`${svc.url}/v1/verifications/${c.id}`, { headers: { 'x-api-key': api.apiKey } })
+        ).json(),
       );
     }
     expect(biz.status).toBe('approved');

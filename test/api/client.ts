@@ -46,21 +46,35 @@ export class ApiClient {
     return (await r.json()) as Created;
   }
 
-  async upload(token: string, kind: string, data: Buffer | string, filename = 'upload.bin'): Promise<{ status: number; body: Json }> {
+  async upload(
+    token: string,
+    kind: string,
+    data: Buffer | string,
+    filename = 'upload.bin',
+  ): Promise<{ status: number; body: Json }> {
     const buf = typeof data === 'string' ? await readFile(data) : data;
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(buf)]), filename);
-    const r = await fetch(`${this.base}/v1/applicant/media/${kind}`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: form });
+    const r = await fetch(`${this.base}/v1/applicant/media/${kind}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
     return { status: r.status, body: await r.json() };
   }
 
   async submit(token: string): Promise<{ status: number; body: Json }> {
-    const r = await fetch(`${this.base}/v1/applicant/submit`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(`${this.base}/v1/applicant/submit`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     return { status: r.status, body: await r.json() };
   }
 
   async status(token: string): Promise<Json> {
-    const r = await fetch(`${this.base}/v1/applicant/status`, { headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(`${this.base}/v1/applicant/status`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (r.status !== 200) throw new Error(`status: ${r.status}`);
     return r.json();
   }
@@ -71,7 +85,8 @@ export class ApiClient {
     for (;;) {
       const s = await this.status(token).catch(() => undefined);
       if (s && s.status !== 'processing' && s.status !== 'created') return s;
-      if (Date.now() > end) throw new Error(`no decision within ${timeoutMs} ms (last: ${JSON.stringify(s)})`);
+      if (Date.now() > end)
+        throw new Error(`no decision within ${timeoutMs} ms (last: ${JSON.stringify(s)})`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -81,7 +96,11 @@ export class ApiClient {
     const c = await this.create(identityOf(fx), fx.truth.lang);
     // The fixture video says fixed digits: make them the issued challenge (the server's digits are random).
     await db.query('UPDATE challenges SET digits = $1 WHERE case_id = $2', [fx.truth.digits, c.id]);
-    for (const [kind, path] of [['front', fx.front], ['back', fx.back], ['video', video]] as const) {
+    for (const [kind, path] of [
+      ['front', fx.front],
+      ['back', fx.back],
+      ['video', video],
+    ] as const) {
       if (!path) continue;
       const u = await this.upload(c.token, kind, path);
       if (u.status !== 201) throw new Error(`upload ${kind}: ${u.status} ${JSON.stringify(u.body)}`);

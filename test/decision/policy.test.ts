@@ -18,8 +18,18 @@ const policy: PolicyConfig = { reviewAll: false, maxAttempts: 3, faceAccept: 0.7
 
 function clean(): Signals {
   return {
-    document: { findings: [], identity: { lastName: 'DUPONT', firstNames: 'MARIE CLAIRE', birthDate: '1990-04-12' } },
-    face: { similarity: 0.9, noFace: false, faceTooSmall: false, multiplePeople: false, staticVideo: false, cardNotSeen: false },
+    document: {
+      findings: [],
+      identity: { lastName: 'DUPONT', firstNames: 'MARIE CLAIRE', birthDate: '1990-04-12' },
+    },
+    face: {
+      similarity: 0.9,
+      noFace: false,
+      faceTooSmall: false,
+      multiplePeople: false,
+      staticVideo: false,
+      cardNotSeen: false,
+    },
     speech: { decision: 'match' },
     declared: { lastName: 'Dupont', firstNames: 'Marie-Claire', birthDate: '1990-04-12' },
     attempt: 1,
@@ -27,8 +37,14 @@ function clean(): Signals {
 }
 
 type Patch = (s: Signals) => void;
-const face = (f: Partial<NonNullable<Signals['face']>>): Patch => (s) => void Object.assign(s.face!, f);
-const finding = (...codes: string[]): Patch => (s) => void s.document!.findings.push(...codes);
+const face =
+  (f: Partial<NonNullable<Signals['face']>>): Patch =>
+  (s) =>
+    void Object.assign(s.face!, f);
+const finding =
+  (...codes: string[]): Patch =>
+  (s) =>
+    void s.document!.findings.push(...codes);
 
 const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
   ['clean pass', [], 'approve', []],
@@ -42,12 +58,27 @@ const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
   ['card not in video', [face({ cardNotSeen: true })], 'resubmit', ['CARD_NOT_IN_VIDEO']],
   ['static video', [face({ staticVideo: true })], 'reject', ['STATIC_VIDEO']],
   ['two people', [face({ multiplePeople: true })], 'reject', ['MULTIPLE_PEOPLE']],
-  ['static and no face: reject wins', [face({ staticVideo: true, noFace: true, similarity: null })], 'reject', ['FACE_NOT_FOUND', 'STATIC_VIDEO']],
+  [
+    'static and no face: reject wins',
+    [face({ staticVideo: true, noFace: true, similarity: null })],
+    'reject',
+    ['FACE_NOT_FOUND', 'STATIC_VIDEO'],
+  ],
   ['wrong digits', [(s) => (s.speech = { decision: 'mismatch' })], 'reject', ['DIGITS_MISMATCH']],
   ['uncertain digits', [(s) => (s.speech = { decision: 'uncertain' })], 'review', ['DIGITS_UNCERTAIN']],
   ['no speech', [(s) => (s.speech = { decision: 'no_speech' })], 'resubmit', ['NO_SPEECH']],
-  ['mrz unreadable', [finding('MRZ_UNREADABLE'), (s) => delete s.document!.identity], 'resubmit', ['MRZ_UNREADABLE']],
-  ['mrz unreadable ignores partial identity', [finding('MRZ_UNREADABLE'), (s) => (s.document!.identity = { lastName: 'X' })], 'resubmit', ['MRZ_UNREADABLE']],
+  [
+    'mrz unreadable',
+    [finding('MRZ_UNREADABLE'), (s) => delete s.document!.identity],
+    'resubmit',
+    ['MRZ_UNREADABLE'],
+  ],
+  [
+    'mrz unreadable ignores partial identity',
+    [finding('MRZ_UNREADABLE'), (s) => (s.document!.identity = { lastName: 'X' })],
+    'resubmit',
+    ['MRZ_UNREADABLE'],
+  ],
   ['check digit', [finding('MRZ_CHECK_DIGIT')], 'review', ['MRZ_CHECK_DIGIT']],
   ['ambiguous mrz', [finding('MRZ_AMBIGUOUS')], 'review', ['MRZ_AMBIGUOUS']],
   ['unknown finding', [finding('SOMETHING_NEW')], 'review', ['DOCUMENT_UNVERIFIED']],
@@ -55,22 +86,72 @@ const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
   ['expired', [finding('DOCUMENT_EXPIRED')], 'reject', ['DOCUMENT_EXPIRED']],
   ['minor', [finding('APPLICANT_MINOR')], 'reject', ['APPLICANT_MINOR']],
   ['type not allowed', [finding('DOCUMENT_TYPE_NOT_ALLOWED')], 'reject', ['DOCUMENT_TYPE_NOT_ALLOWED']],
-  ['reject beats review', [finding('DOCUMENT_EXPIRED'), face({ similarity: 0.1 })], 'reject', ['DOCUMENT_EXPIRED', 'FACE_MISMATCH']],
-  ['review beats resubmit', [face({ cardNotSeen: true, similarity: 0.6 })], 'review', ['CARD_NOT_IN_VIDEO', 'FACE_BORDERLINE']],
-  ['reject beats resubmit', [face({ cardNotSeen: true, similarity: 0.1 })], 'reject', ['CARD_NOT_IN_VIDEO', 'FACE_MISMATCH']],
-  ['a clear failure stands when another stage failed', [face({ similarity: 0.1 }), (s) => (s.speech = null)], 'reject', ['FACE_MISMATCH', 'PROCESSING_FAILED']],
+  [
+    'reject beats review',
+    [finding('DOCUMENT_EXPIRED'), face({ similarity: 0.1 })],
+    'reject',
+    ['DOCUMENT_EXPIRED', 'FACE_MISMATCH'],
+  ],
+  [
+    'review beats resubmit',
+    [face({ cardNotSeen: true, similarity: 0.6 })],
+    'review',
+    ['CARD_NOT_IN_VIDEO', 'FACE_BORDERLINE'],
+  ],
+  [
+    'reject beats resubmit',
+    [face({ cardNotSeen: true, similarity: 0.1 })],
+    'reject',
+    ['CARD_NOT_IN_VIDEO', 'FACE_MISMATCH'],
+  ],
+  [
+    'a clear failure stands when another stage failed',
+    [face({ similarity: 0.1 }), (s) => (s.speech = null)],
+    'reject',
+    ['FACE_MISMATCH', 'PROCESSING_FAILED'],
+  ],
   ['other last name', [(s) => (s.declared!.lastName = 'Durand')], 'review', ['NAME_MISMATCH']],
   ['other first name', [(s) => (s.declared!.firstNames = 'Paul')], 'review', ['NAME_MISMATCH']],
-  ['accents and hyphens', [(s) => ((s.declared!.lastName = 'Dùpônt'), (s.document!.identity!.lastName = 'DUPONT'))], 'approve', []],
-  ['truncated MRZ surname', [(s) => ((s.declared!.lastName = 'Dupont-Aignan de la Roche'), (s.document!.identity!.lastName = 'DUPONT AIGNAN DE LA'))], 'approve', []],
+  [
+    'accents and hyphens',
+    [(s) => ((s.declared!.lastName = 'Dùpônt'), (s.document!.identity!.lastName = 'DUPONT'))],
+    'approve',
+    [],
+  ],
+  [
+    'truncated MRZ surname',
+    [
+      (s) => (
+        (s.declared!.lastName = 'Dupont-Aignan de la Roche'),
+        (s.document!.identity!.lastName = 'DUPONT AIGNAN DE LA')
+      ),
+    ],
+    'approve',
+    [],
+  ],
   ['other birth date', [(s) => (s.declared!.birthDate = '1991-04-12')], 'review', ['BIRTH_DATE_MISMATCH']],
   ['birth date not declared', [(s) => delete s.declared!.birthDate], 'approve', []],
-  ['no declared identity: names not compared', [(s) => delete s.declared, (s) => (s.document!.identity!.lastName = 'OTHER')], 'approve', []],
+  [
+    'no declared identity: names not compared',
+    [(s) => delete s.declared, (s) => (s.document!.identity!.lastName = 'OTHER')],
+    'approve',
+    [],
+  ],
   ['document stage failed', [(s) => (s.document = null)], 'review', ['PROCESSING_FAILED']],
   ['face stage failed', [(s) => (s.face = null)], 'review', ['PROCESSING_FAILED']],
   ['speech stage failed', [(s) => (s.speech = null)], 'review', ['PROCESSING_FAILED']],
-  ['resubmit on attempt 2 of 3', [(s) => (s.attempt = 2), (s) => (s.speech = { decision: 'no_speech' })], 'resubmit', ['NO_SPEECH']],
-  ['resubmit on last attempt becomes reject', [(s) => (s.attempt = 3), (s) => (s.speech = { decision: 'no_speech' })], 'reject', ['ATTEMPTS_EXHAUSTED', 'NO_SPEECH']],
+  [
+    'resubmit on attempt 2 of 3',
+    [(s) => (s.attempt = 2), (s) => (s.speech = { decision: 'no_speech' })],
+    'resubmit',
+    ['NO_SPEECH'],
+  ],
+  [
+    'resubmit on last attempt becomes reject',
+    [(s) => (s.attempt = 3), (s) => (s.speech = { decision: 'no_speech' })],
+    'reject',
+    ['ATTEMPTS_EXHAUSTED', 'NO_SPEECH'],
+  ],
   ['last attempt clean still approves', [(s) => (s.attempt = 3)], 'approve', []],
 ];
 
@@ -82,13 +163,16 @@ describe('decide', () => {
     expect(d).toEqual({ outcome, reasons, policyVersion: POLICY_VERSION });
   });
 
-  it.each(cases)('REVIEW_ALL sends "%s" to review with the same reasons', (_name, patches, _outcome, reasons) => {
-    const s = clean();
-    for (const p of patches) p(s);
-    const d = decide(s, { ...policy, reviewAll: true });
-    expect(d.outcome).toBe('review');
-    expect(d.reasons).toEqual(reasons);
-  });
+  it.each(cases)(
+    'REVIEW_ALL sends "%s" to review with the same reasons',
+    (_name, patches, _outcome, reasons) => {
+      const s = clean();
+      for (const p of patches) p(s);
+      const d = decide(s, { ...policy, reviewAll: true });
+      expect(d.outcome).toBe('review');
+      expect(d.reasons).toEqual(reasons);
+    },
+  );
 
   it('every reason code has a class and is reachable from the table or policy', () => {
     const seen = new Set(cases.flatMap((c) => c[3]));

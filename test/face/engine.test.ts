@@ -143,7 +143,8 @@ describe('face engine on still images', () => {
     // On the shared set different people are clear mismatches. Without it, the npm demo faces are two
     // look-alike women whose degraded copies (dark, JPEG 50, mirrored) can reach the accept zone: a known
     // weakness of the model (models/face/CALIBRATION.md), so only the ordering above is asserted there.
-    if (dir) for (const d of diff) expect(decide(similarityFromDistance(d), DEFAULT_THRESHOLDS)).toBe('mismatch');
+    if (dir)
+      for (const d of diff) expect(decide(similarityFromDistance(d), DEFAULT_THRESHOLDS)).toBe('mismatch');
   });
 });
 

@@ -202,7 +202,9 @@ describe('analysis', () => {
     // Measured on a static-attack fixture: non-rigid motion 0.0038, mouth-opening std 0.0051.
     const jittery = frames(Array.from({ length: 12 }, () => frontalFace()));
     const card = { found: true, similarity: 0.9, frameIndex: 0 };
-    expect(signals(jittery, { nonRigidMotion: 0.0038, mouthOpeningStd: 0.0051 }, card).staticVideo).toBe(true);
+    expect(signals(jittery, { nonRigidMotion: 0.0038, mouthOpeningStd: 0.0051 }, card).staticVideo).toBe(
+      true,
+    );
     // Mouth moving but the rest of the face frozen: still not a live face.
     expect(signals(jittery, { nonRigidMotion: 0.003, mouthOpeningStd: 0.03 }, card).staticVideo).toBe(true);
     // Measured on genuine fixtures: 0.015–0.022 and 0.017–0.051.

@@ -22,12 +22,16 @@ describe('configuration', () => {
       expect((e as Error).message).toMatch(/^Invalid configuration: PORT="70000": /);
       expect((e as Error).message).not.toContain('\n');
     }
-    expect(() => loadConfig({ MEDIA_ENCRYPTION_KEY: 'short', DATA_DIR: tempDir() })).toThrow(/MEDIA_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ MEDIA_ENCRYPTION_KEY: 'short', DATA_DIR: tempDir() })).toThrow(
+      /MEDIA_ENCRYPTION_KEY/,
+    );
     expect(() => loadConfig({ REVIEW_ALL: 'maybe', DATA_DIR: tempDir() })).toThrow(/REVIEW_ALL/);
   });
 
   it('refuses to generate secrets in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(/required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(
+      /required in production/,
+    );
   });
 
   it('documents every variable in the README', () => {

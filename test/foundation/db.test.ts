@@ -20,8 +20,14 @@ describe.each([
     const schema = `t_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
     const dir = tempDir();
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `001_${schema}_a.sql`), `CREATE TABLE ${schema} (id int PRIMARY KEY, note text);\n-- a comment; with a semicolon\nINSERT INTO ${schema} VALUES (1, 'a;b');`);
-    writeFileSync(join(dir, `002_${schema}_b.sql`), `CREATE FUNCTION ${schema}_f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;`);
+    writeFileSync(
+      join(dir, `001_${schema}_a.sql`),
+      `CREATE TABLE ${schema} (id int PRIMARY KEY, note text);\n-- a comment; with a semicolon\nINSERT INTO ${schema} VALUES (1, 'a;b');`,
+    );
+    writeFileSync(
+      join(dir, `002_${schema}_b.sql`),
+      `CREATE FUNCTION ${schema}_f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;`,
+    );
     // schema_migrations outlives the test on the real server: version names are unique per run.
     const v1 = await migrate(db, dir);
     expect(v1).toEqual([`001_${schema}_a`, `002_${schema}_b`]);

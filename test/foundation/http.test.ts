@@ -42,7 +42,11 @@ describe('HTTP skeleton', () => {
   });
 
   it('refuses a malformed or oversized JSON body with a JSON error', async () => {
-    const bad = await fetch(`${svc.url}/healthz`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const bad = await fetch(`${svc.url}/healthz`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_body');
     const big = await fetch(`${svc.url}/healthz`, {

@@ -8,7 +8,13 @@ import { openDb, type Db } from '../../service/db/index.js';
 import { migrate } from '../../service/db/migrate.js';
 import { insertOutbox, getOutbox, insertCase } from '../../service/cases/index.js';
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
-import { createWebhookHandler, registerOutboxHandler, startOutboxDispatcher, verifyWebhook, type OutboxDispatcher } from '../../service/outbox/index.js';
+import {
+  createWebhookHandler,
+  registerOutboxHandler,
+  startOutboxDispatcher,
+  verifyWebhook,
+  type OutboxDispatcher,
+} from '../../service/outbox/index.js';
 import { REDIS_URL } from '../helpers/env.js';
 
 let db: Db;
@@ -39,7 +45,12 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const status = failFirst-- > 0 ? 503 : 204;
-      hits.push({ body, ts: String(req.headers['x-idv-timestamp']), sig: String(req.headers['x-idv-signature']), status });
+      hits.push({
+        body,
+        ts: String(req.headers['x-idv-timestamp']),
+        sig: String(req.headers['x-idv-signature']),
+        status,
+      });
       res.statusCode = status;
       res.end();
     });
@@ -50,7 +61,14 @@ beforeAll(async () => {
   registerOutboxHandler('test-always-fails', async () => {
     throw new Error('downstream refused');
   });
-  dispatcher = startOutboxDispatcher({ db, queues, logger: pino({ level: 'silent' }), attempts: 3, backoffMs: 100, pollMs: 100 });
+  dispatcher = startOutboxDispatcher({
+    db,
+    queues,
+    logger: pino({ level: 'silent' }),
+    attempts: 3,
+    backoffMs: 100,
+    pollMs: 100,
+  });
 });
 
 afterAll(async () => {
@@ -66,11 +84,22 @@ describe('outbox dispatcher', () => {
     const c = await insertCase(db, {
       reference: `ref-${randomUUID()}`,
       lang: 'fr',
-      applicant: { lastName: 'A', firstNames: 'B', birthDate: '1990-01-01', email: 'a@b.c', mobile: '+33600000000' },
+      applicant: {
+        lastName: 'A',
+        firstNames: 'B',
+        birthDate: '1990-01-01',
+        email: 'a@b.c',
+        mobile: '+33600000000',
+      },
       tokenHash: 'x'.repeat(64),
       expiresAt: new Date(Date.now() + 3600_000),
     });
-    const id = await insertOutbox(db, 'webhook', c.id, { event: 'verification.decided', caseId: c.id, status: 'approved', reasons: [] });
+    const id = await insertOutbox(db, 'webhook', c.id, {
+      event: 'verification.decided',
+      caseId: c.id,
+      status: 'approved',
+      reasons: [],
+    });
     const row = await until(async () => {
       const r = await getOutbox(db, id);
       return r?.status === 'delivered' ? r : undefined;

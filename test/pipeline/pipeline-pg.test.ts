@@ -18,20 +18,31 @@ const workers: ChildProcess[] = [];
 const attackFixtures = new Map<string, FixtureCase>();
 
 async function stageRunning(caseId: string): Promise<boolean> {
-  const r = await svc.runtime.db.query<{ progress: Record<string, { state: string }> }>('SELECT progress FROM cases WHERE id = $1', [caseId]);
+  const r = await svc.runtime.db.query<{ progress: Record<string, { state: string }> }>(
+    'SELECT progress FROM cases WHERE id = $1',
+    [caseId],
+  );
   const p = r.rows[0]?.progress ?? {};
   return ['document', 'face', 'speech'].some((s) => p[s]?.state === 'running');
 }
 
 beforeAll(async () => {
   pgDb = await freshPgDatabase();
-  const config = testConfig({ DATABASE_URL: pgDb.url, ROLE: 'api', FACE_WORKERS: '1', PIPELINE_CONCURRENCY: '1', PIPELINE_BACKOFF_MS: '500', PIPELINE_SWEEP_SECONDS: '5' });
+  const config = testConfig({
+    DATABASE_URL: pgDb.url,
+    ROLE: 'api',
+    FACE_WORKERS: '1',
+    PIPELINE_CONCURRENCY: '1',
+    PIPELINE_BACKOFF_MS: '500',
+    PIPELINE_SWEEP_SECONDS: '5',
+  });
   svc = await startService(config);
   api = new ApiClient(svc.url!, config.API_KEYS[0]!);
   // One worker process per core, as deployed.
   for (let i = 0; i < 2; i++) workers.push(spawnWorker(workerEnv(config)));
   // Generated once and cached on disk (.data/fixture-cache); slow only on the first run.
-  for (const attack of ['none', ...ATTACKS] as const) attackFixtures.set(attack, await fixtureCase({ attack, seed: 1, formats: ['webm'] }));
+  for (const attack of ['none', ...ATTACKS] as const)
+    attackFixtures.set(attack, await fixtureCase({ attack, seed: 1, formats: ['webm'] }));
 }, 600_000);
 
 afterAll(async () => {
@@ -48,7 +59,12 @@ describe('pipeline on PostgreSQL with worker processes', () => {
       const fx = attackFixtures.get(attack)!;
       submitted.push({ attack, c: await api.submitFixture(db, fx, fx.webm!) });
     }
-    const finals = await Promise.all(submitted.map(async (s) => ({ attack: s.attack, final: await api.waitForDecision(s.c.token, 280_000) })));
+    const finals = await Promise.all(
+      submitted.map(async (s) => ({
+        attack: s.attack,
+        final: await api.waitForDecision(s.c.token, 280_000),
+      })),
+    );
     for (const { attack, final } of finals) {
       if (attack === 'none') {
         expect(final.status, 'genuine').toBe('approved');
@@ -77,7 +93,10 @@ describe('pipeline on PostgreSQL with worker processes', () => {
     workers.push(spawnWorker(workerEnv(svc.runtime.config)));
     const final = await api.waitForDecision(c.token, 180_000);
     expect(['approved', 'in_review', 'rejected', 'resubmission_requested']).toContain(final.status);
-    const stages = await db.query<{ stage: string }>('SELECT stage FROM stage_results WHERE case_id = $1 AND attempt = 1 ORDER BY stage', [c.id]);
+    const stages = await db.query<{ stage: string }>(
+      'SELECT stage FROM stage_results WHERE case_id = $1 AND attempt = 1 ORDER BY stage',
+      [c.id],
+    );
     expect(stages.rows.map((r) => r.stage)).toEqual(['decide', 'document', 'face', 'ingest', 'speech']);
     const decisions = await db.query('SELECT 1 FROM decisions WHERE case_id = $1', [c.id]);
     expect(decisions.rowCount).toBe(1);
@@ -95,7 +114,11 @@ async function freePort(): Promise<number> {
 }
 
 function startRedis(port: number, dir: string): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir], { stdio: 'ignore' });
+  return spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir],
+    { stdio: 'ignore' },
+  );
 }
 
 async function redisUp(port: number): Promise<void> {
@@ -120,7 +143,14 @@ describe('Redis restart', () => {
     let redis = startRedis(port, dir);
     await redisUp(port);
     const pg2 = await freshPgDatabase();
-    const config = testConfig({ DATABASE_URL: pg2.url, REDIS_URL: `redis://127.0.0.1:${port}`, FACE_WORKERS: '1', PIPELINE_CONCURRENCY: '1', PIPELINE_BACKOFF_MS: '500', PIPELINE_SWEEP_SECONDS: '5' });
+    const config = testConfig({
+      DATABASE_URL: pg2.url,
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      FACE_WORKERS: '1',
+      PIPELINE_CONCURRENCY: '1',
+      PIPELINE_BACKOFF_MS: '500',
+      PIPELINE_SWEEP_SECONDS: '5',
+    });
     const own = await startService(config);
     try {
       const client = new ApiClient(own.url!, config.API_KEYS[0]!);
@@ -128,7 +158,10 @@ describe('Redis restart', () => {
       const c = await client.submitFixture(own.runtime.db, fx, fx.webm!);
       const end = Date.now() + 120_000;
       for (;;) {
-        const r = await own.runtime.db.query<{ progress: Record<string, { state: string }> }>('SELECT progress FROM cases WHERE id = $1', [c.id]);
+        const r = await own.runtime.db.query<{ progress: Record<string, { state: string }> }>(
+          'SELECT progress FROM cases WHERE id = $1',
+          [c.id],
+        );
         const p = r.rows[0]!.progress;
         if (['document', 'face', 'speech'].some((s) => p[s]?.state === 'running')) break;
         if (Date.now() > end) throw new Error('no stage started');

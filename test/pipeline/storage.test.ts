@@ -15,20 +15,25 @@ async function sealedFiles(dir: string): Promise<string[]> {
 }
 
 describe('encrypted media store', () => {
-  it.each([0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 17])('round-trips %i bytes streamed in small chunks', async (n) => {
-    const dir = tempDir();
-    const store = createLocalMediaStore(dir, KEY);
-    const data = randomBytes(n);
-    const chunks = Array.from({ length: Math.ceil(n / 1000) }, (_, i) => data.subarray(i * 1000, (i + 1) * 1000));
-    const obj = await store.put(Readable.from(chunks));
-    expect(obj.size).toBe(n);
-    expect(obj.sha256).toBe(createHash('sha256').update(data).digest('hex'));
-    expect(obj.key).toMatch(/^[0-9a-f]{32}$/);
-    expect((await readAll(store, obj.key)).equals(data)).toBe(true);
-    const [file] = await sealedFiles(dir);
-    const raw = await readFile(file!);
-    if (n > 64) expect(raw.includes(data.subarray(0, 64))).toBe(false);
-  });
+  it.each([0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 17])(
+    'round-trips %i bytes streamed in small chunks',
+    async (n) => {
+      const dir = tempDir();
+      const store = createLocalMediaStore(dir, KEY);
+      const data = randomBytes(n);
+      const chunks = Array.from({ length: Math.ceil(n / 1000) }, (_, i) =>
+        data.subarray(i * 1000, (i + 1) * 1000),
+      );
+      const obj = await store.put(Readable.from(chunks));
+      expect(obj.size).toBe(n);
+      expect(obj.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+      expect(obj.key).toMatch(/^[0-9a-f]{32}$/);
+      expect((await readAll(store, obj.key)).equals(data)).toBe(true);
+      const [file] = await sealedFiles(dir);
+      const raw = await readFile(file!);
+      if (n > 64) expect(raw.includes(data.subarray(0, 64))).toBe(false);
+    },
+  );
 
   it('refuses altered, truncated and wrong-key files', async () => {
     const dir = tempDir();

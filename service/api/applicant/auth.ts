@@ -32,7 +32,8 @@ function keyMatches(presented: string, keys: readonly string[]): boolean {
 export function requireApiKey(keys: readonly string[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const presented = req.get('x-api-key') ?? bearer(req);
-    if (!presented || !keyMatches(presented, keys)) return next(unauthorized('A valid API key is required (X-API-Key header)'));
+    if (!presented || !keyMatches(presented, keys))
+      return next(unauthorized('A valid API key is required (X-API-Key header)'));
     next();
   };
 }
@@ -42,7 +43,8 @@ export type ApplicantRequest = Request & { case: CaseRow };
 export function requireApplicant(db: Queryable) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = bearer(req);
-    if (!token || token.length > 200) return next(unauthorized('The applicant link token is required (Authorization: Bearer)'));
+    if (!token || token.length > 200)
+      return next(unauthorized('The applicant link token is required (Authorization: Bearer)'));
     const c = await findCaseByTokenHash(db, hashToken(token));
     if (!c) return next(new HttpError(401, 'invalid_token', 'This link is not valid'));
     (req as ApplicantRequest).case = c;

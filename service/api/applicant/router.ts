@@ -37,13 +37,19 @@ export interface ApplicantApiDeps {
   startPipeline(ref: { caseId: string; attempt: number }): Promise<void>;
 }
 
-const UPLOAD_KINDS = { front: 'image', back: 'image', video: 'video' } as const satisfies Record<string, UploadKind>;
+const UPLOAD_KINDS = { front: 'image', back: 'image', video: 'video' } as const satisfies Record<
+  string,
+  UploadKind
+>;
 type UploadName = keyof typeof UPLOAD_KINDS;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function progressView(p: CaseRow['progress']): Record<(typeof STAGES)[number], StageProgress> {
-  return Object.fromEntries(STAGES.map((s) => [s, p[s] ?? { state: 'pending', percent: 0 }])) as Record<(typeof STAGES)[number], StageProgress>;
+  return Object.fromEntries(STAGES.map((s) => [s, p[s] ?? { state: 'pending', percent: 0 }])) as Record<
+    (typeof STAGES)[number],
+    StageProgress
+  >;
 }
 
 /** The business service sees delivery and use of the code, never the code. */
@@ -77,20 +83,29 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const { token, hash } = newApplicantToken();
     const digits = await newChallengeDigits(body.lang);
     const challengeExpires = new Date(now.getTime() + challengeTtlMs);
-    const c = await db.tx(async (q) => {
-      const c = await insertCase(q, {
-        reference: body.reference ?? `idv-${randomUUID()}`,
-        lang: body.lang,
-        applicant: body.applicant,
-        tokenHash: hash,
-        expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
+    const c = await db
+      .tx(async (q) => {
+        const c = await insertCase(q, {
+          reference: body.reference ?? `idv-${randomUUID()}`,
+          lang: body.lang,
+          applicant: body.applicant,
+          tokenHash: hash,
+          expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
+        });
+        await insertChallenge(q, {
+          caseId: c.id,
+          attempt: 1,
+          digits,
+          lang: body.lang,
+          expiresAt: challengeExpires,
+        });
+        return c;
+      })
+      .catch((e: { code?: string }) => {
+        if (e.code === '23505')
+          throw conflict('duplicate_reference', 'A verification with this reference already exists');
+        throw e;
       });
-      await insertChallenge(q, { caseId: c.id, attempt: 1, digits, lang: body.lang, expiresAt: challengeExpires });
-      return c;
-    }).catch((e: { code?: string }) => {
-      if (e.code === '23505') throw conflict('duplicate_reference', 'A verification with this reference already exists');
-      throw e;
-    });
     res.status(201).json({
       id: c.id,
       reference: c.reference,
@@ -122,7 +137,10 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   /** Expires a lapsed verification on access, then returns the current row. */
   async function current(req: Request): Promise<CaseRow> {
     let c = (req as ApplicantRequest).case;
-    if ((c.status === 'created' || c.status === 'resubmission_requested') && c.expiresAt.getTime() <= Date.now()) {
+    if (
+      (c.status === 'created' || c.status === 'resubmission_requested') &&
+      c.expiresAt.getTime() <= Date.now()
+    ) {
       await expireStaleCases(db, new Date());
       c = (await getCase(db, c.id))!;
     }
@@ -130,8 +148,10 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   }
 
   function assertUploadable(c: CaseRow): void {
-    if (c.status === 'expired') throw new HttpError(410, 'verification_expired', 'This verification has expired; please start again');
-    if (c.status !== 'created' && c.status !== 'resubmission_requested') throw conflict('already_submitted', 'This verification has already been submitted');
+    if (c.status === 'expired')
+      throw new HttpError(410, 'verification_expired', 'This verification has expired; please start again');
+    if (c.status !== 'created' && c.status !== 'resubmission_requested')
+      throw conflict('already_submitted', 'This verification has already been submitted');
   }
 
   r.get('/applicant/status', applicant, async (req: Request, res: Response) => {
@@ -145,7 +165,10 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       maxAttempts: config.MAX_ATTEMPTS,
       expiresAt: c.expiresAt.toISOString(),
       progress: progressView(c.status === 'processing' || c.submittedAt ? c.progress : {}),
-      challenge: ch && (c.status === 'created' || c.status === 'resubmission_requested') ? { digits: ch.digits, lang: ch.lang, expiresAt: ch.expiresAt.toISOString() } : null,
+      challenge:
+        ch && (c.status === 'created' || c.status === 'resubmission_requested')
+          ? { digits: ch.digits, lang: ch.lang, expiresAt: ch.expiresAt.toISOString() }
+          : null,
       uploaded: media.filter((m) => m.kind in UPLOAD_KINDS).map((m) => m.kind),
       reasons: c.status === 'resubmission_requested' ? c.reasons : [],
     });
@@ -165,7 +188,15 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       await store.delete(up.key);
       throw e;
     }
-    const prev = await upsertMedia(db, { caseId: c.id, attempt: c.attempt, kind: name as UploadName, storageKey: up.key, mime: up.mime, sizeBytes: up.size, sha256: up.sha256 });
+    const prev = await upsertMedia(db, {
+      caseId: c.id,
+      attempt: c.attempt,
+      kind: name as UploadName,
+      storageKey: up.key,
+      mime: up.mime,
+      sizeBytes: up.size,
+      sha256: up.sha256,
+    });
     if (prev && prev !== up.key) await store.delete(prev);
     res.status(201).json({ kind: name, mime: up.mime, sizeBytes: up.size });
   });
@@ -175,18 +206,32 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     assertUploadable(c0);
     const media = await listMedia(db, c0.id, c0.attempt);
     const missing = (['front', 'video'] as const).filter((k) => !media.some((m) => m.kind === k));
-    if (missing.length) throw badRequest('missing_media', `Upload ${missing.join(' and ')} before submitting`, { missing });
+    if (missing.length)
+      throw badRequest('missing_media', `Upload ${missing.join(' and ')} before submitting`, { missing });
     const now = new Date();
     const ch = await getChallenge(db, c0.id, c0.attempt);
     if (!ch || ch.expiresAt.getTime() <= now.getTime()) {
       // The video must answer a live challenge: issue a new one; the applicant records again.
       const digits = await newChallengeDigits(c0.lang);
-      await insertChallenge(db, { caseId: c0.id, attempt: c0.attempt, digits, lang: c0.lang, expiresAt: new Date(now.getTime() + challengeTtlMs) });
-      throw conflict('challenge_expired', 'The spoken-digit challenge expired: record the video again with the new digits');
+      await insertChallenge(db, {
+        caseId: c0.id,
+        attempt: c0.attempt,
+        digits,
+        lang: c0.lang,
+        expiresAt: new Date(now.getTime() + challengeTtlMs),
+      });
+      throw conflict(
+        'challenge_expired',
+        'The spoken-digit challenge expired: record the video again with the new digits',
+      );
     }
     const attempt = await db.tx(async (q) => {
       const c = await lockCase(q, c0.id);
-      if (!c || (c.status !== 'created' && c.status !== 'resubmission_requested') || c.attempt !== c0.attempt) {
+      if (
+        !c ||
+        (c.status !== 'created' && c.status !== 'resubmission_requested') ||
+        c.attempt !== c0.attempt
+      ) {
         throw conflict('already_submitted', 'This verification has already been submitted');
       }
       await markChallengeUsed(q, c.id, c.attempt);
@@ -214,7 +259,12 @@ async function validateContent(store: MediaStore, key: string, kind: UploadKind)
       if (problem) throw problem;
     } catch (e) {
       const code = (e as { code?: string }).code ?? 'corrupt';
-      throw new HttpError(422, 'invalid_media', `The ${kind} could not be read (${code.replace(/_/g, ' ')})`, { reason: code });
+      throw new HttpError(
+        422,
+        'invalid_media',
+        `The ${kind} could not be read (${code.replace(/_/g, ' ')})`,
+        { reason: code },
+      );
     }
   });
 }

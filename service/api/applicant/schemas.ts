@@ -4,19 +4,36 @@ import { z } from 'zod';
 const name = z.string().trim().min(1).max(100);
 
 export const createVerificationBody = z.object({
-  reference: z.string().trim().min(1).max(100).regex(/^[\w.:-]+$/).optional().describe('Your own reference for this verification (default: generated).'),
-  lang: z.enum(['fr', 'en']).default('fr').describe('Language of the applicant pages and of the spoken digits.'),
+  reference: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[\w.:-]+$/)
+    .optional()
+    .describe('Your own reference for this verification (default: generated).'),
+  lang: z
+    .enum(['fr', 'en'])
+    .default('fr')
+    .describe('Language of the applicant pages and of the spoken digits.'),
   applicant: z.object({
     lastName: name,
     firstNames: name,
     birthDate: z.iso.date().describe('yyyy-mm-dd'),
     email: z.email().max(200),
-    mobile: z.string().trim().regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number'),
+    mobile: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number'),
   }),
 });
 export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
 
-export const challengeSchema = z.object({ digits: z.string(), lang: z.enum(['fr', 'en']), expiresAt: z.string() });
+export const challengeSchema = z.object({
+  digits: z.string(),
+  lang: z.enum(['fr', 'en']),
+  expiresAt: z.string(),
+});
 
 export const createVerificationResponse = z.object({
   id: z.uuid(),
@@ -27,15 +44,32 @@ export const createVerificationResponse = z.object({
   expiresAt: z.string(),
 });
 
-export const stageProgress = z.object({ state: z.enum(['pending', 'running', 'done', 'failed']), percent: z.number() });
+export const stageProgress = z.object({
+  state: z.enum(['pending', 'running', 'done', 'failed']),
+  percent: z.number(),
+});
 
 export const statusResponse = z.object({
   id: z.uuid(),
-  status: z.enum(['created', 'processing', 'in_review', 'approved', 'rejected', 'resubmission_requested', 'expired']),
+  status: z.enum([
+    'created',
+    'processing',
+    'in_review',
+    'approved',
+    'rejected',
+    'resubmission_requested',
+    'expired',
+  ]),
   attempt: z.number().int(),
   maxAttempts: z.number().int(),
   expiresAt: z.string(),
-  progress: z.object({ ingest: stageProgress, document: stageProgress, face: stageProgress, speech: stageProgress, decide: stageProgress }),
+  progress: z.object({
+    ingest: stageProgress,
+    document: stageProgress,
+    face: stageProgress,
+    speech: stageProgress,
+    decide: stageProgress,
+  }),
   challenge: challengeSchema.nullable(),
   uploaded: z.array(z.enum(['front', 'back', 'video'])),
   reasons: z.array(z.string()).describe('Why a resubmission is requested (empty otherwise).'),
@@ -63,6 +97,12 @@ export const businessStatusResponse = z.object({
     .describe('Activation code delivery and use, once the verification is approved (null before).'),
 });
 
-export const uploadResponse = z.object({ kind: z.enum(['front', 'back', 'video']), mime: z.string(), sizeBytes: z.number().int() });
+export const uploadResponse = z.object({
+  kind: z.enum(['front', 'back', 'video']),
+  mime: z.string(),
+  sizeBytes: z.number().int(),
+});
 export const submitResponse = z.object({ status: z.literal('processing'), attempt: z.number().int() });
-export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+export const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

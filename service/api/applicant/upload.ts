@@ -28,7 +28,10 @@ function gate(kind: UploadKind, maxBytes: number, onType: (mime: string) => void
     head = [];
     const s = await sniffMediaType(buf);
     if (!s) throw unsupported(`Not a recognised ${kind} file`);
-    if (s.accepted !== kind) throw unsupported(`Files of type ${s.mime} are not accepted here (expected ${kind === 'image' ? 'JPEG, PNG or WebP' : 'MP4 or WebM'})`);
+    if (s.accepted !== kind)
+      throw unsupported(
+        `Files of type ${s.mime} are not accepted here (expected ${kind === 'image' ? 'JPEG, PNG or WebP' : 'MP4 or WebM'})`,
+      );
     onType(s.mime);
     t.push(buf);
   };
@@ -51,18 +54,28 @@ function gate(kind: UploadKind, maxBytes: number, onType: (mime: string) => void
 }
 
 /** Reads the single `file` field of a multipart request into the store. */
-export function receiveUpload(req: Request, store: MediaStore, kind: UploadKind, maxBytes: number): Promise<UploadResult> {
+export function receiveUpload(
+  req: Request,
+  store: MediaStore,
+  kind: UploadKind,
+  maxBytes: number,
+): Promise<UploadResult> {
   const declared = Number(req.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) {
     return Promise.reject(tooLarge(`File larger than ${Math.round(maxBytes / 1048576)} MiB`));
   }
   if (!/^multipart\/form-data/i.test(req.get('content-type') ?? '')) {
-    return Promise.reject(badRequest('expected_multipart', 'Send the file as multipart/form-data in a field named "file"'));
+    return Promise.reject(
+      badRequest('expected_multipart', 'Send the file as multipart/form-data in a field named "file"'),
+    );
   }
   return new Promise<UploadResult>((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fields: 0, fileSize: maxBytes + 1, parts: 2 } });
+      bb = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 0, fileSize: maxBytes + 1, parts: 2 },
+      });
     } catch {
       return reject(badRequest('invalid_multipart', 'Malformed multipart request'));
     }
@@ -84,14 +97,11 @@ export function receiveUpload(req: Request, store: MediaStore, kind: UploadKind,
       started = true;
       let mime = '';
       const g = gate(kind, maxBytes, (m) => (mime = m));
-      store.put(file.pipe(g)).then(
-        (obj) => {
-          if (settled) return void store.delete(obj.key);
-          settled = true;
-          resolve({ ...obj, mime });
-        },
-        fail,
-      );
+      store.put(file.pipe(g)).then((obj) => {
+        if (settled) return void store.delete(obj.key);
+        settled = true;
+        resolve({ ...obj, mime });
+      }, fail);
       file.on('error', (e) => g.destroy(e));
     });
     bb.on('error', fail);

@@ -15,7 +15,9 @@ export function register({ program }: CliContext): void {
     .command('docs')
     .description('Print every environment variable as a Markdown table')
     .action(() => {
-      const rows = describeEnv().map((v) => `| \`${v.name}\` | ${v.default ? `\`${v.default}\`` : ''} | ${v.description} |`);
+      const rows = describeEnv().map(
+        (v) => `| \`${v.name}\` | ${v.default ? `\`${v.default}\`` : ''} | ${v.description} |`,
+      );
       process.stdout.write(['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n') + '\n');
     });
 }

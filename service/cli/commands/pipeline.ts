@@ -11,7 +11,11 @@ import type { Lang } from '../../cases/index.js';
 import { percentile, printResult, progress, progressEvery } from '../output.js';
 
 function configFor(opts: { faceWorkers?: string }): Config {
-  return loadConfig({ ...process.env, ...(opts.faceWorkers ? { FACE_WORKERS: opts.faceWorkers } : {}), LOG_LEVEL: 'silent' });
+  return loadConfig({
+    ...process.env,
+    ...(opts.faceWorkers ? { FACE_WORKERS: opts.faceWorkers } : {}),
+    LOG_LEVEL: 'silent',
+  });
 }
 
 const lang = (s: string): Lang => {
@@ -22,7 +26,9 @@ const lang = (s: string): Lang => {
 export function register({ program, evalCmd, benchCmd }: CliContext): void {
   program
     .command('verify')
-    .description('Run every check on local files in-process (no Redis, no database) and print the decision JSON')
+    .description(
+      'Run every check on local files in-process (no Redis, no database) and print the decision JSON',
+    )
     .requiredOption('--front <file>', 'document photo, front side')
     .option('--back <file>', 'document photo, back side')
     .requiredOption('--video <file>', 'selfie video (WebM or MP4)')
@@ -37,19 +43,36 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       const v = createLocalVerifier(configFor(o));
       try {
         const r = await v.verify({
-          files: { front: resolve(o.front!), ...(o.back ? { back: resolve(o.back) } : {}), video: resolve(o.video!) },
+          files: {
+            front: resolve(o.front!),
+            ...(o.back ? { back: resolve(o.back) } : {}),
+            video: resolve(o.video!),
+          },
           digits: o.digits!,
           lang: lang(o.lang!),
-          ...(o.lastName && o.firstNames ? { declared: { lastName: o.lastName, firstNames: o.firstNames, birthDate: o.birthDate } } : {}),
+          ...(o.lastName && o.firstNames
+            ? { declared: { lastName: o.lastName, firstNames: o.firstNames, birthDate: o.birthDate } }
+            : {}),
         });
         printResult({
           outcome: r.decision.outcome,
           reasons: r.decision.reasons,
           policyVersion: r.decision.policyVersion,
           ms: Math.round(r.ms),
-          face: r.stages.face && { similarity: r.stages.face.signals.similarity, signals: r.stages.face.signals },
-          speech: r.stages.speech && { decision: r.stages.speech.signals.decision, recognised: r.stages.speech.recognised, confidence: r.stages.speech.confidence },
-          document: r.stages.document && { status: r.stages.document.status, documentType: r.stages.document.documentType, findings: r.stages.document.signals.findings },
+          face: r.stages.face && {
+            similarity: r.stages.face.signals.similarity,
+            signals: r.stages.face.signals,
+          },
+          speech: r.stages.speech && {
+            decision: r.stages.speech.signals.decision,
+            recognised: r.stages.speech.recognised,
+            confidence: r.stages.speech.confidence,
+          },
+          document: r.stages.document && {
+            status: r.stages.document.status,
+            documentType: r.stages.document.documentType,
+            findings: r.stages.document.signals.findings,
+          },
           errors: r.errors,
         });
       } finally {
@@ -68,7 +91,19 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       let lines = readFileSync(abs, 'utf8')
         .split('\n')
         .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as { front: string; back?: string; video: string; digits: string; lang: string; expected: string; case?: string; attack?: string });
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              front: string;
+              back?: string;
+              video: string;
+              digits: string;
+              lang: string;
+              expected: string;
+              case?: string;
+              attack?: string;
+            },
+        );
       if (o.limit) lines = lines.slice(0, Number(o.limit));
       const v = createLocalVerifier(configFor(o));
       const tick = progressEvery('cases', lines.length);
@@ -81,12 +116,29 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       try {
         for (const [i, l] of lines.entries()) {
           const truthFile = l.case ? join(base, l.case, 'case.json') : undefined;
-          const truth = truthFile && existsSync(truthFile) ? (JSON.parse(readFileSync(truthFile, 'utf8')) as { identity?: { surname: string; givenNames: string[]; birthDate: string } }) : undefined;
+          const truth =
+            truthFile && existsSync(truthFile)
+              ? (JSON.parse(readFileSync(truthFile, 'utf8')) as {
+                  identity?: { surname: string; givenNames: string[]; birthDate: string };
+                })
+              : undefined;
           const c: LocalCase = {
-            files: { front: join(base, l.front), ...(l.back ? { back: join(base, l.back) } : {}), video: join(base, l.video) },
+            files: {
+              front: join(base, l.front),
+              ...(l.back ? { back: join(base, l.back) } : {}),
+              video: join(base, l.video),
+            },
             digits: l.digits,
             lang: lang(l.lang),
-            ...(truth?.identity ? { declared: { lastName: truth.identity.surname, firstNames: truth.identity.givenNames.join(' '), birthDate: truth.identity.birthDate } } : {}),
+            ...(truth?.identity
+              ? {
+                  declared: {
+                    lastName: truth.identity.surname,
+                    firstNames: truth.identity.givenNames.join(' '),
+                    birthDate: truth.identity.birthDate,
+                  },
+                }
+              : {}),
           };
           const r = await v.verify(c);
           ms.push(r.ms);
@@ -99,7 +151,9 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
           }
           (confusion[l.expected] ??= {})[got] = ((confusion[l.expected] ??= {})[got] ?? 0) + 1;
           // Reason codes only: enough to see why a case disagrees, no personal data.
-          progress(`${l.case ?? `line ${i + 1}`}: expected ${l.expected}, got ${got} [${r.decision.reasons.join(', ')}]`);
+          progress(
+            `${l.case ?? `line ${i + 1}`}: expected ${l.expected}, got ${got} [${r.decision.reasons.join(', ')}]`,
+          );
           tick(i + 1);
         }
       } finally {

@@ -18,7 +18,12 @@ export interface DocumentStageResult {
 }
 
 interface Engine {
-  read(input: { images: RgbImage[]; today: Date | string; allowedTypes: string[]; minimumAge: number }): Promise<{
+  read(input: {
+    images: RgbImage[];
+    today: Date | string;
+    allowedTypes: string[];
+    minimumAge: number;
+  }): Promise<{
     status: string;
     fields?: Record<string, unknown> | null;
     findings?: Array<{ code: string; [k: string]: unknown }>;
@@ -48,7 +53,11 @@ function isoDate(v: unknown): string | undefined {
   return s && /^\d{4}-\d{2}-\d{2}/.test(s) ? s.slice(0, 10) : undefined;
 }
 
-export async function readDocument(images: RgbImage[], today: Date, s: DocumentSettings): Promise<DocumentStageResult> {
+export async function readDocument(
+  images: RgbImage[],
+  today: Date,
+  s: DocumentSettings,
+): Promise<DocumentStageResult> {
   const e = await getEngine();
   const r = await e.read({ images, today, allowedTypes: s.allowedTypes, minimumAge: s.minimumAge });
   const fields = r.fields ?? {};
@@ -58,7 +67,13 @@ export async function readDocument(images: RgbImage[], today: Date, s: DocumentS
     signals: {
       findings: [...new Set(findings.map((f) => f.code))],
       ...(hasIdentity
-        ? { identity: { lastName: str(fields.lastName), firstNames: str(fields.firstNames), birthDate: isoDate(fields.birthDate) } }
+        ? {
+            identity: {
+              lastName: str(fields.lastName),
+              firstNames: str(fields.firstNames),
+              birthDate: isoDate(fields.birthDate),
+            },
+          }
         : {}),
     },
     status: r.status,

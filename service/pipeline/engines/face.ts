@@ -21,7 +21,12 @@ export interface FaceCrops {
 
 interface Analysis {
   portrait: { found: boolean };
-  live: { similarity: number | null; decision: string | null; bestFrames?: FaceStageResult['bestFrames']; framesAnalysed?: number };
+  live: {
+    similarity: number | null;
+    decision: string | null;
+    bestFrames?: FaceStageResult['bestFrames'];
+    framesAnalysed?: number;
+  };
   cardInVideo: FaceStageResult['cardInVideo'];
   signals: Omit<FaceSignals, 'similarity'>;
   mouthTrack?: FaceStageResult['mouthTrack'];
@@ -29,17 +34,24 @@ interface Analysis {
 }
 
 export interface FaceEngine {
-  analyze(input: { document: RgbImage; frames: VideoFrame[] }): Promise<{ result: FaceStageResult; crops: FaceCrops }>;
+  analyze(input: {
+    document: RgbImage;
+    frames: VideoFrame[];
+  }): Promise<{ result: FaceStageResult; crops: FaceCrops }>;
   close(): Promise<void>;
 }
 
-export async function createFaceAdapter(workers: number, thresholds: { accept: number; reject: number }): Promise<FaceEngine> {
+export async function createFaceAdapter(
+  workers: number,
+  thresholds: { accept: number; reject: number },
+): Promise<FaceEngine> {
   const m = await loadEngineModule<Record<string, unknown>>('face', '../../face/index.js');
-  const create = requireFn<(o: { workers: number; thresholds: { accept: number; reject: number } }) => { analyze(i: unknown): Promise<Analysis>; close(): Promise<void> }>(
-    m,
-    'face',
-    'createFaceEngine',
-  );
+  const create = requireFn<
+    (o: { workers: number; thresholds: { accept: number; reject: number } }) => {
+      analyze(i: unknown): Promise<Analysis>;
+      close(): Promise<void>;
+    }
+  >(m, 'face', 'createFaceEngine');
   const engine = create({ workers, thresholds });
   return {
     async analyze(input) {
@@ -60,7 +72,11 @@ export async function createFaceAdapter(workers: number, thresholds: { accept: n
           mouthTrack: a.mouthTrack ?? [],
           framesAnalysed: a.live.framesAnalysed ?? input.frames.length,
         },
-        crops: { portrait: a.crops?.portrait ?? null, bestFrame: a.crops?.bestFrame ?? null, cardFrame: a.crops?.cardFrame ?? null },
+        crops: {
+          portrait: a.crops?.portrait ?? null,
+          bestFrame: a.crops?.bestFrame ?? null,
+          cardFrame: a.crops?.cardFrame ?? null,
+        },
       };
     },
     close: () => engine.close(),

@@ -14,11 +14,15 @@ type Mod = Record<string, unknown>;
 const mod = () => loadEngineModule<Mod>('media', '../../media/index.js');
 
 export async function probeVideo(path: string): Promise<VideoInfo> {
-  const probe = requireFn<(p: string) => Promise<{ durationSec: number; video?: { displayWidth: number; displayHeight: number }; audio?: unknown }>>(
-    await mod(),
-    'media',
-    'probe',
-  );
+  const probe = requireFn<
+    (
+      p: string,
+    ) => Promise<{
+      durationSec: number;
+      video?: { displayWidth: number; displayHeight: number };
+      audio?: unknown;
+    }>
+  >(await mod(), 'media', 'probe');
   const p = await probe(path);
   return {
     durationSec: p.durationSec,
@@ -30,7 +34,11 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
 }
 
 export async function sampleFrames(path: string, count: number, maxSide: number): Promise<VideoFrame[]> {
-  const f = requireFn<(p: string, o: { count: number; maxSide: number }) => Promise<VideoFrame[]>>(await mod(), 'media', 'sampleFrames');
+  const f = requireFn<(p: string, o: { count: number; maxSide: number }) => Promise<VideoFrame[]>>(
+    await mod(),
+    'media',
+    'sampleFrames',
+  );
   return f(path, { count, maxSide });
 }
 
@@ -40,11 +48,17 @@ export async function extractAudio(path: string): Promise<PcmAudio> {
 }
 
 export async function decodeImage(buf: Buffer, maxPixels = 50_000_000): Promise<RgbImage> {
-  const f = requireFn<(b: Buffer, o: { maxPixels: number }) => Promise<RgbImage>>(await mod(), 'media', 'decodeImage');
+  const f = requireFn<(b: Buffer, o: { maxPixels: number }) => Promise<RgbImage>>(
+    await mod(),
+    'media',
+    'decodeImage',
+  );
   return f(buf, { maxPixels });
 }
 
 /** `media` engine error code (MediaError.code) when `e` is one. */
 export function mediaErrorCode(e: unknown): string | undefined {
-  return e instanceof Error && e.name === 'MediaError' && typeof (e as { code?: unknown }).code === 'string' ? (e as unknown as { code: string }).code : undefined;
+  return e instanceof Error && e.name === 'MediaError' && typeof (e as { code?: unknown }).code === 'string'
+    ? (e as unknown as { code: string }).code
+    : undefined;
 }

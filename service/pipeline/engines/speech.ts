@@ -34,16 +34,29 @@ function getEngine(): Promise<Engine> {
   return engine;
 }
 
-export async function verifyDigits(audio: PcmAudio, expected: string, lang: 'fr' | 'en'): Promise<SpeechStageResult> {
+export async function verifyDigits(
+  audio: PcmAudio,
+  expected: string,
+  lang: 'fr' | 'en',
+): Promise<SpeechStageResult> {
   const r = await (await getEngine()).verify({ audio, expected, lang });
-  return { signals: { decision: r.decision }, confidence: r.confidence, recognised: r.recognised, segments: r.segments ?? [] };
+  return {
+    signals: { decision: r.decision },
+    confidence: r.confidence,
+    recognised: r.recognised,
+    segments: r.segments ?? [],
+  };
 }
 
 /** A new 3-digit challenge (the speech engine's generator when present, else a CSPRNG here). */
 export async function newChallengeDigits(lang: 'fr' | 'en'): Promise<string> {
   try {
     const m = await loadEngineModule<Record<string, unknown>>('speech', '../../speech/challenge.js');
-    const create = requireFn<(l: 'fr' | 'en', ttlSec: number) => { digits: string }>(m, 'speech', 'createChallenge');
+    const create = requireFn<(l: 'fr' | 'en', ttlSec: number) => { digits: string }>(
+      m,
+      'speech',
+      'createChallenge',
+    );
     return create(lang, 60).digits;
   } catch {
     const { randomInt } = await import('node:crypto');

@@ -8,7 +8,10 @@ import type { SandboxPayload } from './payload.js';
 export default async function analyse(job: SandboxedJob<SandboxPayload>): Promise<unknown> {
   const p = job.data;
   await job.updateProgress(10);
-  const out = p.stage === 'document' ? await runDocument(p.files, new Date(p.today), p.document) : await runSpeech(p.files, p.digits, p.lang);
+  const out =
+    p.stage === 'document'
+      ? await runDocument(p.files, new Date(p.today), p.document)
+      : await runSpeech(p.files, p.digits, p.lang);
   await job.updateProgress(90);
   return out;
 }
