@@ -1,11 +1,8 @@
 // Test helpers for the applicant API: an HTTP client for both callers, a fresh PostgreSQL database per
 // file, and fixture identities. No mocks: requests go to a running service.
 import { readFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Queryable } from '../../service/db/index.js';
 import type { FixtureCase } from '../helpers/fixtures.js';
-import { PG_URL } from '../helpers/env.js';
 
 export interface Created {
   id: string;
@@ -111,22 +108,4 @@ export class ApiClient {
   }
 }
 
-/** A private database on the test PostgreSQL server (dropped by the returned function). */
-export async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `idv_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const a = new pg.Client({ connectionString: PG_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      await a.end();
-    },
-  };
-}
+export { freshPgDatabase } from '../helpers/pg.js';
