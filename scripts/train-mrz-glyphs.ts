@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { MRZ_ALPHABET } from '../service/document/check-digit.js';
 import { CELL_H, CELL_W, lineCells } from '../service/document/line-cells.js';
 import type { GrayImage } from '../service/document/gray.js';
+import { mulberry32 } from '../service/shared/mulberry32.js';
 
 export const OCRB_FONT = '/usr/share/fonts/opentype/ocr-b/OCRB.otf';
 
@@ -19,14 +20,7 @@ export type Rng = () => number;
 
 /** mulberry32: small, fast, seedable. */
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 const uni = (r: Rng, a: number, b: number): number => a + (b - a) * r();

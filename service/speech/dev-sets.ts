@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import type { PcmAudio } from '../media/types.js';
 import type { SpeechLang } from './types.js';
 import { encodeWav, parseWav, resample } from './wav.js';
+import { mulberry32 } from '../shared/mulberry32.js';
 
 export const MANIFEST_NAME = 'manifest.tsv';
 const RATE = 16000;
@@ -17,14 +18,7 @@ export interface ManifestRow {
 
 /** Deterministic PRNG (mulberry32) so that a seed always rebuilds the same set. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 export function randomDigits(rand: () => number, n = 3): string {
