@@ -1,5 +1,6 @@
 // Request and response bodies of the applicant API (zod), also the source of the OpenAPI schemas.
 import { z } from 'zod';
+import { CASE_STATUSES } from '../../cases/types.js';
 
 const name = z.string().trim().min(1).max(100);
 
@@ -51,15 +52,7 @@ export const stageProgress = z.object({
 
 export const statusResponse = z.object({
   id: z.uuid(),
-  status: z.enum([
-    'created',
-    'processing',
-    'in_review',
-    'approved',
-    'rejected',
-    'resubmission_requested',
-    'expired',
-  ]),
+  status: z.enum(CASE_STATUSES),
   attempt: z.number().int(),
   maxAttempts: z.number().int(),
   expiresAt: z.string(),
