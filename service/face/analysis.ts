@@ -14,16 +14,26 @@ import type {
 } from './types.js';
 
 export interface AnalysisParams {
-  /** Frames whose live-face descriptors are aggregated. Default 5. */
+  /** Frames whose live-face descriptors are aggregated. Default 3 (median of 3 is already robust to one bad frame). */
   bestK: number;
   /** A face narrower than this fraction of the live face is a card-portrait candidate. Default 0.55. */
   cardMaxRatio: number;
   /** Smallest card-portrait candidate (px) worth describing. Default 18. */
   cardMinPx: number;
-  /** Card candidates described (the largest ones). Default 3. */
+  /** Card candidates described (the largest ones). Default 2. */
   cardCandidates: number;
-  /** Frames searched for a small card portrait with the tiled detector when the frame pass saw none. Default 6. */
+  /**
+   * Frames searched (one after the other, stopping at the first hit) for a small card portrait with the
+   * tiled detector when the frame pass saw none. Default 3.
+   */
   cardSearchFrames: number;
+  /** Side of a card-search tile as a share of the frame's shorter side. Default 0.5. */
+  cardTileFraction: number;
+  /**
+   * Detector input size for a tile. Default 256: a 180 px tile is enlarged 1.4×, enough for the ~25 px card
+   * portrait of a 640 px frame (measured: same hit rate as 416 px on 0.6-side tiles at a third of the CPU).
+   */
+  cardTileInput: number;
   /** Share of face frames with a second live-sized face that raises multiplePeople. Default 0.3. */
   multipleShare: number;
   /**
@@ -40,11 +50,13 @@ export interface AnalysisParams {
 }
 
 export const DEFAULT_ANALYSIS: AnalysisParams = {
-  bestK: 5,
+  bestK: 3,
   cardMaxRatio: 0.55,
   cardMinPx: 18,
-  cardCandidates: 3,
-  cardSearchFrames: 6,
+  cardCandidates: 2,
+  cardSearchFrames: 3,
+  cardTileFraction: 0.5,
+  cardTileInput: 256,
   multipleShare: 0.3,
   staticMotion: 0.008,
   staticMouthStd: 0.005,
@@ -84,7 +96,10 @@ export function classifyFrame(f: FrameFaces, p: AnalysisParams = DEFAULT_ANALYSI
   };
 }
 
-/** Frames (with a live face) to search for the card portrait, evenly spread over the video. */
+/**
+ * Frames (with a live face) to search for the card portrait, in search order: evenly spread over the
+ * video, middle first (applicants hold the card up while speaking, rarely at the very start or end).
+ */
 export function planCardSearch(
   frames: ClassifiedFrame[],
   p: AnalysisParams = DEFAULT_ANALYSIS,
@@ -92,7 +107,66 @@ export function planCardSearch(
   if (frames.some((f) => f.live && f.cards.length > 0)) return [];
   const cand = frames.filter((f) => f.live);
   const n = Math.min(p.cardSearchFrames, cand.length);
-  return Array.from({ length: n }, (_, i) => cand[Math.floor(((i + 0.5) * cand.length) / n)]!);
+  const spread = Array.from({ length: n }, (_, i) => cand[Math.floor(((i + 0.5) * cand.length) / n)]!);
+  const mid = (n - 1) / 2;
+  return spread
+    .map((f, i) => ({ f, d: Math.abs(i - mid) }))
+    .sort((a, b) => a.d - b.d)
+    .map((x) => x.f);
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Overlapping square tiles covering the frame except the live face (and a margin around it): where a card
+ * portrait can be. Tiles overlap by a quarter so a small face lies whole inside at least one of them.
+ */
+export function planCardTiles(
+  width: number,
+  height: number,
+  live: Rect,
+  p: AnalysisParams = DEFAULT_ANALYSIS,
+): Rect[] {
+  const side = Math.max(32, Math.round(Math.min(width, height) * p.cardTileFraction));
+  const stride = Math.max(1, Math.round(side * 0.75));
+  const starts = (len: number): number[] => {
+    const out: number[] = [];
+    for (let v = 0; v + side < len; v += stride) out.push(v);
+    out.push(Math.max(0, len - side));
+    return [...new Set(out)];
+  };
+  const m = live.width * 0.3;
+  const exclude = { x: live.x - m, y: live.y - m, width: live.width + 2 * m, height: live.height + 2 * m };
+  const tiles: Rect[] = [];
+  for (const y of starts(height))
+    for (const x of starts(width)) {
+      const t = { x, y, width: Math.min(side, width - x), height: Math.min(side, height - y) };
+      if (overlapShare(t, exclude) <= 0.5) tiles.push(t);
+    }
+  return tiles;
+}
+
+/** Share of `a`'s area covered by `b`. */
+function overlapShare(a: Rect, b: Rect): number {
+  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  return (w * h) / (a.width * a.height);
+}
+
+/** Merges faces found on several tiles (already in frame coordinates): overlapping boxes keep the best score. */
+export function mergeTileFaces(found: FaceObservation[]): FaceObservation[] {
+  const out: FaceObservation[] = [];
+  for (const f of found) {
+    const dup = out.findIndex((g) => iou(g.box, f.box) > 0.3);
+    if (dup < 0) out.push(f);
+    else if (out[dup]!.score < f.score) out[dup] = f;
+  }
+  return out;
 }
 
 /** Adds tiled-search faces that are card-sized and away from the live face to the frame's card candidates. */

@@ -109,7 +109,8 @@ export interface FaceAnalysis {
   crops: FaceCrops;
   /** Inference backend that ran ('wasm' or 'tensorflow'). */
   backend: string;
-  timingsMs: { total: number };
+  /** Wall time of the analysis, and worker CPU time per phase (capacity planning). */
+  timingsMs: { total: number; cpu: { portrait: number; frames: number; card: number; describe: number } };
 }
 
 export interface CompareResult {

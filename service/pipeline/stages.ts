@@ -29,7 +29,7 @@ export interface IngestResult {
 }
 
 /** Frames sampled for the face stage: enough for motion and card checks, few enough for the latency target. */
-export const FACE_FRAMES = 12;
+export const FACE_FRAMES = 8;
 export const FACE_MAX_SIDE = 640;
 
 export async function runIngest(files: MediaFiles): Promise<IngestResult> {
@@ -63,10 +63,17 @@ export async function runFace(
   files: MediaFiles,
   engine: FaceEngine,
 ): Promise<{ result: FaceStageResult; crops: FaceCrops }> {
-  const [document, frames] = await Promise.all([
-    decodeImage(await readFile(files.front)),
-    sampleFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE),
-  ]);
+  const frames = sampleFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE);
+  // Handled by analyze(); this only keeps an early decoding failure from being reported as unhandled.
+  frames.catch(() => undefined);
+  let document;
+  try {
+    document = await decodeImage(await readFile(files.front));
+  } catch (e) {
+    await frames.catch(() => undefined);
+    throw e;
+  }
+  // The portrait is enrolled while ffmpeg still decodes the video.
   return engine.analyze({ document, frames });
 }
 

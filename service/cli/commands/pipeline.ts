@@ -175,16 +175,22 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
 
   benchCmd
     .command('pipeline')
-    .description('Fixture cases through the real queue (PostgreSQL + Redis), one worker process per core')
-    .option('--cases <n>', 'number of cases', '12')
-    .option('--workers <n>', 'worker processes (default: one per core)')
-    .option('--concurrency <n>', 'cases submitted at once', '4')
+    .description(
+      'Fixture cases through the real queue (PostgreSQL + Redis): latency one case at a time, then throughput with many in flight',
+    )
+    .option('--cases <n>', 'cases of the throughput phase', '16')
+    .option('--latency-cases <n>', 'cases of the latency phase (one at a time)', '10')
+    .option('--workers <n>', 'pipeline worker processes', '1')
+    .option('--face-workers <n>', 'face inference processes per worker (default: one per core)')
+    .option('--concurrency <n>', 'cases in flight in the throughput phase', '6')
     .option('--out <dir>', 'fixture directory (generated once, reused)', '.data/bench-pipeline')
     .action(async (o: Record<string, string>) => {
       const { benchPipeline } = await import('../../pipeline/bench.js');
       const res = await benchPipeline({
         cases: Number(o.cases),
-        workers: o.workers ? Number(o.workers) : cpus().length,
+        latencyCases: Number(o.latencyCases),
+        workers: Number(o.workers),
+        faceWorkers: o.faceWorkers ? Number(o.faceWorkers) : cpus().length,
         concurrency: Number(o.concurrency),
         dir: resolve(o.out!),
         log: progress,

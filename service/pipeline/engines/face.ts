@@ -36,7 +36,8 @@ interface Analysis {
 export interface FaceEngine {
   analyze(input: {
     document: RgbImage;
-    frames: VideoFrame[];
+    /** A promise lets the portrait enrolment start while the video is still being decoded. */
+    frames: VideoFrame[] | Promise<VideoFrame[]>;
   }): Promise<{ result: FaceStageResult; crops: FaceCrops }>;
   close(): Promise<void>;
 }
@@ -70,7 +71,7 @@ export async function createFaceAdapter(
           bestFrames: a.live.bestFrames ?? [],
           cardInVideo: a.cardInVideo,
           mouthTrack: a.mouthTrack ?? [],
-          framesAnalysed: a.live.framesAnalysed ?? input.frames.length,
+          framesAnalysed: a.live.framesAnalysed ?? 0,
         },
         crops: {
           portrait: a.crops?.portrait ?? null,
