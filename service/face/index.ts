@@ -85,10 +85,11 @@ export interface FaceEngine {
 export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.92, reject: 0.25 };
 
 /**
- * Live-frame detection: TinyFaceDetector, SSD when Tiny finds nothing. 320 px input: the applicant's face
- * fills a good part of a selfie frame, and 320 costs ~30 % less CPU than 416.
+ * Live-frame detection: TinyFaceDetector, SSD when Tiny finds nothing. 416 px input: a smaller input is
+ * cheaper but its less stable boxes make the landmarks jitter enough to hide a frozen photo (see
+ * AnalysisParams.staticMotion).
  */
-const FRAME_DETECT: DetectOptions = { detector: 'auto', inputSize: 320, minScore: 0.45 };
+const FRAME_DETECT: DetectOptions = { detector: 'auto', inputSize: 416, minScore: 0.45 };
 
 /** A copy of a rectangle of an RGB image (integer bounds, clipped). */
 export function cropRgb(img: RgbImage, r: Rect): RgbImage {

@@ -1,0 +1,36 @@
+// Static-video signal thresholds against the motion figures measured on generated cases (8 frames, 416 px).
+import { describe, expect, it } from 'vitest';
+import { signals, type ClassifiedFrame } from '../../service/face/analysis.js';
+
+const live = {
+  box: { x: 200, y: 80, width: 180, height: 200 },
+  score: 0.9,
+  landmarks: [],
+  descriptor: [],
+  sharpness: 100,
+};
+const frames: ClassifiedFrame[] = Array.from({ length: 8 }, (_, i) => ({
+  index: i,
+  timeSec: i,
+  live,
+  others: [],
+  cards: [],
+  quality: 0.8,
+}));
+const card = { found: true, similarity: 0.95, frameIndex: 3 };
+const isStatic = (nonRigidMotion: number, mouthOpeningStd: number) =>
+  signals(frames, { nonRigidMotion, mouthOpeningStd }, card).staticVideo;
+
+describe('static-video signal', () => {
+  it('flags the frozen photos of the static attack', () => {
+    expect(isStatic(0.0056, 0.0023)).toBe(true);
+    expect(isStatic(0.006, 0.0017)).toBe(true);
+  });
+
+  it('does not flag a live applicant, even a silent one', () => {
+    // no-audio case: the face moves, the mouth hardly does.
+    expect(isStatic(0.0136, 0.0049)).toBe(false);
+    // the least mobile genuine case measured.
+    expect(isStatic(0.011, 0.0062)).toBe(false);
+  });
+});
