@@ -15,12 +15,14 @@ import {
   signals,
   type AnalysisParams,
   type Described,
+  type FrameFaces,
   type Rect,
 } from './analysis.js';
 import { decide, euclidean, similarityFromDistance, type DecisionThresholds } from './calibration.js';
 import { faceCropJpeg } from './crops.js';
 import type { DetectOptions, EnrolOptions, EnrolResult } from './inference.js';
 import { FacePool } from './pool.js';
+import { isFrameFeed, type FrameFeed } from '../media/frame-feed.js';
 import type { CompareResult, FaceAnalysis, FaceObservation, RgbImage, VideoFrame } from './types.js';
 
 export * from './types.js';
@@ -54,10 +56,10 @@ export interface AnalyzeInput {
   /** Photo of the identity document (front, the side with the portrait). */
   document: RgbImage;
   /**
-   * Sampled frames of the selfie video; a promise lets the portrait enrolment start while ffmpeg is still
-   * decoding the video.
+   * Sampled frames of the selfie video. A promise lets the portrait enrolment start while ffmpeg is still
+   * decoding the video; a feed also starts each frame's detection as soon as that frame is decoded.
    */
-  frames: VideoFrame[] | Promise<VideoFrame[]>;
+  frames: VideoFrame[] | Promise<VideoFrame[]> | FrameFeed;
 }
 
 export interface FaceEngine {
@@ -160,23 +162,33 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     };
     // Portrait and frame detections run concurrently across the pool.
     const portraitP = enrol(input.document).then((r) => count('portrait', r));
-    // Settle both before rethrowing, so no enrolment is left running unobserved when decoding fails.
-    const [framesR] = await Promise.allSettled([Promise.resolve(input.frames)]);
-    if (framesR.status === 'rejected') {
-      await portraitP.catch(() => undefined);
-      throw framesR.reason;
+    portraitP.catch(() => undefined);
+    const pending: Array<Promise<FrameFaces>> = [];
+    const detectFrame = (f: VideoFrame): void => {
+      const p = detectTimed(f).then((r) => ({
+        index: f.index,
+        timeSec: f.timeSec,
+        faces: count('frames', r).faces,
+      }));
+      // Observed at once: a failure before decoding ends is reported below, not as an unhandled rejection.
+      p.catch(() => undefined);
+      pending.push(p);
+    };
+    let videoFrames: VideoFrame[];
+    try {
+      if (isFrameFeed(input.frames)) {
+        input.frames.subscribe(detectFrame);
+        videoFrames = await input.frames.done;
+      } else {
+        videoFrames = await input.frames;
+        videoFrames.forEach(detectFrame);
+      }
+    } catch (e) {
+      // Nothing is left running unobserved when decoding fails.
+      await Promise.allSettled([portraitP, ...pending]);
+      throw e;
     }
-    const videoFrames = framesR.value;
-    const [portrait, detections] = await Promise.all([
-      portraitP,
-      Promise.all(
-        videoFrames.map(async (f) => ({
-          index: f.index,
-          timeSec: f.timeSec,
-          faces: count('frames', await detectTimed(f)).faces,
-        })),
-      ),
-    ]);
+    const [portrait, detections] = await Promise.all([portraitP, Promise.all(pending)]);
     let frames = detections.map((d) => classifyFrame(d, params));
     const byIndex = new Map(videoFrames.map((f) => [f.index, f]));
     // The card portrait is usually too small for the frame pass: search frames tile by tile (tiles in

@@ -19,6 +19,8 @@ export interface FfmpegRunOptions {
   maxBytes: number;
   /** Called with each stderr line (e.g. showinfo timestamps). */
   onStderr?: (line: string) => void;
+  /** Called with each output chunk as it arrives (streaming consumers); the whole output is still returned. */
+  onData?: (chunk: Buffer) => void;
 }
 
 export function runFfmpegToBuffer(o: FfmpegRunOptions): Promise<Buffer> {
@@ -86,6 +88,7 @@ export function runFfmpegToBuffer(o: FfmpegRunOptions): Promise<Buffer> {
         return;
       }
       chunks.push(c);
+      o.onData?.(c);
     });
     out.on('end', () => {
       streamEnded = true;

@@ -24,6 +24,11 @@ export interface SampleFramesOptions extends FrameSampling {
   skipBFrames?: boolean;
   /** Kill ffmpeg after this many milliseconds. Default 60 000. */
   timeoutMs?: number;
+  /**
+   * Called with each frame as soon as ffmpeg has written it, so that analysis can start while the rest of the
+   * video is still being decoded. The frames returned at the end are the same objects.
+   */
+  onFrame?: (frame: VideoFrame) => void;
 }
 
 export async function sampleFrames(path: string, opts: SampleFramesOptions): Promise<VideoFrame[]> {
@@ -41,6 +46,37 @@ export async function sampleFrames(path: string, opts: SampleFramesOptions): Pro
   const frameBytes = width * height * 3;
 
   const times: number[] = [];
+  // showinfo lines and frames correspond one to one; the planned instant is a fallback should a line be lost
+  // (or, when streaming, not have arrived yet: stderr and stdout are separate pipes).
+  const frameAt = (buf: Buffer, i: number, offset: number): VideoFrame => {
+    const t = times[i] ?? plan.firstSec + i * plan.intervalSec;
+    return {
+      index: i,
+      timeSec: Math.max(0, Math.round(t * 1000) / 1000),
+      width,
+      height,
+      data: buf.subarray(offset, offset + frameBytes),
+    };
+  };
+  const streamed: VideoFrame[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const onData = opts.onFrame
+    ? (chunk: Buffer) => {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes < frameBytes) return;
+        const buf = Buffer.concat(pending, pendingBytes);
+        let off = 0;
+        for (; off + frameBytes <= buf.length && streamed.length < plan.maxFrames; off += frameBytes) {
+          const f = frameAt(buf, streamed.length, off);
+          streamed.push(f);
+          opts.onFrame!(f);
+        }
+        pending = off < buf.length ? [buf.subarray(off)] : [];
+        pendingBytes = buf.length - off;
+      }
+    : undefined;
   const raw = await runFfmpegToBuffer({
     input: abs,
     inputOptions: [
@@ -74,6 +110,7 @@ export async function sampleFrames(path: string, opts: SampleFramesOptions): Pro
     ],
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: frameBytes * plan.maxFrames,
+    ...(onData ? { onData } : {}),
     onStderr: (line) => {
       const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
       if (m) times.push(Number(m[1]));
@@ -82,18 +119,7 @@ export async function sampleFrames(path: string, opts: SampleFramesOptions): Pro
 
   if (raw.length === 0) throw new MediaError('corrupt', 'no frame could be decoded');
   if (raw.length % frameBytes !== 0) throw new MediaError('corrupt', 'incomplete frame in decoder output');
+  if (opts.onFrame) return streamed;
   const n = raw.length / frameBytes;
-  const frames: VideoFrame[] = [];
-  for (let i = 0; i < n; i++) {
-    // showinfo lines and frames correspond one to one; the planned instant is a fallback should a line be lost.
-    const t = times[i] ?? plan.firstSec + i * plan.intervalSec;
-    frames.push({
-      index: i,
-      timeSec: Math.max(0, Math.round(t * 1000) / 1000),
-      width,
-      height,
-      data: raw.subarray(i * frameBytes, (i + 1) * frameBytes),
-    });
-  }
-  return frames;
+  return Array.from({ length: n }, (_, i) => frameAt(raw, i, i * frameBytes));
 }

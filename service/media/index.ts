@@ -26,6 +26,7 @@ export {
 } from './probe-parse.js';
 export { assertSelfieVideo, selfieVideoProblems } from './selfie-video.js';
 export { sampleFrames, type SampleFramesOptions } from './frames.js';
+export { feedFrames, isFrameFeed, type FrameFeed } from './frame-feed.js';
 export { fitSize, planFrames, type FramePlan, type FrameSampling } from './frame-plan.js';
 export { extractAudio, SPEECH_SAMPLE_RATE, type ExtractAudioOptions } from './audio.js';
 export { decodeImage, encodeJpeg, encodePng, type DecodeImageOptions } from './image.js';

@@ -7,8 +7,8 @@ import {
   decodeImage,
   extractAudio,
   mediaErrorCode,
+  feedFrames,
   probeVideo,
-  sampleFrames,
   type VideoInfo,
 } from './engines/media.js';
 import { readDocument, type DocumentSettings, type DocumentStageResult } from './engines/document.js';
@@ -63,17 +63,15 @@ export async function runFace(
   files: MediaFiles,
   engine: FaceEngine,
 ): Promise<{ result: FaceStageResult; crops: FaceCrops }> {
-  const frames = sampleFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE);
-  // Handled by analyze(); this only keeps an early decoding failure from being reported as unhandled.
-  frames.catch(() => undefined);
+  // Frames are analysed as ffmpeg decodes them, and the portrait is enrolled meanwhile.
+  const frames = await feedFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE);
   let document;
   try {
     document = await decodeImage(await readFile(files.front));
   } catch (e) {
-    await frames.catch(() => undefined);
+    await frames.done.catch(() => undefined);
     throw e;
   }
-  // The portrait is enrolled while ffmpeg still decodes the video.
   return engine.analyze({ document, frames });
 }
 

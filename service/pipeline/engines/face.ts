@@ -1,6 +1,7 @@
 // Adapter to the face engine, which runs its own worker-process pool: ID portrait + video frames in,
 // FaceSignals plus reviewer details and crops out.
 import type { RgbImage, VideoFrame } from '../../media/types.js';
+import type { FrameFeed } from '../../media/frame-feed.js';
 import type { FaceSignals } from '../../decision/index.js';
 import { loadEngineModule, requireFn } from './load-engine.js';
 
@@ -37,7 +38,7 @@ export interface FaceEngine {
   analyze(input: {
     document: RgbImage;
     /** A promise lets the portrait enrolment start while the video is still being decoded. */
-    frames: VideoFrame[] | Promise<VideoFrame[]>;
+    frames: VideoFrame[] | Promise<VideoFrame[]> | FrameFeed;
   }): Promise<{ result: FaceStageResult; crops: FaceCrops }>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Adapter to the media engine (ffmpeg probe, frames, audio, still images).
-import type { PcmAudio, RgbImage, VideoFrame } from '../../media/types.js';
+import type { PcmAudio, RgbImage } from '../../media/types.js';
+import type { FrameFeed } from '../../media/frame-feed.js';
 import { loadEngineModule, requireFn } from './load-engine.js';
 
 export interface VideoInfo {
@@ -15,9 +16,7 @@ const mod = () => loadEngineModule<Mod>('media', '../../media/index.js');
 
 export async function probeVideo(path: string): Promise<VideoInfo> {
   const probe = requireFn<
-    (
-      p: string,
-    ) => Promise<{
+    (p: string) => Promise<{
       durationSec: number;
       video?: { displayWidth: number; displayHeight: number };
       audio?: unknown;
@@ -33,11 +32,12 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   };
 }
 
-export async function sampleFrames(path: string, count: number, maxSide: number): Promise<VideoFrame[]> {
-  const f = requireFn<(p: string, o: { count: number; maxSide: number }) => Promise<VideoFrame[]>>(
+/** Frames delivered one by one while the video is decoded (see media/frame-feed.ts). */
+export async function feedFrames(path: string, count: number, maxSide: number): Promise<FrameFeed> {
+  const f = requireFn<(p: string, o: { count: number; maxSide: number }) => FrameFeed>(
     await mod(),
     'media',
-    'sampleFrames',
+    'feedFrames',
   );
   return f(path, { count, maxSide });
 }
