@@ -1,29 +1,49 @@
-// `idv bench face`: CPU time per 640 px image in one worker (WASM unless tfjs-node is installed), then
-// throughput of the whole pool. Uses the face photos shipped in the face-api npm package.
+// `idv bench face`: worker CPU ms to process one 640 px video frame the way the live path does (the engine's
+// frame pass: detection + 68 landmarks, then the descriptor of the largest face from those landmarks), the
+// document enrolment cost, then frames/s of the whole pool. Uses the face photos shipped in the face-api npm package.
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { createFaceEngine } from './index.js';
+import { createFaceEngine, type FaceEngine } from './index.js';
+import { LIVE_DESCRIBE } from './inference.js';
 import type { RgbImage } from './types.js';
 
 export interface BenchReport {
   backend: string;
   images: number;
-  /** Worker CPU ms (user + system, so independent of machine load) of the frame pass (detect + 68 landmarks, all faces) per 640 px image. */
+  /**
+   * Issue #3's figure: worker CPU ms (user + system, so independent of machine load) to process one 640 px
+   * frame as the live path does = detect_ms + describe_ms (median of the per-frame sums).
+   */
+  frame_ms_p50: number;
+  frame_ms_p90: number;
+  /** Frame pass with the engine's live-frame options: detection + 68 landmarks (all faces, or the largest). */
   detect_ms_p50: number;
-  /** Worker CPU ms of enrolment (detect + refine crop + landmarks + flip-averaged descriptor, largest face). */
+  /** Descriptor of the largest face from the frame pass's landmarks (one aligned chip, no mirror). */
+  describe_ms_p50: number;
+  /** Document-portrait enrolment of the same image: detection, landmarks, mirror-averaged descriptor. */
   enrol_ms_p50: number;
-  /** detect + enrol = full per-image cost of one described face. */
-  ms_per_image_p50: number;
   workers: number;
-  /** Enrolled (described) faces per second with `workers` processes. */
+  /** Frames processed (detected + largest face described) per second with `workers` processes. */
   faces_per_sec: number;
 }
 
-function p50(v: number[]): number {
+function pct(v: number[], q: number): number {
   const s = [...v].sort((a, b) => a - b);
-  return Math.round(s[(s.length - 1) >> 1]! * 10) / 10;
+  return Math.round(s[Math.round((s.length - 1) * q)]! * 10) / 10;
+}
+
+/** One live frame: frame pass, then the largest face's descriptor from its landmarks. */
+async function liveFrame(
+  engine: FaceEngine,
+  img: RgbImage,
+): Promise<{ detectMs: number; describeMs: number; described: boolean }> {
+  const d = await engine.detectTimed(img);
+  const face = [...d.faces].sort((a, b) => b.box.width - a.box.width)[0];
+  if (!face) return { detectMs: d.cpuMs, describeMs: 0, described: false };
+  const e = await engine.enrol(img, { hint: face.box, landmarks: face.landmarks, ...LIVE_DESCRIBE });
+  return { detectMs: d.cpuMs, describeMs: e.cpuMs, described: e.face !== null };
 }
 
 export async function sampleImages640(): Promise<RgbImage[]> {
@@ -54,15 +74,22 @@ export async function benchFace(opts: {
   const rounds = opts.rounds ?? 3;
   const single = createFaceEngine({ workers: 1 });
   const detectMs: number[] = [];
+  const describeMs: number[] = [];
+  const frameMs: number[] = [];
   const enrolMs: number[] = [];
   let backend = 'unknown';
   try {
     await single.ready();
     backend = single.backend;
-    await single.enrol(imgs[0]!); // warm-up: first inference compiles kernels
+    // Warm-up: the first inference of each network compiles kernels.
+    await liveFrame(single, imgs[0]!);
+    await single.enrol(imgs[0]!);
     for (let r = 0; r < rounds; r++) {
       for (const img of imgs) {
-        detectMs.push((await single.detectTimed(img)).cpuMs);
+        const f = await liveFrame(single, img);
+        detectMs.push(f.detectMs);
+        if (f.described) describeMs.push(f.describeMs);
+        frameMs.push(f.detectMs + f.describeMs);
         enrolMs.push((await single.enrol(img)).cpuMs);
       }
       opts.progress?.(`single worker: round ${r + 1}/${rounds}`);
@@ -73,21 +100,22 @@ export async function benchFace(opts: {
   const pool = createFaceEngine({ workers: opts.workers });
   try {
     await pool.ready();
-    await Promise.all(Array.from({ length: opts.workers }, () => pool.enrol(imgs[0]!)));
+    await Promise.all(Array.from({ length: opts.workers }, () => liveFrame(pool, imgs[0]!)));
     const jobs = Array.from(
       { length: imgs.length * rounds * Math.max(1, opts.workers) },
       (_, i) => imgs[i % imgs.length]!,
     );
     const t0 = performance.now();
-    await Promise.all(jobs.map((img) => pool.enrol(img)));
+    await Promise.all(jobs.map((img) => liveFrame(pool, img)));
     const secs = (performance.now() - t0) / 1000;
-    const both = detectMs.map((d, i) => d + enrolMs[i]!);
     return {
       backend,
       images: imgs.length,
-      detect_ms_p50: p50(detectMs),
-      enrol_ms_p50: p50(enrolMs),
-      ms_per_image_p50: p50(both),
+      frame_ms_p50: pct(frameMs, 0.5),
+      frame_ms_p90: pct(frameMs, 0.9),
+      detect_ms_p50: pct(detectMs, 0.5),
+      describe_ms_p50: describeMs.length ? pct(describeMs, 0.5) : 0,
+      enrol_ms_p50: pct(enrolMs, 0.5),
       workers: opts.workers,
       faces_per_sec: Math.round((jobs.length / secs) * 100) / 100,
     };

@@ -3,14 +3,15 @@
 // Meaning of the similarity (see models/face/CALIBRATION.md for the measurements behind the numbers):
 //   similarity = 1 / (1 + exp((distance - D50) / WIDTH))
 // It is a monotone, documented rescaling of the Euclidean distance between L2-normalised 128-d
-// face-api descriptors (flip-averaged), with:
-//   - similarity 0.5 at D50 = 0.45, just beyond the farthest same-person pair of the development set;
-//   - default accept 0.92 (distance ≤ 0.352): stricter than the development-set FMR-0 point (0.381) because
-//     different people photographed together in the face-api npm samples reach 0.32–0.36;
+// face-api descriptors of dlib-aligned face chips, with:
+//   - similarity 0.5 at D50 = 0.45, beyond the farthest same-person pair of the development set (0.40; 0.42
+//     for a mirror-averaged portrait against a single frame descriptor);
+//   - default accept 0.92 (distance ≤ 0.352): stricter than the development-set FMR-0 point (0.405) because
+//     different people photographed together in the face-api npm samples reach 0.358;
 //   - default reject 0.25 (distance > 0.494): farther than any same-person pair observed.
 // It is NOT a probability of being the same person; operators re-derive thresholds with `idv eval faces`.
 
-/** Distance where the calibrated similarity is 0.5 (above the farthest same-person pair of the development set, 0.434). */
+/** Distance where the calibrated similarity is 0.5 (above the farthest same-person pair of the development set, 0.40). */
 export const D50 = 0.45;
 /** Logistic width: ±WIDTH around D50 maps to similarity 0.27..0.73. */
 export const WIDTH = 0.04;

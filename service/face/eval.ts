@@ -56,15 +56,18 @@ export interface EvalReport {
   'similarity_at_fmr_1e-3': number | null;
   genuine_pairs: number;
   impostor_pairs: number;
-  /** Median worker CPU time (user + system) per image: decode excluded, enrolment included. */
+  /**
+   * Median worker CPU time (user + system) per image of the document-enrolment path (detection, landmarks,
+   * mirror-averaged descriptor; decode excluded). The per-frame live cost is `idv bench face`'s frame_ms_p50.
+   */
   ms_per_image_p50: number | null;
   backend: string;
   workers: number;
-  options: Required<Pick<EnrolOptions, 'refine' | 'align' | 'flip'>>;
+  options: Required<Pick<EnrolOptions, 'refine' | 'align' | 'flip' | 'alignment'>>;
 }
 
 export interface EvalOptions {
-  enrol?: Pick<EnrolOptions, 'refine' | 'align' | 'flip'>;
+  enrol?: Pick<EnrolOptions, 'refine' | 'align' | 'flip' | 'alignment'>;
   /** Write the ROC curve here as SVG. */
   plotSvg?: (svg: string) => Promise<void>;
   onProgress?: (done: number, total: number) => void;
@@ -93,6 +96,7 @@ export async function evaluatePairsFile(
     refine: opts.enrol?.refine ?? true,
     align: opts.enrol?.align ?? true,
     flip: opts.enrol?.flip ?? true,
+    alignment: opts.enrol?.alignment ?? 'chip',
   };
   const outcomes = new Map<string, ImageOutcome>();
   let done = 0;

@@ -153,3 +153,91 @@ export function iou(a: { x: number; y: number; width: number; height: number }, 
   const union = a.width * a.height + b.width * b.height - inter;
   return union > 0 ? inter / union : 0;
 }
+
+/** 2-D similarity transform p' = [a −b; b a]·p + (tx, ty): scale √(a²+b²), rotation atan2(b, a). */
+export interface Similarity {
+  a: number;
+  b: number;
+  tx: number;
+  ty: number;
+}
+
+export function applySimilarity(t: Similarity, p: Point): Point {
+  return { x: t.a * p.x - t.b * p.y + t.tx, y: t.b * p.x + t.a * p.y + t.ty };
+}
+
+/** Least-squares similarity transform taking `from[i]` onto `to[i]` (no reflection). */
+export function fitSimilarity(from: Point[], to: Point[]): Similarity {
+  if (from.length !== to.length || from.length < 2) throw new RangeError('need ≥ 2 point pairs');
+  const n = from.length;
+  let fx = 0,
+    fy = 0,
+    tx = 0,
+    ty = 0;
+  for (let i = 0; i < n; i++) {
+    fx += from[i]!.x;
+    fy += from[i]!.y;
+    tx += to[i]!.x;
+    ty += to[i]!.y;
+  }
+  fx /= n;
+  fy /= n;
+  tx /= n;
+  ty /= n;
+  let num1 = 0,
+    num2 = 0,
+    den = 0;
+  for (let i = 0; i < n; i++) {
+    const px = from[i]!.x - fx,
+      py = from[i]!.y - fy;
+    const qx = to[i]!.x - tx,
+      qy = to[i]!.y - ty;
+    num1 += px * qx + py * qy;
+    num2 += px * qy - py * qx;
+    den += px * px + py * py;
+  }
+  const a = den > 0 ? num1 / den : 1;
+  const b = den > 0 ? num2 / den : 0;
+  return { a, b, tx: tx - (a * fx - b * fy), ty: ty - (b * fx + a * fy) };
+}
+
+// dlib's mean face shape (landmarks 17–67 in a unit square), from dlib/image_transforms/interpolation.h.
+// prettier-ignore
+const MEAN_FACE_X = [
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004,
+  0.490127, 0.490127, 0.490127, 0.490127, 0.36688, 0.426036, 0.490127, 0.554217, 0.613373, 0.121737,
+  0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751,
+  0.719335, 0.254149, 0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721,
+  0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127,
+  0.42689,
+];
+// prettier-ignore
+const MEAN_FACE_Y = [
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915,
+  0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326, 0.609345, 0.628106, 0.609345, 0.587326,
+  0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423,
+  0.244077, 0.245099, 0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805,
+  0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182,
+  0.831803, 0.824182,
+];
+
+/**
+ * The face chip the face-api recognition model (a port of dlib's ResNet face descriptor) was trained on:
+ * dlib's `get_face_chip_details(shape, size, padding)` — the similarity transform placing landmarks 27–54
+ * and 60–64 (nose, eyes, outer mouth and upper inner lip; not brows, jaw or lower lip) onto dlib's mean face
+ * shape inside a `size`×`size` chip with `padding` × shape size around it (dlib's recognition example: 150, 0.25).
+ * Returns the transform from chip pixel coordinates to image pixel coordinates.
+ */
+export function faceChipTransform(lm: Landmarks68, size = 150, padding = 0.25): Similarity {
+  const from: Point[] = [];
+  const to: Point[] = [];
+  for (let i = 27; i < 68; i++) {
+    if ((i >= 55 && i <= 59) || i >= 65) continue;
+    from.push({
+      x: ((padding + MEAN_FACE_X[i - 17]!) / (2 * padding + 1)) * size,
+      y: ((padding + MEAN_FACE_Y[i - 17]!) / (2 * padding + 1)) * size,
+    });
+    to.push(point(lm, i));
+  }
+  return fitSimilarity(from, to);
+}

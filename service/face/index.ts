@@ -20,7 +20,13 @@ import {
 } from './analysis.js';
 import { decide, euclidean, similarityFromDistance, type DecisionThresholds } from './calibration.js';
 import { faceCropJpeg } from './crops.js';
-import type { DetectOptions, EnrolOptions, EnrolResult } from './inference.js';
+import {
+  LIVE_DESCRIBE,
+  LIVE_FRAME_DETECT,
+  type DetectOptions,
+  type EnrolOptions,
+  type EnrolResult,
+} from './inference.js';
 import { FacePool } from './pool.js';
 import { isFrameFeed, type FrameFeed } from '../media/frame-feed.js';
 import type { CompareResult, FaceAnalysis, FaceObservation, RgbImage, VideoFrame } from './types.js';
@@ -86,12 +92,8 @@ export interface FaceEngine {
 /** The defaults of FACE_ACCEPT_SIMILARITY / FACE_REJECT_SIMILARITY (see calibration.ts for their meaning). */
 export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.92, reject: 0.25 };
 
-/**
- * Live-frame detection: TinyFaceDetector, SSD when Tiny finds nothing. 416 px input: a smaller input is
- * cheaper but its less stable boxes make the landmarks jitter enough to hide a frozen photo (see
- * AnalysisParams.staticMotion).
- */
-const FRAME_DETECT: DetectOptions = { detector: 'auto', inputSize: 416, minScore: 0.45 };
+/** Live-frame detection: Tiny (SSD when Tiny finds nothing), landmarks for the largest face. */
+const FRAME_DETECT: DetectOptions = LIVE_FRAME_DETECT;
 
 /** A copy of a rectangle of an RGB image (integer bounds, clipped). */
 export function cropRgb(img: RgbImage, r: Rect): RgbImage {
@@ -201,16 +203,22 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       break;
     }
     const plan = planDescriptors(frames, params);
-    const describe = (f: (typeof frames)[number], face: FaceObservation): Promise<Described> =>
-      enrol(byIndex.get(f.index)!, { hint: face.box }).then((r) => ({
+    // Live faces are large and already have landmarks: one descriptor pass on the aligned chip. Card
+    // portraits are small: re-detected on an upscaled crop first.
+    const describe = (f: (typeof frames)[number], o: EnrolOptions): Promise<Described> =>
+      enrol(byIndex.get(f.index)!, o).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
         quality: f.quality,
         descriptor: count('describe', r).face?.descriptor ?? [],
       }));
     const [liveDescribed, cardDescribed] = await Promise.all([
-      Promise.all(plan.live.map((f) => describe(f, f.live!))),
-      Promise.all(plan.cards.map((f) => describe(f, f.cards[0]!))),
+      Promise.all(
+        plan.live.map((f) =>
+          describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE }),
+        ),
+      ),
+      Promise.all(plan.cards.map((f) => describe(f, { hint: f.cards[0]!.box }))),
     ]);
     const pDesc = portrait.face && !portrait.failureToEnrol ? portrait.face.descriptor : null;
     const live = liveResult(frames, liveDescribed, pDesc, thresholds);

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type * as FaceApiNs from '@vladmandic/face-api';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { meanDescriptor } from './calibration.js';
-import { iou } from './geometry.js';
+import { applySimilarity, faceChipTransform, iou } from './geometry.js';
 import { defaultModelDir, readChecksums, verifyModelDir, type ModelChecksums } from './models.js';
 import { MIN_FACE_PX, laplacianVariance } from './quality.js';
 import type { Box, FaceObservation, FailureToEnrol, Landmarks68, RgbImage } from './types.js';
@@ -23,6 +23,11 @@ export interface DetectOptions {
   inputSize?: number;
   /** Minimum detector score. Default 0.5. */
   minScore?: number;
+  /**
+   * Which faces get their 68 landmarks (20 ms each on WASM): 'all' (default) or only the 'largest' (the
+   * live face; the others keep an empty landmark list).
+   */
+  landmarks?: 'all' | 'largest';
 }
 
 export interface TiledDetectOptions {
@@ -39,21 +44,59 @@ export interface TiledDetectOptions {
 export interface EnrolOptions {
   /** Box of the face to describe; without it, the largest face of the image. */
   hint?: Box;
-  /** Re-detect on an upscaled crop around the face (helps small card portraits). Default true. */
+  /**
+   * Re-detect small faces (and faces only the fallback detectors found) on an upscaled crop before taking
+   * their landmarks (helps small card portraits). With alignment 'box', every face. Default true.
+   */
   refine?: boolean;
-  /** Rotate the crop so that the eyes are horizontal. Default true. */
+  /** Rotate the re-detection crop (and, with alignment 'box', the described face) upright. Default true. */
   align?: boolean;
   /** Average the descriptors of the face and its mirror image. Default true. */
   flip?: boolean;
+  /**
+   * How the face is cut out for the recognition model. 'chip' (default): dlib's aligned face chip
+   * (similarity transform of the landmarks onto dlib's mean face, 150 px, padding 0.25 — what the model was
+   * trained on). 'box': face-api's axis-aligned landmark box (the earlier behaviour).
+   */
+  alignment?: 'chip' | 'box';
+  /**
+   * With `hint`: the 68 landmarks already found for that face (image pixels, e.g. by the frame pass). The
+   * descriptor is then computed from them directly, without re-detecting the face.
+   */
+  landmarks?: Landmarks68;
 }
+
+/**
+ * The live-frame pass: only the live face needs landmarks (models/face/CALIBRATION.md, "Cost"). Tiny at 320
+ * finds the same faces as at 416 on 640 px selfie frames for ~60 % of the detector cost, but its less stable
+ * boxes make the landmarks jitter enough to hide a frozen photo (static attack: non-rigid motion 0.008–0.009
+ * at 320 against 0.0056–0.006 at 416, live faces ≥ 0.011), so the pass stays at 416.
+ */
+export const LIVE_FRAME_DETECT: DetectOptions = {
+  detector: 'auto',
+  inputSize: 416,
+  minScore: 0.45,
+  landmarks: 'largest',
+};
+
+/** Live-frame descriptor options, with `hint` and `landmarks` from the frame pass: one recognition pass. */
+export const LIVE_DESCRIBE: Pick<EnrolOptions, 'flip'> = { flip: false };
 
 export interface EnrolResult {
   face: FaceObservation | null;
   failureToEnrol: FailureToEnrol | null;
 }
 
+/** Side (px) of the face chip the recognition model takes (dlib's face_recognition_resnet_model_v1). */
+const CHIP_PX = 150;
+/** dlib's recognition example pads the chip by 0.25 × the landmark shape's size. */
+const CHIP_PADDING = 0.25;
 /** Side (px) of the square crop re-analysed around a face. */
 const CROP_PX = 256;
+/** Faces narrower than this (px) are re-detected on an upscaled crop before their landmarks are trusted. */
+const REFINE_BELOW_PX = 60;
+/** Pictures at most this large (px, longer side) are treated as tightly cropped faces by enrol. */
+const TIGHT_PICTURE_PX = 320;
 /** In-plane rotation (radians, ~4°) above which a face is re-described on an upright crop. */
 const MAX_ROLL = (4 * Math.PI) / 180;
 
@@ -80,7 +123,15 @@ export class FaceModel {
     const tf = tfOf(this.api);
     const t = toTensor(tf, img);
     try {
-      const faces = await this.detectTensor(t, opts);
+      let faces: Omit<FaceObservation, 'sharpness'>[];
+      if (opts.landmarks === 'largest') {
+        faces = await this.detectTensor(t, opts, false);
+        const big = faces.reduce<(typeof faces)[number] | undefined>(
+          (a, b) => (a && a.box.width >= b.box.width ? a : b),
+          undefined,
+        );
+        if (big) big.landmarks = (await this.landmarksAt(t, big.box)) ?? [];
+      } else faces = await this.detectTensor(t, opts);
       return faces.map((f) => ({
         ...f,
         sharpness: laplacianVariance(img.data, img.width, img.height, f.box),
@@ -145,27 +196,60 @@ export class FaceModel {
   }
 
   /**
-   * One face with a descriptor: the face at `hint`, or the largest face. With `refine`, the face is
-   * re-detected on a square crop around it, scaled so the face is ~115 px and rotated upright, with a
-   * wider (padded) crop as a retry when the tight crop fails.
+   * One face with a descriptor: the face at `hint`, or the largest face. Its 68 landmarks (given, or
+   * computed on the detector's box) place dlib's aligned face chip, which the recognition model describes.
+   * With `refine`, small faces (< 60 px) and faces only the fallback detectors found are first re-detected
+   * on a square crop around them, scaled so the face is ~115 px and rotated upright, with a wider (padded)
+   * crop as a retry when the tight crop fails; their landmarks come from that crop.
    */
   async enrol(img: RgbImage, opts: EnrolOptions = {}): Promise<EnrolResult> {
     const tf = tfOf(this.api);
     const refine = opts.refine ?? true;
+    const chip = (opts.alignment ?? 'chip') === 'chip';
     const t = toTensor(tf, img);
     try {
       let first: Omit<FaceObservation, 'sharpness'> | null = null;
+      let fallback = false;
       if (opts.hint) {
-        first = { box: opts.hint, score: 1, landmarks: [], descriptor: [] };
+        const lm = opts.landmarks?.length === 136 ? opts.landmarks : [];
+        first = { box: opts.hint, score: 1, landmarks: lm, descriptor: [] };
       } else {
-        // Boxes only (landmarks come from the refined crop): Tiny first, SSD when Tiny finds nothing.
-        let faces = await this.detectTensor(t, { detector: 'auto', inputSize: 416, minScore: 0.4 }, false);
+        // Boxes only (landmarks for the chosen face only): Tiny first, SSD when Tiny finds nothing. A small
+        // picture is most likely a tightly cropped face, which leaves the detectors no context: there the padded
+        // canvas is tried before the (costly) SSD and Tiny-608 passes.
+        const tight = Math.max(img.width, img.height) <= TIGHT_PICTURE_PX;
+        let faces = await this.detectTensor(
+          t,
+          { detector: tight ? 'tiny' : 'auto', inputSize: 416, minScore: 0.4 },
+          false,
+        );
+        // Faces only the fallbacks find (SSD on a small picture, Tiny at 608, a padded canvas) often have
+        // partial boxes: they always go through the re-detection crop.
+        fallback = faces.length === 0;
+        if (faces.length === 0 && tight) faces = await this.detectPadded(t, img);
+        if (faces.length === 0 && tight)
+          faces = await this.detectTensor(t, { detector: 'ssd', minScore: 0.4 }, false);
         if (faces.length === 0)
           faces = await this.detectTensor(t, { detector: 'tiny', inputSize: 608, minScore: 0.4 }, false);
-        // Tightly cropped face photos leave no context for the detectors: retry on a padded canvas.
-        if (faces.length === 0) faces = await this.detectPadded(t, img);
+        if (faces.length === 0 && !tight) faces = await this.detectPadded(t, img);
         if (faces.length === 0) return { face: null, failureToEnrol: 'no_face' };
         first = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+      }
+      // The chip only needs landmarks: a face large enough in the image gets them where it is, and only small
+      // faces (card portraits) go through the upscaled re-detection crop.
+      const small = fallback || first.box.width < REFINE_BELOW_PX;
+      if (chip && first.landmarks.length !== 136 && !(refine && small)) {
+        const lm = await this.landmarksAt(t, first.box);
+        if (lm) first = { ...first, landmarks: lm };
+      }
+      if (chip && first.landmarks.length === 136 && !(refine && small)) {
+        const descriptor = await this.describeChip(t, first.landmarks, opts);
+        if (descriptor.length > 0) {
+          const face = { ...first, descriptor };
+          const sharp = laplacianVariance(img.data, img.width, img.height, face.box);
+          const tooSmall = face.box.width < MIN_FACE_PX / 3;
+          return { face: { ...face, sharpness: sharp }, failureToEnrol: tooSmall ? 'face_too_small' : null };
+        }
       }
       let face: Omit<FaceObservation, 'sharpness'> | null = null;
       if (refine) {
@@ -177,6 +261,7 @@ export class FaceModel {
         if (
           face &&
           (opts.align ?? true) &&
+          !chip &&
           first.landmarks.length === 0 &&
           Math.abs(eyeRoll(face.landmarks)) > MAX_ROLL
         ) {
@@ -191,7 +276,12 @@ export class FaceModel {
         cand ??= largest(await this.detectTensor(t, { detector: 'auto', inputSize: 416, minScore: 0.3 }));
         if (!cand && !opts.hint) cand = largest(await this.detectPadded(t, img));
         if (cand)
-          face = { ...cand, descriptor: await this.describeInPlace(t, cand.landmarks, opts.flip ?? true) };
+          face = {
+            ...cand,
+            descriptor: chip
+              ? await this.describeChip(t, cand.landmarks, opts)
+              : await this.describeInPlace(t, cand.landmarks, opts.flip ?? true),
+          };
       }
       if (!face) return { face: null, failureToEnrol: 'no_face' };
       const sharp = laplacianVariance(img.data, img.width, img.height, face.box);
@@ -233,6 +323,27 @@ export class FaceModel {
       ...r,
       descriptor: [],
     }));
+  }
+
+  /** The 68 landmarks of the face in `box` (image pixels), or null when the box is empty. */
+  private async landmarksAt(t: Tensor3D, box: Box): Promise<Landmarks68 | null> {
+    const api = this.api;
+    const tf = tfOf(api);
+    const [hgt, wid] = [t.shape[0], t.shape[1]];
+    const x0 = Math.max(0, Math.floor(box.x));
+    const y0 = Math.max(0, Math.floor(box.y));
+    const x1 = Math.min(wid, Math.ceil(box.x + box.width));
+    const y1 = Math.min(hgt, Math.ceil(box.y + box.height));
+    if (x1 - x0 < 8 || y1 - y0 < 8) return null;
+    const face = tf.slice(t, [y0, x0, 0], [y1 - y0, x1 - x0, 3]);
+    try {
+      const lm = (await api.nets.faceLandmark68Net.detectLandmarks(
+        face as never,
+      )) as FaceApiNs.FaceLandmarks68;
+      return lm.positions.flatMap((p) => [p.x + x0, p.y + y0]);
+    } finally {
+      face.dispose();
+    }
   }
 
   private async detectPadded(t: Tensor3D, img: RgbImage): Promise<Omit<FaceObservation, 'sharpness'>[]> {
@@ -304,10 +415,13 @@ export class FaceModel {
       const centre = { x: h - 1, y: h - 1, width: 2, height: 2 };
       const best = found.reduce((a, b) => (dist2(b.box, centre) < dist2(a.box, centre) ? b : a));
       if (Math.sqrt(dist2(best.box, centre)) > CROP_PX * 0.25) return null;
-      const descriptor = await this.describeInPlace(crop, best.landmarks, opts.flip ?? true);
       const lm: Landmarks68 = [];
       for (let i = 0; i < best.landmarks.length; i += 2)
         lm.push(...toImage(best.landmarks[i]!, best.landmarks[i + 1]!));
+      const descriptor =
+        (opts.alignment ?? 'chip') === 'chip'
+          ? await this.describeChip(t, lm, opts)
+          : await this.describeInPlace(crop, best.landmarks, opts.flip ?? true);
       const corners = [
         toImage(best.box.x, best.box.y),
         toImage(best.box.x + best.box.width, best.box.y + best.box.height),
@@ -321,6 +435,68 @@ export class FaceModel {
       return { box, score: best.score, landmarks: lm, descriptor };
     } finally {
       crop.dispose();
+    }
+  }
+
+  /**
+   * Descriptor of dlib's aligned face chip (see faceChipTransform), sampled from the image: a face larger
+   * than the chip is first box-filtered by an integer factor so the bilinear resampling does not alias.
+   * With `flip`, averaged with the descriptor of the mirrored chip.
+   */
+  private async describeChip(t: Tensor3D, lm: Landmarks68, opts: EnrolOptions): Promise<number[]> {
+    const tf = tfOf(this.api);
+    const tr = faceChipTransform(lm, CHIP_PX, CHIP_PADDING);
+    const scale = Math.hypot(tr.a, tr.b);
+    const [hgt, wid] = [t.shape[0], t.shape[1]];
+    const corners = [
+      [0, 0],
+      [CHIP_PX, 0],
+      [0, CHIP_PX],
+      [CHIP_PX, CHIP_PX],
+    ].map(([x, y]) => applySimilarity(tr, { x: x!, y: y! }));
+    const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.x))) - 2);
+    const y0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.y))) - 2);
+    const x1 = Math.min(wid, Math.ceil(Math.max(...corners.map((c) => c.x))) + 2);
+    const y1 = Math.min(hgt, Math.ceil(Math.max(...corners.map((c) => c.y))) + 2);
+    if (x1 - x0 < 2 || y1 - y0 < 2 || !Number.isFinite(scale) || scale <= 0) return [];
+    const k = scale >= 2 ? Math.floor(scale) : 1;
+    const chips = tf.tidy(() => {
+      let src = tf.cast(tf.slice(t, [y0, x0, 0], [y1 - y0, x1 - x0, 3]), 'float32') as Tensor3D;
+      if (k > 1 && src.shape[0] >= k && src.shape[1] >= k) src = tf.avgPool(src, k, k, 'valid');
+      const kk = src.shape[0] === y1 - y0 ? 1 : k;
+      // Pooled source pixel q = (p - origin - (kk - 1) / 2) / kk for image pixel p.
+      const m = [
+        tr.a / kk,
+        -tr.b / kk,
+        (tr.tx - x0 - (kk - 1) / 2) / kk,
+        tr.b / kk,
+        tr.a / kk,
+        (tr.ty - y0 - (kk - 1) / 2) / kk,
+        0,
+        0,
+      ];
+      // Outside the image the border pixels are repeated: a black frame around tightly cropped photos is
+      // something the model never saw in training.
+      const out = tf.image.transform(
+        tf.expandDims(src, 0) as Tensor4D,
+        tf.tensor2d([m]),
+        'bilinear',
+        'nearest',
+        0,
+        [CHIP_PX, CHIP_PX],
+      );
+      const clipped = tf.clipByValue(out, 0, 255) as Tensor4D;
+      return (opts.flip ?? true) ? (tf.concat([clipped, tf.reverse(clipped, 2)], 0) as Tensor4D) : clipped;
+    });
+    // face-api takes a batch as an array of 3-D tensors (a 4-D input must have batch size 1).
+    const list = tf.unstack(chips);
+    try {
+      const res = (await this.api.nets.faceRecognitionNet.computeFaceDescriptor(list as never)) as
+        Float32Array | Float32Array[];
+      return meanDescriptor(Array.isArray(res) ? res : [res]);
+    } finally {
+      chips.dispose();
+      for (const c of list) c.dispose();
     }
   }
 

@@ -15,6 +15,8 @@ import {
   type FaceEngine,
   type RgbImage,
 } from '../../service/face/index.js';
+import { sampleImages640 } from '../../service/face/bench.js';
+import { LIVE_FRAME_DETECT } from '../../service/face/inference.js';
 import { decodeImage, sampleFrames } from '../../service/media/index.js';
 import { fixtureCase } from '../helpers/fixtures.js';
 import { sharedData } from '../helpers/env.js';
@@ -85,6 +87,29 @@ describe('face engine on still images', () => {
     expect(r.similarity!).toBeGreaterThan(0.9);
   });
 
+  it('describes a live frame from its frame-pass landmarks, close to the full enrolment and cheaper', async () => {
+    const a = await faceImage(...FACE_A, { pad: 0.5, width: 320 });
+    const [face] = await engine.detect(a);
+    expect(face!.landmarks).toHaveLength(136);
+    const full = await engine.enrol(a);
+    const live = await engine.enrol(a, { hint: face!.box, landmarks: face!.landmarks, flip: false });
+    expect(live.face!.landmarks).toEqual(face!.landmarks);
+    expect(euclidean(live.face!.descriptor, full.face!.descriptor)).toBeLessThan(0.15);
+    // One recognition pass instead of detection + landmarks + two passes.
+    expect(live.cpuMs).toBeLessThan(full.cpuMs);
+  });
+
+  it('the recommended live frame pass gives landmarks to the largest face only', async () => {
+    const [group] = await sampleImages640(); // sample1: several people
+    const all = await engine.detect(group!);
+    const live = await engine.detect(group!, LIVE_FRAME_DETECT);
+    expect(all.length).toBeGreaterThan(1);
+    expect(live.length).toBeGreaterThan(1);
+    const largest = live.reduce((a, b) => (b.box.width > a.box.width ? b : a));
+    expect(largest.landmarks).toHaveLength(136);
+    for (const f of live) if (f !== largest) expect(f.landmarks).toEqual([]);
+  });
+
   it('does not match different people', async () => {
     const a = await faceImage(...FACE_A, { pad: 0.5, width: 320 });
     const b = await faceImage(...FACE_B, { pad: 0.5, width: 320 });
@@ -140,11 +165,14 @@ describe('face engine on still images', () => {
     const same = [euclidean(d1!, d2!), euclidean(e1!, e2!)];
     const diff = [euclidean(d1!, e1!), euclidean(d2!, e2!), euclidean(d1!, e2!), euclidean(d2!, e1!)];
     expect(Math.max(...same)).toBeLessThan(Math.min(...diff));
-    // On the shared set different people are clear mismatches. Without it, the npm demo faces are two
-    // look-alike women whose degraded copies (dark, JPEG 50, mirrored) can reach the accept zone: a known
-    // weakness of the model (models/face/CALIBRATION.md), so only the ordering above is asserted there.
-    if (dir)
-      for (const d of diff) expect(decide(similarityFromDistance(d), DEFAULT_THRESHOLDS)).toBe('mismatch');
+    // On the shared set same-person pairs are matches and different people never are (two of these four
+    // pairs, 0.46–0.48, sit in the review band; models/face/CALIBRATION.md). Without it, the npm demo faces are
+    // two look-alike women whose degraded copies (dark, JPEG 50, mirrored) can reach the accept zone: a known
+    // weakness of the model, so only the ordering above is asserted there.
+    if (dir) {
+      for (const d of same) expect(decide(similarityFromDistance(d), DEFAULT_THRESHOLDS)).toBe('match');
+      for (const d of diff) expect(decide(similarityFromDistance(d), DEFAULT_THRESHOLDS)).not.toBe('match');
+    }
   });
 });
 

@@ -21,7 +21,11 @@ import {
   similarityFromDistance,
 } from '../../service/face/calibration.js';
 import {
+  applySimilarity,
   eyeAspectRatio,
+  eyeCentres,
+  faceChipTransform,
+  fitSimilarity,
   headPose,
   interOcular,
   mouthOpening,
@@ -105,6 +109,40 @@ describe('geometry', () => {
     const ref = frontalFace();
     expect(nonRigidResidual(ref, transform(ref, 0.2, 1.3, 40, -15))).toBeLessThan(1e-9);
     expect(nonRigidResidual(ref, frontalFace(200, 200, 1, 14))).toBeGreaterThan(0.03);
+  });
+
+  it('fits a similarity transform exactly and places the face chip upright and centred', () => {
+    const from = [
+      { x: 0, y: 0 },
+      { x: 10, y: 0 },
+      { x: 3, y: 7 },
+    ];
+    const t = { a: 1.5 * Math.cos(0.4), b: 1.5 * Math.sin(0.4), tx: 12, ty: -3 };
+    const fit = fitSimilarity(
+      from,
+      from.map((p) => applySimilarity(t, p)),
+    );
+    for (const k of ['a', 'b', 'tx', 'ty'] as const) expect(fit[k]).toBeCloseTo(t[k], 9);
+
+    const lm = frontalFace();
+    const chip = faceChipTransform(lm, 150, 0.25);
+    // Inverse of the chip transform: image -> chip pixels.
+    const toChip = (p: { x: number; y: number }) => {
+      const s2 = chip.a ** 2 + chip.b ** 2;
+      const dx = p.x - chip.tx;
+      const dy = p.y - chip.ty;
+      return { x: (chip.a * dx + chip.b * dy) / s2, y: (-chip.b * dx + chip.a * dy) / s2 };
+    };
+    const [r, l] = eyeCentres(lm).map(toChip);
+    expect(Math.abs(r!.y - l!.y)).toBeLessThan(0.5);
+    expect(r!.y).toBeGreaterThan(30);
+    expect(r!.y).toBeLessThan(70);
+    expect((r!.x + l!.x) / 2).toBeCloseTo(75, -1);
+    // The same face rotated, scaled and moved gets the same chip: the transform absorbs the motion.
+    const moved = transform(lm, 0.5, 0.7, 30, 80);
+    const chip2 = faceChipTransform(moved, 150, 0.25);
+    expect(Math.atan2(chip2.b, chip2.a) - Math.atan2(chip.b, chip.a)).toBeCloseTo(0.5, 9);
+    expect(Math.hypot(chip2.a, chip2.b) / Math.hypot(chip.a, chip.b)).toBeCloseTo(0.7, 9);
   });
 });
 
