@@ -15,6 +15,15 @@ import type { GrayImage } from '../service/document/gray.js';
 import { mulberry32 } from '../service/shared/mulberry32.js';
 
 export const OCRB_FONT = '/usr/share/fonts/opentype/ocr-b/OCRB.otf';
+/** The "Sharp" cut of OCR-B (straight joins, as some MRZ printers render it). */
+export const OCRB_SHARP_FONT = '/usr/share/fonts/opentype/ocr-b/OCRBS.otf';
+
+/**
+ * Share of training lines in the "print" style: clean, high-resolution, binarised lines with the
+ * printing variations of real MRZs (heavy or thin strokes, narrow glyphs, the Sharp cut of OCR-B,
+ * '<' fillers spaced wider than the letters). The other lines keep the photographed-document style.
+ */
+export const PRINT_SHARE = 0.4;
 
 export type Rng = () => number;
 
@@ -48,14 +57,16 @@ let fontReady = false;
 function ensureFont(): void {
   if (!fontReady) {
     GlobalFonts.registerFromPath(OCRB_FONT, 'OCRB');
+    GlobalFonts.registerFromPath(OCRB_SHARP_FONT, 'OCRBS');
     fontReady = true;
   }
 }
 
 export interface RenderedLine {
   image: GrayImage;
-  /** Ground-truth left edge of cell 0 and pitch, in image pixels. */
-  offset: number;
+  /** Ground-truth x of each character's centre, in image pixels. */
+  centres: number[];
+  /** Letter pitch in pixels. */
   pitch: number;
 }
 
@@ -93,13 +104,29 @@ export async function renderLine(
 ): Promise<RenderedLine> {
   ensureFont();
   const n = text.length;
-  const pitch = uni(r, 9, 40);
-  const fontSize = pitch / uni(r, 0.55, 0.7);
+  const print = r() < PRINT_SHARE;
+  const pitch = print ? uni(r, 14, 40) : uni(r, 9, 40);
+  // Printed lines leave wider gaps between glyphs (their strokes may be heavy).
+  const fontSize = pitch / (print ? uni(r, 0.6, 0.78) : uni(r, 0.55, 0.7));
   const lineGap = fontSize * uni(r, 1.05, 1.35);
   const marginX = pitch * uni(r, 0.3, 2.5);
   const marginTop = fontSize * uni(r, 0.15, 0.7);
   const marginBottom = fontSize * uni(r, 0.15, 0.7);
-  const w = Math.ceil(marginX * 2 + n * pitch);
+  // Character advances: monospaced, except some printed lines whose '<' fillers are spaced wider.
+  const fillerAdvance = print && r() < 0.25 ? uni(r, 1.1, 1.7) : 1;
+  const advance = (s: string): number[] => {
+    const xs: number[] = [];
+    let x = marginX;
+    for (const ch of s) {
+      const a = pitch * (ch === '<' ? fillerAdvance : 1);
+      xs.push(x + a / 2);
+      x += a;
+    }
+    return xs;
+  };
+  const centres = advance(text);
+  const lineW = centres[n - 1]! + (pitch * fillerAdvance) / 2 - marginX;
+  const w = Math.ceil(marginX * 2 + lineW);
   const h = Math.ceil(marginTop + fontSize * 0.75 + marginBottom);
   const canvas = createCanvas(w, h);
   const ctx = canvas.getContext('2d');
@@ -110,7 +137,7 @@ export async function renderLine(
   ctx.fillStyle = g(bg);
   ctx.fillRect(0, 0, w, h);
   // Background texture (guilloche-like waves) on some lines.
-  if (r() < 0.35) {
+  if (!print && r() < 0.35) {
     ctx.strokeStyle = g(Math.max(fg + 0.2, bg - uni(r, 0.05, 0.25)));
     ctx.lineWidth = uni(r, 0.5, 1.5);
     const waves = int(r, 2, 8);
@@ -129,16 +156,25 @@ export async function renderLine(
   ctx.translate(w / 2, h / 2);
   ctx.rotate(angle);
   ctx.translate(-w / 2, -h / 2);
-  ctx.font = `${fontSize.toFixed(2)}px OCRB`;
+  ctx.font = `${fontSize.toFixed(2)}px ${print && r() < 0.35 ? 'OCRBS' : 'OCRB'}`;
   ctx.textAlign = 'center';
   ctx.fillStyle = g(fg);
   ctx.strokeStyle = g(fg);
+  ctx.lineJoin = 'round';
   // Stroke weight (printing/scan gain) and glyph aspect (printer and crop scaling) vary per document.
-  const weight = r() < 0.4 ? 0 : uni(r, 0.05, 1) * fontSize * 0.11;
-  const aspect = r() < 0.5 ? 1 : uni(r, 0.8, 1.25);
+  // Printed lines: from hairline to very heavy strokes, and glyphs down to 0.6 of their usual width.
+  const weight = print
+    ? r() < 0.25
+      ? 0
+      : uni(r, 0.02, 0.14) * fontSize
+    : r() < 0.4
+      ? 0
+      : uni(r, 0.05, 1) * fontSize * 0.11;
+  const aspect = print ? (r() < 0.3 ? 1 : uni(r, 0.65, 1.1)) : r() < 0.5 ? 1 : uni(r, 0.8, 1.25);
   const drawRow = (s: string, y: number): void => {
+    const xs = advance(s);
     for (let i = 0; i < s.length; i++) {
-      const x = marginX + (i + 0.5) * pitch + gauss(r) * pitch * 0.02;
+      const x = xs[i]! + gauss(r) * pitch * 0.02;
       const yy = y + gauss(r) * fontSize * 0.01;
       ctx.save();
       ctx.translate(x, yy);
@@ -158,7 +194,7 @@ export async function renderLine(
   }
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   // Glare: a bright radial blob.
-  if (r() < 0.3) {
+  if (!print && r() < 0.3) {
     const gx = uni(r, 0, w);
     const grad = ctx.createRadialGradient(gx, h / 2, 0, gx, h / 2, uni(r, h, w / 2));
     grad.addColorStop(0, `rgba(255,255,255,${uni(r, 0.2, 0.6).toFixed(2)})`);
@@ -172,10 +208,10 @@ export async function renderLine(
   const img: GrayImage = { width: w, height: h, data };
   // Thin strokes: blur then a high threshold later erodes; here optical blur.
   blur(img, r() < 0.7 ? uni(r, 0, pitch * 0.08) : uni(r, pitch * 0.08, pitch * 0.16));
-  const noise = r() < 0.6 ? uni(r, 0, 0.08) : 0;
+  const noise = !print && r() < 0.6 ? uni(r, 0, 0.08) : 0;
   for (let i = 0; i < data.length; i++)
     data[i] = Math.min(1, Math.max(0, data[i]! + (noise ? gauss(r) * noise : 0)));
-  if (r() < 0.35) {
+  if (!print && r() < 0.35) {
     // JPEG round trip.
     const c2 = createCanvas(w, h);
     const x2 = c2.getContext('2d');
@@ -194,7 +230,7 @@ export async function renderLine(
     rgba = x2.getImageData(0, 0, w, h).data;
     for (let i = 0; i < w * h; i++) data[i] = rgba[4 * i]! / 255;
   }
-  if (r() < 0.4) {
+  if (r() < (print ? 0.85 : 0.4)) {
     // Binarised like scanned/real crops; the threshold shift changes stroke weight.
     let mn = 1;
     let mx = 0;
@@ -205,7 +241,7 @@ export async function renderLine(
     const t = mn + (mx - mn) * uni(r, 0.35, 0.65);
     for (let i = 0; i < data.length; i++) data[i] = data[i]! < t ? 0 : 1;
   }
-  return { image: img, offset: marginX, pitch };
+  return { image: img, centres, pitch };
 }
 
 async function main(): Promise<void> {
@@ -234,9 +270,14 @@ async function main(): Promise<void> {
       const nb: [string, string] | null = r() < 0.35 ? [randomLine(r, n), randomLine(r, n)] : null;
       const rl = await renderLine(r, text, nb);
       const cut = lineCells(rl.image, n);
-      // Keep only lines whose fitted cell boundaries match the truth: a shifted grid would mislabel cells.
+      // Keep only lines whose cells are centred on their glyphs: a shifted cut would mislabel cells.
       const misfit =
-        !cut || cut.grid.bounds.some((b, k) => Math.abs(b - (rl.offset + k * rl.pitch)) > 0.3 * rl.pitch);
+        !cut ||
+        rl.centres.some((c, k) => {
+          const g = cut.grid;
+          const x = g.glyphs ? g.glyphs.centres[k]! : (g.bounds[k]! + g.bounds[k + 1]!) / 2;
+          return Math.abs(x - c) > 0.3 * rl.pitch;
+        });
       if (misfit) {
         skipped++;
         continue;

@@ -10,7 +10,9 @@ import {
   TD1,
   TD2,
   TD3,
+  longNumberLayout,
   type CharClass,
+  type FieldCheck,
   type Layout,
   type Pos,
 } from './layouts.js';
@@ -93,9 +95,14 @@ interface Step {
 function buildSteps(layout: Layout): { steps: Step[]; compositeCd?: Pos } {
   const key = (p: Pos): string => `${p[0]}:${p[1]}`;
   const fieldOf = new Map<string, { idx: number; isCd: boolean }>();
+  const fieldPositions = (fc: FieldCheck): Pos[] => {
+    const out: Pos[] = [];
+    for (const sp of fc.more ? [fc.span, fc.more] : [fc.span])
+      for (let c = sp[1]; c < sp[2]; c++) out.push([sp[0], c]);
+    return out;
+  };
   for (const fc of layout.fieldChecks) {
-    for (let c = fc.span[1]; c < fc.span[2]; c++)
-      fieldOf.set(key([fc.span[0], c]), { idx: c - fc.span[1], isCd: false });
+    fieldPositions(fc).forEach((p, idx) => fieldOf.set(key(p), { idx, isCd: false }));
     fieldOf.set(key(fc.cd), { idx: -1, isCd: true });
   }
   const steps: Step[] = [];
@@ -112,7 +119,7 @@ function buildSteps(layout: Layout): { steps: Step[]; compositeCd?: Pos } {
   }
   for (const fc of layout.fieldChecks) {
     if (seen.has(key(fc.cd))) continue;
-    for (let c = fc.span[1]; c < fc.span[2]; c++) push([fc.span[0], c], 0);
+    for (const p of fieldPositions(fc)) push(p, 0);
     push(fc.cd, 0);
   }
   return { steps, compositeCd: layout.composite?.cd };
@@ -226,20 +233,25 @@ export function decodeWithLayout(layout: Layout, probs: Float32Array[], opts: De
     lines.push(line);
     rawLines.push(raw);
   }
+  // Confidence of a character among those its position allows (a name's 'O' is not weakened by the
+  // probability the classifier gives to '0', which the position excludes).
+  const inClass = (l: number, c: number): number => {
+    const row = probs[l]!;
+    let s = 0;
+    for (const ch of CLASS_CHARS[layout.classes[l]![c] as CharClass])
+      s += row[c * K + MRZ_ALPHABET.indexOf(ch)]!;
+    const p = row[c * K + MRZ_ALPHABET.indexOf(lines[l]![c]!)]!;
+    return s > 0 ? p / s : 0;
+  };
   let nameConfidence = 1;
   for (const [l, s, e] of layout.names)
-    for (let c = s; c < e; c++)
-      nameConfidence = Math.min(nameConfidence, probs[l]![c * K + MRZ_ALPHABET.indexOf(lines[l]![c]!)]!);
+    for (let c = s; c < e; c++) nameConfidence = Math.min(nameConfidence, inClass(l, c));
   const checked = new Set(buildSteps(layout).steps.map((st) => `${st.pos[0]}:${st.pos[1]}`));
   if (layout.composite) checked.add(`${layout.composite.cd[0]}:${layout.composite.cd[1]}`);
   let uncheckedConfidence = 1;
   for (let l = 0; l < layout.lines; l++)
     for (let c = 0; c < layout.length; c++)
-      if (!checked.has(`${l}:${c}`))
-        uncheckedConfidence = Math.min(
-          uncheckedConfidence,
-          probs[l]![c * K + MRZ_ALPHABET.indexOf(lines[l]![c]!)]!,
-        );
+      if (!checked.has(`${l}:${c}`)) uncheckedConfidence = Math.min(uncheckedConfidence, inClass(l, c));
   const margin = checkedLp - runnerUp;
   const alternative = second.size
     ? lines.map((line, l) => [...line].map((ch, c) => second.get(`${l}:${c}`) ?? ch).join(''))
@@ -279,5 +291,23 @@ export function decodeBlock(probs: Float32Array[], length: number, opts: DecodeO
     const head = [0, 1, 2, 3, 4].map((c) => top(0, c, 'A')).join('');
     layout = head === 'IDFRA' ? FR_ID_OLD : code0 === 'V' ? MRVB : TD2;
   }
-  return layout ? decodeWithLayout(layout, probs, opts) : null;
+  if (!layout) return null;
+  let best = decodeWithLayout(layout, probs, opts);
+  // A filler where the document number's check digit belongs: also read it as a long document number
+  // (9 + k characters) and keep the likeliest reading that verifies.
+  const fc = layout.fieldChecks[0]!;
+  if (layout.longNumber && top(fc.cd[0], fc.cd[1], 'X') === '<') {
+    const rank = { ok: 2, ambiguous: 1, check_digit: 0 } as const;
+    for (let k = 1; ; k++) {
+      const long = longNumberLayout(layout, k);
+      if (!long) break;
+      const d = decodeWithLayout(long, probs, opts);
+      if (
+        rank[d.status] > rank[best.status] ||
+        (rank[d.status] === rank[best.status] && d.logProb > best.logProb)
+      )
+        best = d;
+    }
+  }
+  return best;
 }

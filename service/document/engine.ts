@@ -4,7 +4,7 @@ import type { RgbImage } from '../media/types.js';
 import { loadGlyphClassifier, type GlyphClassifier } from './classifier.js';
 import { decodeBlock, type Decoded, type DecodeOptions } from './decode.js';
 import { toGray, type GrayImage } from './gray.js';
-import { CELL_H, CELL_W, lineCells } from './line-cells.js';
+import { CELL_H, CELL_W, lineCuts } from './line-cells.js';
 import { alignBlock, extractLine, findTextLines, groupBlocks, type TextLine } from './locate.js';
 import {
   parseMrz,
@@ -79,34 +79,64 @@ const GLYPH_CUT_MIN_PROB = 0.8;
 
 function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOptions): LineReading {
   const lengths = lines.length === 3 ? [30] : lines.length === 2 ? [44, 36] : [];
+  const cellSize = CELL_W * CELL_H;
   // Cut for every possible length first (cheap); classify the best-fitting grid first and the other
   // length only if that reading fails.
   const cuts = lengths
-    .map((n) => ({ n, cut: lines.map((l) => lineCells(l, n)) }))
-    .filter((c) => c.cut.every((x) => x !== null))
-    .map((c) => ({ n: c.n, cut: c.cut as NonNullable<(typeof c.cut)[number]>[] }))
-    .sort((a, b) => a.cut.reduce((s, c) => s + c.grid.cost, 0) - b.cut.reduce((s, c) => s + c.grid.cost, 0));
+    .map((n) => ({ n, cut: lines.map((l) => lineCuts(l, n)) }))
+    .filter((c) => c.cut.every((x) => x.length > 0))
+    .sort(
+      (a, b) =>
+        a.cut.reduce((s, c) => s + c[0]!.grid.cost, 0) - b.cut.reduce((s, c) => s + c[0]!.grid.cost, 0),
+    );
   let best: LineReading = { status: 'unreadable', decoded: null };
-  for (const { n, cut } of cuts) {
-    const all = new Float32Array(lines.length * n * CELL_W * CELL_H);
-    cut.forEach((c, i) => all.set(c.cells, i * n * CELL_W * CELL_H));
-    const probs = clf.classify(all, lines.length * n);
-    const per = lines.map((_, i) => probs.subarray(i * n * 37, (i + 1) * n * 37));
-    // Glyph-centred cuts (non-monospaced printing) are further from the training crops: demand more
-    // confidence on the characters no check digit protects.
-    const strict = cut.some((c) => c.grid.glyphs)
-      ? { ...opts, minUncheckedProb: Math.max(opts.minUncheckedProb ?? 0.7, GLYPH_CUT_MIN_PROB) }
-      : opts;
-    const d = decodeBlock(per, n, strict);
-    if (!d) continue;
-    const r: LineReading = { status: d.status, decoded: d };
+  /** Keep r if it beats the best reading so far; true once a reading verifies. */
+  const consider = (r: LineReading): boolean => {
     if (
       !best.decoded ||
       RANK[r.status] > RANK[best.status] ||
-      (RANK[r.status] === RANK[best.status] && perCell(d) > perCell(best.decoded))
+      (RANK[r.status] === RANK[best.status] && perCell(r.decoded!) > perCell(best.decoded))
     )
       best = r;
-    if (best.status === 'ok') break;
+    return best.status === 'ok';
+  };
+  for (const { n, cut } of cuts) {
+    // Classify the preferred cut of every line in one batch, the other candidate cuts only when needed.
+    const probsOf = cut.map((c) => c.map((): Float32Array | null => null));
+    const all = new Float32Array(lines.length * n * cellSize);
+    cut.forEach((c, i) => all.set(c[0]!.cells, i * n * cellSize));
+    const probs = clf.classify(all, lines.length * n);
+    cut.forEach((_, i) => (probsOf[i]![0] = probs.subarray(i * n * 37, (i + 1) * n * 37)));
+    const decode = (choice: number[]): LineReading | null => {
+      const per = choice.map((k, i) => {
+        probsOf[i]![k] ??= clf.classify(cut[i]![k]!.cells, n);
+        return probsOf[i]![k]!;
+      });
+      // Glyph-centred cuts (non-monospaced printing) are further from the training crops: demand more
+      // confidence on the characters no check digit protects.
+      const strict = choice.some((k, i) => cut[i]![k]!.grid.glyphs)
+        ? { ...opts, minUncheckedProb: Math.max(opts.minUncheckedProb ?? 0.7, GLYPH_CUT_MIN_PROB) }
+        : opts;
+      const d = decodeBlock(per, n, strict);
+      return d ? { status: d.status, decoded: d } : null;
+    };
+    const first = decode(cut.map(() => 0));
+    if (!first) continue;
+    if (consider(first)) break;
+    // A reading that looked like an MRZ but did not verify: try the other cuts of each line (one line
+    // changed at a time, then all lines on their next candidate).
+    if (first.status === 'check_digit' && (first.decoded?.confidence ?? 0) < 0.5) continue;
+    const choices: number[][] = [];
+    cut.forEach((c, i) => {
+      for (let k = 1; k < c.length; k++) choices.push(cut.map((_, j) => (j === i ? k : 0)));
+    });
+    if (cut.filter((c) => c.length > 1).length > 1) choices.push(cut.map((c) => Math.min(1, c.length - 1)));
+    let ok = false;
+    for (const choice of choices) {
+      const r = decode(choice);
+      if (r) ok = consider(r) || ok;
+    }
+    if (ok) break;
   }
   return best;
 }

@@ -1,8 +1,11 @@
 // MRZ layouts (ICAO 9303 TD1/TD2/TD3, visas MRV-A/B, and the French ID card of 1988-2021): per-position
 // character classes and the check-digit structure that the constrained decoder enforces.
 
-/** Character classes: A letters+<, L letters, N digits, X alphanumeric+<, S sex, D check digit, P digit or < (optional field's check digit). */
-export type CharClass = 'A' | 'L' | 'N' | 'X' | 'S' | 'D' | 'P';
+/**
+ * Character classes: A letters+<, L letters, N digits, X alphanumeric+<, S sex, D check digit, P digit or <
+ * (optional field's check digit), F the filler alone (where a long document number's check digit would be).
+ */
+export type CharClass = 'A' | 'L' | 'N' | 'X' | 'S' | 'D' | 'P' | 'F';
 
 export const CLASS_CHARS: Record<CharClass, string> = {
   A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<',
@@ -12,6 +15,7 @@ export const CLASS_CHARS: Record<CharClass, string> = {
   S: 'MFX<',
   D: '0123456789',
   P: '0123456789<',
+  F: '<',
 };
 
 /** A position in the MRZ: [line, column]. */
@@ -21,7 +25,9 @@ export type Span = readonly [number, number, number];
 
 export interface FieldCheck {
   span: Span;
-  /** Position of the check digit (immediately after the span in every layout). */
+  /** Continuation of the field elsewhere on the line (a long document number's overflow). */
+  more?: Span;
+  /** Position of the check digit (immediately after the span, or after `more`). */
   cd: Pos;
 }
 
@@ -38,6 +44,12 @@ export interface Layout {
   composite?: { spans: Span[]; cd: Pos };
   /** Name spans (no check digit of their own, confidence reported apart). */
   names: Span[];
+  /**
+   * ICAO 9303 long document numbers (TD1, TD2): the first field check is the document number, a '<'
+   * takes its check digit's place and the number continues in the optional data (ending before
+   * `optionalEnd`), followed by its check digit.
+   */
+  longNumber?: { optionalEnd: number };
 }
 
 const rep = (c: string, n: number): string => c.repeat(n);
@@ -102,6 +114,7 @@ export const TD2: Layout = {
     cd: [1, 35],
   },
   names: [[0, 5, 36]],
+  longNumber: { optionalEnd: 35 },
 };
 
 export const MRVB: Layout = {
@@ -166,7 +179,30 @@ export const TD1: Layout = {
     cd: [1, 29],
   },
   names: [[2, 0, 30]],
+  longNumber: { optionalEnd: 30 },
 };
+
+/** The layout read with a document number of 9 + k characters (k = 1 .. room left in the optional data). */
+export function longNumberLayout(layout: Layout, k: number): Layout | null {
+  const opt = layout.longNumber;
+  const fc = layout.fieldChecks[0];
+  if (!opt || !fc) return null;
+  const [line, col] = fc.cd;
+  const cd = col + 1 + k;
+  if (k < 1 || cd >= opt.optionalEnd) return null;
+  const cls = layout.classes[line]!;
+  const classes = layout.classes.slice();
+  classes[line] = cls.slice(0, col) + 'F' + cls.slice(col + 1, cd) + 'D' + cls.slice(cd + 1);
+  return {
+    ...layout,
+    classes,
+    fieldChecks: [
+      { span: fc.span, more: [line, col + 1, cd], cd: [line, cd] },
+      ...layout.fieldChecks.slice(1),
+    ],
+    longNumber: undefined,
+  };
+}
 
 export const ALL_LAYOUTS: readonly Layout[] = [TD1, TD2, MRVB, FR_ID_OLD, TD3, MRVA];
 

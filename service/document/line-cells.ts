@@ -215,6 +215,59 @@ function glyphRuns(cols: Float64Array, bandH: number, n: number): LineGrid['glyp
 }
 
 /**
+ * The band's ink column runs made exactly n glyphs: specks dropped, then the closest fragments merged
+ * (broken glyphs, accents of a neighbouring line) or the widest runs split at their thinnest column
+ * (touching glyphs). Null when that needs implausible merges or splits.
+ */
+export function glyphsToN(cols: Float64Array, bandH: number, n: number): LineGrid['glyphs'] | null {
+  let runs: { a: number; b: number }[] = [];
+  let a = -1;
+  let mass = 0;
+  for (let x = 0; x <= cols.length; x++) {
+    if (x < cols.length && cols[x]! > 0) {
+      if (a < 0) {
+        a = x;
+        mass = 0;
+      }
+      mass += cols[x]!;
+    } else if (a >= 0) {
+      if (mass >= 0.03 * bandH * bandH) runs.push({ a, b: x - 1 });
+      a = -1;
+    }
+  }
+  if (runs.length < n / 2 || runs.length > 2 * n) return null;
+  const extent = runs[runs.length - 1]!.b + 1 - runs[0]!.a;
+  const pitch = extent / n;
+  while (runs.length > n) {
+    // Merge the adjacent pair that makes the narrowest glyph.
+    let best = -1;
+    for (let i = 0; i + 1 < runs.length; i++)
+      if (best < 0 || runs[i + 1]!.b - runs[i]!.a < runs[best + 1]!.b - runs[best]!.a) best = i;
+    if (runs[best + 1]!.b - runs[best]!.a + 1 > 1.2 * pitch) return null;
+    runs = [...runs.slice(0, best), { a: runs[best]!.a, b: runs[best + 1]!.b }, ...runs.slice(best + 2)];
+  }
+  while (runs.length < n) {
+    // Split the widest run at its thinnest column (away from its ends).
+    let wi = 0;
+    for (let i = 1; i < runs.length; i++) if (runs[i]!.b - runs[i]!.a > runs[wi]!.b - runs[wi]!.a) wi = i;
+    const r = runs[wi]!;
+    const width = r.b - r.a + 1;
+    if (width < 1.4 * pitch) return null;
+    let cut = -1;
+    for (let x = Math.ceil(r.a + 0.3 * pitch); x <= r.b - 0.3 * pitch; x++)
+      if (cut < 0 || cols[x]! < cols[cut]!) cut = x;
+    if (cut < 0) return null;
+    runs = [...runs.slice(0, wi), { a: r.a, b: cut - 1 }, { a: cut, b: r.b }, ...runs.slice(wi + 1)];
+  }
+  const centres = runs.map((r) => (r.a + r.b + 1) / 2);
+  const d = centres
+    .slice(1)
+    .map((c, i) => c - centres[i]!)
+    .sort((x, y) => x - y);
+  return { centres, pitch: d[Math.floor(0.3 * d.length)]! };
+}
+
+/**
  * Per-cell boundaries by dynamic programming: each boundary within ±1 pitch of the global grid, each
  * cell 0.7–1.35 pitch wide, the first/last boundary just outside the line's ink, boundaries in low-ink columns. Absorbs the pitch drift of photographed
  * lines (perspective, paper curl) that a single regular grid cannot follow.
@@ -296,13 +349,44 @@ export function cutCell(inkImg: GrayImage, grid: LineGrid, i: number, out: Float
   out.set(cell, off);
 }
 
-/** Cut a line image into n cells; null when no text band / grid is found. */
-export function lineCells(img: GrayImage, n: number): LineCells | null {
-  const { ink, binary } = inkMap(img);
-  const grid = fitGrid(img, n, binary);
-  if (!grid) return null;
-  const inkImg: GrayImage = { width: img.width, height: img.height, data: ink };
+function cutAll(inkImg: GrayImage, grid: LineGrid, n: number): LineCells {
   const cells = new Float32Array(n * CELL_W * CELL_H);
   for (let i = 0; i < n; i++) cutCell(inkImg, grid, i, cells, i * CELL_W * CELL_H);
   return { grid, cells };
+}
+
+/** Cut a line image into n cells; null when no text band / grid is found. */
+export function lineCells(img: GrayImage, n: number): LineCells | null {
+  return lineCuts(img, n)[0] ?? null;
+}
+
+/**
+ * Candidate cuts of a line into n cells, the preferred one first: the fitted grid (or the glyph-centred
+ * cut where the grid visibly misses the glyphs), then the other of those two, then glyphs found by
+ * merging/splitting ink runs (a recogniser keeps the candidate whose reading verifies). Empty when no
+ * text band / grid is found.
+ */
+export function lineCuts(img: GrayImage, n: number): LineCells[] {
+  const { ink, binary } = inkMap(img);
+  const grid = fitGrid(img, n, binary);
+  if (!grid) return [];
+  const inkImg: GrayImage = { width: img.width, height: img.height, data: ink };
+  const out = [cutAll(inkImg, grid, n)];
+  if (grid.glyphs) out.push(cutAll(inkImg, { ...grid, glyphs: undefined }, n));
+  const w = img.width;
+  const cols = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    let s = 0;
+    for (let y = grid.top; y <= grid.bottom; y++) s += binary[y * w + x]!;
+    cols[x] = s;
+  }
+  const glyphs = glyphsToN(cols, grid.bottom - grid.top + 1, n);
+  const same = (g: LineGrid['glyphs']): boolean =>
+    !!g && !!glyphs && g.centres.every((c, i) => Math.abs(c - glyphs.centres[i]!) < 0.15 * glyphs.pitch);
+  if (glyphs && !same(grid.glyphs)) {
+    const b = grid.bounds;
+    const offGrid = glyphs.centres.some((c, i) => Math.abs(c - (b[i]! + b[i + 1]!) / 2) > 0.15 * grid.pitch);
+    if (offGrid) out.push(cutAll(inkImg, { ...grid, glyphs }, n));
+  }
+  return out;
 }

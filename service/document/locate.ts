@@ -153,6 +153,18 @@ export function findTextLines(img: GrayImage, opts: LocateOptions = {}): TextLin
       m[o + 4]! += y * y;
       m[o + 5]! += x * y;
     }
+  // Bounding boxes of all components (half resolution): pieces of a line to chain below.
+  const box = new Float64Array(count * 4).fill(NaN);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!ink[i]) continue;
+      const o = labels[i]! * 4;
+      if (!(box[o]! <= x)) box[o] = x;
+      if (!(box[o + 1]! >= x)) box[o + 1] = x;
+      if (!(box[o + 2]! <= y)) box[o + 2] = y;
+      if (!(box[o + 3]! >= y)) box[o + 3] = y;
+    }
   const cand: { l: number; cx: number; cy: number; ux: number; uy: number }[] = [];
   for (let l = 0; l < count; l++) {
     const n = m[l * 6]!;
@@ -192,7 +204,49 @@ export function findTextLines(img: GrayImage, opts: LocateOptions = {}): TextLin
       e[3] = Math.max(e[3]!, t);
       e[4]! += 1;
     }
+  // A line whose characters are spaced wider than the dilation bridges (e.g. large '<' fillers) falls
+  // apart into pieces: chain the components that continue it along its axis, across gaps of up to
+  // ~1.5 line heights. Candidates absorbed into a longer line are dropped.
+  const absorbed = new Set<number>();
+  const order = [...cand].sort((a, b) => m[b.l * 6]! - m[a.l * 6]!);
+  for (const c of order) {
+    if (absorbed.has(c.l)) continue;
+    const e = ext.get(c.l)!;
+    const hgt = Math.max(2, e[3]! - e[2]!);
+    const gap = 1.5 * hgt;
+    for (let grew = true; grew;) {
+      grew = false;
+      for (let k = 0; k < count; k++) {
+        if (k === c.l || absorbed.has(k) || Number.isNaN(box[k * 4]!)) continue;
+        const n = m[k * 6]!;
+        if (n < 4) continue;
+        const kx = m[k * 6 + 1]! / n;
+        const ky = m[k * 6 + 2]! / n;
+        const t = -(kx - c.cx) * c.uy + (ky - c.cy) * c.ux;
+        if (t < e[2]! || t > e[3]!) continue;
+        const bh = box[k * 4 + 3]! - box[k * 4 + 2]!;
+        if (bh > 1.5 * hgt) continue;
+        let sMin = Infinity;
+        let sMax = -Infinity;
+        for (const bx of [box[k * 4]!, box[k * 4 + 1]!])
+          for (const by of [box[k * 4 + 2]!, box[k * 4 + 3]!]) {
+            const sv = (bx - c.cx) * c.ux + (by - c.cy) * c.uy;
+            sMin = Math.min(sMin, sv);
+            sMax = Math.max(sMax, sv);
+          }
+        const right = sMin > e[1]! - 1 && sMin - e[1]! <= gap;
+        const left = sMax < e[0]! + 1 && e[0]! - sMax <= gap;
+        if (!right && !left) continue;
+        if (right) e[1] = Math.max(e[1]!, sMax);
+        if (left) e[0] = Math.min(e[0]!, sMin);
+        e[4]! += n;
+        absorbed.add(k);
+        grew = true;
+      }
+    }
+  }
   for (const c of cand) {
+    if (absorbed.has(c.l)) continue;
     const e = ext.get(c.l)!;
     out.push({
       cx: 2 * c.cx + 0.5,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBlock, decodeWithLayout } from '../../service/document/decode.js';
 import { checkDigit } from '../../service/document/check-digit.js';
 import { TD3 } from '../../service/document/layouts.js';
+import { parseMrz } from '../../service/document/validate.js';
 import { frOld, probsFor, setCell, td1, td3 } from './mrz-builders.js';
 
 const passport = td3({
@@ -62,14 +63,40 @@ describe('constrained MRZ decoding', () => {
     expect(d.rawLines[1]![zeroCol]).toBe('0');
     expect(d.lines).toEqual(lines);
 
-    // A name cell that looks like a zero is read as a letter, but so unsure that the reading is refused.
+    // A name cell that looks like a zero is read as a letter; the zero, excluded there, does not make
+    // the letter any less certain among the letters.
     const nameO = lines[2]!.indexOf('O');
     const p3 = probsFor(lines);
-    setCell(p3, 2, nameO, { '0': 0.7, O: 0.25 });
+    setCell(p3, 2, nameO, { '0': 0.7, O: 0.3 });
     const d3 = decodeBlock(p3, 30)!;
     expect(d3.lines).toEqual(lines);
-    expect(d3.uncheckedConfidence).toBeCloseTo(0.25, 2);
-    expect(d3.status).toBe('ambiguous');
+    expect(d3.uncheckedConfidence).toBeGreaterThan(0.9);
+    expect(d3.status).toBe('ok');
+
+    // Two letters about equally likely in a name: no check digit can tell, so the reading is refused.
+    const p4 = probsFor(lines);
+    setCell(p4, 2, nameO, { O: 0.55, D: 0.45 });
+    const d4 = decodeBlock(p4, 30)!;
+    expect(d4.lines).toEqual(lines);
+    expect(d4.uncheckedConfidence).toBeCloseTo(0.55, 2);
+    expect(d4.status).toBe('ambiguous');
+  });
+
+  it('reads a long document number continued in the optional data (TD1)', () => {
+    const lines = td1({
+      number: 'B10049118270',
+      birth: '851130',
+      sex: 'F',
+      expiry: '330512',
+      names: 'DUPONT<<JEANNE',
+    });
+    expect(lines[0]![14]).toBe('<');
+    const d = decodeBlock(probsFor(lines), 30)!;
+    expect(d.status).toBe('ok');
+    expect(d.lines).toEqual(lines);
+    // The 9-character reading is not forced onto it: a digit in the filler's place would be a repair.
+    expect(d.repaired).toBe(0);
+    expect(parseMrz(d.lines, new Date('2026-01-01'))?.fields.documentNumber).toBe('B10049118270');
   });
 
   it('refuses when two valid readings are about equally likely', () => {
@@ -101,7 +128,7 @@ describe('constrained MRZ decoding', () => {
 
   it('reports name confidence apart from the checked fields', () => {
     const probs = probsFor(passport);
-    setCell(probs, 0, 6, { [passport[0]![6]!]: 0.75, X: 0.2 });
+    setCell(probs, 0, 6, { [passport[0]![6]!]: 0.75, X: 0.25 });
     const d = decodeBlock(probs, 44)!;
     expect(d.status).toBe('ok');
     expect(d.nameConfidence).toBeCloseTo(0.75, 2);

@@ -61,11 +61,12 @@ describe('document engine on generated photos', () => {
 
 describe('document engine on real MRZ line crops', () => {
   const dir = sharedData('mrz-lines');
-  // NOTE: the bar is 90 % exact (85 % in-test); the current engine reaches about 34 % on these
-  // real crops (24 % before glyph-centred cuts), so this test guards the measured level and the safety bound.
+  // NOTE: the bar is 90 % exact (85 % in-test); the current engine reaches 75 % on these real
+  // crops (34 % before the print-style retraining, class-normalised confidences, long document numbers and
+  // candidate cuts), so this test guards the measured level and the safety bound.
   it(
     dir
-      ? 'reads ../shared/data/mrz-lines at the measured level (≥ 30 % exact), at most 1 % wrong-but-valid'
+      ? 'reads ../shared/data/mrz-lines at the measured level (≥ 72 % exact), at most 1 % wrong-but-valid'
       : 'reads generated line crops (../shared absent)',
     async () => {
       if (!dir) {
@@ -93,7 +94,7 @@ describe('document engine on real MRZ line crops', () => {
         if (r.status === 'ok' && ok) exact++;
         if (r.status === 'ok' && !ok) wrongValid++;
       }
-      expect(exact / entries.length).toBeGreaterThanOrEqual(0.3);
+      expect(exact / entries.length).toBeGreaterThanOrEqual(0.72);
       expect(wrongValid / entries.length).toBeLessThanOrEqual(0.01);
     },
   );
