@@ -193,6 +193,21 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     const [portrait, detections] = await Promise.all([portraitP, Promise.all(pending)]);
     let frames = detections.map((d) => classifyFrame(d, params));
     const byIndex = new Map(videoFrames.map((f) => [f.index, f]));
+    // Live faces are large and already have landmarks: one descriptor pass on the aligned chip each, started
+    // now so that it overlaps the card search. Card portraits are small: re-detected on an upscaled crop first.
+    const describe = (f: (typeof frames)[number], o: EnrolOptions): Promise<Described> =>
+      enrol(byIndex.get(f.index)!, o).then((r) => ({
+        index: f.index,
+        timeSec: f.timeSec,
+        quality: f.quality,
+        descriptor: count('describe', r).face?.descriptor ?? [],
+      }));
+    const liveP = Promise.all(
+      planDescriptors(frames, params).live.map((f) =>
+        describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE }),
+      ),
+    );
+    liveP.catch(() => undefined);
     // The card portrait is usually too small for the frame pass: search frames tile by tile (tiles in
     // parallel across the pool), one frame after another, and stop at the first frame showing one.
     for (const f of planCardSearch(frames, params)) {
@@ -202,24 +217,10 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       frames = frames.map((x) => (x.index === f.index ? withCard : x));
       break;
     }
-    const plan = planDescriptors(frames, params);
-    // Live faces are large and already have landmarks: one descriptor pass on the aligned chip. Card
-    // portraits are small: re-detected on an upscaled crop first.
-    const describe = (f: (typeof frames)[number], o: EnrolOptions): Promise<Described> =>
-      enrol(byIndex.get(f.index)!, o).then((r) => ({
-        index: f.index,
-        timeSec: f.timeSec,
-        quality: f.quality,
-        descriptor: count('describe', r).face?.descriptor ?? [],
-      }));
-    const [liveDescribed, cardDescribed] = await Promise.all([
-      Promise.all(
-        plan.live.map((f) =>
-          describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE }),
-        ),
-      ),
-      Promise.all(plan.cards.map((f) => describe(f, { hint: f.cards[0]!.box }))),
-    ]);
+    const cardDescribed = await Promise.all(
+      planDescriptors(frames, params).cards.map((f) => describe(f, { hint: f.cards[0]!.box })),
+    );
+    const liveDescribed = await liveP;
     const pDesc = portrait.face && !portrait.failureToEnrol ? portrait.face.descriptor : null;
     const live = liveResult(frames, liveDescribed, pDesc, thresholds);
     const card = cardResult(cardDescribed, pDesc);
