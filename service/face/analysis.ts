@@ -38,14 +38,16 @@ export interface AnalysisParams {
   multipleShare: number;
   /**
    * Below this non-rigid landmark motion (inter-ocular units, 90th percentile) the video is static.
-   * Default 0.008. Measured on 20 generated cases (8 frames, 416 px detection): frozen photo 0.0056–0.0060,
-   * every live face (genuine and other attacks) ≥ 0.011. Landmark jitter grows with a smaller detector
-   * input (320 px: frozen photo 0.008–0.009), which is why frame detection stays at 416 px.
+   * Default 0.008. Measured on 20 generated cases (8 frames, Tiny 416 px, landmarks of the live face):
+   * frozen photo 0.0063–0.0075, every live face (genuine and other attacks) ≥ 0.0092 — a thin margin on
+   * synthetic videos; operators should check it on their own recordings. Landmark jitter grows with a smaller
+   * detector input (320 px: frozen photo up to 0.009, and a second landmark pass in a landmark-derived box
+   * made two live faces look static), which is why frame detection stays at 416 px.
    */
   staticMotion: number;
   /**
    * Below this mouth-opening standard deviation the video is static too. Default 0.003: frozen photo
-   * 0.0017–0.0023; a live applicant who says nothing (no-audio case) still 0.0049, reading digits ≥ 0.006.
+   * 0.0024–0.0047; a live applicant who says nothing (no-audio case) 0.0063, reading digits ≥ 0.0062.
    */
   staticMouthStd: number;
 }
