@@ -100,47 +100,19 @@ export function headPose(lm: Landmarks68): Pose {
  * turning leaves more.
  */
 export function nonRigidResidual(ref: Landmarks68, cur: Landmarks68, from = 17, to = 67): number {
-  const n = to - from + 1;
-  let rx = 0,
-    ry = 0,
-    cx = 0,
-    cy = 0;
-  for (let i = from; i <= to; i++) {
-    rx += ref[2 * i]!;
-    ry += ref[2 * i + 1]!;
-    cx += cur[2 * i]!;
-    cy += cur[2 * i + 1]!;
-  }
-  rx /= n;
-  ry /= n;
-  cx /= n;
-  cy /= n;
-  // Solve for a = s·cosθ, b = s·sinθ minimising Σ |R(cur - c̄) - (ref - r̄)|².
-  let num1 = 0,
-    num2 = 0,
-    den = 0;
-  for (let i = from; i <= to; i++) {
-    const px = cur[2 * i]! - cx,
-      py = cur[2 * i + 1]! - cy;
-    const qx = ref[2 * i]! - rx,
-      qy = ref[2 * i + 1]! - ry;
-    num1 += px * qx + py * qy;
-    num2 += px * qy - py * qx;
-    den += px * px + py * py;
-  }
-  if (den === 0) return 0;
-  const a = num1 / den;
-  const b = num2 / den;
+  const idx = Array.from({ length: to - from + 1 }, (_, k) => from + k);
+  const p = idx.map((i) => point(cur, i));
+  const q = idx.map((i) => point(ref, i));
+  // A degenerate shape (every point the same) has no rotation or scale to fit.
+  if (p.every((v) => v.x === p[0]!.x && v.y === p[0]!.y)) return 0;
+  const t = fitSimilarity(p, q);
   let sse = 0;
-  for (let i = from; i <= to; i++) {
-    const px = cur[2 * i]! - cx,
-      py = cur[2 * i + 1]! - cy;
-    const qx = ref[2 * i]! - rx,
-      qy = ref[2 * i + 1]! - ry;
-    sse += (a * px - b * py - qx) ** 2 + (b * px + a * py - qy) ** 2;
+  for (const [k, v] of p.entries()) {
+    const m = applySimilarity(t, v);
+    sse += (m.x - q[k]!.x) ** 2 + (m.y - q[k]!.y) ** 2;
   }
   const iod = interOcular(ref);
-  return iod > 0 ? Math.sqrt(sse / n) / iod : 0;
+  return iod > 0 ? Math.sqrt(sse / idx.length) / iod : 0;
 }
 
 /** Rectangle overlap over union, for matching faces across detector passes. */
