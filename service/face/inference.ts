@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type * as FaceApiNs from '@vladmandic/face-api';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { meanDescriptor } from './calibration.js';
-import { applySimilarity, faceChipTransform, iou } from './geometry.js';
+import { applySimilarity, faceChipTransform } from './geometry.js';
 import { defaultModelDir, readChecksums, verifyModelDir, type ModelChecksums } from './models.js';
 import { MIN_FACE_PX, laplacianVariance } from './quality.js';
 import type { Box, FaceObservation, FailureToEnrol, Landmarks68, RgbImage } from './types.js';
@@ -28,17 +28,6 @@ export interface DetectOptions {
    * live face; the others keep an empty landmark list).
    */
   landmarks?: 'all' | 'largest';
-}
-
-export interface TiledDetectOptions {
-  /** Tile side as a fraction of the shorter image side. Default 0.6. */
-  tileFraction?: number;
-  /** Tiles mostly covered by this box are skipped (the live face when searching for the card portrait). */
-  exclude?: Box;
-  /** TinyFaceDetector input size each tile is scaled to. Default 416. */
-  inputSize?: number;
-  /** Minimum detector score. Default 0.35. */
-  minScore?: number;
 }
 
 export interface EnrolOptions {
@@ -133,60 +122,6 @@ export class FaceModel {
         if (big) big.landmarks = (await this.landmarksAt(t, big.box)) ?? [];
       } else faces = await this.detectTensor(t, opts);
       return faces.map((f) => ({
-        ...f,
-        sharpness: laplacianVariance(img.data, img.width, img.height, f.box),
-      }));
-    } finally {
-      t.dispose();
-    }
-  }
-
-  /**
-   * Small faces (the portrait on a held-up card): the detector runs on overlapping tiles, each scaled up to
-   * the detector input, so a 25 px face becomes ~50 px for the detector. Landmarks included, no descriptors.
-   */
-  async detectTiled(img: RgbImage, opts: TiledDetectOptions = {}): Promise<FaceObservation[]> {
-    const tf = tfOf(this.api);
-    const t = toTensor(tf, img);
-    try {
-      const side = Math.max(32, Math.round(Math.min(img.width, img.height) * (opts.tileFraction ?? 0.6)));
-      const stride = Math.round(side * 0.6);
-      const starts = (len: number): number[] => {
-        const out: number[] = [];
-        for (let v = 0; v + side < len; v += stride) out.push(v);
-        out.push(Math.max(0, len - side));
-        return [...new Set(out)];
-      };
-      const found: Omit<FaceObservation, 'sharpness'>[] = [];
-      for (const y of starts(img.height)) {
-        for (const x of starts(img.width)) {
-          const w = Math.min(side, img.width - x);
-          const h = Math.min(side, img.height - y);
-          const tileBox = { x, y, width: w, height: h };
-          if (opts.exclude && overlapShare(tileBox, opts.exclude) > 0.5) continue;
-          const tile = tf.slice(t, [y, x, 0], [h, w, 3]);
-          try {
-            const faces = await this.detectTensor(tile, {
-              detector: 'tiny',
-              inputSize: opts.inputSize ?? 416,
-              minScore: opts.minScore ?? 0.35,
-            });
-            for (const f of faces) {
-              const moved = {
-                ...f,
-                box: { ...f.box, x: f.box.x + x, y: f.box.y + y },
-                landmarks: f.landmarks.map((v, i) => v + (i % 2 ? y : x)),
-              };
-              const dup = found.findIndex((g) => iou(g.box, moved.box) > 0.3);
-              if (dup < 0) found.push(moved);
-              else if (found[dup]!.score < moved.score) found[dup] = moved;
-            }
-          } finally {
-            tile.dispose();
-          }
-        }
-      }
-      return found.map((f) => ({
         ...f,
         sharpness: laplacianVariance(img.data, img.width, img.height, f.box),
       }));
@@ -577,13 +512,6 @@ function eyeRoll(lm: Landmarks68): number {
     ly += lm[2 * i + 1]!;
   }
   return Math.atan2((ly - ry) / 6, (lx - rx) / 6);
-}
-
-/** Share of `a`'s area covered by `b`. */
-function overlapShare(a: Box, b: Box): number {
-  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  return a.width * a.height > 0 ? (w * h) / (a.width * a.height) : 0;
 }
 
 function dist2(a: Box, b: Box): number {

@@ -1,16 +1,14 @@
 // Messages between the face pool (parent) and a face worker process (child), over IPC with
 // `serialization: 'advanced'` so RGB buffers travel as binary (structured clone), not JSON.
-import type { DetectOptions, EnrolOptions, EnrolResult, TiledDetectOptions } from './inference.js';
+import type { DetectOptions, EnrolOptions, EnrolResult } from './inference.js';
 import type { FaceObservation, RgbImage } from './types.js';
 
 export type WorkerRequest =
   | { id: number; op: 'detect'; image: RgbImage; opts: DetectOptions }
-  | { id: number; op: 'detectTiled'; image: RgbImage; opts: TiledDetectOptions }
   | { id: number; op: 'enrol'; image: RgbImage; opts: EnrolOptions };
 
 export interface WorkerResults {
   detect: FaceObservation[];
-  detectTiled: FaceObservation[];
   enrol: EnrolResult;
 }
 

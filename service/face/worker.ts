@@ -38,11 +38,7 @@ async function main(): Promise<void> {
       try {
         const image = asImage(req.image);
         const result =
-          req.op === 'detect'
-            ? await model.detect(image, req.opts)
-            : req.op === 'detectTiled'
-              ? await model.detectTiled(image, req.opts)
-              : await model.enrol(image, req.opts);
+          req.op === 'detect' ? await model.detect(image, req.opts) : await model.enrol(image, req.opts);
         const cpu = process.cpuUsage(c0);
         // CPU time (user + system) is what capacity planning needs; wall time depends on machine load.
         send({
