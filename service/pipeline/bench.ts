@@ -13,6 +13,8 @@ import { loadConfig } from '../config/index.js';
 import { startService } from '../server.js';
 import { resolveEntry } from '../shared/entry.js';
 import { percentile } from '../cli/output.js';
+import { processTreeCpuMs } from '../media/cpu-time.js';
+import { availableParallelism } from 'node:os';
 
 export interface BenchOptions {
   /** Cases of the throughput phase. */
@@ -189,7 +191,14 @@ export async function benchPipeline(o: BenchOptions) {
       return { p50: r2(percentile(lat, 50)), p95: r2(percentile(lat, 95)), outcomes };
     };
     const seq = await runAll(lines.slice(1, 1 + o.latencyCases), 'latency', 1);
+    // CPU of the service's own processes (this one: API server and the test client; the workers, their face
+    // workers, sandboxed stages and ffmpeg runs) over
+    // the throughput phase: a figure that does not depend on what else the machine runs. Redis and
+    // PostgreSQL are not included.
+    const tree = () => processTreeCpuMs([process.pid, ...workers.map((w) => w.pid!)]);
+    const cpu0 = tree();
     const par = await runAll(lines.slice(1, 1 + o.cases), 'throughput', o.concurrency);
+    const cpuPerCaseS = (tree() - cpu0) / 1000 / par.out.length;
     const latency = summary(seq.out);
     // Where the latency goes: each stage's own duration (as recorded by the workers), median per stage.
     const stages = await svc.runtime.db.query<{ stage: string; ms: number }>(
@@ -211,6 +220,9 @@ export async function benchPipeline(o: BenchOptions) {
       throughput_cases: par.out.length,
       concurrency: o.concurrency,
       cases_per_min: r2((par.out.length / par.wallMs) * 60_000),
+      cpu_s_per_case: r2(cpuPerCaseS),
+      /** What the cores could sustain if only CPU limited: cores × 60 / cpu_s_per_case. */
+      cpu_bound_cases_per_min: r2((availableParallelism() * 60) / cpuPerCaseS),
       loaded_decision_p50_s: loaded.p50,
       loaded_decision_p95_s: loaded.p95,
       stage_ms_p50: stageP50,

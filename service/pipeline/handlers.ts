@@ -27,7 +27,14 @@ import type { DocumentSettings } from './engines/document.js';
 import type { FaceEngine } from './engines/face.js';
 import { mediaErrorCode } from './engines/media.js';
 import { newChallengeDigits } from './engines/speech.js';
-import { runDecide, runFace, runIngest, type MediaFiles, type StageOutputs } from './stages.js';
+import {
+  runDecide,
+  runFace,
+  runIngest,
+  type IngestResult,
+  type MediaFiles,
+  type StageOutputs,
+} from './stages.js';
 import type { SandboxPayload } from './sandbox/payload.js';
 import type { PipelineJob } from './jobs.js';
 
@@ -135,29 +142,33 @@ async function withStage(
   }
 }
 
-async function filesOf(deps: HandlerDeps, c: CaseRow, attempt: number) {
+type MediaName = keyof MediaFiles;
+
+/**
+ * The stored media a stage needs, to decrypt into its private temporary directory: only those (the video is
+ * the large one, and each stage decrypting every file cost more than the document stage itself).
+ */
+async function filesOf(deps: HandlerDeps, c: CaseRow, attempt: number, need: readonly MediaName[]) {
   const media = await listMedia(deps.db, c.id, attempt);
   const pick = (k: MediaKind) => media.find((m) => m.kind === k);
-  const front = pick('front');
-  const video = pick('video');
-  if (!front || !video) throw new UnrecoverableError('media missing for this attempt');
-  const back = pick('back');
-  return [
-    { key: front.storageKey, name: 'front' },
-    { key: video.storageKey, name: 'video' },
-    ...(back ? [{ key: back.storageKey, name: 'back' }] : []),
-  ];
+  if (!pick('front') || !pick('video')) throw new UnrecoverableError('media missing for this attempt');
+  return need.flatMap((name) => {
+    const m = pick(name);
+    return m ? [{ key: m.storageKey, name }] : [];
+  });
 }
 
-const asFiles = (p: Record<string, string>): MediaFiles => ({
-  front: p.front!,
-  video: p.video!,
-  ...(p.back ? { back: p.back } : {}),
-});
+/** The ingest probe of this attempt's video, so that later stages do not run ffprobe again. */
+async function ingestProbe(deps: HandlerDeps, caseId: string, attempt: number) {
+  const row = await getStageResult(deps.db, caseId, attempt, 'ingest');
+  return row?.status === 'ok' ? (row.result as IngestResult).probe : undefined;
+}
 
 export async function handleIngest(deps: HandlerDeps, job: Job<PipelineJob>): Promise<StageOutcome> {
   const out = await withStage(deps, job, 'ingest', async (c) =>
-    withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt), async (p) => runIngest(asFiles(p))),
+    withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt, ['video']), async (p) =>
+      runIngest({ video: p.video! }),
+    ),
   );
   if (out.status === 'ok') await deps.enqueueAnalysis({ caseId: job.data.caseId, attempt: job.data.attempt });
   else await failCase(deps, job.data.caseId, job.data.attempt);
@@ -172,12 +183,15 @@ export async function handleSandboxed(
   return withStage(deps, job, stage, async (c) => {
     const challenge = await getChallenge(deps.db, c.id, job.data.attempt);
     if (!challenge) throw new UnrecoverableError('challenge missing');
-    return withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt), async (p) =>
+    const need = stage === 'document' ? (['front', 'back'] as const) : (['video'] as const);
+    const probe = stage === 'speech' ? await ingestProbe(deps, c.id, job.data.attempt) : undefined;
+    return withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt, need), async (p) =>
       deps.sandbox(job, {
         stage,
         caseId: c.id,
         attempt: job.data.attempt,
-        files: asFiles(p),
+        files: p,
+        ...(probe ? { probe } : {}),
         today: (c.submittedAt ?? new Date()).toISOString(),
         digits: challenge.digits,
         lang: challenge.lang,
@@ -192,10 +206,11 @@ const CROP_KIND = { portrait: 'portrait', bestFrame: 'live_frame', cardFrame: 'c
 export async function handleFace(deps: HandlerDeps, job: Job<PipelineJob>): Promise<StageOutcome> {
   return withStage(deps, job, 'face', async (c) => {
     const engine = await deps.face();
+    const probe = await ingestProbe(deps, c.id, job.data.attempt);
     const { result, crops } = await withDecrypted(
       deps.store,
-      await filesOf(deps, c, job.data.attempt),
-      async (p) => runFace(asFiles(p), engine),
+      await filesOf(deps, c, job.data.attempt, ['front', 'video']),
+      async (p) => runFace({ front: p.front!, video: p.video! }, engine, probe),
     );
     // Crops for the reviewer, encrypted like every medium; a replay replaces (and deletes) the previous ones.
     for (const [name, kind] of Object.entries(CROP_KIND) as Array<[keyof typeof CROP_KIND, MediaKind]>) {

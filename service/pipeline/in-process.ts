@@ -65,8 +65,8 @@ export function createLocalVerifier(config: Config): LocalVerifier {
       if (ingest) {
         const [document, faceOut, speech] = await Promise.all([
           guard('document', () => runDocument(c.files, c.today ?? new Date(), documentSettings(config))),
-          guard('face', async () => (await runFace(c.files, await getFace())).result),
-          guard('speech', () => runSpeech(c.files, c.digits, c.lang)),
+          guard('face', async () => (await runFace(c.files, await getFace(), ingest.probe)).result),
+          guard('speech', () => runSpeech(c.files, c.digits, c.lang, ingest.probe)),
         ]);
         stages = { document, face: faceOut, speech };
       }

@@ -9,6 +9,7 @@ import {
   mediaErrorCode,
   feedFrames,
   probeVideo,
+  type MediaProbe,
   type VideoInfo,
 } from './engines/media.js';
 import { readDocument, type DocumentSettings, type DocumentStageResult } from './engines/document.js';
@@ -26,18 +27,21 @@ export interface MediaFiles {
 
 export interface IngestResult {
   video: VideoInfo;
+  /** The whole probe (streams, measured duration; no content), reused by the face and speech stages. */
+  probe?: MediaProbe;
 }
 
 /** Frames sampled for the face stage: enough for motion and card checks, few enough for the latency target. */
 export const FACE_FRAMES = 8;
 export const FACE_MAX_SIDE = 640;
 
-export async function runIngest(files: MediaFiles): Promise<IngestResult> {
-  return { video: await probeVideo(files.video) };
+export async function runIngest(files: Pick<MediaFiles, 'video'>): Promise<IngestResult> {
+  const { info, probe } = await probeVideo(files.video);
+  return { video: info, probe };
 }
 
 export async function runDocument(
-  files: MediaFiles,
+  files: Pick<MediaFiles, 'front' | 'back'>,
   today: Date,
   settings: DocumentSettings,
 ): Promise<DocumentStageResult> {
@@ -46,10 +50,15 @@ export async function runDocument(
   return readDocument(images, today, settings);
 }
 
-export async function runSpeech(files: MediaFiles, digits: string, lang: Lang): Promise<SpeechStageResult> {
+export async function runSpeech(
+  files: Pick<MediaFiles, 'video'>,
+  digits: string,
+  lang: Lang,
+  probe?: MediaProbe,
+): Promise<SpeechStageResult> {
   let audio;
   try {
-    audio = await extractAudio(files.video);
+    audio = await extractAudio(files.video, probe);
   } catch (e) {
     // A video without a sound track is an applicant problem (nothing said), not a processing failure.
     if (mediaErrorCode(e) === 'no_audio_stream')
@@ -60,11 +69,12 @@ export async function runSpeech(files: MediaFiles, digits: string, lang: Lang): 
 }
 
 export async function runFace(
-  files: MediaFiles,
+  files: Pick<MediaFiles, 'front' | 'video'>,
   engine: FaceEngine,
+  probe?: MediaProbe,
 ): Promise<{ result: FaceStageResult; crops: FaceCrops }> {
   // Frames are analysed as ffmpeg decodes them, and the portrait is enrolled meanwhile.
-  const frames = await feedFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE);
+  const frames = await feedFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE, probe);
   let document;
   try {
     document = await decodeImage(await readFile(files.front));

@@ -1,6 +1,9 @@
 // Adapter to the media engine (ffmpeg probe, frames, audio, still images).
 import type { PcmAudio, RgbImage } from '../../media/types.js';
 import type { FrameFeed } from '../../media/frame-feed.js';
+import type { MediaProbe } from '../../media/probe-parse.js';
+
+export type { MediaProbe };
 import { loadEngineModule, requireFn } from './load-engine.js';
 
 export interface VideoInfo {
@@ -14,37 +17,44 @@ export interface VideoInfo {
 type Mod = Record<string, unknown>;
 const mod = () => loadEngineModule<Mod>('media', '../../media/index.js');
 
-export async function probeVideo(path: string): Promise<VideoInfo> {
-  const probe = requireFn<
-    (p: string) => Promise<{
-      durationSec: number;
-      video?: { displayWidth: number; displayHeight: number };
-      audio?: unknown;
-    }>
-  >(await mod(), 'media', 'probe');
+/** The video's summary, plus the full probe that the frame and audio decoders can reuse (no second ffprobe). */
+export async function probeVideo(path: string): Promise<{ info: VideoInfo; probe: MediaProbe }> {
+  const probe = requireFn<(p: string) => Promise<MediaProbe>>(await mod(), 'media', 'probe');
   const p = await probe(path);
   return {
-    durationSec: p.durationSec,
-    hasAudio: !!p.audio,
-    hasVideo: !!p.video,
-    width: p.video?.displayWidth ?? 0,
-    height: p.video?.displayHeight ?? 0,
+    info: {
+      durationSec: p.durationSec,
+      hasAudio: !!p.audio,
+      hasVideo: !!p.video,
+      width: p.video?.displayWidth ?? 0,
+      height: p.video?.displayHeight ?? 0,
+    },
+    probe: p,
   };
 }
 
 /** Frames delivered one by one while the video is decoded (see media/frame-feed.ts). */
-export async function feedFrames(path: string, count: number, maxSide: number): Promise<FrameFeed> {
-  const f = requireFn<(p: string, o: { count: number; maxSide: number }) => FrameFeed>(
+export async function feedFrames(
+  path: string,
+  count: number,
+  maxSide: number,
+  probe?: MediaProbe,
+): Promise<FrameFeed> {
+  const f = requireFn<(p: string, o: { count: number; maxSide: number; probe?: MediaProbe }) => FrameFeed>(
     await mod(),
     'media',
     'feedFrames',
   );
-  return f(path, { count, maxSide });
+  return f(path, { count, maxSide, ...(probe ? { probe } : {}) });
 }
 
-export async function extractAudio(path: string): Promise<PcmAudio> {
-  const f = requireFn<(p: string) => Promise<PcmAudio>>(await mod(), 'media', 'extractAudio');
-  return f(path);
+export async function extractAudio(path: string, probe?: MediaProbe): Promise<PcmAudio> {
+  const f = requireFn<(p: string, o: { probe?: MediaProbe }) => Promise<PcmAudio>>(
+    await mod(),
+    'media',
+    'extractAudio',
+  );
+  return f(path, probe ? { probe } : {});
 }
 
 export async function decodeImage(buf: Buffer, maxPixels = 50_000_000): Promise<RgbImage> {

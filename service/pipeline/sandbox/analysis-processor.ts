@@ -7,11 +7,16 @@ import type { SandboxPayload } from './payload.js';
 
 export default async function analyse(job: SandboxedJob<SandboxPayload>): Promise<unknown> {
   const p = job.data;
+  const { front, back, video } = p.files;
   await job.updateProgress(10);
-  const out =
-    p.stage === 'document'
-      ? await runDocument(p.files, new Date(p.today), p.document)
-      : await runSpeech(p.files, p.digits, p.lang);
+  let out;
+  if (p.stage === 'document') {
+    if (!front) throw new Error('document stage without the front photo');
+    out = await runDocument({ front, ...(back ? { back } : {}) }, new Date(p.today), p.document);
+  } else {
+    if (!video) throw new Error('speech stage without the video');
+    out = await runSpeech({ video }, p.digits, p.lang, p.probe);
+  }
   await job.updateProgress(90);
   return out;
 }

@@ -3,13 +3,17 @@
 // never stored in Redis.
 import type { Lang } from '../../cases/index.js';
 import type { DocumentSettings } from '../engines/document.js';
+import type { MediaProbe } from '../engines/media.js';
 import type { MediaFiles } from '../stages.js';
 
 export interface SandboxPayload {
   stage: 'document' | 'speech';
   caseId: string;
   attempt: number;
-  files: MediaFiles;
+  /** The decrypted media this stage needs (document: front and back; speech: video). */
+  files: Partial<MediaFiles>;
+  /** The ingest probe of the video (speech), to skip a second ffprobe. */
+  probe?: MediaProbe;
   /** ISO date of the verification day (age and expiry checks). */
   today: string;
   digits: string;
