@@ -10,10 +10,20 @@ export async function upsertMedia(q: Queryable, m: Omit<MediaRow, 'id'>): Promis
     [m.caseId, m.attempt, m.kind],
   );
   await q.query(
-    `INSERT INTO media (id, case_id, attempt, kind, storage_key, mime, size_bytes, sha256) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+    `INSERT INTO media (id, case_id, attempt, kind, storage_key, mime, size_bytes, sha256, probe) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
      ON CONFLICT (case_id, attempt, kind) DO UPDATE SET storage_key = EXCLUDED.storage_key, mime = EXCLUDED.mime,
-       size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, created_at = now()`,
-    [randomUUID(), m.caseId, m.attempt, m.kind, m.storageKey, m.mime, m.sizeBytes, m.sha256],
+       size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, probe = EXCLUDED.probe, created_at = now()`,
+    [
+      randomUUID(),
+      m.caseId,
+      m.attempt,
+      m.kind,
+      m.storageKey,
+      m.mime,
+      m.sizeBytes,
+      m.sha256,
+      m.probe === undefined ? null : JSON.stringify(m.probe),
+    ],
   );
   return prev.rows[0]?.storage_key;
 }
@@ -28,6 +38,7 @@ export async function listMedia(q: Queryable, caseId: string, attempt: number): 
     mime: string;
     size_bytes: string | number;
     sha256: string;
+    probe: unknown;
   }>('SELECT * FROM media WHERE case_id = $1 AND attempt = $2 ORDER BY kind', [caseId, attempt]);
   return r.rows.map((x) => ({
     id: x.id,
@@ -38,5 +49,6 @@ export async function listMedia(q: Queryable, caseId: string, attempt: number): 
     mime: x.mime,
     sizeBytes: Number(x.size_bytes),
     sha256: x.sha256,
+    ...(x.probe != null ? { probe: x.probe } : {}),
   }));
 }

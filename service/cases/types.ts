@@ -65,6 +65,8 @@ export interface MediaRow {
   mime: string;
   sizeBytes: number;
   sha256: string;
+  /** Videos: the probe taken when the upload was checked (media engine's MediaProbe), if any. */
+  probe?: unknown;
 }
 
 export interface StageResultRow<T = unknown> {

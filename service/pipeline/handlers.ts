@@ -25,12 +25,13 @@ import { withDecrypted, type MediaStore } from '../storage/index.js';
 import { Readable } from 'node:stream';
 import type { DocumentSettings } from './engines/document.js';
 import type { FaceEngine } from './engines/face.js';
-import { mediaErrorCode } from './engines/media.js';
+import { mediaErrorCode, type MediaProbe } from './engines/media.js';
 import { newChallengeDigits } from './engines/speech.js';
 import {
   runDecide,
   runFace,
   runIngest,
+  ingestFromProbe,
   type IngestResult,
   type MediaFiles,
   type StageOutputs,
@@ -144,16 +145,22 @@ async function withStage(
 
 type MediaName = keyof MediaFiles;
 
+/** This attempt's stored media; the front photo and the video must be there. */
+async function mediaOf(deps: HandlerDeps, c: CaseRow, attempt: number) {
+  const media = await listMedia(deps.db, c.id, attempt);
+  if (!media.some((m) => m.kind === 'front') || !media.some((m) => m.kind === 'video'))
+    throw new UnrecoverableError('media missing for this attempt');
+  return media;
+}
+
 /**
  * The stored media a stage needs, to decrypt into its private temporary directory: only those (the video is
  * the large one, and each stage decrypting every file cost more than the document stage itself).
  */
 async function filesOf(deps: HandlerDeps, c: CaseRow, attempt: number, need: readonly MediaName[]) {
-  const media = await listMedia(deps.db, c.id, attempt);
-  const pick = (k: MediaKind) => media.find((m) => m.kind === k);
-  if (!pick('front') || !pick('video')) throw new UnrecoverableError('media missing for this attempt');
+  const media = await mediaOf(deps, c, attempt);
   return need.flatMap((name) => {
-    const m = pick(name);
+    const m = media.find((x) => x.kind === name);
     return m ? [{ key: m.storageKey, name }] : [];
   });
 }
@@ -165,11 +172,14 @@ async function ingestProbe(deps: HandlerDeps, caseId: string, attempt: number) {
 }
 
 export async function handleIngest(deps: HandlerDeps, job: Job<PipelineJob>): Promise<StageOutcome> {
-  const out = await withStage(deps, job, 'ingest', async (c) =>
-    withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt, ['video']), async (p) =>
+  const out = await withStage(deps, job, 'ingest', async (c) => {
+    const video = (await mediaOf(deps, c, job.data.attempt)).find((m) => m.kind === 'video')!;
+    // The upload check probed these very bytes (same storage key): no need to decrypt and probe again.
+    if (video.probe) return ingestFromProbe(video.probe as MediaProbe);
+    return withDecrypted(deps.store, [{ key: video.storageKey, name: 'video' }], async (p) =>
       runIngest({ video: p.video! }),
-    ),
-  );
+    );
+  });
   if (out.status === 'ok') await deps.enqueueAnalysis({ caseId: job.data.caseId, attempt: job.data.attempt });
   else await failCase(deps, job.data.caseId, job.data.attempt);
   return out;

@@ -9,6 +9,7 @@ import {
   mediaErrorCode,
   feedFrames,
   probeVideo,
+  videoInfo,
   type MediaProbe,
   type VideoInfo,
 } from './engines/media.js';
@@ -36,8 +37,12 @@ export const FACE_FRAMES = 8;
 export const FACE_MAX_SIDE = 640;
 
 export async function runIngest(files: Pick<MediaFiles, 'video'>): Promise<IngestResult> {
-  const { info, probe } = await probeVideo(files.video);
-  return { video: info, probe };
+  return ingestFromProbe(await probeVideo(files.video));
+}
+
+/** Ingest from a probe already taken of the same stored bytes (when the upload was checked). */
+export function ingestFromProbe(probe: MediaProbe): IngestResult {
+  return { video: videoInfo(probe), probe };
 }
 
 export async function runDocument(

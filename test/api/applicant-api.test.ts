@@ -9,7 +9,7 @@ import { fixtureCase, type FixtureCase } from '../helpers/fixtures.js';
 import { createApplicantRouter } from '../../service/api/applicant/router.js';
 import * as schemas from '../../service/api/applicant/schemas.js';
 import { verifyWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../service/outbox/index.js';
-import { listOutbox } from '../../service/cases/index.js';
+import { listMedia, listOutbox } from '../../service/cases/index.js';
 import { mediaStoreFor } from '../../service/storage/index.js';
 import { ApiClient, identityOf } from './client.js';
 import type { Router } from 'express';
@@ -208,6 +208,14 @@ describe('genuine case end to end (PGlite)', () => {
       )
     ).rows;
     expect(final.status, JSON.stringify({ final, reasons })).toBe('approved');
+    // The upload check kept its probe of the video; ingest took it from there instead of probing again.
+    const [video] = (await listMedia(db, c.id, 1)).filter((m) => m.kind === 'video');
+    const probe = video!.probe as { durationSec: number; video?: { codec: string } };
+    expect(probe.durationSec).toBeGreaterThan(3);
+    expect(probe.video?.codec).toBe('vp8');
+    const ingest = reasons.find((r) => r.stage === 'ingest')!.result as { probe: unknown; video: unknown };
+    expect(ingest.probe).toEqual(probe);
+    expect(ingest.video).toMatchObject({ durationSec: probe.durationSec, hasAudio: true, hasVideo: true });
     expect(
       Object.values(final.progress as Record<string, { state: string }>).every((p) => p.state === 'done'),
     ).toBe(true);

@@ -89,7 +89,13 @@ export class ApiClient {
   }
 
   /** Creates a verification for the fixture, binds its spoken digits as the challenge, uploads and submits. */
-  async submitFixture(db: Queryable, fx: FixtureCase, video: string): Promise<Created> {
+  /** `beforeSubmit` runs after the uploads (e.g. to alter what they stored). */
+  async submitFixture(
+    db: Queryable,
+    fx: FixtureCase,
+    video: string,
+    beforeSubmit?: (c: Created) => Promise<void>,
+  ): Promise<Created> {
     const c = await this.create(identityOf(fx), fx.truth.lang);
     // The fixture video says fixed digits: make them the issued challenge (the server's digits are random).
     await db.query('UPDATE challenges SET digits = $1 WHERE case_id = $2', [fx.truth.digits, c.id]);
@@ -102,6 +108,7 @@ export class ApiClient {
       const u = await this.upload(c.token, kind, path);
       if (u.status !== 201) throw new Error(`upload ${kind}: ${u.status} ${JSON.stringify(u.body)}`);
     }
+    await beforeSubmit?.(c);
     const s = await this.submit(c.token);
     if (s.status !== 202) throw new Error(`submit: ${s.status} ${JSON.stringify(s.body)}`);
     return c;

@@ -78,7 +78,10 @@ describe('pipeline on PostgreSQL with worker processes', () => {
   it('a worker killed with SIGKILL in the middle of a job does not lose the case', async () => {
     const db = svc.runtime.db;
     const fx = await fixtureCase({ attack: 'none', seed: 1, formats: ['webm'] });
-    const c = await api.submitFixture(db, fx, fx.webm!);
+    // Media stored without the upload's probe (as before migration 300): ingest decrypts and probes itself.
+    const c = await api.submitFixture(db, fx, fx.webm!, async (x) => {
+      await db.query('UPDATE media SET probe = NULL WHERE case_id = $1', [x.id]);
+    });
     const end = Date.now() + 120_000;
     while (!(await stageRunning(c.id))) {
       if (Date.now() > end) throw new Error('no stage started');
@@ -98,6 +101,11 @@ describe('pipeline on PostgreSQL with worker processes', () => {
       [c.id],
     );
     expect(stages.rows.map((r) => r.stage)).toEqual(['decide', 'document', 'face', 'ingest', 'speech']);
+    const ingest = await db.query<{ result: { probe?: { durationSec: number } } }>(
+      "SELECT result FROM stage_results WHERE case_id = $1 AND stage = 'ingest'",
+      [c.id],
+    );
+    expect(ingest.rows[0]!.result.probe!.durationSec).toBeGreaterThan(3);
     const decisions = await db.query('SELECT 1 FROM decisions WHERE case_id = $1', [c.id]);
     expect(decisions.rowCount).toBe(1);
   }, 240_000);

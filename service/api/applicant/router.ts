@@ -182,8 +182,9 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     assertUploadable(c);
     const maxBytes = (kind === 'image' ? config.MAX_UPLOAD_MB_IMAGE : config.MAX_UPLOAD_MB_VIDEO) * 1048576;
     const up = await receiveUpload(req, store, kind, maxBytes);
+    let probed: unknown;
     try {
-      await validateContent(store, up.key, kind);
+      probed = await validateContent(store, up.key, kind);
     } catch (e) {
       await store.delete(up.key);
       throw e;
@@ -196,6 +197,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       mime: up.mime,
       sizeBytes: up.size,
       sha256: up.sha256,
+      ...(probed ? { probe: probed } : {}),
     });
     if (prev && prev !== up.key) await store.delete(prev);
     res.status(201).json({ kind: name, mime: up.mime, sizeBytes: up.size });
@@ -246,17 +248,21 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   return r;
 }
 
-/** The bytes decode as what they claim to be (refuses truncated or damaged files). */
-async function validateContent(store: MediaStore, key: string, kind: UploadKind): Promise<void> {
-  await withDecrypted(store, [{ key, name: kind === 'image' ? 'image' : 'video' }], async (p) => {
+/**
+ * The bytes decode as what they claim to be (refuses truncated or damaged files). Returns a video's probe,
+ * kept with the media so that the pipeline does not probe the same bytes again.
+ */
+async function validateContent(store: MediaStore, key: string, kind: UploadKind): Promise<unknown> {
+  return withDecrypted(store, [{ key, name: kind === 'image' ? 'image' : 'video' }], async (p) => {
     try {
       if (kind === 'image') {
         await decodeImage(p.image!);
-        return;
+        return undefined;
       }
       const info = await probe(p.video!);
       const [problem] = selfieVideoProblems(info, { requireAudio: false, maxBytes: Number.MAX_SAFE_INTEGER });
       if (problem) throw problem;
+      return info;
     } catch (e) {
       const code = (e as { code?: string }).code ?? 'corrupt';
       throw new HttpError(

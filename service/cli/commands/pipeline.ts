@@ -178,7 +178,7 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
     .description(
       'Fixture cases through the real queue (PostgreSQL + Redis): latency one case at a time, then throughput with many in flight',
     )
-    .option('--cases <n>', 'cases of the throughput phase', '16')
+    .option('--cases <n>', 'cases of the throughput phase (the fixture set is reused beyond 20)', '30')
     .option('--latency-cases <n>', 'cases of the latency phase (one at a time)', '10')
     .option('--workers <n>', 'pipeline worker processes', '1')
     .option('--face-workers <n>', 'face inference processes per worker (default: one per core)')

@@ -17,20 +17,20 @@ export interface VideoInfo {
 type Mod = Record<string, unknown>;
 const mod = () => loadEngineModule<Mod>('media', '../../media/index.js');
 
-/** The video's summary, plus the full probe that the frame and audio decoders can reuse (no second ffprobe). */
-export async function probeVideo(path: string): Promise<{ info: VideoInfo; probe: MediaProbe }> {
-  const probe = requireFn<(p: string) => Promise<MediaProbe>>(await mod(), 'media', 'probe');
-  const p = await probe(path);
+export function videoInfo(p: MediaProbe): VideoInfo {
   return {
-    info: {
-      durationSec: p.durationSec,
-      hasAudio: !!p.audio,
-      hasVideo: !!p.video,
-      width: p.video?.displayWidth ?? 0,
-      height: p.video?.displayHeight ?? 0,
-    },
-    probe: p,
+    durationSec: p.durationSec,
+    hasAudio: !!p.audio,
+    hasVideo: !!p.video,
+    width: p.video?.displayWidth ?? 0,
+    height: p.video?.displayHeight ?? 0,
   };
+}
+
+/** The full probe of a video, which the frame and audio decoders can reuse (no second ffprobe). */
+export async function probeVideo(path: string): Promise<MediaProbe> {
+  const probe = requireFn<(p: string) => Promise<MediaProbe>>(await mod(), 'media', 'probe');
+  return probe(path);
 }
 
 /** Frames delivered one by one while the video is decoded (see media/frame-feed.ts). */
