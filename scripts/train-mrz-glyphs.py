@@ -107,6 +107,8 @@ def main():
     # Stop early inside the schedule: the weights at the top of the one-cycle learning rate generalise
     # better to real printed MRZs than the annealed ones (see models/mrz/README.md).
     ap.add_argument('--stop-after', type=int, default=0, help='stop after this many epochs (0 = all)')
+    ap.add_argument('--label-smoothing', type=float, default=0.05)
+    ap.add_argument('--save-epochs', default='', help='also export every epoch to DIR/epN (to compare checkpoints)')
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
@@ -119,7 +121,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     steps = a.epochs * ((len(xtr) + 255) // 256)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
-    lossf = nn.CrossEntropyLoss(label_smoothing=0.05)
+    lossf = nn.CrossEntropyLoss(label_smoothing=a.label_smoothing)
     g = torch.Generator().manual_seed(a.seed)
     t0 = time.time()
     for ep in range(a.epochs):
@@ -142,6 +144,10 @@ def main():
         # Export after every epoch so that an interrupted run still leaves usable weights.
         os.makedirs(a.out, exist_ok=True)
         export(model, a.out)
+        if a.save_epochs:
+            d = os.path.join(a.save_epochs, f'ep{ep + 1}')
+            os.makedirs(d, exist_ok=True)
+            export(model, d)
         if a.stop_after and ep + 1 >= a.stop_after:
             break
     print('wrote', os.path.join(a.out, 'glyphs.bin'), flush=True)

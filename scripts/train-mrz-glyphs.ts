@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MRZ_ALPHABET } from '../service/document/check-digit.js';
 import { CELL_H, CELL_W, lineCells } from '../service/document/line-cells.js';
-import type { GrayImage } from '../service/document/gray.js';
+import { resampleBox, sample, type GrayImage } from '../service/document/gray.js';
 import { mulberry32 } from '../service/shared/mulberry32.js';
 
 export const OCRB_FONT = '/usr/share/fonts/opentype/ocr-b/OCRB.otf';
@@ -24,6 +24,31 @@ export const OCRB_SHARP_FONT = '/usr/share/fonts/opentype/ocr-b/OCRBS.otf';
  * '<' fillers spaced wider than the letters). The other lines keep the photographed-document style.
  */
 export const PRINT_SHARE = 0.4;
+
+/**
+ * Share of print-style lines whose glyph band is warped vertically by a monotone power curve: OCR-B
+ * implementations differ in their vertical proportions (how far down the middle V of 'M' reaches, the
+ * height of the bars of 'H', 'A', 'E', the waist of '8', '3', 'B').
+ */
+export const WARP_SHARE = Number(process.env.MRZ_WARP_SHARE ?? 0);
+
+/**
+ * Share of print-style lines (a third of it for the others) drawing 'M' with a short middle V; its depth
+ * range as a fraction of the cap height (`MRZ_SHORT_M_DEPTH=min,max`). All three knobs default to 0 (off):
+ * experiments of session 3, see models/mrz/README.md.
+ */
+export const SHORT_M_SHARE = Number(process.env.MRZ_SHORT_M_SHARE ?? 0);
+const SHORT_M_DEPTH = (process.env.MRZ_SHORT_M_DEPTH ?? '0.25,0.6').split(',').map(Number) as [
+  number,
+  number,
+];
+
+/**
+ * Share of print-style lines rendered as if scanned or photographed at low resolution, then upscaled
+ * and binarised (as the real binarised crops are): blocky, blobby strokes, acute angles filled with ink
+ * (the short middle V of a bold 'M'), jagged edges.
+ */
+export const LOW_RES_SHARE = Number(process.env.MRZ_LOW_RES_SHARE ?? 0);
 
 export type Rng = () => number;
 
@@ -94,6 +119,27 @@ function blur(img: GrayImage, sigma: number): void {
       for (let i = -rad; i <= rad; i++) s += tmp[Math.min(h - 1, Math.max(0, y + i)) * w + x]! * k[i + rad]!;
       data[y * w + x] = s / ks;
     }
+}
+
+/**
+ * Warp the glyph band [baseline - capHeight, baseline] (following the line's small rotation) so that the
+ * row at fraction t from its top shows the source row at fraction t^gamma; rows outside are unchanged.
+ */
+function warpBand(img: GrayImage, baseline: number, capHeight: number, angle: number, gamma: number): void {
+  const { width: w, height: h, data } = img;
+  const src = data.slice();
+  const slope = Math.tan(angle);
+  for (let x = 0; x < w; x++) {
+    const bottom = baseline + (x - w / 2) * slope;
+    const top = bottom - capHeight;
+    for (let y = Math.max(0, Math.ceil(top)); y <= Math.min(h - 1, Math.floor(bottom)); y++) {
+      const sy = top + Math.pow((y - top) / capHeight, gamma) * capHeight;
+      const y0 = Math.min(h - 1, Math.max(0, Math.floor(sy)));
+      const y1 = Math.min(h - 1, y0 + 1);
+      const f = sy - Math.floor(sy);
+      data[y * w + x] = src[y0 * w + x]! * (1 - f) + src[y1 * w + x]! * f;
+    }
+  }
 }
 
 /** Render one degraded MRZ line. `neighbours` are drawn partially above/below like a real MRZ block. */
@@ -171,6 +217,27 @@ export async function renderLine(
       ? 0
       : uni(r, 0.05, 1) * fontSize * 0.11;
   const aspect = print ? (r() < 0.3 ? 1 : uni(r, 0.65, 1.1)) : r() < 0.5 ? 1 : uni(r, 0.8, 1.25);
+  // Some MRZ printers' 'M' has a short middle V (ending a third of the way down) where the font's
+  // reaches two thirds: draw it as strokes on a share of the lines (depth 0.25-0.6 of the cap height).
+  const shortM =
+    SHORT_M_SHARE > 0 && r() < (print ? SHORT_M_SHARE : SHORT_M_SHARE / 3)
+      ? uni(r, SHORT_M_DEPTH[0], SHORT_M_DEPTH[1])
+      : 0;
+  const drawM = (): void => {
+    const stem = 0.1 * fontSize + (weight > 0.2 ? weight : 0);
+    const capH = 0.71 * fontSize;
+    const hw = uni(r, 0.22, 0.25) * fontSize - 0.05 * fontSize;
+    const top = -capH + stem / 2;
+    ctx.lineWidth = stem;
+    ctx.lineCap = 'butt';
+    ctx.beginPath();
+    ctx.moveTo(-hw, 0);
+    ctx.lineTo(-hw, top);
+    ctx.lineTo(0, -capH + shortM * capH);
+    ctx.lineTo(hw, top);
+    ctx.lineTo(hw, 0);
+    ctx.stroke();
+  };
   const drawRow = (s: string, y: number): void => {
     const xs = advance(s);
     for (let i = 0; i < s.length; i++) {
@@ -179,8 +246,9 @@ export async function renderLine(
       ctx.save();
       ctx.translate(x, yy);
       ctx.scale(aspect, 1);
-      ctx.fillText(s[i]!, 0, 0);
-      if (weight > 0.2) {
+      if (shortM && s[i] === 'M') drawM();
+      else ctx.fillText(s[i]!, 0, 0);
+      if (weight > 0.2 && !(shortM && s[i] === 'M')) {
         ctx.lineWidth = weight;
         ctx.strokeText(s[i]!, 0, 0);
       }
@@ -206,9 +274,22 @@ export async function renderLine(
   const data = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) data[i] = rgba[4 * i]! / 255;
   const img: GrayImage = { width: w, height: h, data };
+  if (WARP_SHARE > 0 && print && r() < WARP_SHARE)
+    warpBand(img, baseline, fontSize * 0.7, angle, Math.exp(uni(r, -0.4, 0.4)));
   // Thin strokes: blur then a high threshold later erodes; here optical blur.
   blur(img, r() < 0.7 ? uni(r, 0, pitch * 0.08) : uni(r, pitch * 0.08, pitch * 0.16));
-  const noise = !print && r() < 0.6 ? uni(r, 0, 0.08) : 0;
+  const lowRes = LOW_RES_SHARE > 0 && print && r() < LOW_RES_SHARE;
+  if (lowRes) {
+    // Down to a letter pitch of 6-14 px and back up (bilinear), before the binarisation below.
+    const f = Math.max(1, pitch / uni(r, 6, 14));
+    const sw = Math.max(2, Math.round(w / f));
+    const sh = Math.max(2, Math.round(h / f));
+    const small: GrayImage = { width: sw, height: sh, data: resampleBox(img, 0, 0, w, h, sw, sh) };
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        data[y * w + x] = sample(small, ((x + 0.5) * sw) / w - 0.5, ((y + 0.5) * sh) / h - 0.5);
+  }
+  const noise = !print && r() < 0.6 ? uni(r, 0, 0.08) : lowRes ? uni(r, 0, 0.05) : 0;
   for (let i = 0; i < data.length; i++)
     data[i] = Math.min(1, Math.max(0, data[i]! + (noise ? gauss(r) * noise : 0)));
   if (!print && r() < 0.35) {
@@ -230,7 +311,7 @@ export async function renderLine(
     rgba = x2.getImageData(0, 0, w, h).data;
     for (let i = 0; i < w * h; i++) data[i] = rgba[4 * i]! / 255;
   }
-  if (r() < (print ? 0.85 : 0.4)) {
+  if (lowRes || r() < (print ? 0.85 : 0.4)) {
     // Binarised like scanned/real crops; the threshold shift changes stroke weight.
     let mn = 1;
     let mx = 0;

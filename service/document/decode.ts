@@ -27,6 +27,8 @@ export interface DecodeOptions {
    * probability below this. Default 0.7.
    */
   minUncheckedProb?: number;
+  /** The same floor for lines cut around their glyphs (non-monospaced printing); used by the engine. Default 0.8. */
+  glyphCutMinUncheckedProb?: number;
   /** Refuse when the best valid reading is this much less likely (log) than the raw per-cell reading. Default ln(1e4). */
   maxRepairCost?: number;
 }

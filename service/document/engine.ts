@@ -74,7 +74,7 @@ function isGray(img: RgbImage | GrayImage): img is GrayImage {
 /** Per-cell mean log-probability of a decoded block, to compare readings of different line lengths. */
 const perCell = (d: Decoded): number => d.logProb / (d.lines.length * d.lines[0]!.length);
 
-/** Minimum probability of unchecked characters when a line was cut around its glyphs (see below). */
+/** Default minimum probability of unchecked characters when a line was cut around its glyphs (see below). */
 const GLYPH_CUT_MIN_PROB = 0.8;
 
 function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOptions): LineReading {
@@ -115,7 +115,13 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
       // Glyph-centred cuts (non-monospaced printing) are further from the training crops: demand more
       // confidence on the characters no check digit protects.
       const strict = choice.some((k, i) => cut[i]![k]!.grid.glyphs)
-        ? { ...opts, minUncheckedProb: Math.max(opts.minUncheckedProb ?? 0.7, GLYPH_CUT_MIN_PROB) }
+        ? {
+            ...opts,
+            minUncheckedProb: Math.max(
+              opts.minUncheckedProb ?? 0.7,
+              opts.glyphCutMinUncheckedProb ?? GLYPH_CUT_MIN_PROB,
+            ),
+          }
         : opts;
       const d = decodeBlock(per, n, strict);
       return d ? { status: d.status, decoded: d } : null;
