@@ -55,7 +55,11 @@ export function processTreeCpuMs(roots: number[]): number {
     }
   }
   const children = new Map<number, number[]>();
-  for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
+  for (const [pid, s] of stats) {
+    const list = children.get(s.ppid);
+    if (list) list.push(pid);
+    else children.set(s.ppid, [pid]);
+  }
   let ticks = 0;
   const todo = roots.filter((p) => stats.has(p));
   const seen = new Set<number>();
