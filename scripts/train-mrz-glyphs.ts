@@ -6,7 +6,7 @@
 //
 //   npx tsx scripts/train-mrz-glyphs.ts --out /tmp/mrz-train --lines 4000 --val-lines 300 --seed 1
 import { createCanvas, GlobalFonts, loadImage } from '@napi-rs/canvas';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MRZ_ALPHABET } from '../service/document/check-digit.js';
@@ -50,6 +50,37 @@ const SHORT_M_DEPTH = (process.env.MRZ_SHORT_M_DEPTH ?? '0.25,0.6').split(',').m
  */
 export const LOW_RES_SHARE = Number(process.env.MRZ_LOW_RES_SHARE ?? 0);
 
+/**
+ * Share of lines (print and photographed alike) whose letters are drawn in another sans-serif monospaced
+ * font instead of OCR-B, one font per line, scaled to OCR-B's cap height: MRZ printers differ in glyph
+ * shapes (how far the V of 'M' reaches, how narrow 'O' is, the bowls of 'B', 'D', 'J'), and one font
+ * teaches the classifier one printer's shapes. Digits stay in OCR-B (these fonts slash or dot their '0')
+ * unless `MRZ_ALT_FONT_DIGITS=1` (then '1'-'9' too); the fillers always stay OCR-B. Default 0 (off).
+ */
+export const ALT_FONT_SHARE = Number(process.env.MRZ_ALT_FONT_SHARE ?? 0);
+const ALT_FONT_DIGITS = process.env.MRZ_ALT_FONT_DIGITS === '1';
+/** Letters always drawn in OCR-B on those lines (`MRZ_ALT_FONT_KEEP=O`: other fonts' narrow 'O' is OCR-B's '0'). */
+const ALT_FONT_KEEP = process.env.MRZ_ALT_FONT_KEEP ?? '';
+
+/** Sans-serif monospaced fonts from Debian packages (fonts-dejavu-core, fonts-noto-mono, fonts-liberation2,
+ * fonts-croscore, fonts-b612, fonts-jetbrains-mono, fonts-hack, fonts-firacode, fonts-inconsolata). */
+export const ALT_FONTS = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf',
+  '/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf',
+  '/usr/share/fonts/truetype/noto/NotoSansMono-Bold.ttf',
+  '/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf',
+  '/usr/share/fonts/truetype/croscore/Cousine-Regular.ttf',
+  '/usr/share/fonts/opentype/b612/B612Mono-Regular.otf',
+  '/usr/share/fonts/opentype/b612/B612Mono-Bold.otf',
+  '/usr/share/fonts/truetype/jetbrains-mono/JetBrainsMono-Regular.ttf',
+  '/usr/share/fonts/truetype/jetbrains-mono/JetBrainsMono-Bold.ttf',
+  '/usr/share/fonts/truetype/hack/Hack-Regular.ttf',
+  '/usr/share/fonts/truetype/firacode/FiraCode-Regular.ttf',
+  '/usr/share/fonts/truetype/firacode/FiraCode-Bold.ttf',
+  '/usr/share/fonts/truetype/inconsolata/Inconsolata.otf',
+];
+
 export type Rng = () => number;
 
 /** mulberry32: small, fast, seedable. */
@@ -79,10 +110,31 @@ export function randomLine(r: Rng, n: number): string {
 }
 
 let fontReady = false;
+/** Registered alternate fonts: family name and the size and width factors that give OCR-B's 'H' box. */
+let altFonts: { family: string; scale: number; xscale: number }[] = [];
 function ensureFont(): void {
   if (!fontReady) {
     GlobalFonts.registerFromPath(OCRB_FONT, 'OCRB');
     GlobalFonts.registerFromPath(OCRB_SHARP_FONT, 'OCRBS');
+    if (ALT_FONT_SHARE > 0) {
+      const missing = ALT_FONTS.filter((f) => !existsSync(f));
+      // Every font must be there: a missing one would silently change the training data.
+      if (missing.length) throw new Error(`MRZ_ALT_FONT_SHARE needs these fonts: ${missing.join(' ')}`);
+      const ctx = createCanvas(200, 200).getContext('2d');
+      const box = (family: string): { h: number; w: number } => {
+        ctx.font = `100px ${family}`;
+        const m = ctx.measureText('H');
+        return { h: m.actualBoundingBoxAscent, w: m.actualBoundingBoxLeft + m.actualBoundingBoxRight };
+      };
+      const ocrb = box('OCRB');
+      altFonts = ALT_FONTS.map((f, i) => {
+        const family = `ALT${i}`;
+        GlobalFonts.registerFromPath(f, family);
+        const b = box(family);
+        const scale = ocrb.h / b.h;
+        return { family, scale, xscale: ocrb.w / (b.w * scale) };
+      });
+    }
     fontReady = true;
   }
 }
@@ -238,6 +290,12 @@ export async function renderLine(
     ctx.lineTo(hw, 0);
     ctx.stroke();
   };
+  const alt = ALT_FONT_SHARE > 0 && r() < ALT_FONT_SHARE ? pick(r, altFonts) : null;
+  const altFont = alt ? `${(fontSize * alt.scale).toFixed(2)}px ${alt.family}` : '';
+  const inAlt = (ch: string): boolean =>
+    alt !== null &&
+    !ALT_FONT_KEEP.includes(ch) &&
+    ((ch >= 'A' && ch <= 'Z') || (ALT_FONT_DIGITS && ch >= '1' && ch <= '9'));
   const drawRow = (s: string, y: number): void => {
     const xs = advance(s);
     for (let i = 0; i < s.length; i++) {
@@ -246,6 +304,10 @@ export async function renderLine(
       ctx.save();
       ctx.translate(x, yy);
       ctx.scale(aspect, 1);
+      if (inAlt(s[i]!)) {
+        ctx.font = altFont;
+        ctx.scale(alt!.xscale, 1);
+      }
       if (shortM && s[i] === 'M') drawM();
       else ctx.fillText(s[i]!, 0, 0);
       if (weight > 0.2 && !(shortM && s[i] === 'M')) {

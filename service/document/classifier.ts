@@ -49,24 +49,30 @@ function ensureBackend(): Promise<void> {
   return backendReady;
 }
 
-function buildModel(): tf.Sequential {
+/** The architecture of glyphs.json (three conv blocks, two dense layers); layer widths from the weight shapes. */
+function buildModel(manifest: WeightsManifest): tf.Sequential {
+  const shape = (name: string): number[] => {
+    const w = manifest.weights.find((x) => x.name === name);
+    if (!w) throw new ModelIntegrityError(`glyph model lacks ${name}`);
+    return w.shape;
+  };
+  const filters = ['conv1/kernel', 'conv2/kernel', 'conv3/kernel'].map((n) => shape(n)[3]!);
+  const units = shape('dense1/kernel')[1]!;
   const m = tf.sequential();
-  m.add(
-    tf.layers.conv2d({
-      inputShape: [CELL_H, CELL_W, 1],
-      filters: 16,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-    }),
-  );
-  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  m.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }));
-  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }));
-  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  filters.forEach((f, i) => {
+    m.add(
+      tf.layers.conv2d({
+        ...(i === 0 ? { inputShape: [CELL_H, CELL_W, 1] } : {}),
+        filters: f,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+      }),
+    );
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  });
   m.add(tf.layers.flatten());
-  m.add(tf.layers.dense({ units: 128, activation: 'relu' }));
+  m.add(tf.layers.dense({ units, activation: 'relu' }));
   m.add(tf.layers.dense({ units: NUM_CLASSES, activation: 'softmax' }));
   return m;
 }
@@ -92,7 +98,7 @@ export async function loadGlyphClassifier(modelDir = defaultModelDir()): Promise
   const got = createHash('sha256').update(bin).digest('hex');
   if (want && want !== got) throw new ModelIntegrityError('models/mrz/glyphs.bin does not match SHA256SUMS');
   const floats = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
-  const model = buildModel();
+  const model = buildModel(manifest);
   let off = 0;
   const tensors = manifest.weights.map((w) => {
     const size = w.shape.reduce((a, b) => a * b, 1);

@@ -1,7 +1,9 @@
 // Decoding constrained by the check digits: from per-cell class probabilities, find the most probable
 // MRZ text whose characters fit each field's class and whose check digits all verify (exact k-best
 // dynamic programming over (field sum mod 10, composite sum mod 10)). Pure: unit-tested without a model.
+import { states as MRZ_STATES } from 'mrz';
 import { charValue, MRZ_ALPHABET } from './check-digit.js';
+import { reweighBySameGlyph, sameGlyphPairs, type ConsistencyOptions } from './consistency.js';
 import {
   CLASS_CHARS,
   FR_ID_OLD,
@@ -31,6 +33,11 @@ export interface DecodeOptions {
   glyphCutMinUncheckedProb?: number;
   /** Refuse when the best valid reading is this much less likely (log) than the raw per-cell reading. Default ln(1e4). */
   maxRepairCost?: number;
+  /**
+   * Same-glyph evidence within the zone (see consistency.ts), used when the cells are given; `false`
+   * turns it off. Default on with its defaults.
+   */
+  sameGlyph?: ConsistencyOptions | false;
 }
 
 export interface Decoded {
@@ -58,6 +65,40 @@ export interface Decoded {
 }
 
 const LOG_FLOOR = Math.log(1e-9);
+
+/**
+ * The issuing-state / nationality codes of ICAO 9303 (the `mrz` package's list), '<'-padded to 3, and
+ * '<<<' (no nationality, as on some residence cards).
+ */
+const STATE_CODES: readonly string[] = [...Object.keys(MRZ_STATES).map((c) => c.padEnd(3, '<')), '<<<'];
+const STATE_SET = new Set(STATE_CODES);
+/** Prior odds against a code outside the list (specimens' 'UTO', retired or unlisted codes). */
+const UNLISTED_PENALTY = Math.log(20);
+
+/**
+ * The likeliest state code for a 3-cell span, and its probability among the candidates (the span's
+ * confidence: a code is read as a whole, from a closed list, not letter by letter). The per-cell reading
+ * stays a candidate when it is not in the list, at a prior penalty, so a clearly printed unlisted code is
+ * kept while a blurred one snaps to the listed code it most resembles.
+ */
+function readStateCode(row: Float32Array, start: number, raw: string): { code: string; conf: number } {
+  const K = MRZ_ALPHABET.length;
+  const lpOf = (c: string): number => {
+    let lp = 0;
+    for (let k = 0; k < 3; k++) {
+      const p = row[(start + k) * K + MRZ_ALPHABET.indexOf(c[k]!)]!;
+      lp += p > 1e-9 ? Math.log(p) : LOG_FLOOR;
+    }
+    return lp;
+  };
+  const cands = STATE_SET.has(raw) ? STATE_CODES : [...STATE_CODES, raw];
+  const lps = cands.map((c) => lpOf(c) - (STATE_SET.has(c) ? 0 : UNLISTED_PENALTY));
+  let b = 0;
+  for (let i = 1; i < lps.length; i++) if (lps[i]! > lps[b]!) b = i;
+  const total = lps.reduce((s, lp) => s + Math.exp(lp - lps[b]!), 0);
+  return { code: cands[b]!, conf: 1 / total };
+}
+
 const WEIGHTS = [7, 3, 1];
 
 /** Per-line probability matrices (n × 37, row-major) → log-probabilities restricted to a class. */
@@ -135,11 +176,16 @@ function insertK(list: Entry[], e: Entry, k: number): void {
   if (list.length > k) list.pop();
 }
 
-/** Best and runner-up valid readings of the checked positions. */
+/**
+ * Best and runner-up valid readings of the checked positions. `ties` are pairs of position keys printed
+ * with the same glyph: readings giving them different characters are passed over while one that does
+ * not exists among the candidates.
+ */
 function kBest(
   layout: Layout,
   probs: Float32Array[],
   beam: number,
+  ties: [string, string][] = [],
 ): { best: Map<string, string>; second: Map<string, string>; lp: number; runnerUp: number } {
   const { steps, compositeCd } = buildSteps(layout);
   let states: Entry[][] = Array.from({ length: 100 }, () => []);
@@ -184,12 +230,21 @@ function kBest(
     for (let i = order.length - 1; i >= 0 && e; i--, e = e.prev)
       into.set(`${order[i]![0]}:${order[i]![1]}`, e.ch);
   };
-  trace(finals[0], best);
+  const readings = finals.map((f) => {
+    const m = new Map<string, string>();
+    trace(f, m);
+    return m;
+  });
+  const tied = (m: Map<string, string>): boolean => ties.every(([a, b]) => m.get(a) === m.get(b));
+  const consistent = readings.map(tied);
+  const first = consistent.indexOf(true);
+  const b0 = first >= 0 ? first : 0;
+  for (const [k, v] of readings[b0]!) best.set(k, v);
   // The runner-up must differ somewhere that matters: '<' and '0' are the same value in an optional
   // field's check digit (class P), so readings differing only there are one reading.
-  for (let k = 1; k < finals.length; k++) {
-    const alt = new Map<string, string>();
-    trace(finals[k], alt);
+  for (let k = b0 + 1; k < finals.length; k++) {
+    if (first >= 0 && !consistent[k]) continue;
+    const alt = readings[k]!;
     const differs = [...alt].some(([key, ch]) => {
       if (best.get(key) === ch) return false;
       const [l, c] = key.split(':').map(Number) as [number, number];
@@ -197,19 +252,80 @@ function kBest(
     });
     if (differs) {
       for (const [key, ch] of alt) second.set(key, ch);
-      return { best, second, lp: finals[0]!.lp, runnerUp: finals[k]!.lp };
+      return { best, second, lp: finals[b0]!.lp, runnerUp: finals[k]!.lp };
     }
   }
-  return { best, second, lp: finals[0]!.lp, runnerUp: -Infinity };
+  // No runner-up among the candidates kept: one may lie below the last of a full list.
+  const floor = finals.length >= beam ? finals[finals.length - 1]!.lp : -Infinity;
+  return { best, second, lp: finals[b0]!.lp, runnerUp: ties.length ? floor : -Infinity };
 }
 
-/** Decode one block of lines with one layout. `probs[line]` is (length × 37). */
-export function decodeWithLayout(layout: Layout, probs: Float32Array[], opts: DecodeOptions = {}): Decoded {
+/**
+ * `probs` re-weighed by same-glyph evidence under this layout's field classes, and the pairs of uncertain
+ * check-digit-covered cells that print the same glyph (as position keys for the k-best search).
+ */
+function withSameGlyph(
+  layout: Layout,
+  probs: Float32Array[],
+  cells: Float32Array[],
+  opts: ConsistencyOptions,
+): { probs: Float32Array[]; ties: [string, string][] } {
+  const n = layout.length;
+  const K = MRZ_ALPHABET.length;
+  const allowed: string[] = [];
+  for (let l = 0; l < layout.lines; l++)
+    for (let c = 0; c < n; c++) allowed.push(CLASS_CHARS[layout.classes[l]![c] as CharClass]);
+  const allCells = new Float32Array(cells.reduce((s, c) => s + c.length, 0));
+  const allProbs = new Float32Array(layout.lines * n * K);
+  let off = 0;
+  cells.forEach((c, l) => {
+    allCells.set(c, off);
+    off += c.length;
+    allProbs.set(probs[l]!.subarray(0, n * K), l * n * K);
+  });
+  const out = reweighBySameGlyph(allCells, allProbs, allowed, opts);
+  const { steps } = buildSteps(layout);
+  const uncertain = steps
+    .map((st) => st.pos[0] * n + st.pos[1])
+    .filter((i) => {
+      let s = 0;
+      let top = 0;
+      for (const ch of allowed[i]!) {
+        const p = out[i * K + MRZ_ALPHABET.indexOf(ch)]!;
+        s += p;
+        top = Math.max(top, p);
+      }
+      return allowed[i]!.length > 1 && s > 0 && top / s < (opts.uncertainProb ?? 0.98);
+    });
+  const key = (i: number): string => `${Math.floor(i / n)}:${i % n}`;
+  const ties = sameGlyphPairs(allCells, uncertain, opts).map(([a, b]): [string, string] => [key(a), key(b)]);
+  return { probs: probs.map((_, l) => out.subarray(l * n * K, (l + 1) * n * K)), ties };
+}
+
+/**
+ * Decode one block of lines with one layout. `probs[line]` is (length × 37); `cells[line]`, when given,
+ * are the line's cell images (for the same-glyph evidence).
+ */
+export function decodeWithLayout(
+  layout: Layout,
+  probsIn: Float32Array[],
+  opts: DecodeOptions = {},
+  cells?: Float32Array[],
+): Decoded {
+  const sg =
+    cells && opts.sameGlyph !== false ? withSameGlyph(layout, probsIn, cells, opts.sameGlyph ?? {}) : null;
+  const probs = sg ? sg.probs : probsIn;
+  const ties = sg ? sg.ties : [];
   const beam = opts.beam ?? 8;
   const ambiguityMargin = opts.ambiguityMargin ?? Math.log(5);
   const maxRepairCost = opts.maxRepairCost ?? Math.log(1e4);
   const minUncheckedProb = opts.minUncheckedProb ?? 0.7;
-  const { best, second, lp: checkedLp, runnerUp } = kBest(layout, probs, beam);
+  const {
+    best,
+    second,
+    lp: checkedLp,
+    runnerUp,
+  } = kBest(layout, probs, ties.length ? Math.max(beam, 32) : beam, ties);
   const lines: string[] = [];
   const rawLines: string[] = [];
   let logProb = 0;
@@ -217,6 +333,17 @@ export function decodeWithLayout(layout: Layout, probs: Float32Array[], opts: De
   let sumP = 0;
   let repaired = 0;
   const K = MRZ_ALPHABET.length;
+  // State codes come from a closed list: read each as a whole code.
+  const stateChar = new Map<string, string>();
+  const stateConf = new Map<string, number>();
+  for (const [l, s] of layout.states) {
+    const raw = [0, 1, 2].map((k) => allowedChoices(probs[l]!, s + k, 'A', 1)[0]!.ch).join('');
+    const { code, conf } = readStateCode(probs[l]!, s, raw);
+    for (let k = 0; k < 3; k++) {
+      stateChar.set(`${l}:${s + k}`, code[k]!);
+      stateConf.set(`${l}:${s + k}`, conf);
+    }
+  }
   for (let l = 0; l < layout.lines; l++) {
     let line = '';
     let raw = '';
@@ -225,7 +352,7 @@ export function decodeWithLayout(layout: Layout, probs: Float32Array[], opts: De
       const r = choices[0]!;
       raw += r.ch;
       rawLogProb += r.lp;
-      const ch = best.get(`${l}:${c}`) ?? r.ch;
+      const ch = best.get(`${l}:${c}`) ?? stateChar.get(`${l}:${c}`) ?? r.ch;
       line += ch;
       const p = probs[l]![c * K + MRZ_ALPHABET.indexOf(ch)]!;
       logProb += p > 1e-9 ? Math.log(p) : LOG_FLOOR;
@@ -238,6 +365,8 @@ export function decodeWithLayout(layout: Layout, probs: Float32Array[], opts: De
   // Confidence of a character among those its position allows (a name's 'O' is not weakened by the
   // probability the classifier gives to '0', which the position excludes).
   const inClass = (l: number, c: number): number => {
+    const sc = stateConf.get(`${l}:${c}`);
+    if (sc !== undefined) return sc;
     const row = probs[l]!;
     let s = 0;
     for (const ch of CLASS_CHARS[layout.classes[l]![c] as CharClass])
@@ -282,7 +411,12 @@ export function decodeWithLayout(layout: Layout, probs: Float32Array[], opts: De
 }
 
 /** Pick the layout for a block from its shape and its (raw) document code, then decode. */
-export function decodeBlock(probs: Float32Array[], length: number, opts: DecodeOptions = {}): Decoded | null {
+export function decodeBlock(
+  probs: Float32Array[],
+  length: number,
+  opts: DecodeOptions = {},
+  cells?: Float32Array[],
+): Decoded | null {
   const top = (l: number, c: number, cls: CharClass): string => allowedChoices(probs[l]!, c, cls, 1)[0]!.ch;
   const lines = probs.length;
   let layout: Layout | undefined;
@@ -294,7 +428,7 @@ export function decodeBlock(probs: Float32Array[], length: number, opts: DecodeO
     layout = head === 'IDFRA' ? FR_ID_OLD : code0 === 'V' ? MRVB : TD2;
   }
   if (!layout) return null;
-  let best = decodeWithLayout(layout, probs, opts);
+  let best = decodeWithLayout(layout, probs, opts, cells);
   // A filler where the document number's check digit belongs: also read it as a long document number
   // (9 + k characters) and keep the likeliest reading that verifies.
   const fc = layout.fieldChecks[0]!;
@@ -303,7 +437,7 @@ export function decodeBlock(probs: Float32Array[], length: number, opts: DecodeO
     for (let k = 1; ; k++) {
       const long = longNumberLayout(layout, k);
       if (!long) break;
-      const d = decodeWithLayout(long, probs, opts);
+      const d = decodeWithLayout(long, probs, opts, cells);
       if (
         rank[d.status] > rank[best.status] ||
         (rank[d.status] === rank[best.status] && d.logProb > best.logProb)

@@ -123,7 +123,12 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
             ),
           }
         : opts;
-      const d = decodeBlock(per, n, strict);
+      const d = decodeBlock(
+        per,
+        n,
+        strict,
+        choice.map((k, i) => cut[i]![k]!.cells),
+      );
       return d ? { status: d.status, decoded: d } : null;
     };
     const first = decode(cut.map(() => 0));

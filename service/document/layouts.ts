@@ -44,6 +44,8 @@ export interface Layout {
   composite?: { spans: Span[]; cd: Pos };
   /** Name spans (no check digit of their own, confidence reported apart). */
   names: Span[];
+  /** Issuing state and nationality: three-letter codes of ICAO 9303 (no check digit, but a closed list). */
+  states: Span[];
   /**
    * ICAO 9303 long document numbers (TD1, TD2): the first field check is the document number, a '<'
    * takes its check digit's place and the number continues in the optional data (ending before
@@ -78,6 +80,10 @@ export const TD3: Layout = {
     cd: [1, 43],
   },
   names: [[0, 5, 44]],
+  states: [
+    [0, 2, 5],
+    [1, 10, 13],
+  ],
 };
 
 export const MRVA: Layout = {
@@ -114,6 +120,10 @@ export const TD2: Layout = {
     cd: [1, 35],
   },
   names: [[0, 5, 36]],
+  states: [
+    [0, 2, 5],
+    [1, 10, 13],
+  ],
   longNumber: { optionalEnd: 35 },
 };
 
@@ -152,6 +162,7 @@ export const FR_ID_OLD: Layout = {
     [0, 5, 30],
     [1, 13, 27],
   ],
+  states: [[0, 2, 5]],
 };
 
 export const TD1: Layout = {
@@ -179,6 +190,10 @@ export const TD1: Layout = {
     cd: [1, 29],
   },
   names: [[2, 0, 30]],
+  states: [
+    [0, 2, 5],
+    [1, 15, 18],
+  ],
   longNumber: { optionalEnd: 30 },
 };
 

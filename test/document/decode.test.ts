@@ -134,4 +134,19 @@ describe('constrained MRZ decoding', () => {
     expect(d.nameConfidence).toBeCloseTo(0.75, 2);
     expect(d.confidence).toBeGreaterThan(0.9);
   });
+
+  it('reads state codes as whole codes from the ICAO list, keeping a clearly printed unlisted one', () => {
+    const probs = probsFor(passport);
+    // 'FRA' with a doubtful middle letter: 'FPA' is no state, 'FRA' is.
+    setCell(probs, 0, 3, { P: 0.5, R: 0.4 });
+    const d = decodeBlock(probs, 44)!;
+    expect(d.lines[0]!.slice(2, 5)).toBe('FRA');
+    expect(d.status).toBe('ok');
+    // ICAO's specimen state 'UTO' is in no list, but printed clearly it is read as printed.
+    const utopia = passport.map((l, i) =>
+      i === 0 ? l.slice(0, 2) + 'UTO' + l.slice(5) : l.slice(0, 10) + 'UTO' + l.slice(13),
+    );
+    const u = decodeBlock(probsFor(utopia, 0.995), 44)!;
+    expect(u.lines).toEqual(utopia);
+  });
 });

@@ -1,12 +1,16 @@
 // The real engine (trained glyph model, tfjs WASM) on generated document photos of the four French
 // types, and on the real MRZ line crops of ../shared/data/mrz-lines when present.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentEngine, type DocumentEngine } from '../../service/document/index.js';
 import { generateDocumentSet } from '../../service/fixtures/document-set.js';
 import { decodeImage } from '../../service/media/index.js';
+import { applyErrata } from '../../service/cli/commands/document.js';
 import { sharedData, tempDir } from '../helpers/env.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const RULES = { allowedTypes: ['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT'], minimumAge: 18 };
 
@@ -61,12 +65,12 @@ describe('document engine on generated photos', () => {
 
 describe('document engine on real MRZ line crops', () => {
   const dir = sharedData('mrz-lines');
-  // NOTE: the bar is 90 % exact (85 % in-test); the current engine reaches 75 % on these real
-  // crops (34 % before the print-style retraining, class-normalised confidences, long document numbers and
-  // candidate cuts), so this test guards the measured level and the safety bound.
+  // NOTE: the bar is 90 % exact; the engine reads 84 % of these real crops exactly (75 % before
+  // the multi-font training, weight averaging and same-glyph decoding; 34 % before the print-style
+  // retraining), so this test guards the measured level and the safety bound.
   it(
     dir
-      ? 'reads ../shared/data/mrz-lines at the measured level (≥ 72 % exact), at most 1 % wrong-but-valid'
+      ? 'reads ../shared/data/mrz-lines at the measured level (≥ 82 % exact), at most 1 % wrong-but-valid'
       : 'reads generated line crops (../shared absent)',
     async () => {
       if (!dir) {
@@ -81,10 +85,14 @@ describe('document engine on real MRZ line crops', () => {
         expect(ok).toBeGreaterThanOrEqual(3);
         return;
       }
-      const entries = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
-        line_files: string[];
-        mrz: string[];
-      }[];
+      // Three groups are mislabelled (fixtures/mrz-lines-errata.json): score against the corrected labels.
+      const entries = applyErrata(
+        JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
+          line_files: string[];
+          mrz: string[];
+        }[],
+        JSON.parse(readFileSync(join(ROOT, 'fixtures', 'mrz-lines-errata.json'), 'utf8')),
+      );
       let exact = 0;
       let wrongValid = 0;
       for (const e of entries) {
@@ -94,7 +102,7 @@ describe('document engine on real MRZ line crops', () => {
         if (r.status === 'ok' && ok) exact++;
         if (r.status === 'ok' && !ok) wrongValid++;
       }
-      expect(exact / entries.length).toBeGreaterThanOrEqual(0.72);
+      expect(exact / entries.length).toBeGreaterThanOrEqual(0.82);
       expect(wrongValid / entries.length).toBeLessThanOrEqual(0.01);
     },
   );

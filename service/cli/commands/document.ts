@@ -1,13 +1,13 @@
 // `idv eval mrz <index.json>` and `idv bench mrz`: accuracy and CPU cost of the document (MRZ) engine.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { CliContext } from '../index.js';
 import { percentile, printResult, progress, progressEvery } from '../output.js';
 import { createDocumentEngine, parseMrz, type DocumentEngine } from '../../document/index.js';
 import { decodeImage } from '../../media/index.js';
 
-interface IndexEntry {
+export interface IndexEntry {
   file?: string;
   line_files?: string[];
   mrz: string[];
@@ -57,9 +57,34 @@ async function readEntry(engine: DocumentEngine, base: string, e: IndexEntry): P
   };
 }
 
-export async function evalMrz(indexPath: string, limit?: number): Promise<Record<string, unknown>> {
+interface Errata {
+  corrections: { first_line_file: string; line: number; from: string; to: string }[];
+}
+
+/**
+ * Apply label corrections (fixtures/mrz-lines-errata.json) to an index: the entry whose first line file
+ * (or photo) has that name gets `from` replaced by `to` in the given line. Every correction must apply.
+ */
+export function applyErrata<T extends IndexEntry>(entries: T[], errata: Errata): T[] {
+  const out = entries.map((e) => ({ ...e, mrz: e.mrz.slice() }));
+  for (const c of errata.corrections) {
+    const e = out.find((x) => basename(x.line_files?.[0] ?? x.file ?? '') === c.first_line_file);
+    const line = e?.mrz[c.line];
+    if (!e || line === undefined || !line.includes(c.from))
+      throw new Error(`errata: ${c.first_line_file} line ${c.line} has no '${c.from}' to correct`);
+    e.mrz[c.line] = line.replace(c.from, c.to);
+  }
+  return out;
+}
+
+export async function evalMrz(
+  indexPath: string,
+  limit?: number,
+  errataPath?: string,
+): Promise<Record<string, unknown>> {
   const base = dirname(resolve(indexPath));
   let entries = JSON.parse(readFileSync(indexPath, 'utf8')) as IndexEntry[];
+  if (errataPath) entries = applyErrata(entries, JSON.parse(readFileSync(errataPath, 'utf8')) as Errata);
   if (limit) entries = entries.slice(0, limit);
   const engine = await createDocumentEngine();
   const today = new Date();
@@ -86,6 +111,7 @@ export async function evalMrz(indexPath: string, limit?: number): Promise<Record
   const rate = (x: number): number => Number((x / Math.max(1, n)).toFixed(4));
   return {
     n,
+    ...(errataPath ? { errata: basename(errataPath) } : {}),
     exact: rate(exact),
     check_valid: rate(valid),
     wrong_but_valid: rate(wrongValid),
@@ -99,8 +125,9 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
     .command('mrz <index>')
     .description('MRZ reading accuracy on a labelled index ({file} photos or {line_files} line crops)')
     .option('--limit <n>', 'only the first n entries', (v) => Number.parseInt(v, 10))
-    .action(async (index: string, o: { limit?: number }) => {
-      printResult(await evalMrz(index, o.limit));
+    .option('--errata <file>', 'label corrections to apply first (e.g. fixtures/mrz-lines-errata.json)')
+    .action(async (index: string, o: { limit?: number; errata?: string }) => {
+      printResult(await evalMrz(index, o.limit, o.errata));
     });
 
   benchCmd

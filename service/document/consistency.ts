@@ -1,0 +1,168 @@
+// Same printer, same glyph: within one MRZ every occurrence of a character is printed by the same
+// printer in the same way, so an uncertain cell that looks (pixel for pixel) like cells confidently read
+// as 'M' elsewhere in the zone is most likely an 'M' too, whatever the classifier — trained on one font —
+// makes of this printer's 'M'. This module computes that evidence and folds it into the class
+// probabilities before the constrained decoding. Pure: cells and probabilities in, probabilities out.
+import { MRZ_ALPHABET } from './check-digit.js';
+import { CELL_H, CELL_W } from './line-cells.js';
+
+const K = MRZ_ALPHABET.length;
+const CELL = CELL_H * CELL_W;
+
+export interface ConsistencyOptions {
+  /** A cell is an exemplar when its best allowed class has at least this probability. Default 0.9. */
+  exemplarProb?: number;
+  /** Cells whose best allowed class is below this are re-weighed. Default 0.98. */
+  uncertainProb?: number;
+  /** Similarity (normalised cross-correlation, best of ±1 px shifts) from which two cells start counting as the same glyph. Default 0.9. */
+  sameFrom?: number;
+  /** Similarity at which they count fully. Default 0.95. */
+  sameFull?: number;
+  /** Weight of each matching exemplar: p(c) is multiplied by 1 + strength · Σ match. Default 2. */
+  strength?: number;
+  /** Two uncertain cells at least this alike are one glyph: the decoder gives them one character. Default 0.93. */
+  tieFrom?: number;
+}
+
+/** Best normalised cross-correlation of cells a and b over ±1 px shifts of a. */
+function similarity(cells: Float32Array, a: number, b: number): number {
+  const v = normalise(cells.slice(b * CELL, (b + 1) * CELL));
+  let best = -1;
+  for (const s of shiftedNormalised(cells, a)) {
+    let d = 0;
+    for (let k = 0; k < CELL; k++) d += s[k]! * v[k]!;
+    if (d > best) best = d;
+  }
+  return best;
+}
+
+/**
+ * Pairs among the given (uncertain) cells that print the same glyph: the check-digit search must not
+ * read them as two different characters (a document number '590O0OO1' whose five round glyphs are
+ * identical is '59000001' or '59OOOOO1', never a mix).
+ */
+export function sameGlyphPairs(
+  cells: Float32Array,
+  indices: readonly number[],
+  opts: ConsistencyOptions = {},
+): [number, number][] {
+  const from = opts.tieFrom ?? 0.93;
+  const out: [number, number][] = [];
+  for (let x = 0; x < indices.length; x++)
+    for (let y = x + 1; y < indices.length; y++)
+      if (similarity(cells, indices[x]!, indices[y]!) >= from) out.push([indices[x]!, indices[y]!]);
+  return out;
+}
+
+/** Zero-mean, unit-norm copies of a cell shifted by dx, dy ∈ {-1, 0, 1} (index 4 = unshifted). */
+function shiftedNormalised(cells: Float32Array, i: number): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) {
+      const v = new Float32Array(CELL);
+      for (let y = 0; y < CELL_H; y++) {
+        const sy = y + dy;
+        if (sy < 0 || sy >= CELL_H) continue;
+        for (let x = 0; x < CELL_W; x++) {
+          const sx = x + dx;
+          if (sx >= 0 && sx < CELL_W) v[y * CELL_W + x] = cells[i * CELL + sy * CELL_W + sx]!;
+        }
+      }
+      out.push(normalise(v));
+    }
+  return out;
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let m = 0;
+  for (const x of v) m += x;
+  m /= v.length;
+  let n = 0;
+  for (let k = 0; k < v.length; k++) {
+    v[k] = v[k]! - m;
+    n += v[k]! * v[k]!;
+  }
+  const s = n > 1e-9 ? 1 / Math.sqrt(n) : 0;
+  for (let k = 0; k < v.length; k++) v[k] = v[k]! * s;
+  return v;
+}
+
+/**
+ * Re-weigh the class probabilities of uncertain cells by their likeness to confidently read cells of the
+ * same zone. `allowed[i]` lists the characters cell i's position admits (its field's class): a cell is an
+ * exemplar of its best allowed character, so a date's cell is an exemplar of a digit even when the
+ * classifier hesitates with a letter. `cells` holds all cells (CELL_H×CELL_W each), `probs` their n × 37
+ * probabilities, both in the same order. Returns new probabilities (rows of certain cells unchanged).
+ */
+export function reweighBySameGlyph(
+  cells: Float32Array,
+  probs: Float32Array,
+  allowed: readonly string[],
+  opts: ConsistencyOptions = {},
+): Float32Array {
+  const exemplarProb = opts.exemplarProb ?? 0.9;
+  const uncertainProb = opts.uncertainProb ?? 0.98;
+  const from = opts.sameFrom ?? 0.9;
+  const full = opts.sameFull ?? 0.95;
+  const strength = opts.strength ?? 2;
+  const n = allowed.length;
+  const best: { ch: number; p: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let top = -1;
+    let topP = -1;
+    for (const ch of allowed[i]!) {
+      const k = MRZ_ALPHABET.indexOf(ch);
+      const p = probs[i * K + k]!;
+      s += p;
+      if (p > topP) {
+        topP = p;
+        top = k;
+      }
+    }
+    best.push({ ch: top, p: s > 0 ? topP / s : 0 });
+  }
+  const out = probs.slice();
+  // Fillers are the one glyph every MRZ repeats: they are neither re-weighed nor used as evidence.
+  const filler = MRZ_ALPHABET.indexOf('<');
+  const exemplars = best.map((b, i) => ({ ...b, i })).filter((b) => b.p >= exemplarProb && b.ch !== filler);
+  const plain = new Map<number, Float32Array>();
+  const plainOf = (i: number): Float32Array => {
+    let v = plain.get(i);
+    if (!v) {
+      v = normalise(cells.slice(i * CELL, (i + 1) * CELL));
+      plain.set(i, v);
+    }
+    return v;
+  };
+  for (let i = 0; i < n; i++) {
+    if (best[i]!.p >= uncertainProb || best[i]!.ch === filler || allowed[i]!.length < 2) continue;
+    const shifted = shiftedNormalised(cells, i);
+    const votes = new Float64Array(K);
+    let any = false;
+    for (const e of exemplars) {
+      if (e.i === i) continue;
+      const v = plainOf(e.i);
+      let sim = -1;
+      for (const s of shifted) {
+        let d = 0;
+        for (let k = 0; k < CELL; k++) d += s[k]! * v[k]!;
+        if (d > sim) sim = d;
+      }
+      const w = Math.min(1, Math.max(0, (sim - from) / (full - from)));
+      if (w > 0) {
+        votes[e.ch] = votes[e.ch]! + w;
+        any = true;
+      }
+    }
+    if (!any) continue;
+    let s = 0;
+    for (let k = 0; k < K; k++) {
+      const v = probs[i * K + k]! * (1 + strength * votes[k]!);
+      out[i * K + k] = v;
+      s += v;
+    }
+    for (let k = 0; k < K; k++) out[i * K + k] = out[i * K + k]! / s;
+  }
+  return out;
+}
