@@ -24,16 +24,45 @@ export interface ConsistencyOptions {
   tieFrom?: number;
 }
 
-/** Best normalised cross-correlation of cells a and b over ±1 px shifts of a. */
-function similarity(cells: Float32Array, a: number, b: number): number {
-  const v = normalise(cells.slice(b * CELL, (b + 1) * CELL));
-  let best = -1;
-  for (const s of shiftedNormalised(cells, a)) {
-    let d = 0;
-    for (let k = 0; k < CELL; k++) d += s[k]! * v[k]!;
-    if (d > best) best = d;
+/**
+ * Pixel likeness of the cells of one zone: best normalised cross-correlation over ±1 px shifts, computed
+ * once per pair (the decoder asks again for every layout variant it tries).
+ */
+export class GlyphSimilarity {
+  private readonly plain = new Map<number, Float32Array>();
+  private readonly shifted = new Map<number, Float32Array[]>();
+  private readonly known = new Map<number, number>();
+
+  constructor(readonly cells: Float32Array) {}
+
+  get count(): number {
+    return this.cells.length / CELL;
   }
-  return best;
+
+  sim(a: number, b: number): number {
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    const key = lo * 65536 + hi;
+    const hit = this.known.get(key);
+    if (hit !== undefined) return hit;
+    let v = this.plain.get(hi);
+    if (!v) {
+      v = normalise(this.cells.slice(hi * CELL, (hi + 1) * CELL));
+      this.plain.set(hi, v);
+    }
+    let shifts = this.shifted.get(lo);
+    if (!shifts) {
+      shifts = shiftedNormalised(this.cells, lo);
+      this.shifted.set(lo, shifts);
+    }
+    let best = -1;
+    for (const s of shifts) {
+      let d = 0;
+      for (let k = 0; k < CELL; k++) d += s[k]! * v[k]!;
+      if (d > best) best = d;
+    }
+    this.known.set(key, best);
+    return best;
+  }
 }
 
 /**
@@ -42,7 +71,7 @@ function similarity(cells: Float32Array, a: number, b: number): number {
  * identical is '59000001' or '59OOOOO1', never a mix).
  */
 export function sameGlyphPairs(
-  cells: Float32Array,
+  sim: GlyphSimilarity,
   indices: readonly number[],
   opts: ConsistencyOptions = {},
 ): [number, number][] {
@@ -50,7 +79,7 @@ export function sameGlyphPairs(
   const out: [number, number][] = [];
   for (let x = 0; x < indices.length; x++)
     for (let y = x + 1; y < indices.length; y++)
-      if (similarity(cells, indices[x]!, indices[y]!) >= from) out.push([indices[x]!, indices[y]!]);
+      if (sim.sim(indices[x]!, indices[y]!) >= from) out.push([indices[x]!, indices[y]!]);
   return out;
 }
 
@@ -89,13 +118,12 @@ function normalise(v: Float32Array): Float32Array {
 
 /**
  * Re-weigh the class probabilities of uncertain cells by their likeness to confidently read cells of the
- * same zone. `allowed[i]` lists the characters cell i's position admits (its field's class): a cell is an
+ * same zone (`sim`: likeness of the zone's cells). `allowed[i]` lists the characters cell i's position admits (its field's class): a cell is an
  * exemplar of its best allowed character, so a date's cell is an exemplar of a digit even when the
- * classifier hesitates with a letter. `cells` holds all cells (CELL_H×CELL_W each), `probs` their n × 37
- * probabilities, both in the same order. Returns new probabilities (rows of certain cells unchanged).
+ * classifier hesitates with a letter. `probs` are the cells' n × 37 probabilities, in the same order. Returns new probabilities (rows of certain cells unchanged).
  */
 export function reweighBySameGlyph(
-  cells: Float32Array,
+  sim: GlyphSimilarity,
   probs: Float32Array,
   allowed: readonly string[],
   opts: ConsistencyOptions = {},
@@ -126,30 +154,14 @@ export function reweighBySameGlyph(
   // Fillers are the one glyph every MRZ repeats: they are neither re-weighed nor used as evidence.
   const filler = MRZ_ALPHABET.indexOf('<');
   const exemplars = best.map((b, i) => ({ ...b, i })).filter((b) => b.p >= exemplarProb && b.ch !== filler);
-  const plain = new Map<number, Float32Array>();
-  const plainOf = (i: number): Float32Array => {
-    let v = plain.get(i);
-    if (!v) {
-      v = normalise(cells.slice(i * CELL, (i + 1) * CELL));
-      plain.set(i, v);
-    }
-    return v;
-  };
   for (let i = 0; i < n; i++) {
     if (best[i]!.p >= uncertainProb || best[i]!.ch === filler || allowed[i]!.length < 2) continue;
-    const shifted = shiftedNormalised(cells, i);
     const votes = new Float64Array(K);
     let any = false;
     for (const e of exemplars) {
-      if (e.i === i) continue;
-      const v = plainOf(e.i);
-      let sim = -1;
-      for (const s of shifted) {
-        let d = 0;
-        for (let k = 0; k < CELL; k++) d += s[k]! * v[k]!;
-        if (d > sim) sim = d;
-      }
-      const w = Math.min(1, Math.max(0, (sim - from) / (full - from)));
+      // An exemplar of a character this position excludes cannot change its reading.
+      if (e.i === i || !allowed[i]!.includes(MRZ_ALPHABET[e.ch]!)) continue;
+      const w = Math.min(1, Math.max(0, (sim.sim(i, e.i) - from) / (full - from)));
       if (w > 0) {
         votes[e.ch] = votes[e.ch]! + w;
         any = true;

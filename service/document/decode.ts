@@ -3,7 +3,12 @@
 // dynamic programming over (field sum mod 10, composite sum mod 10)). Pure: unit-tested without a model.
 import { states as MRZ_STATES } from 'mrz';
 import { charValue, MRZ_ALPHABET } from './check-digit.js';
-import { reweighBySameGlyph, sameGlyphPairs, type ConsistencyOptions } from './consistency.js';
+import {
+  GlyphSimilarity,
+  reweighBySameGlyph,
+  sameGlyphPairs,
+  type ConsistencyOptions,
+} from './consistency.js';
 import {
   CLASS_CHARS,
   FR_ID_OLD,
@@ -267,7 +272,7 @@ function kBest(
 function withSameGlyph(
   layout: Layout,
   probs: Float32Array[],
-  cells: Float32Array[],
+  sim: GlyphSimilarity,
   opts: ConsistencyOptions,
 ): { probs: Float32Array[]; ties: [string, string][] } {
   const n = layout.length;
@@ -275,15 +280,9 @@ function withSameGlyph(
   const allowed: string[] = [];
   for (let l = 0; l < layout.lines; l++)
     for (let c = 0; c < n; c++) allowed.push(CLASS_CHARS[layout.classes[l]![c] as CharClass]);
-  const allCells = new Float32Array(cells.reduce((s, c) => s + c.length, 0));
   const allProbs = new Float32Array(layout.lines * n * K);
-  let off = 0;
-  cells.forEach((c, l) => {
-    allCells.set(c, off);
-    off += c.length;
-    allProbs.set(probs[l]!.subarray(0, n * K), l * n * K);
-  });
-  const out = reweighBySameGlyph(allCells, allProbs, allowed, opts);
+  probs.forEach((p, l) => allProbs.set(p.subarray(0, n * K), l * n * K));
+  const out = reweighBySameGlyph(sim, allProbs, allowed, opts);
   const { steps } = buildSteps(layout);
   const uncertain = steps
     .map((st) => st.pos[0] * n + st.pos[1])
@@ -298,22 +297,22 @@ function withSameGlyph(
       return allowed[i]!.length > 1 && s > 0 && top / s < (opts.uncertainProb ?? 0.98);
     });
   const key = (i: number): string => `${Math.floor(i / n)}:${i % n}`;
-  const ties = sameGlyphPairs(allCells, uncertain, opts).map(([a, b]): [string, string] => [key(a), key(b)]);
+  const ties = sameGlyphPairs(sim, uncertain, opts).map(([a, b]): [string, string] => [key(a), key(b)]);
   return { probs: probs.map((_, l) => out.subarray(l * n * K, (l + 1) * n * K)), ties };
 }
 
 /**
- * Decode one block of lines with one layout. `probs[line]` is (length × 37); `cells[line]`, when given,
- * are the line's cell images (for the same-glyph evidence).
+ * Decode one block of lines with one layout. `probs[line]` is (length × 37); `glyphs`, when given, is
+ * the likeness of the block's cells (for the same-glyph evidence).
  */
 export function decodeWithLayout(
   layout: Layout,
   probsIn: Float32Array[],
   opts: DecodeOptions = {},
-  cells?: Float32Array[],
+  glyphs?: GlyphSimilarity,
 ): Decoded {
   const sg =
-    cells && opts.sameGlyph !== false ? withSameGlyph(layout, probsIn, cells, opts.sameGlyph ?? {}) : null;
+    glyphs && opts.sameGlyph !== false ? withSameGlyph(layout, probsIn, glyphs, opts.sameGlyph ?? {}) : null;
   const probs = sg ? sg.probs : probsIn;
   const ties = sg ? sg.ties : [];
   const beam = opts.beam ?? 8;
@@ -410,6 +409,21 @@ export function decodeWithLayout(
   };
 }
 
+/** Below this mean per-cell top probability a block gets no same-glyph evidence. */
+const SAME_GLYPH_MIN_MEAN_PROB = 0.8;
+
+function meanTopProb(probs: Float32Array[], length: number): number {
+  const K = MRZ_ALPHABET.length;
+  let s = 0;
+  for (const row of probs)
+    for (let c = 0; c < length; c++) {
+      let m = 0;
+      for (let k = 0; k < K; k++) m = Math.max(m, row[c * K + k]!);
+      s += m;
+    }
+  return s / (probs.length * length);
+}
+
 /** Pick the layout for a block from its shape and its (raw) document code, then decode. */
 export function decodeBlock(
   probs: Float32Array[],
@@ -428,7 +442,30 @@ export function decodeBlock(
     layout = head === 'IDFRA' ? FR_ID_OLD : code0 === 'V' ? MRVB : TD2;
   }
   if (!layout) return null;
-  let best = decodeWithLayout(layout, probs, opts, cells);
+  // Same-glyph evidence, except on a block the classifier mostly cannot read (other text on the card, a
+  // bad cut): there it only costs time.
+  let glyphs: GlyphSimilarity | undefined;
+  if (cells && opts.sameGlyph !== false && meanTopProb(probs, length) >= SAME_GLYPH_MIN_MEAN_PROB) {
+    const all = new Float32Array(cells.reduce((s, c) => s + c.length, 0));
+    let off = 0;
+    for (const c of cells) {
+      all.set(c, off);
+      off += c.length;
+    }
+    glyphs = new GlyphSimilarity(all);
+  }
+  return decodeLayoutVariants(layout, probs, opts, glyphs);
+}
+
+/** Decode with `layout` and, when its document number's check digit reads '<', its long-number variants. */
+function decodeLayoutVariants(
+  layout: Layout,
+  probs: Float32Array[],
+  opts: DecodeOptions,
+  glyphs?: GlyphSimilarity,
+): Decoded {
+  const top = (l: number, c: number, cls: CharClass): string => allowedChoices(probs[l]!, c, cls, 1)[0]!.ch;
+  let best = decodeWithLayout(layout, probs, opts, glyphs);
   // A filler where the document number's check digit belongs: also read it as a long document number
   // (9 + k characters) and keep the likeliest reading that verifies.
   const fc = layout.fieldChecks[0]!;
@@ -437,7 +474,7 @@ export function decodeBlock(
     for (let k = 1; ; k++) {
       const long = longNumberLayout(layout, k);
       if (!long) break;
-      const d = decodeWithLayout(long, probs, opts, cells);
+      const d = decodeWithLayout(long, probs, opts, glyphs);
       if (
         rank[d.status] > rank[best.status] ||
         (rank[d.status] === rank[best.status] && d.logProb > best.logProb)

@@ -3,7 +3,7 @@
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MRZ_ALPHABET } from '../../service/document/check-digit.js';
-import { reweighBySameGlyph } from '../../service/document/consistency.js';
+import { GlyphSimilarity, reweighBySameGlyph } from '../../service/document/consistency.js';
 import { decodeBlock } from '../../service/document/decode.js';
 import type { GrayImage } from '../../service/document/gray.js';
 import { CLASS_CHARS } from '../../service/document/layouts.js';
@@ -62,7 +62,7 @@ describe('same-glyph evidence', () => {
     cells.forEach((c, l) => allCells.set(c, l * c.length));
     const all = new Float32Array(88 * K);
     probs.forEach((p, l) => all.set(p, l * 44 * K));
-    const out = reweighBySameGlyph(allCells, all, allowed);
+    const out = reweighBySameGlyph(new GlyphSimilarity(allCells), all, allowed);
     const p = (i: number, ch: string): number => out[i * K + MRZ_ALPHABET.indexOf(ch)]!;
     expect(p(m, 'M')).toBeGreaterThan(p(m, 'H'));
     expect(p(h, 'H')).toBeGreaterThan(p(h, 'M'));
