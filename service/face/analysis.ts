@@ -50,6 +50,16 @@ export interface AnalysisParams {
    * 0.0024–0.0047; a live applicant who says nothing (no-audio case) 0.0063, reading digits ≥ 0.0062.
    */
   staticMouthStd: number;
+  /**
+   * Both cues weak at once is static too: non-rigid motion below `staticJointMotion` (default 0.0095) with
+   * a mouth-opening deviation below `staticJointMouthStd` (default 0.006). Measured on 61 generated cases
+   * (two seeds, 8 frames): a frozen photo reached 0.0089 / 0.0047 (past each single threshold, so it was
+   * auto-approved); live faces in that motion range moved their mouth ≥ 0.0070, and the silent live faces
+   * whose mouth stayed under 0.006 moved ≥ 0.0118 (one wrong-digits attack, 0.0078 / 0.0043, is flagged by
+   * the single thresholds already). Genuine applicants measured ≥ 0.0109 / ≥ 0.0072.
+   */
+  staticJointMotion: number;
+  staticJointMouthStd: number;
 }
 
 export const DEFAULT_ANALYSIS: AnalysisParams = {
@@ -63,6 +73,8 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   multipleShare: 0.3,
   staticMotion: 0.008,
   staticMouthStd: 0.003,
+  staticJointMotion: 0.0095,
+  staticJointMouthStd: 0.006,
 };
 
 export interface FrameFaces {
@@ -295,7 +307,9 @@ export function signals(
     // through whenever codec jitter alone nudged one measure over its threshold.
     staticVideo:
       withFace.length >= 3 &&
-      (motion.nonRigidMotion < p.staticMotion || motion.mouthOpeningStd < p.staticMouthStd),
+      (motion.nonRigidMotion < p.staticMotion ||
+        motion.mouthOpeningStd < p.staticMouthStd ||
+        (motion.nonRigidMotion < p.staticJointMotion && motion.mouthOpeningStd < p.staticJointMouthStd)),
     cardNotSeen: !card.found,
   };
 }

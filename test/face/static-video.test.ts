@@ -25,6 +25,9 @@ describe('static-video signal', () => {
   it('flags the frozen photos of the static attack', () => {
     expect(isStatic(0.0063, 0.0047)).toBe(true);
     expect(isStatic(0.0075, 0.0024)).toBe(true);
+    // A frozen photo whose landmark jitter passed each single threshold (it was auto-approved): both
+    // cues weak at once.
+    expect(isStatic(0.0089, 0.0047)).toBe(true);
   });
 
   it('does not flag a live applicant, even a silent one', () => {
@@ -32,5 +35,10 @@ describe('static-video signal', () => {
     expect(isStatic(0.0092, 0.0063)).toBe(false);
     // the genuine case with the least mouth movement measured.
     expect(isStatic(0.0164, 0.0062)).toBe(false);
+    // the live faces nearest the joint zone (generated cases of two seeds): little motion but a moving
+    // mouth, or a still mouth in a moving face.
+    expect(isStatic(0.0093, 0.007)).toBe(false);
+    expect(isStatic(0.0118, 0.0044)).toBe(false);
+    expect(isStatic(0.0109, 0.0108)).toBe(false);
   });
 });
