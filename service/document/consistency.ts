@@ -12,7 +12,7 @@ const CELL = CELL_H * CELL_W;
 export interface ConsistencyOptions {
   /** A cell is an exemplar when its best allowed class has at least this probability. Default 0.9. */
   exemplarProb?: number;
-  /** Cells whose best allowed class is below this are re-weighed. Default 0.98. */
+  /** Cells whose best allowed class is below this are re-weighed (and may be tied). Default 0.98. */
   uncertainProb?: number;
   /** Similarity (normalised cross-correlation, best of ±1 px shifts) from which two cells start counting as the same glyph. Default 0.9. */
   sameFrom?: number;
@@ -83,6 +83,26 @@ export function sameGlyphPairs(
   return out;
 }
 
+/** Default of `uncertainProb`: cells whose best allowed class is below it are uncertain. */
+export const UNCERTAIN_PROB = 0.98;
+
+/** Cell i's likeliest allowed character (alphabet index) and its probability among the allowed ones. */
+export function bestAllowed(probs: Float32Array, i: number, allowed: string): { ch: number; p: number } {
+  let s = 0;
+  let top = -1;
+  let topP = -1;
+  for (const ch of allowed) {
+    const k = MRZ_ALPHABET.indexOf(ch);
+    const p = probs[i * K + k]!;
+    s += p;
+    if (p > topP) {
+      topP = p;
+      top = k;
+    }
+  }
+  return { ch: top, p: s > 0 ? topP / s : 0 };
+}
+
 /** Zero-mean, unit-norm copies of a cell shifted by dx, dy ∈ {-1, 0, 1} (index 4 = unshifted). */
 function shiftedNormalised(cells: Float32Array, i: number): Float32Array[] {
   const out: Float32Array[] = [];
@@ -118,9 +138,10 @@ function normalise(v: Float32Array): Float32Array {
 
 /**
  * Re-weigh the class probabilities of uncertain cells by their likeness to confidently read cells of the
- * same zone (`sim`: likeness of the zone's cells). `allowed[i]` lists the characters cell i's position admits (its field's class): a cell is an
- * exemplar of its best allowed character, so a date's cell is an exemplar of a digit even when the
- * classifier hesitates with a letter. `probs` are the cells' n × 37 probabilities, in the same order. Returns new probabilities (rows of certain cells unchanged).
+ * same zone (`sim`: likeness of the zone's cells). `allowed[i]` lists the characters cell i's position
+ * admits (its field's class): a cell is an exemplar of its best allowed character, so a date's cell is an
+ * exemplar of a digit even when the classifier hesitates with a letter. `probs` are the cells' n × 37
+ * probabilities, in the same order. Returns new probabilities (rows of certain cells unchanged).
  */
 export function reweighBySameGlyph(
   sim: GlyphSimilarity,
@@ -129,27 +150,12 @@ export function reweighBySameGlyph(
   opts: ConsistencyOptions = {},
 ): Float32Array {
   const exemplarProb = opts.exemplarProb ?? 0.9;
-  const uncertainProb = opts.uncertainProb ?? 0.98;
+  const uncertainProb = opts.uncertainProb ?? UNCERTAIN_PROB;
   const from = opts.sameFrom ?? 0.9;
   const full = opts.sameFull ?? 0.95;
   const strength = opts.strength ?? 2;
   const n = allowed.length;
-  const best: { ch: number; p: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    let top = -1;
-    let topP = -1;
-    for (const ch of allowed[i]!) {
-      const k = MRZ_ALPHABET.indexOf(ch);
-      const p = probs[i * K + k]!;
-      s += p;
-      if (p > topP) {
-        topP = p;
-        top = k;
-      }
-    }
-    best.push({ ch: top, p: s > 0 ? topP / s : 0 });
-  }
+  const best = allowed.map((chars, i) => bestAllowed(probs, i, chars));
   const out = probs.slice();
   // Fillers are the one glyph every MRZ repeats: they are neither re-weighed nor used as evidence.
   const filler = MRZ_ALPHABET.indexOf('<');

@@ -4,8 +4,10 @@
 import { states as MRZ_STATES } from 'mrz';
 import { charValue, MRZ_ALPHABET } from './check-digit.js';
 import {
+  bestAllowed,
   GlyphSimilarity,
   reweighBySameGlyph,
+  UNCERTAIN_PROB,
   sameGlyphPairs,
   type ConsistencyOptions,
 } from './consistency.js';
@@ -286,16 +288,10 @@ function withSameGlyph(
   const { steps } = buildSteps(layout);
   const uncertain = steps
     .map((st) => st.pos[0] * n + st.pos[1])
-    .filter((i) => {
-      let s = 0;
-      let top = 0;
-      for (const ch of allowed[i]!) {
-        const p = out[i * K + MRZ_ALPHABET.indexOf(ch)]!;
-        s += p;
-        top = Math.max(top, p);
-      }
-      return allowed[i]!.length > 1 && s > 0 && top / s < (opts.uncertainProb ?? 0.98);
-    });
+    .filter(
+      (i) =>
+        allowed[i]!.length > 1 && bestAllowed(out, i, allowed[i]!).p < (opts.uncertainProb ?? UNCERTAIN_PROB),
+    );
   const key = (i: number): string => `${Math.floor(i / n)}:${i % n}`;
   const ties = sameGlyphPairs(sim, uncertain, opts).map(([a, b]): [string, string] => [key(a), key(b)]);
   return { probs: probs.map((_, l) => out.subarray(l * n * K, (l + 1) * n * K)), ties };
