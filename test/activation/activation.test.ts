@@ -223,6 +223,11 @@ describe('activation', () => {
 
     const [outboxRow] = await listOutbox(rt.db, { caseId: c.id, topic: 'activation' });
     expect(outboxRow!.status).toBe('delivered');
+    // The SMTP server has the message a moment before the sender records the delivery as sent.
+    await waitFor(async () => {
+      const d = (await act.status(c.id)).delivery;
+      return d.email?.status === 'sent' && d.sms?.status === 'sent';
+    }, 'both deliveries recorded');
     const status = await act.status(c.id);
     expect(status.delivery.email).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
     expect(status.delivery.sms).toMatchObject({ status: 'sent', attempts: 1 });
