@@ -77,15 +77,24 @@ function buildModel(manifest: WeightsManifest): tf.Sequential {
   return m;
 }
 
-/** Expected sha256 of glyphs.bin from models/mrz/SHA256SUMS (undefined when the file lists none). */
-async function expectedSha(dir: string): Promise<string | undefined> {
+/** Expected sha256 of a model file from models/mrz/SHA256SUMS (undefined when the file lists none). */
+export async function expectedSha(dir: string, file: string): Promise<string | undefined> {
   try {
     const sums = await readFile(join(dir, 'SHA256SUMS'), 'utf8');
-    const line = sums.split('\n').find((l) => l.trim().endsWith('glyphs.bin'));
+    const line = sums.split('\n').find((l) => l.trim().split(/\s+/)[1] === file);
     return line?.split(/\s+/)[0];
   } catch {
     return undefined;
   }
+}
+
+/** A model file's bytes, refused when they differ from the checksum SHA256SUMS lists for it. */
+export async function readVerified(dir: string, file: string): Promise<Buffer> {
+  const bin = await readFile(join(dir, file));
+  const want = await expectedSha(dir, file);
+  const got = createHash('sha256').update(bin).digest('hex');
+  if (want && want !== got) throw new ModelIntegrityError(`models/mrz/${file} does not match SHA256SUMS`);
+  return bin;
 }
 
 export async function loadGlyphClassifier(modelDir = defaultModelDir()): Promise<GlyphClassifier> {
@@ -93,10 +102,7 @@ export async function loadGlyphClassifier(modelDir = defaultModelDir()): Promise
   const manifest = JSON.parse(await readFile(join(modelDir, 'glyphs.json'), 'utf8')) as WeightsManifest;
   if (manifest.classes !== MRZ_ALPHABET)
     throw new ModelIntegrityError('glyph model classes differ from MRZ_ALPHABET');
-  const bin = await readFile(join(modelDir, 'glyphs.bin'));
-  const want = await expectedSha(modelDir);
-  const got = createHash('sha256').update(bin).digest('hex');
-  if (want && want !== got) throw new ModelIntegrityError('models/mrz/glyphs.bin does not match SHA256SUMS');
+  const bin = await readVerified(modelDir, 'glyphs.bin');
   const floats = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   const model = buildModel(manifest);
   let off = 0;

@@ -11,6 +11,7 @@ import {
   sameGlyphPairs,
   type ConsistencyOptions,
 } from './consistency.js';
+import { namePosterior, type NameModel } from './name-model.js';
 import {
   CLASS_CHARS,
   FR_ID_OLD,
@@ -45,6 +46,17 @@ export interface DecodeOptions {
    * turns it off. Default on with its defaults.
    */
   sameGlyph?: ConsistencyOptions | false;
+  /** Spelling model of name fields (see name-model.ts); without it each name letter is read on its own. */
+  nameModel?: NameModel | null;
+  /** Weight of the spelling model against the glyph evidence (log-linear). Default 0.5. */
+  nameModelWeight?: number;
+  /**
+   * Prior odds of a letter against a digit or filler in alphanumeric fields (document numbers, optional
+   * data), per character. Default 0.1. Why: those fields are mostly digits (97 % of the document-number
+   * characters of the real line set are digits or fillers, none is an 'O'), and issuers avoid letters
+   * that look like digits, so a round glyph there is a '0' unless the check digits say otherwise.
+   */
+  alnumLetterPrior?: number;
 }
 
 export interface Decoded {
@@ -116,6 +128,18 @@ function allowedChoices(
   maxChoices: number,
 ): { ch: string; lp: number }[] {
   const chars = CLASS_CHARS[cls];
+  if (maxChoices === 1) {
+    let best = chars[0]!;
+    let bp = -1;
+    for (const ch of chars) {
+      const p = probs[col * MRZ_ALPHABET.length + MRZ_ALPHABET.indexOf(ch)]!;
+      if (p > bp) {
+        bp = p;
+        best = ch;
+      }
+    }
+    return [{ ch: best, lp: bp > 1e-9 ? Math.log(bp) : LOG_FLOOR }];
+  }
   const out: { ch: string; lp: number }[] = [];
   for (const ch of chars) {
     const p = probs[col * MRZ_ALPHABET.length + MRZ_ALPHABET.indexOf(ch)]!;
@@ -147,8 +171,7 @@ function buildSteps(layout: Layout): { steps: Step[]; compositeCd?: Pos } {
   const fieldOf = new Map<string, { idx: number; isCd: boolean }>();
   const fieldPositions = (fc: FieldCheck): Pos[] => {
     const out: Pos[] = [];
-    for (const sp of fc.more ? [fc.span, fc.more] : [fc.span])
-      for (let c = sp[1]; c < sp[2]; c++) out.push([sp[0], c]);
+    for (let c = fc.span[1]; c < fc.span[2]; c++) out.push([fc.span[0], c]);
     return out;
   };
   for (const fc of layout.fieldChecks) {
@@ -297,6 +320,25 @@ function withSameGlyph(
   return { probs: probs.map((_, l) => out.subarray(l * n * K, (l + 1) * n * K)), ties };
 }
 
+/** `probs` with the letters of alphanumeric ('X') positions weighed by `letterPrior` (rows renormalised). */
+function withFieldPriors(layout: Layout, probs: Float32Array[], letterPrior: number): Float32Array[] {
+  if (letterPrior === 1) return probs;
+  const K = MRZ_ALPHABET.length;
+  const w = Float32Array.from(MRZ_ALPHABET, (ch) => (ch >= 'A' && ch <= 'Z' ? letterPrior : 1));
+  return probs.map((row, l) => {
+    const cls = layout.classes[l]!;
+    if (!cls.includes('X')) return row;
+    const out = row.slice();
+    for (let c = 0; c < layout.length; c++) {
+      if (cls[c] !== 'X') continue;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += out[c * K + k] = row[c * K + k]! * w[k]!;
+      for (let k = 0; k < K; k++) out[c * K + k] = out[c * K + k]! / s;
+    }
+    return out;
+  });
+}
+
 /**
  * Decode one block of lines with one layout. `probs[line]` is (length × 37); `glyphs`, when given, is
  * the likeness of the block's cells (for the same-glyph evidence).
@@ -309,7 +351,7 @@ export function decodeWithLayout(
 ): Decoded {
   const sg =
     glyphs && opts.sameGlyph !== false ? withSameGlyph(layout, probsIn, glyphs, opts.sameGlyph ?? {}) : null;
-  const probs = sg ? sg.probs : probsIn;
+  const probs = withFieldPriors(layout, sg ? sg.probs : probsIn, opts.alnumLetterPrior ?? 0.1);
   const ties = sg ? sg.ties : [];
   const beam = opts.beam ?? 8;
   const ambiguityMargin = opts.ambiguityMargin ?? Math.log(5);
@@ -339,15 +381,57 @@ export function decodeWithLayout(
       stateConf.set(`${l}:${s + k}`, conf);
     }
   }
+  const checked = new Set(buildSteps(layout).steps.map((st) => `${st.pos[0]}:${st.pos[1]}`));
+  if (layout.composite) checked.add(`${layout.composite.cd[0]}:${layout.composite.cd[1]}`);
+  // Names: read as a whole under the spelling model, when there is one (where a check digit covers a
+  // name, as on the 1988 French card, the check-digit search decides).
+  const nameChar = new Map<string, string>();
+  const nameConf = new Map<string, number>();
+  // Not for a block the check digits already refuse (other text on the card, a wrong cut): the repair
+  // they force on the checked positions alone decides its status.
+  let checkedRepair = 0;
+  for (const [key, ch] of best) {
+    const [l, c] = key.split(':').map(Number) as [number, number];
+    const top = allowedChoices(probs[l]!, c, layout.classes[l]![c] as CharClass, 1)[0]!;
+    const p = probs[l]![c * K + MRZ_ALPHABET.indexOf(ch)]!;
+    checkedRepair += top.lp - (p > 1e-9 ? Math.log(p) : LOG_FLOOR);
+  }
+  if (opts.nameModel && Number.isFinite(checkedLp) && checkedRepair <= maxRepairCost) {
+    for (const [l, s, e] of layout.names) {
+      const cells = [];
+      for (let c = s; c < e; c++) {
+        const chars = CLASS_CHARS[layout.classes[l]![c] as CharClass];
+        let tot = 0;
+        for (const ch of chars) tot += probs[l]![c * K + MRZ_ALPHABET.indexOf(ch)]!;
+        cells.push(
+          [...chars].map((ch) => ({
+            ch,
+            p: tot > 0 ? probs[l]![c * K + MRZ_ALPHABET.indexOf(ch)]! / tot : 0,
+          })),
+        );
+      }
+      const post = namePosterior(opts.nameModel, cells, { weight: opts.nameModelWeight ?? 0.5 });
+      for (let c = s; c < e; c++) {
+        if (checked.has(`${l}:${c}`)) continue;
+        nameChar.set(`${l}:${c}`, post.chars[c - s]!);
+        nameConf.set(`${l}:${c}`, post.probs[c - s]!);
+      }
+    }
+  }
   for (let l = 0; l < layout.lines; l++) {
     let line = '';
     let raw = '';
     for (let c = 0; c < layout.length; c++) {
       const choices = allowedChoices(probs[l]!, c, layout.classes[l]![c] as CharClass, 1);
-      const r = choices[0]!;
+      // A name read under the spelling model is its own raw reading: the repair cost measures what
+      // the check digits forced, not what the spelling chose.
+      const spelled = best.has(`${l}:${c}`) ? undefined : nameChar.get(`${l}:${c}`);
+      const r = spelled
+        ? { ch: spelled, lp: Math.log(Math.max(probs[l]![c * K + MRZ_ALPHABET.indexOf(spelled)]!, 1e-9)) }
+        : choices[0]!;
       raw += r.ch;
       rawLogProb += r.lp;
-      const ch = best.get(`${l}:${c}`) ?? stateChar.get(`${l}:${c}`) ?? r.ch;
+      const ch = best.get(`${l}:${c}`) ?? stateChar.get(`${l}:${c}`) ?? nameChar.get(`${l}:${c}`) ?? r.ch;
       line += ch;
       const p = probs[l]![c * K + MRZ_ALPHABET.indexOf(ch)]!;
       logProb += p > 1e-9 ? Math.log(p) : LOG_FLOOR;
@@ -360,7 +444,7 @@ export function decodeWithLayout(
   // Confidence of a character among those its position allows (a name's 'O' is not weakened by the
   // probability the classifier gives to '0', which the position excludes).
   const inClass = (l: number, c: number): number => {
-    const sc = stateConf.get(`${l}:${c}`);
+    const sc = stateConf.get(`${l}:${c}`) ?? nameConf.get(`${l}:${c}`);
     if (sc !== undefined) return sc;
     const row = probs[l]!;
     let s = 0;
@@ -372,8 +456,6 @@ export function decodeWithLayout(
   let nameConfidence = 1;
   for (const [l, s, e] of layout.names)
     for (let c = s; c < e; c++) nameConfidence = Math.min(nameConfidence, inClass(l, c));
-  const checked = new Set(buildSteps(layout).steps.map((st) => `${st.pos[0]}:${st.pos[1]}`));
-  if (layout.composite) checked.add(`${layout.composite.cd[0]}:${layout.composite.cd[1]}`);
   let uncheckedConfidence = 1;
   for (let l = 0; l < layout.lines; l++)
     for (let c = 0; c < layout.length; c++)
@@ -467,9 +549,14 @@ function decodeLayoutVariants(
   const fc = layout.fieldChecks[0]!;
   if (layout.longNumber && top(fc.cd[0], fc.cd[1], 'X') === '<') {
     const rank = { ok: 2, ambiguous: 1, check_digit: 0 } as const;
+    const [line, col] = fc.cd;
+    const end = layout.longNumber.optionalEnd;
     for (let k = 1; ; k++) {
       const long = longNumberLayout(layout, k);
       if (!long) break;
+      // The number's check digit is followed by a filler (or ends the field): only those lengths.
+      const after = col + 2 + k;
+      if (after < end && top(line, after, 'X') !== '<') continue;
       const d = decodeWithLayout(long, probs, opts, glyphs);
       if (
         rank[d.status] > rank[best.status] ||

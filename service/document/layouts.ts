@@ -3,9 +3,11 @@
 
 /**
  * Character classes: A letters+<, L letters, N digits, X alphanumeric+<, S sex, D check digit, P digit or <
- * (optional field's check digit), F the filler alone (where a long document number's check digit would be).
+ * (optional field's check digit), F the filler alone (where a long document number's check digit would be),
+ * and the first letter of the document code, which ICAO 9303 fixes per format: K for cards (TD1, TD2:
+ * A, C or I), Y for passports (TD3: P), V for visas (MRV-A, MRV-B: V).
  */
-export type CharClass = 'A' | 'L' | 'N' | 'X' | 'S' | 'D' | 'P' | 'F';
+export type CharClass = 'A' | 'L' | 'N' | 'X' | 'S' | 'D' | 'P' | 'F' | 'K' | 'Y' | 'V';
 
 export const CLASS_CHARS: Record<CharClass, string> = {
   A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<',
@@ -16,6 +18,9 @@ export const CLASS_CHARS: Record<CharClass, string> = {
   D: '0123456789',
   P: '0123456789<',
   F: '<',
+  K: 'ACI',
+  Y: 'P',
+  V: 'V',
 };
 
 /** A position in the MRZ: [line, column]. */
@@ -25,8 +30,6 @@ export type Span = readonly [number, number, number];
 
 export interface FieldCheck {
   span: Span;
-  /** Continuation of the field elsewhere on the line (a long document number's overflow). */
-  more?: Span;
   /** Position of the check digit (immediately after the span, or after `more`). */
   cd: Pos;
 }
@@ -62,7 +65,7 @@ export const TD3: Layout = {
   lines: 2,
   length: 44,
   classes: [
-    'LA' + rep('A', 3) + rep('A', 39),
+    'YA' + rep('A', 3) + rep('A', 39),
     rep('X', 9) + 'D' + rep('A', 3) + rep('N', 6) + 'D' + 'S' + rep('N', 6) + 'D' + rep('X', 14) + 'P' + 'D',
   ],
   fieldChecks: [
@@ -90,7 +93,7 @@ export const MRVA: Layout = {
   ...TD3,
   name: 'MRVA',
   classes: [
-    TD3.classes[0]!,
+    'VA' + TD3.classes[0]!.slice(2),
     rep('X', 9) + 'D' + rep('A', 3) + rep('N', 6) + 'D' + 'S' + rep('N', 6) + 'D' + rep('X', 16),
   ],
   fieldChecks: TD3.fieldChecks.slice(0, 3),
@@ -103,7 +106,7 @@ export const TD2: Layout = {
   lines: 2,
   length: 36,
   classes: [
-    'LA' + rep('A', 3) + rep('A', 31),
+    'KA' + rep('A', 3) + rep('A', 31),
     rep('X', 9) + 'D' + rep('A', 3) + rep('N', 6) + 'D' + 'S' + rep('N', 6) + 'D' + rep('X', 7) + 'D',
   ],
   fieldChecks: [
@@ -131,7 +134,7 @@ export const MRVB: Layout = {
   ...TD2,
   name: 'MRVB',
   classes: [
-    TD2.classes[0]!,
+    'VA' + TD2.classes[0]!.slice(2),
     rep('X', 9) + 'D' + rep('A', 3) + rep('N', 6) + 'D' + 'S' + rep('N', 6) + 'D' + rep('X', 8),
   ],
   composite: undefined,
@@ -171,7 +174,7 @@ export const TD1: Layout = {
   lines: 3,
   length: 30,
   classes: [
-    'LA' + rep('A', 3) + rep('X', 9) + 'D' + rep('X', 15),
+    'KA' + rep('A', 3) + rep('X', 9) + 'D' + rep('X', 15),
     rep('N', 6) + 'D' + 'S' + rep('N', 6) + 'D' + rep('A', 3) + rep('X', 11) + 'D',
     rep('A', 30),
   ],
@@ -212,7 +215,10 @@ export function longNumberLayout(layout: Layout, k: number): Layout | null {
     ...layout,
     classes,
     fieldChecks: [
-      { span: fc.span, more: [line, col + 1, cd], cd: [line, cd] },
+      // The check digit covers the whole run, the filler included (it counts 0 but shifts the 7-3-1
+      // weights): so the real Belgian and Canadian cards of the shared line set verify, and so does the
+      // `mrz` package, where leaving the filler out (as the ICAO text can be read) fails both.
+      { span: [line, fc.span[1], cd], cd: [line, cd] },
       ...layout.fieldChecks.slice(1),
     ],
     longNumber: undefined,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBlock, decodeWithLayout } from '../../service/document/decode.js';
 import { checkDigit } from '../../service/document/check-digit.js';
 import { TD3 } from '../../service/document/layouts.js';
+import { buildNameModel } from '../../service/document/name-model.js';
 import { parseMrz } from '../../service/document/validate.js';
 import { frOld, probsFor, setCell, td1, td3 } from './mrz-builders.js';
 
@@ -148,5 +149,92 @@ describe('constrained MRZ decoding', () => {
     );
     const u = decodeBlock(probsFor(utopia, 0.995), 44)!;
     expect(u.lines).toEqual(utopia);
+  });
+  it('reads the document code from the letters ICAO 9303 allows for the format', () => {
+    // A blurred 'P' that looks more like 'R': a TD3 document code starts with P (V: visa).
+    const p = probsFor(passport);
+    setCell(p, 0, 0, { R: 0.6, P: 0.35 });
+    const d = decodeBlock(p, 44)!;
+    expect(d.lines).toEqual(passport);
+    expect(d.status).toBe('ok');
+    // Cards (TD1, TD2) start with A, C or I: an 'I' read as 'Z' or 'T' is an 'I'.
+    const c = probsFor(card);
+    setCell(c, 0, 0, { Z: 0.55, I: 0.4 });
+    const dc = decodeBlock(c, 30)!;
+    expect(dc.lines).toEqual(card);
+    expect(dc.status).toBe('ok');
+  });
+
+  it('reads round glyphs in a document number as zeros unless the check digits say otherwise', () => {
+    // 'O' (24) at two positions weighted 7 and 3 leaves every check digit valid: 590OO001 verifies as
+    // well as 59000001, so only the prior against letters in numbers tells them apart.
+    const swedish = td3({
+      names: 'ANDERSSON<<SVEN',
+      number: '59000001',
+      birth: '870314',
+      sex: 'M',
+      expiry: '170102',
+    });
+    const probs = probsFor(swedish, 0.995);
+    for (const c of [3, 4]) setCell(probs, 1, c, { O: 0.55, '0': 0.45 });
+    const noPrior = decodeBlock(probs, 44, { alnumLetterPrior: 1 })!;
+    expect(noPrior.lines[1]!.slice(0, 8)).not.toBe('59000001');
+    expect(noPrior.status).not.toBe('ok');
+    const d = decodeBlock(probs, 44)!;
+    expect(d.lines).toEqual(swedish);
+    expect(d.status).toBe('ok');
+    // A letter the glyph shows clearly stays a letter.
+    const letters = probsFor(passport, 0.995);
+    const d2 = decodeBlock(letters, 44)!;
+    expect(d2.lines[1]!.slice(0, 9)).toBe('18AB12345');
+  });
+
+  it('checks a long document number over the whole run, the filler included (as real cards print it)', () => {
+    // A real Belgian card of the shared line set: number 000610022 + 001, check digit 0 computed over
+    // "000610022<001" ("000610022001" would give 4).
+    const lines = [
+      'IDBEL000610022<0010<<<<<<<<<<<',
+      '0002015F0910190BEL000201002005',
+      'SPECIMEN<<ANNE<<<<<<<<<<<<<<<<',
+    ];
+    expect(checkDigit('000610022<001')).toBe(0);
+    const d = decodeBlock(probsFor(lines), 30)!;
+    expect(d.status).toBe('ok');
+    expect(d.lines).toEqual(lines);
+    expect(d.repaired).toBe(0);
+    expect(parseMrz(d.lines, new Date('2026-01-01'))?.fields.documentNumber).toBe('000610022001');
+  });
+
+  it('reads an unclear name letter with the spelling of names, never against a clear glyph', () => {
+    const names = buildNameModel(
+      [
+        'MARTIN<<CLAIRE<ANNE<<<<<<<<<<<<<<<<<<<<<',
+        'BERNARD<<ANNE<<<<<<<<<<<<<<<<<<<<<<<<<<<',
+        'DURAND<<SANDRA<<<<<<<<<<<<<<<<<<<<<<<<<<',
+        'PETIT<<JEANNE<<<<<<<<<<<<<<<<<<<<<<<<<<<<',
+      ],
+      3,
+      { unigramMix: 0.05 },
+    );
+    // The second 'N' of ANNE blurred: the glyph says H a little more than N ("ANHE").
+    const col = passport[0]!.indexOf('ANNE') + 2;
+    const p = probsFor(passport, 0.995);
+    setCell(p, 0, col, { H: 0.52, N: 0.46 });
+    const alone = decodeBlock(p, 44)!;
+    expect(alone.lines[0]![col]).toBe('H');
+    expect(alone.status).toBe('ambiguous');
+    const spelled = decodeBlock(p, 44, { nameModel: names })!;
+    expect(spelled.lines).toEqual(passport);
+    expect(spelled.status).toBe('ok');
+    expect(spelled.nameConfidence).toBeGreaterThan(0.7);
+    // Clearly printed, an unusual spelling is read as printed ("ANHE"), whatever the model prefers.
+    const clear = probsFor(passport, 0.995);
+    setCell(clear, 0, col, { H: 0.95, N: 0.03 });
+    const kept = decodeBlock(clear, 44, { nameModel: names })!;
+    expect(kept.lines[0]![col]).toBe('H');
+    // A glyph that spreads its probability over many letters stays uncertain.
+    const smudge = probsFor(passport, 0.995);
+    setCell(smudge, 0, col, { N: 0.3 });
+    expect(decodeBlock(smudge, 44, { nameModel: names })!.status).toBe('ambiguous');
   });
 });

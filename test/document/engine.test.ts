@@ -65,12 +65,11 @@ describe('document engine on generated photos', () => {
 
 describe('document engine on real MRZ line crops', () => {
   const dir = sharedData('mrz-lines');
-  // NOTE: the bar is 90 % exact; the engine reads 84 % of these real crops exactly (75 % before
-  // the multi-font training, weight averaging and same-glyph decoding; 34 % before the print-style
-  // retraining), so this test guards the measured level and the safety bound.
+  // The bar: ≥ 90 % exact and ≤ 1 % wrong-but-valid (measured 90.5 % / 0.43 % against the
+  // corrected labels: see models/mrz/README.md).
   it(
     dir
-      ? 'reads ../shared/data/mrz-lines at the measured level (≥ 82 % exact), at most 1 % wrong-but-valid'
+      ? 'reads ../shared/data/mrz-lines: ≥ 90 % exact, at most 1 % wrong-but-valid'
       : 'reads generated line crops (../shared absent)',
     async () => {
       if (!dir) {
@@ -85,7 +84,7 @@ describe('document engine on real MRZ line crops', () => {
         expect(ok).toBeGreaterThanOrEqual(3);
         return;
       }
-      // Three groups are mislabelled (fixtures/mrz-lines-errata.json): score against the corrected labels.
+      // Five groups are mislabelled (fixtures/mrz-lines-errata.json): score against the corrected labels.
       const entries = applyErrata(
         JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
           line_files: string[];
@@ -102,7 +101,7 @@ describe('document engine on real MRZ line crops', () => {
         if (r.status === 'ok' && ok) exact++;
         if (r.status === 'ok' && !ok) wrongValid++;
       }
-      expect(exact / entries.length).toBeGreaterThanOrEqual(0.82);
+      expect(exact / entries.length).toBeGreaterThanOrEqual(0.9);
       expect(wrongValid / entries.length).toBeLessThanOrEqual(0.01);
     },
   );

@@ -31,11 +31,10 @@ export function td1(o: {
   expiry: string;
   names: string;
 }): string[] {
-  // ICAO 9303 long document number: '<' in the check digit's place, the rest and the check digit after.
-  const number =
-    o.number.length > 9
-      ? `${o.number.slice(0, 9)}<${o.number.slice(9)}${cd(o.number)}`
-      : `${pad(o.number, 9)}${cd(pad(o.number, 9))}`;
+  // ICAO 9303 long document number: '<' in the check digit's place, the rest and the check digit after
+  // (computed over the whole run, the filler included, as real cards and the `mrz` package do).
+  const long = `${o.number.slice(0, 9)}<${o.number.slice(9)}`;
+  const number = o.number.length > 9 ? `${long}${cd(long)}` : `${pad(o.number, 9)}${cd(pad(o.number, 9))}`;
   const l1 = pad(`${pad(o.code ?? 'ID', 2)}FRA${number}`, 30);
   const l2 = `${o.birth}${cd(o.birth)}${o.sex}${o.expiry}${cd(o.expiry)}FRA${'<'.repeat(11)}`;
   const comp = cd(l1.slice(5, 30) + l2.slice(0, 7) + l2.slice(8, 15) + l2.slice(18, 29));

@@ -1,5 +1,5 @@
 // `idv eval mrz <index.json>` and `idv bench mrz`: accuracy and CPU cost of the document (MRZ) engine.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CliContext } from '../index.js';
@@ -32,6 +32,10 @@ interface ItemResult {
   lines: string[];
   valid: boolean;
   ms: number;
+  /** Engine verdict: ok / ambiguous / check_digit / unreadable (line crops), or the finding codes (photos). */
+  status: string;
+  /** The best reading, also when refused. */
+  best: string[];
 }
 
 async function readEntry(engine: DocumentEngine, base: string, e: IndexEntry): Promise<ItemResult> {
@@ -40,7 +44,13 @@ async function readEntry(engine: DocumentEngine, base: string, e: IndexEntry): P
     const t0 = performance.now();
     const r = engine.readLines(imgs);
     const ms = performance.now() - t0;
-    return { lines: r.status === 'ok' && r.decoded ? r.decoded.lines : [], valid: r.status === 'ok', ms };
+    return {
+      lines: r.status === 'ok' && r.decoded ? r.decoded.lines : [],
+      valid: r.status === 'ok',
+      ms,
+      status: r.status,
+      best: r.decoded?.lines ?? [],
+    };
   }
   const img = await decodeImage(resolve(base, e.file!));
   const t0 = performance.now();
@@ -54,6 +64,8 @@ async function readEntry(engine: DocumentEngine, base: string, e: IndexEntry): P
     lines: a.status === 'read' ? a.lines : [],
     valid: a.status === 'read' && !a.findings.some((f) => f.code === 'MRZ_CHECK_DIGIT'),
     ms,
+    status: a.status === 'read' ? 'ok' : a.findings.map((f) => f.code).join(','),
+    best: a.lines,
   };
 }
 
@@ -81,6 +93,7 @@ export async function evalMrz(
   indexPath: string,
   limit?: number,
   errataPath?: string,
+  reportPath?: string,
 ): Promise<Record<string, unknown>> {
   const base = dirname(resolve(indexPath));
   let entries = JSON.parse(readFileSync(indexPath, 'utf8')) as IndexEntry[];
@@ -94,11 +107,27 @@ export async function evalMrz(
   const fieldOk: Record<string, number> = Object.fromEntries(FIELD_KEYS.map((k) => [k, 0]));
   const times: number[] = [];
   const tick = progressEvery('eval mrz', entries.length);
+  // Per-entry outcomes (JSON lines) for whoever looks into the failures; it holds the MRZ texts.
+  const report = reportPath ? openSync(reportPath, 'w') : null;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const r = await readEntry(engine, base, e);
     times.push(r.ms);
     const isExact = r.lines.length === e.mrz.length && r.lines.every((l, k) => l === e.mrz[k]);
+    if (report) {
+      const outcome = isExact ? 'exact' : r.valid ? 'wrong_but_valid' : 'refused';
+      writeSync(
+        report,
+        JSON.stringify({
+          entry: e.line_files?.[0] ?? e.file,
+          outcome,
+          status: r.status,
+          truth: e.mrz,
+          read: r.best,
+          best_reading_right: r.best.join() === e.mrz.join(),
+        }) + '\n',
+      );
+    }
     if (isExact) exact++;
     if (r.valid) valid++;
     if (r.valid && !isExact) wrongValid++;
@@ -107,6 +136,7 @@ export async function evalMrz(
     for (const k of FIELD_KEYS) if (truth && got && truth[k] === got[k]) fieldOk[k]!++;
     tick(i + 1);
   }
+  if (report) closeSync(report);
   const n = entries.length;
   const rate = (x: number): number => Number((x / Math.max(1, n)).toFixed(4));
   return {
@@ -126,8 +156,9 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
     .description('MRZ reading accuracy on a labelled index ({file} photos or {line_files} line crops)')
     .option('--limit <n>', 'only the first n entries', (v) => Number.parseInt(v, 10))
     .option('--errata <file>', 'label corrections to apply first (e.g. fixtures/mrz-lines-errata.json)')
-    .action(async (index: string, o: { limit?: number; errata?: string }) => {
-      printResult(await evalMrz(index, o.limit, o.errata));
+    .option('--report <file>', 'write one JSON line per entry: outcome, engine status, truth and reading')
+    .action(async (index: string, o: { limit?: number; errata?: string; report?: string }) => {
+      printResult(await evalMrz(index, o.limit, o.errata, o.report));
     });
 
   benchCmd
