@@ -35,4 +35,5 @@ sha256sum "$DATA/train.bin" "$DATA/train.labels"
 # The exported weights are the average of the weights after epochs 2..EPOCHS (see models/mrz/README.md).
 /usr/bin/python3 scripts/train-mrz-glyphs.py --data "$DATA" --out "$OUT" --seed "$SEED" --epochs "$EPOCHS" \
   --label-smoothing 0.02 --average-from 2
-(cd "$OUT" && sha256sum glyphs.bin glyphs.json > SHA256SUMS && cat SHA256SUMS)
+# SHA256SUMS also lists the name model (scripts/build-mrz-names.ts) when it sits beside the glyphs.
+(cd "$OUT" && sha256sum glyphs.bin glyphs.json $(ls names.bin 2>/dev/null) > SHA256SUMS && cat SHA256SUMS)

@@ -275,6 +275,9 @@ export function groupBlocks(lines: TextLine[], maxBlocks = 8): LineBlock[] {
     if (dAng > 0.08) return false;
     // A line partly washed out by glare is found shorter: tolerate down to half the length.
     if (Math.min(len(a), len(b)) < 0.5 * Math.max(len(a), len(b))) return false;
+    // The lines of an MRZ are printed at one height; a band several times taller (the portrait, a
+    // block of other text found as one "line") is not one of them.
+    if (Math.min(thick(a), thick(b)) < 0.5 * Math.max(thick(a), thick(b))) return false;
     // Perpendicular distance between centroids, in line heights.
     const dist = -(b.cx - a.cx) * a.uy + (b.cy - a.cy) * a.ux;
     const hgt = Math.max(thick(a), thick(b));
