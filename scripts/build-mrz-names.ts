@@ -120,6 +120,16 @@ interface Lists {
 const flat = (x: unknown): string[] =>
   !x ? [] : Array.isArray(x) ? (x as string[]) : Object.values(x as object).flatMap(flat);
 
+/** The distinct transliterable names of a faker definition (a list, or lists by gender), sorted. */
+const mrzNames = (def: unknown): string[] =>
+  [
+    ...new Set(
+      flat(def)
+        .map(mrzName)
+        .filter((x): x is string => !!x),
+    ),
+  ].sort();
+
 /** Per locale, the transliterated first and last names (locales sharing identical lists counted once). */
 export function nameLists(): Map<string, Lists> {
   const out = new Map<string, Lists>();
@@ -127,20 +137,8 @@ export function nameLists(): Map<string, Lists> {
   for (const [id, loc] of Object.entries(allLocales)) {
     const p = (loc as { person?: { first_name?: unknown; last_name?: unknown } }).person;
     if (!p) continue;
-    const first = [
-      ...new Set(
-        flat(p.first_name)
-          .map(mrzName)
-          .filter((x): x is string => !!x),
-      ),
-    ].sort();
-    const last = [
-      ...new Set(
-        flat(p.last_name)
-          .map(mrzName)
-          .filter((x): x is string => !!x),
-      ),
-    ].sort();
+    const first = mrzNames(p.first_name);
+    const last = mrzNames(p.last_name);
     if (first.length < 20 || last.length < 20) continue;
     const sig = first.join() + '|' + last.join();
     if (seen.has(sig)) continue;

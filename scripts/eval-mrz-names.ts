@@ -15,7 +15,7 @@ import { buildNameModel, type NameModel } from '../service/document/name-model.j
 import { loadNameModel } from '../service/document/name-model-file.js';
 import { mulberry32 } from '../service/shared/mulberry32.js';
 import { nameFields, nameLists } from './build-mrz-names.js';
-import { renderLine } from './train-mrz-glyphs.js';
+import { binarise, renderLine } from './train-mrz-glyphs.js';
 
 type Rng = () => number;
 const uni = (r: Rng, a: number, b: number): number => a + (b - a) * r();
@@ -47,14 +47,7 @@ function lowResBinarised(r: Rng, img: GrayImage, pitch: number): GrayImage {
         }
       out[y * w + x] = s / c;
     }
-  let mn = 1;
-  let mx = 0;
-  for (const v of out) {
-    mn = Math.min(mn, v);
-    mx = Math.max(mx, v);
-  }
-  const t = mn + (mx - mn) * uni(r, 0.45, 0.62);
-  for (let i = 0; i < out.length; i++) out[i] = out[i]! < t ? 0 : 1;
+  binarise(out, uni(r, 0.45, 0.62));
   return { width: w, height: h, data: out };
 }
 

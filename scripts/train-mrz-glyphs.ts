@@ -373,18 +373,21 @@ export async function renderLine(
     rgba = x2.getImageData(0, 0, w, h).data;
     for (let i = 0; i < w * h; i++) data[i] = rgba[4 * i]! / 255;
   }
-  if (lowRes || r() < (print ? 0.85 : 0.4)) {
-    // Binarised like scanned/real crops; the threshold shift changes stroke weight.
-    let mn = 1;
-    let mx = 0;
-    for (const v of data) {
-      mn = Math.min(mn, v);
-      mx = Math.max(mx, v);
-    }
-    const t = mn + (mx - mn) * uni(r, 0.35, 0.65);
-    for (let i = 0; i < data.length; i++) data[i] = data[i]! < t ? 0 : 1;
-  }
+  // Binarised like scanned/real crops; the threshold shift changes stroke weight.
+  if (lowRes || r() < (print ? 0.85 : 0.4)) binarise(data, uni(r, 0.35, 0.65));
   return { image: img, centres, pitch };
+}
+
+/** Threshold `data` in place at `level` (0..1) between its darkest and brightest values: 0 ink, 1 paper. */
+export function binarise(data: Float32Array, level: number): void {
+  let mn = 1;
+  let mx = 0;
+  for (const v of data) {
+    mn = Math.min(mn, v);
+    mx = Math.max(mx, v);
+  }
+  const t = mn + (mx - mn) * level;
+  for (let i = 0; i < data.length; i++) data[i] = data[i]! < t ? 0 : 1;
 }
 
 async function main(): Promise<void> {
