@@ -78,7 +78,7 @@ function buildModel(manifest: WeightsManifest): tf.Sequential {
 }
 
 /** Expected sha256 of a model file from models/mrz/SHA256SUMS (undefined when the file lists none). */
-export async function expectedSha(dir: string, file: string): Promise<string | undefined> {
+async function expectedSha(dir: string, file: string): Promise<string | undefined> {
   try {
     const sums = await readFile(join(dir, 'SHA256SUMS'), 'utf8');
     const line = sums.split('\n').find((l) => l.trim().split(/\s+/)[1] === file);

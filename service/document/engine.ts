@@ -118,7 +118,7 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
     // the classifier reads them (mean log top probability): a cut one glyph off puts half glyphs in
     // its cells, which no class fits. Measured on the real line crops: this picks the right cut of
     // every line that has several, where the cutter's own order was wrong on 12 of 141.
-    const flat = cutIn.flatMap((c, i) => c.map((x, k) => ({ i, k, x })));
+    const flat = cutIn.flatMap((c, i) => c.map((x) => ({ i, x })));
     const all = new Float32Array(flat.length * n * cellSize);
     flat.forEach((f, j) => all.set(f.x.cells, j * n * cellSize));
     const probs = clf.classify(all, flat.length * n);

@@ -30,7 +30,7 @@ export type Span = readonly [number, number, number];
 
 export interface FieldCheck {
   span: Span;
-  /** Position of the check digit (immediately after the span, or after `more`). */
+  /** Position of the check digit (immediately after the span). */
   cd: Pos;
 }
 
