@@ -85,6 +85,9 @@ export interface Decoded {
 
 const LOG_FLOOR = Math.log(1e-9);
 
+/** log p, floored (a class the classifier rules out still costs a finite amount). */
+const logP = (p: number): number => (p > 1e-9 ? Math.log(p) : LOG_FLOOR);
+
 /**
  * The issuing-state / nationality codes of ICAO 9303 (the `mrz` package's list), '<'-padded to 3, and
  * '<<<' (no nationality, as on some residence cards).
@@ -106,7 +109,7 @@ function readStateCode(row: Float32Array, start: number, raw: string): { code: s
     let lp = 0;
     for (let k = 0; k < 3; k++) {
       const p = row[(start + k) * K + MRZ_ALPHABET.indexOf(c[k]!)]!;
-      lp += p > 1e-9 ? Math.log(p) : LOG_FLOOR;
+      lp += logP(p);
     }
     return lp;
   };
@@ -138,12 +141,12 @@ function allowedChoices(
         best = ch;
       }
     }
-    return [{ ch: best, lp: bp > 1e-9 ? Math.log(bp) : LOG_FLOOR }];
+    return [{ ch: best, lp: logP(bp) }];
   }
   const out: { ch: string; lp: number }[] = [];
   for (const ch of chars) {
     const p = probs[col * MRZ_ALPHABET.length + MRZ_ALPHABET.indexOf(ch)]!;
-    out.push({ ch, lp: p > 1e-9 ? Math.log(p) : LOG_FLOOR });
+    out.push({ ch, lp: logP(p) });
   }
   out.sort((a, b) => b.lp - a.lp);
   return out.slice(0, maxChoices);
@@ -395,7 +398,7 @@ export function decodeWithLayout(
       const [l, c] = key.split(':').map(Number) as [number, number];
       const top = allowedChoices(probs[l]!, c, layout.classes[l]![c] as CharClass, 1)[0]!;
       const p = probs[l]![c * K + MRZ_ALPHABET.indexOf(ch)]!;
-      cost += top.lp - (p > 1e-9 ? Math.log(p) : LOG_FLOOR);
+      cost += top.lp - logP(p);
     }
     return cost;
   };
@@ -430,14 +433,14 @@ export function decodeWithLayout(
       // the check digits forced, not what the spelling chose.
       const spelled = best.has(`${l}:${c}`) ? undefined : nameChar.get(`${l}:${c}`);
       const r = spelled
-        ? { ch: spelled, lp: Math.log(Math.max(probs[l]![c * K + MRZ_ALPHABET.indexOf(spelled)]!, 1e-9)) }
+        ? { ch: spelled, lp: logP(probs[l]![c * K + MRZ_ALPHABET.indexOf(spelled)]!) }
         : choices[0]!;
       raw += r.ch;
       rawLogProb += r.lp;
       const ch = best.get(`${l}:${c}`) ?? stateChar.get(`${l}:${c}`) ?? nameChar.get(`${l}:${c}`) ?? r.ch;
       line += ch;
       const p = probs[l]![c * K + MRZ_ALPHABET.indexOf(ch)]!;
-      logProb += p > 1e-9 ? Math.log(p) : LOG_FLOOR;
+      logProb += logP(p);
       sumP += p;
       if (ch !== r.ch) repaired++;
     }

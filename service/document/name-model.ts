@@ -194,10 +194,6 @@ export function namePosterior(
   // the nearest position as the lowest digit.
   const len = (i: number): number => Math.min(h, i + 1);
   const size = (i: number): number => R ** len(i);
-  const valid = (i: number, code: number): boolean => {
-    for (let j = 0; j < len(i); j++) if (Math.floor(code / R ** j) % R >= cand[i - j]!.length) return false;
-    return true;
-  };
   /** log P_model(symbol of candidate k at i | the state `prev` at i − 1), weighted. */
   const lm = (i: number, prev: number, k: number): number => {
     let ctx = 0;
@@ -249,7 +245,8 @@ export function namePosterior(
     alpha.push(a);
   }
   const beta: Float64Array[] = new Array(n);
-  beta[n - 1] = new Float64Array(size(n - 1)).map((_, c) => (valid(n - 1, c) ? 0 : -Infinity));
+  // Codes naming a candidate a position lacks never get a forward value, so need no backward one.
+  beta[n - 1] = new Float64Array(size(n - 1));
   for (let i = n - 2; i >= 0; i--) {
     const b = new Float64Array(size(i)).fill(-Infinity);
     for (let code = 0; code < b.length; code++) {
