@@ -12,12 +12,19 @@ export interface DecideOptions {
   uncertainLlr?: number;
   /** Below this per-word fit of an expected digit, never `match` (the audio is not that digit at all). */
   minWordFit?: number;
+  /**
+   * Never `match` when the competing "anything else" model (digits and other words in a loop) explains the audio
+   * better than the challenge by more than this per frame, per language: the audio holds more than the challenge.
+   * The same bound tells a clean three-digit answer (then a wrong one is a `mismatch`) from other speech (`uncertain`).
+   */
+  acceptOtherLlr?: Record<SpeechLang, number>;
 }
 
 export const DEFAULT_DECIDE: Required<DecideOptions> = {
   acceptLlr: { en: 2.5, fr: 2.5 },
   uncertainLlr: 6,
   minWordFit: 0.5,
+  acceptOtherLlr: { en: 12, fr: 12 },
 };
 
 export interface DecideInput {
@@ -44,17 +51,26 @@ export function decide(input: DecideInput, options: DecideOptions = {}): Decisio
   if (ev.llrPerFrame === null) return { decision: 'uncertain', confidence: 0.3 };
   const gap = Math.max(0, ev.llrPerFrame);
   const accept = o.acceptLlr[input.lang];
+  const acceptOther = o.acceptOtherLlr[input.lang];
   const fitOk = ev.minExpectedFit >= o.minWordFit;
-  if (fitOk && input.recognised === input.expected) return { decision: 'match', confidence: 0.99 };
-  if (fitOk && gap <= accept) {
-    // From 0.95 (expected as good as the best free decode) down to 0.6 at the accept threshold.
-    return { decision: 'match', confidence: round(0.95 - 0.35 * (gap / accept)) };
+  // How much better than the challenge (resp. than the best three digits) "anything else" explains the audio.
+  const otherGap = ev.otherLlrPerFrame === null ? Infinity : Math.max(0, ev.otherLlrPerFrame);
+  const otherOverFree = Math.max(0, otherGap - gap);
+  const clean = otherGap <= acceptOther;
+  if (fitOk && clean && (ev.freeDecode === input.expected || gap <= accept)) {
+    // From 0.99 (the challenge as good as every alternative) down to 0.6 at the accept thresholds.
+    const worst = Math.max(gap / accept, otherGap / acceptOther);
+    return { decision: 'match', confidence: round(0.99 - 0.39 * worst) };
   }
-  if (gap <= o.uncertainLlr) return { decision: 'uncertain', confidence: 0.5 };
-  return {
-    decision: 'mismatch',
-    confidence: round(Math.min(0.99, 0.6 + (gap - o.uncertainLlr) / (4 * o.uncertainLlr))),
-  };
+  // Three digits other than the challenge explain the audio clearly better, and they explain it cleanly.
+  if (gap > o.uncertainLlr && otherOverFree <= acceptOther) {
+    return {
+      decision: 'mismatch',
+      confidence: round(Math.min(0.99, 0.6 + (gap - o.uncertainLlr) / (4 * o.uncertainLlr))),
+    };
+  }
+  // Close to the challenge but not clearly it, or speech that is not a clean three-digit answer: a reviewer listens.
+  return { decision: 'uncertain', confidence: 0.5 };
 }
 
 function noSpeechConfidence(g: SpeechGateResult): number {
