@@ -21,10 +21,10 @@ export interface DecideOptions {
 }
 
 export const DEFAULT_DECIDE: Required<DecideOptions> = {
-  acceptLlr: { en: 2.5, fr: 2.5 },
+  acceptLlr: { en: 2, fr: 2.5 },
   uncertainLlr: 6,
   minWordFit: 0.5,
-  acceptOtherLlr: { en: 12, fr: 12 },
+  acceptOtherLlr: { en: 9, fr: 12 },
 };
 
 export interface DecideInput {

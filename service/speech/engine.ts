@@ -67,9 +67,9 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
     let searched = run(false);
     if (!searched.free.ok || !searched.forced.ok) searched = run(true);
     const { free, forced, recognised } = searched;
-    // The competing model: what the audio is when it is not exactly three digits. Searched with the same beams as
-    // the forced alignment's first attempt so that the two scores compare.
-    const other = decoder.decode(region, anythingGrammar(lang));
+    // The competing model: what the audio is when it is not exactly three digits (narrower beams: it is the costliest
+    // search, and its best path is rarely pruned by them).
+    const other = decoder.decode(region, anythingGrammar(lang), { beams: 'narrow' });
     const otherDigits = other.words.filter((w) => wordToDigit(lang, w.word) !== undefined).length;
     const evidence: SpeechEvidence = {
       llrPerFrame:

@@ -130,7 +130,15 @@ export const SpeechResultSchema = z
     confidence: num,
     recognised: z.string().optional().catch(undefined),
     segments: z
-      .array(z.object({ digit: z.string(), startSec: z.number(), endSec: z.number() }))
+      .array(
+        z.object({
+          digit: z.string(),
+          startSec: z.number(),
+          endSec: z.number(),
+          // Per-digit confidence (0..1) of the string the verdict rests on; absent on older results.
+          score: z.number().optional().catch(undefined),
+        }),
+      )
       .optional()
       .catch([]),
   })
