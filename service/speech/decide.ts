@@ -24,7 +24,7 @@ export const DEFAULT_DECIDE: Required<DecideOptions> = {
   acceptLlr: { en: 2, fr: 2.5 },
   uncertainLlr: 6,
   minWordFit: 0.5,
-  acceptOtherLlr: { en: 9, fr: 12 },
+  acceptOtherLlr: { en: 9, fr: 9 },
 };
 
 export interface DecideInput {
