@@ -4,8 +4,8 @@ import type { SpeechDecision, SpeechEvidence, SpeechGateResult, SpeechLang } fro
 export interface DecideOptions {
   /**
    * Accept when the per-frame gap between the best free 3-digit decode and the forced alignment of the expected
-   * digits is at most this, per language. Tuned on development splits: FSDD takes 0–24 seed 1 (en: genuine 97.5 %,
-   * false accept 0 %), asterisk-fr seed 1 (fr: 100 % / 0.8 %).
+   * digits is at most this, per language. Calibrated on development material only: FSDD takes 0–24 (en: genuine gaps
+   * ≤ 1.7, one-digit-different ≥ 2.4), asterisk-fr and espeak-ng voices other than the test voices (fr).
    */
   acceptLlr?: Record<SpeechLang, number>;
   /** Between acceptLlr and this gap the result is `uncertain` (a reviewer listens). */
@@ -16,6 +16,7 @@ export interface DecideOptions {
    * Never `match` when the competing "anything else" model (digits and other words in a loop) explains the audio
    * better than the challenge by more than this per frame, per language: the audio holds more than the challenge.
    * The same bound tells a clean three-digit answer (then a wrong one is a `mismatch`) from other speech (`uncertain`).
+   * Development figures: genuine en ≤ 7.8, fr mostly ≤ 8.6; sentences ≥ 24; "quatre, et, sept" read as 417 10.6.
    */
   acceptOtherLlr?: Record<SpeechLang, number>;
 }
