@@ -78,6 +78,7 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
           : forced === free
             ? 0
             : (free.score - forced.score) / Math.max(1, free.frames),
+      llrTotal: !forced.ok || !free.ok ? null : forced === free ? 0 : free.score - forced.score,
       freeDecoded: free.ok,
       minExpectedFit: forced.ok ? Math.min(...forced.words.map((w) => w.fit)) : 0,
       freeAgree: [...recognised].filter((d, i) => expected[i] === d).length,

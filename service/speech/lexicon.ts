@@ -11,7 +11,6 @@ export interface DigitWord {
 
 const EN: DigitWord[] = [
   { word: 'zero', digit: '0', prons: ['Z IH R OW', 'Z IY R OW'] },
-  { word: 'oh', digit: '0', prons: ['OW'] },
   { word: 'one', digit: '1', prons: ['W AH N'] },
   { word: 'two', digit: '2', prons: ['T UW'] },
   { word: 'three', digit: '3', prons: ['TH R IY'] },
@@ -46,7 +45,10 @@ export const LEXICON: Record<SpeechLang, DigitWord[]> = { en: EN, fr: FR };
  * not exactly the challenge (a sentence, hesitations, "et", septante/nonante, "twenty"). The challenge only matches
  * when it explains the audio nearly as well as this loop. Prons from the models' dictionaries.
  */
+// "oh" for zero is heard but not accepted as a digit: a lone vowel fits the vowel of almost any digit ("two" said as
+// "oh" matched a 0 on FSDD); an applicant who says "oh" goes to review instead.
 const OTHER_EN: [string, string][] = [
+  ['oh', 'OW'],
   ['and', 'AH N D'],
   ['uh', 'AH'],
   ['um', 'AH M'],

@@ -64,6 +64,11 @@ export interface SpeechEvidence {
    * expected string; null when either search found no path.
    */
   llrPerFrame: number | null;
+  /**
+   * The same gap over the whole utterance (not per frame): a wrong digit costs about the same whatever the length of
+   * the pauses around it, while the per-frame gap dilutes it in long recordings.
+   */
+  llrTotal: number | null;
   /** The free 3-digit search found a path (false: nothing to compare the expected digits with). */
   freeDecoded: boolean;
   /** Lowest per-word acoustic fit (0..1) of the expected digits in the forced alignment. */

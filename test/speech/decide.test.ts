@@ -10,6 +10,7 @@ import { synthesize } from '../../service/speech/synth.js';
 const gate = speechGate(synthesize('en', 'four, seven, one'));
 const evidence = (e: Partial<SpeechEvidence>): SpeechEvidence => ({
   llrPerFrame: 0,
+  llrTotal: 0,
   freeDecoded: true,
   minExpectedFit: 0.8,
   freeAgree: 3,
