@@ -128,6 +128,7 @@ export async function evaluateNonDigitDir(
   lang: SpeechLang,
   perClip: number,
   seed: number,
+  onClip?: (done: number, total: number, decisions: SpeechDecision[]) => void,
 ): Promise<NonDigitResult> {
   const rand = seededRandom(seed);
   const files = readdirSync(dir)
@@ -142,12 +143,15 @@ export async function evaluateNonDigitDir(
     const first = await engine.verify({ audio, expected: challenges[0]!, lang });
     const heard = first.evidence?.freeDecode ?? '';
     if (/^\d{3}$/.test(heard) && !challenges.includes(heard)) challenges.push(heard);
+    const decisions: SpeechDecision[] = [];
     for (const [k, expected] of challenges.entries()) {
       const r = k === 0 ? first : await engine.verify({ audio, expected, lang });
       trials++;
+      decisions.push(r.decision);
       byDecision[r.decision] = (byDecision[r.decision] ?? 0) + 1;
       if (r.decision === 'match') match++;
     }
+    onClip?.(files.indexOf(f) + 1, files.length, decisions);
   }
   return {
     clips: files.length,
