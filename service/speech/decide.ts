@@ -53,8 +53,15 @@ export function decide(input: DecideInput, options: DecideOptions = {}): Decisio
   const ev = input.evidence;
   if (!input.gate.isSpeech || !ev)
     return { decision: 'no_speech', confidence: noSpeechConfidence(input.gate) };
-  // The expected digits cannot be aligned at all: clearly not what was said.
-  if (ev.llrPerFrame === null && ev.freeDecoded) return { decision: 'mismatch', confidence: 0.95 };
+  // The expected digits cannot be aligned at all: clearly not what was said; a mismatch when three other digits
+  // explain the audio cleanly, else (other speech) uncertain.
+  if (ev.llrPerFrame === null && ev.freeDecoded) {
+    const cleanDigits =
+      ev.otherFreeLlrPerFrame !== null && ev.otherFreeLlrPerFrame <= o.acceptOtherLlr[input.lang];
+    return cleanDigits
+      ? { decision: 'mismatch', confidence: 0.95 }
+      : { decision: 'uncertain', confidence: 0.5 };
+  }
   // Nothing to compare with: the engine cannot vouch either way; a reviewer listens.
   if (ev.llrPerFrame === null) return { decision: 'uncertain', confidence: 0.3 };
   const gap = Math.max(0, ev.llrPerFrame);

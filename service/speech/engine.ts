@@ -52,8 +52,7 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
       pcm.samples.subarray(Math.floor(start * DECODER_RATE), Math.ceil(end * DECODER_RATE)),
     );
     const decoder = await decoderFor(lang);
-    // Both searches use the same beams so that their scores compare fairly. If either finds no path (a badly fitting
-    // expected path pruned away), both are redone with wide beams.
+    // Both searches use the same beams so that their scores compare fairly.
     const run = (wideBeams: boolean) => {
       const free = decoder.decode(region, freeDigitsGrammar(lang), { wideBeams });
       const recognised = digitsOf(lang, free);
@@ -65,7 +64,10 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
       return { free, forced, recognised };
     };
     let searched = run(false);
-    if (!searched.free.ok || !searched.forced.ok) searched = run(true);
+    // Wide beams again only when the free search itself found nothing. A challenge that cannot be aligned within the
+    // default beams is far from the best explanation and cannot match; widening the beams for it cost seconds of CPU
+    // on long sentences for nothing.
+    if (!searched.free.ok) searched = run(true);
     const { free, forced, recognised } = searched;
     // The competing model: what the audio is when it is not exactly three digits (narrower beams: it is the costliest
     // search, and its best path is rarely pruned by them).
@@ -85,6 +87,8 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
       freeDecode: recognised,
       otherLlrPerFrame:
         !forced.ok || !other.ok ? null : (other.score - forced.score) / Math.max(1, forced.frames),
+      otherFreeLlrPerFrame:
+        !free.ok || !other.ok ? null : (other.score - free.score) / Math.max(1, free.frames),
       otherWords: other.words.length - otherDigits,
       otherDigits,
     };

@@ -83,6 +83,8 @@ export interface SpeechEvidence {
    * repeated digits, hesitations). null when either search found no path.
    */
   otherLlrPerFrame: number | null;
+  /** Per-frame gap between the competing model and the best free 3-digit decode (null when either found no path). */
+  otherFreeLlrPerFrame: number | null;
   /** Words of the competing decode that are not digits (0 for a clean three-digit answer). */
   otherWords: number;
   /** Digits in the competing decode (3 for a clean three-digit answer). */

@@ -16,6 +16,7 @@ const evidence = (e: Partial<SpeechEvidence>): SpeechEvidence => ({
   freeAgree: 3,
   freeDecode: '471',
   otherLlrPerFrame: 1,
+  otherFreeLlrPerFrame: 1,
   otherWords: 0,
   otherDigits: 3,
   ...e,
