@@ -22,7 +22,7 @@ import {
 import type { MediaStore } from '../../storage/index.js';
 import { withDecrypted } from '../../storage/index.js';
 import { decodeImage, probe, selfieVideoProblems } from '../../media/index.js';
-import { newChallengeDigits } from '../../pipeline/engines/speech.js';
+import { createChallenge } from '../../speech/challenge.js';
 import { HttpError, badRequest, conflict, notFound } from '../errors.js';
 import { newApplicantToken, requireApiKey, requireApplicant, type ApplicantRequest } from './auth.js';
 import { receiveUpload, type UploadKind } from './upload.js';
@@ -81,23 +81,15 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const body: CreateVerificationBody = parsed.data;
     const now = new Date();
     const { token, hash } = newApplicantToken();
-    const digits = await newChallengeDigits(body.lang);
-    const challengeExpires = new Date(now.getTime() + challengeTtlMs);
     const c = await db
       .tx(async (q) => {
+        // No challenge yet: the applicant app asks for it when recording starts (POST /v1/applicant/challenge).
         const c = await insertCase(q, {
           reference: body.reference ?? `idv-${randomUUID()}`,
           lang: body.lang,
           applicant: body.applicant,
           tokenHash: hash,
           expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
-        });
-        await insertChallenge(q, {
-          caseId: c.id,
-          attempt: 1,
-          digits,
-          lang: body.lang,
-          expiresAt: challengeExpires,
         });
         return c;
       })
@@ -111,7 +103,6 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       reference: c.reference,
       token,
       applicantUrl: `${config.PUBLIC_URL}/v/${token}`,
-      challenge: { digits, lang: body.lang, expiresAt: challengeExpires.toISOString() },
       expiresAt: c.expiresAt.toISOString(),
     });
   });
@@ -167,7 +158,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       progress: progressView(c.status === 'processing' || c.submittedAt ? c.progress : {}),
       challenge:
         ch && (c.status === 'created' || c.status === 'resubmission_requested')
-          ? { digits: ch.digits, lang: ch.lang, expiresAt: ch.expiresAt.toISOString() }
+          ? { lang: ch.lang, expiresAt: ch.expiresAt.toISOString() }
           : null,
       uploaded: media.filter((m) => m.kind in UPLOAD_KINDS).map((m) => m.kind),
       reasons: c.status === 'resubmission_requested' ? c.reasons : [],
@@ -214,13 +205,13 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const ch = await getChallenge(db, c0.id, c0.attempt);
     if (!ch || ch.expiresAt.getTime() <= now.getTime()) {
       // The video must answer a live challenge: issue a new one; the applicant records again.
-      const digits = await newChallengeDigits(c0.lang);
+      const next = createChallenge(c0.lang, challengeTtlMs / 1000, now);
       await insertChallenge(db, {
         caseId: c0.id,
         attempt: c0.attempt,
-        digits,
-        lang: c0.lang,
-        expiresAt: new Date(now.getTime() + challengeTtlMs),
+        digits: next.digits,
+        lang: next.lang,
+        expiresAt: next.expiresAt,
       });
       throw conflict(
         'challenge_expired',

@@ -36,12 +36,16 @@ export const challengeSchema = z.object({
   expiresAt: z.string(),
 });
 
+/** POST /v1/applicant/challenge (applicant token): the digits to say, issued when recording starts. */
+export const applicantChallengeResponse = challengeSchema.extend({
+  issued: z.boolean().describe('True when this call issued the challenge; false: the unexpired one again.'),
+});
+
 export const createVerificationResponse = z.object({
   id: z.uuid(),
   reference: z.string(),
   token: z.string().describe('One-time applicant token: give it to the applicant only (link below).'),
   applicantUrl: z.string(),
-  challenge: challengeSchema,
   expiresAt: z.string(),
 });
 
@@ -63,7 +67,10 @@ export const statusResponse = z.object({
     speech: stageProgress,
     decide: stageProgress,
   }),
-  challenge: challengeSchema.nullable(),
+  challenge: challengeSchema
+    .omit({ digits: true })
+    .nullable()
+    .describe('The current challenge (its digits only from POST /v1/applicant/challenge).'),
   uploaded: z.array(z.enum(['front', 'back', 'video'])),
   reasons: z.array(z.string()).describe('Why a resubmission is requested (empty otherwise).'),
 });
