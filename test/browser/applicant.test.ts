@@ -1,0 +1,235 @@
+/// <reference lib="dom" />
+// The applicant's whole journey in Debian Chromium (playwright-core) with a fake camera and microphone fed
+// by the fixture generator: link → welcome → document → photos (file input) → video (challenge asked at
+// "Record"; the selfie video is rendered for the digits the app obtained) → upload → decision → activation
+// e-letter on a real loopback SMTP server → code typed in the app → activated. Screenshots of every screen
+// at 390×844 and on a desktop viewport go to test-artifacts/applicant/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startService, type RunningService } from '../../service/server.js';
+import { testConfig, tempDir } from '../helpers/env.js';
+import { fixtureCase, type FixtureCase } from '../helpers/fixtures.js';
+import { applicantAppDir } from '../../service/api/applicant/app-router.js';
+import { ApiClient, identityOf } from '../api/client.js';
+import { startSmtp, type LoopbackSmtp } from '../activation/servers.js';
+import { writeFakeMedia, type FakeMedia } from './applicant-media.js';
+
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'applicant');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 860 };
+const ANDROID_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36';
+const SEED = 4242;
+
+let svc: RunningService;
+let smtp: LoopbackSmtp;
+let browser: Browser;
+let api: ApiClient;
+let media: FakeMedia;
+let identityFx: FixtureCase;
+
+async function waitFor<T>(f: () => T | undefined | Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  if (!applicantAppDir()) execFileSync('npm', ['run', 'build:ui'], { stdio: 'ignore' });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  smtp = await startSmtp();
+  svc = await startService(
+    testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), NOTIFY_BACKOFF_MS: '200' }),
+  );
+  api = new ApiClient(svc.url!, svc.runtime.config.API_KEYS[0]!);
+  // The documents and the declared identity (the digits of this render are not the challenge's).
+  identityFx = await fixtureCase({ seed: SEED, doc: 'cni2021', lang: 'fr', formats: ['mp4'] });
+  const dir = tempDir('idv-fake-media-');
+  media = { video: join(dir, 'camera.y4m'), audio: join(dir, 'microphone.wav') };
+  // Until the app has a challenge, the camera shows the same person saying other digits.
+  await writeFakeMedia(identityFx, media);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${media.video}`,
+      `--use-file-for-fake-audio-capture=${media.audio}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+  await smtp?.close();
+});
+
+function phoneContext(): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: PHONE,
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 1,
+    userAgent: ANDROID_UA,
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+  });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+function watchErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+}
+
+describe('applicant app', () => {
+  it('walks the whole journey on a phone: photos, video with the issued digits, decision, activation code', async () => {
+    const created = await api.create(identityOf(identityFx), 'fr');
+    expect(created).not.toHaveProperty('challenge');
+    const ctx = await phoneContext();
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    watchErrors(page, errors);
+
+    // A computer opened the same link: it shows the QR code and follows the phone.
+    const desk = await browser.newPage({ viewport: DESKTOP, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    watchErrors(desk, errors);
+    await desk.goto(created.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
+    await desk.getByRole('heading', { name: /continuez sur votre téléphone/i }).waitFor();
+    await desk.locator('.qr svg').waitFor();
+    await shot(desk, 'desktop-welcome-qr');
+
+    const link = created.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!);
+    await page.goto(link);
+    await page.getByRole('heading', { name: /confirmez votre identité en ligne/i }).waitFor();
+    await shot(page, 'phone-1-welcome');
+    await page.getByRole('button', { name: 'Commencer' }).click();
+
+    await page.getByRole('heading', { name: /quelle pièce/i }).waitFor();
+    await page.getByLabel(/carte nationale d’identité \(depuis 2021\)/i).check();
+    await shot(page, 'phone-2-document');
+    await page.getByRole('button', { name: 'Continuer' }).click();
+
+    for (const [side, file] of [
+      ['front', identityFx.front],
+      ['back', identityFx.back!],
+    ] as const) {
+      await page.getByRole('heading', { name: side === 'front' ? /recto/i : /verso/i }).waitFor();
+      if (side === 'front') await shot(page, 'phone-3-photo-front');
+      await page.getByTestId(`file-${side}`).setInputFiles(file);
+      await page.locator('img.preview').waitFor();
+      await page.locator('.review [role=status]').waitFor();
+      await shot(page, `phone-4-photo-${side}-check`);
+      const upload = page.waitForResponse((r) => r.url().endsWith(`/v1/applicant/media/${side}`));
+      await page.getByRole('button', { name: /utiliser/i }).click();
+      expect((await upload).status()).toBe(201);
+    }
+
+    // Video: the preview runs; "Record" asks the server for the challenge at that moment.
+    await page.getByRole('heading', { name: /enregistrez votre vidéo/i }).waitFor();
+    await page.waitForFunction(() => (document.querySelector('.viewfinder video') as HTMLVideoElement)?.readyState >= 2);
+    await shot(page, 'phone-5-video-preview');
+    const chResp = page.waitForResponse((r) => r.url().endsWith('/v1/applicant/challenge'));
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    const challenge = (await (await chResp).json()) as { digits: string; issued: boolean; expiresAt: string };
+    expect(challenge.digits).toMatch(/^\d{3}$/);
+    expect(challenge.issued).toBe(true);
+    await page.locator('.big-count').waitFor();
+    await shot(page, 'phone-6-countdown');
+    await page.getByTestId('digit').filter({ hasText: challenge.digits[0]! }).waitFor();
+    await shot(page, 'phone-7-digits');
+    // Render the selfie video saying the digits the app obtained, for the fake camera, while this take records.
+    const spoken = await fixtureCase({
+      seed: SEED,
+      doc: 'cni2021',
+      lang: 'fr',
+      digits: challenge.digits,
+      formats: ['mp4'],
+    });
+    expect(spoken.truth.identity).toEqual(identityFx.truth.identity);
+    await writeFakeMedia(spoken, media);
+    await page.locator('video.playback').waitFor({ timeout: 30_000 });
+    await shot(page, 'phone-8-video-review');
+
+    // Record again: the camera reopens on the new files; the same unexpired challenge is returned.
+    await page.getByRole('button', { name: /recommencer la vidéo/i }).click();
+    await page.waitForFunction(() => (document.querySelector('.viewfinder video') as HTMLVideoElement)?.readyState >= 2);
+    const again = page.waitForResponse((r) => r.url().endsWith('/v1/applicant/challenge'));
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    const same = (await (await again).json()) as { digits: string; issued: boolean };
+    expect(same).toMatchObject({ digits: challenge.digits, issued: false });
+    await page.locator('video.playback').waitFor({ timeout: 30_000 });
+    const videoUpload = page.waitForResponse((r) => r.url().endsWith('/v1/applicant/media/video'));
+    await page.getByRole('button', { name: /envoyer cette vidéo/i }).click();
+    await page.getByRole('heading', { name: /envoi de votre vidéo/i }).waitFor();
+    await shot(page, 'phone-9-upload');
+    const up = await videoUpload;
+    expect(up.status()).toBe(201);
+    // Chromium records WebM (VP9/VP8 + Opus); the server identified it from the bytes.
+    expect(((await up.json()) as { mime: string }).mime).toBe('video/webm');
+    await page.getByRole('heading', { name: /nous vérifions votre identité/i }).waitFor();
+    await shot(page, 'phone-10-status-processing');
+
+    // The desktop page followed the phone.
+    await desk.getByRole('heading', { name: /nous vérifions|une personne examine|identité est confirmée/i }).waitFor({ timeout: 20_000 });
+    await shot(desk, 'desktop-status-followed');
+
+    const outcome = await waitFor(async () => {
+      const s = await api.status(created.token);
+      return s.status !== 'processing' ? (s.status as string) : undefined;
+    }, 'the decision', 180_000);
+    expect(outcome).toBe('approved');
+    await page.getByRole('heading', { name: /votre identité est confirmée/i }).waitFor({ timeout: 20_000 });
+
+    // The activation e-letter arrives on the loopback SMTP server; its page links to the app's code page.
+    const mail = await waitFor(
+      () => smtp.mails.find((m) => m.parsed.to && JSON.stringify(m.parsed.to).includes('applicant@example.test')),
+      'the activation e-letter',
+    );
+    const letterUrl = /(http\S+\/letters\/[A-Za-z0-9_-]{43})/.exec(mail.parsed.text ?? '')![1]!;
+    await page.goto(letterUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
+    const code = (await page.locator('.code').textContent())!.trim();
+    expect(code).toMatch(/^\d{6}$/);
+    await shot(page, 'phone-11-activation-letter');
+    await page.getByRole('link', { name: /saisir mon code/i }).click();
+    await page.getByLabel(/code d’activation/i).waitFor();
+    await shot(page, 'phone-12-activation');
+    // One wrong code first: the remaining attempts are shown.
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    await page.getByLabel(/code d’activation/i).fill(wrong);
+    await page.getByRole('button', { name: 'Activer' }).click();
+    await page.getByText(/essais restants : 4/i).first().waitFor();
+    await shot(page, 'phone-13-activation-wrong');
+    await page.getByLabel(/code d’activation/i).fill(code);
+    await page.getByRole('button', { name: 'Activer' }).click();
+    await page.getByRole('heading', { name: /identité numérique est activée/i }).waitFor();
+    await shot(page, 'phone-14-activated');
+    const act = await svc.runtime.db.query<{ status: string }>('SELECT status FROM activations WHERE case_id = $1', [
+      created.id,
+    ]);
+    expect(act.rows[0]?.status).toBe('activated');
+    // The only failed request is the wrong code (400), as the browser logs every non-2xx answer.
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    expect(errors.filter((e) => /status of 400/.test(e))).toHaveLength(1);
+    await ctx.close();
+    await desk.close();
+  }, 420_000);
+});
