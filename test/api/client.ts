@@ -32,11 +32,15 @@ export class ApiClient {
     readonly apiKey: string,
   ) {}
 
-  async create(applicant: Record<string, string>, lang = 'fr'): Promise<Created> {
+  async create(
+    applicant: Record<string, string>,
+    lang = 'fr',
+    extra: Record<string, unknown> = {},
+  ): Promise<Created> {
     const r = await fetch(`${this.base}/v1/verifications`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': this.apiKey },
-      body: JSON.stringify({ lang, applicant }),
+      body: JSON.stringify({ lang, applicant, ...extra }),
     });
     if (r.status !== 201) throw new Error(`create: ${r.status} ${await r.text()}`);
     return (await r.json()) as Created;

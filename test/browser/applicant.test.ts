@@ -102,23 +102,45 @@ function watchErrors(page: Page, errors: string[]): void {
 
 describe('applicant app', () => {
   it('walks the whole journey on a phone: photos, video with the issued digits, decision, activation code', async () => {
-    const created = await api.create(identityOf(identityFx), 'fr');
+    const created = await api.create(identityOf(identityFx), 'fr', { invite: { email: true } });
     expect(created).not.toHaveProperty('challenge');
     const ctx = await phoneContext();
     const page = await ctx.newPage();
     const errors: string[] = [];
     watchErrors(page, errors);
 
+    // The invitation e-letter arrives on the loopback SMTP server; it carries a link to read the letter.
+    const invite = await waitFor(
+      () => smtp.mails.find((m) => /confirmez votre identité/i.test(m.parsed.subject ?? '')),
+      'the invitation e-letter',
+    );
+    expect(String(invite.parsed.html)).toContain('Lire mon courrier');
+    const letterLink = /(http\S+\/invitations\/[A-Za-z0-9_-]{43})/.exec(invite.parsed.text ?? '')![1]!;
+    const receipts = () =>
+      svc.runtime.db.query(`SELECT 1 FROM audit_events WHERE case_id = $1 AND action = 'invitation.letter.received'`, [
+        created.id,
+      ]);
+    await page.goto(letterLink.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
+    await page.getByRole('heading', { name: /lettre recommandée électronique/i }).waitFor();
+    await shot(page, 'phone-0-invitation-letter');
+    // Reading (a GET, as link scanners do) is not the receipt; pressing the button is.
+    expect((await receipts()).rowCount).toBe(0);
+    await page.getByRole('button', { name: 'Confirmer mon identité' }).click();
+    await page.waitForURL(/\/v\/[A-Za-z0-9_-]{43}$/);
+    expect((await receipts()).rowCount).toBe(1);
+    const link = page.url();
+    expect(link).toBe(created.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
+    const biz = await fetch(`${svc.url}/v1/verifications/${created.id}`, { headers: { 'x-api-key': api.apiKey } });
+    expect(((await biz.json()) as { invitation: unknown }).invitation).toMatchObject({ email: 'sent', sentCount: 1 });
+
     // A computer opened the same link: it shows the QR code and follows the phone.
     const desk = await browser.newPage({ viewport: DESKTOP, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
     watchErrors(desk, errors);
-    await desk.goto(created.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
+    await desk.goto(link);
     await desk.getByRole('heading', { name: /continuez sur votre téléphone/i }).waitFor();
     await desk.locator('.qr svg').waitFor();
     await shot(desk, 'desktop-welcome-qr');
 
-    const link = created.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!);
-    await page.goto(link);
     await page.getByRole('heading', { name: /confirmez votre identité en ligne/i }).waitFor();
     await shot(page, 'phone-1-welcome');
     await page.getByRole('button', { name: 'Commencer' }).click();
@@ -201,7 +223,7 @@ describe('applicant app', () => {
 
     // The activation e-letter arrives on the loopback SMTP server; its page links to the app's code page.
     const mail = await waitFor(
-      () => smtp.mails.find((m) => m.parsed.to && JSON.stringify(m.parsed.to).includes('applicant@example.test')),
+      () => smtp.mails.find((m) => /\/letters\/[A-Za-z0-9_-]{43}/.test(m.parsed.text ?? '')),
       'the activation e-letter',
     );
     const letterUrl = /(http\S+\/letters\/[A-Za-z0-9_-]{43})/.exec(mail.parsed.text ?? '')![1]!;

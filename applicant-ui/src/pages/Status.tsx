@@ -41,7 +41,8 @@ export function Status(props: { initial: Session; onRestart(s: Session): void })
                   <span className="stage-mark" aria-hidden="true">
                     {st === 'done' ? '✓' : st === 'running' ? '…' : st === 'failed' ? '!' : '○'}
                   </span>
-                  {t(`stage.${k}`)} — <span>{t(`stage.state.${st}`)}</span>
+                  <span className="stage-name">{t(`stage.${k}`)}</span>
+                  <span className="stage-state">{t(`stage.state.${st}`)}</span>
                 </li>
               );
             })}

@@ -28,6 +28,7 @@ import { newApplicantToken, requireApiKey, requireApplicant, type ApplicantReque
 import { receiveUpload, type UploadKind } from './upload.js';
 import { createVerificationBody, type CreateVerificationBody } from './schemas.js';
 import { activationStatus, type ActivationStatus } from '../../activation/status.js';
+import { inviteInTx, invitationSummary, type Channel } from '../../invitation/service.js';
 
 export interface ApplicantApiDeps {
   config: Config;
@@ -91,6 +92,11 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
           tokenHash: hash,
           expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
         });
+        // Always kept (sealed), so that POST /verifications/:id/invite can send the link later.
+        const channels: Channel[] = [];
+        if (body.invite?.email ?? config.INVITE_EMAIL) channels.push('email');
+        if (body.invite?.sms ?? config.INVITE_SMS) channels.push('sms');
+        await inviteInTx(q, { secret: config.CODE_HMAC_SECRET }, { caseId: c.id, applicantToken: token, channels });
         return c;
       })
       .catch((e: { code?: string }) => {
@@ -121,6 +127,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       reasons: c.reasons,
       decidedAt: iso(c.decidedAt),
       reviewDeadline: iso(c.reviewDeadline),
+      invitation: await invitationSummary(db, c.id),
       activation: c.status === 'approved' ? activationSummary(await activationStatus(db, c.id)) : null,
     });
   });

@@ -27,6 +27,10 @@ export const createVerificationBody = z.object({
       .trim()
       .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number'),
   }),
+  invite: z
+    .object({ email: z.boolean().optional(), sms: z.boolean().optional() })
+    .optional()
+    .describe('Send the invitation e-letter (email) and/or an SMS with the link; defaults INVITE_EMAIL / INVITE_SMS.'),
 });
 export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
 
@@ -84,6 +88,16 @@ export const businessStatusResponse = z.object({
   reasons: z.array(z.string()),
   decidedAt: z.string().nullable(),
   reviewDeadline: z.string().nullable(),
+  invitation: z
+    .object({
+      sentCount: z.number().int(),
+      resendsLeft: z.number().int(),
+      receivedAt: z.string().nullable(),
+      email: z.enum(['pending', 'sent', 'failed']).nullable(),
+      sms: z.enum(['pending', 'sent', 'failed']).nullable(),
+    })
+    .nullable()
+    .describe('Invitation e-letter delivery per channel (latest letter) and when the applicant acted on it.'),
   activation: z
     .object({
       state: z.enum(['none', 'issued', 'activated']),
