@@ -62,7 +62,7 @@ export function renderInvitationPage(i: { lang: Lang; firstNames: string; action
     ? `<p>${esc(t.pageBody)}</p><form method="post" action="${esc(i.action)}"><button type="submit">${esc(t.confirm)}</button></form><p class="muted">${esc(t.proof)}</p>`
     : `<p>${esc(t.gone)}</p>`;
   return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${esc(t.title)}</title>
+<meta name="robots" content="noindex"><link rel="icon" href="data:,"><meta name="referrer" content="no-referrer"><title>${esc(t.title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36em;margin:0 auto;padding:1.5em 1.1em;color:#1a1a2e;line-height:1.5}h1{font-size:1.5em}button{font:inherit;font-weight:600;min-height:48px;width:100%;max-width:22em;padding:0 1.2em;border:0;border-radius:10px;background:#1d3b8b;color:#fff;cursor:pointer}button:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}.muted{color:#4a4f5c;font-size:.95em}</style>
 </head><body><main><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p>${main}</main></body></html>`;
 }

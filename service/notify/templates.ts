@@ -136,7 +136,7 @@ export function renderLetterPage(i: LetterPageInput): string {
         }`
       : `<p>${esc(t.gone[i.state as keyof typeof t.gone])}</p>`;
   return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<meta name="robots" content="noindex"><title>${esc(t.title)}</title>
+<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${esc(t.title)}</title>
 <style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}.code{font-size:2.2em;letter-spacing:.3em;font-family:monospace}.cta{display:inline-block;line-height:48px;padding:0 1.2em;background:#1d3b8b;color:#fff;text-decoration:none;border-radius:8px;font-weight:600}</style>
 </head><body><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p>${main}
 <p style="color:#555">${esc(t.received(fmtDateTime(i.receivedAt, i.lang)))}</p></body></html>`;

@@ -1,7 +1,6 @@
 // Welcome: what will happen, how long, what to have at hand, the privacy notice, the 48-hour human review.
 // On a computer, the QR code of this same link to continue on a phone (this page then follows the phone).
 import { useEffect, useState } from 'react';
-import QRCode from 'qrcode';
 import { useI18n } from '../i18n';
 import { Layout } from '../components/Layout';
 
@@ -11,7 +10,9 @@ export function Welcome(props: { onStart(): void; desktop: boolean; resubmission
   const [showQr, setShowQr] = useState(props.desktop);
   useEffect(() => {
     if (!showQr) return;
-    QRCode.toString(window.location.href, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+    // Loaded only on a computer: phones never download the QR encoder.
+    import('qrcode')
+      .then((m) => m.default.toString(window.location.href, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }))
       .then(setQr)
       .catch(() => setQr(undefined));
   }, [showQr]);
