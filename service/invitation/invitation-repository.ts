@@ -48,7 +48,10 @@ export async function insertInvitationDelivery(
   return Number(r.rows[0]!.id);
 }
 
-export async function invitationByTokenHash(q: Queryable, tokenHash: string): Promise<InvitationRow | undefined> {
+export async function invitationByTokenHash(
+  q: Queryable,
+  tokenHash: string,
+): Promise<InvitationRow | undefined> {
   return (
     await q.query<InvitationRow>(
       'SELECT id, case_id, generation, applicant_token_sealed, token_sealed, created_at, acted_at FROM invitations WHERE token_hash = $1',
@@ -68,14 +71,16 @@ export async function invitationById(q: Queryable, id: string): Promise<Invitati
 
 /** Sets acted_at once; true when this call was the first action. */
 export async function markActed(q: Queryable, id: string, at: Date): Promise<boolean> {
-  const r = await q.query('UPDATE invitations SET acted_at = $2 WHERE id = $1 AND acted_at IS NULL', [id, at]);
+  const r = await q.query('UPDATE invitations SET acted_at = $2 WHERE id = $1 AND acted_at IS NULL', [
+    id,
+    at,
+  ]);
   return (r.rowCount ?? 0) > 0;
 }
 
 export async function deliveryById(q: Queryable, id: number): Promise<InvitationDeliveryRow | undefined> {
-  return (
-    await q.query<InvitationDeliveryRow>('SELECT * FROM invitation_deliveries WHERE id = $1', [id])
-  ).rows[0];
+  return (await q.query<InvitationDeliveryRow>('SELECT * FROM invitation_deliveries WHERE id = $1', [id]))
+    .rows[0];
 }
 
 export async function markDeliverySent(q: Queryable, id: number): Promise<void> {
@@ -116,7 +121,9 @@ export async function latestInvitation(q: Queryable, caseId: string): Promise<In
 }
 
 export async function invitationCount(q: Queryable, caseId: string): Promise<number> {
-  const r = await q.query<{ n: string }>('SELECT count(*) AS n FROM invitations WHERE case_id = $1', [caseId]);
+  const r = await q.query<{ n: string }>('SELECT count(*) AS n FROM invitations WHERE case_id = $1', [
+    caseId,
+  ]);
   return Number(r.rows[0]!.n);
 }
 
@@ -124,11 +131,14 @@ export async function invitationCount(q: Queryable, caseId: string): Promise<num
 export async function caseContact(
   q: Queryable,
   caseId: string,
-): Promise<{ lang: 'fr' | 'en'; firstNames: string; email: string; mobile: string; status: string } | undefined> {
-  const r = await q.query<{ lang: 'fr' | 'en'; applicant: { firstNames: string; email: string; mobile: string }; status: string }>(
-    'SELECT lang, applicant, status FROM cases WHERE id = $1',
-    [caseId],
-  );
+): Promise<
+  { lang: 'fr' | 'en'; firstNames: string; email: string; mobile: string; status: string } | undefined
+> {
+  const r = await q.query<{
+    lang: 'fr' | 'en';
+    applicant: { firstNames: string; email: string; mobile: string };
+    status: string;
+  }>('SELECT lang, applicant, status FROM cases WHERE id = $1', [caseId]);
   const row = r.rows[0];
   if (!row) return undefined;
   const a = typeof row.applicant === 'string' ? JSON.parse(row.applicant) : row.applicant;

@@ -42,7 +42,11 @@ export async function inviteInTx(
     applicantTokenSealed: seal(key, i.applicantToken, `applicant:${i.caseId}`),
   });
   for (const channel of i.channels) {
-    const deliveryId = await repo.insertInvitationDelivery(q, { invitationId: inv.id, caseId: i.caseId, channel });
+    const deliveryId = await repo.insertInvitationDelivery(q, {
+      invitationId: inv.id,
+      caseId: i.caseId,
+      channel,
+    });
     await insertOutbox(q, INVITATION_TOPIC, i.caseId, { deliveryId });
   }
   return { generation: inv.generation };
@@ -101,7 +105,10 @@ export async function deliverInvitation(deps: DeliverDeps, deliveryId: number): 
       const m = renderInvitationMail({ lang: contact.lang, firstNames: contact.firstNames, link, expiresAt });
       await deps.mailer().send({ to: contact.email, ...m });
     } else {
-      await deps.sms.send({ to: contact.mobile.replace(/[\s.-]/g, ''), text: renderInvitationSms(contact.lang, link) });
+      await deps.sms.send({
+        to: contact.mobile.replace(/[\s.-]/g, ''),
+        text: renderInvitationSms(contact.lang, link),
+      });
     }
     await repo.markDeliverySent(deps.db, d.id);
   } catch (err) {
@@ -119,7 +126,10 @@ export async function deliverInvitation(deps: DeliverDeps, deliveryId: number): 
           details: { deliveryId: d.id, channel: d.channel, error: String(label).slice(0, 100) },
         });
     });
-    deps.logger.warn({ deliveryId: d.id, channel: d.channel, error: label, final }, 'invitation delivery failed');
+    deps.logger.warn(
+      { deliveryId: d.id, channel: d.channel, error: label, final },
+      'invitation delivery failed',
+    );
     throw new Error(`invitation delivery failed: ${String(label)}`);
   }
 }
@@ -131,7 +141,13 @@ export async function letterPage(db: Db, token: string): Promise<string | undefi
   if (!inv) return undefined;
   const contact = (await repo.caseContact(db, inv.case_id))!;
   const latest = await repo.latestInvitation(db, inv.case_id);
-  const valid = latest?.id === inv.id && (contact.status === 'created' || contact.status === 'resubmission_requested' || contact.status === 'processing' || contact.status === 'in_review' || contact.status === 'approved');
+  const valid =
+    latest?.id === inv.id &&
+    (contact.status === 'created' ||
+      contact.status === 'resubmission_requested' ||
+      contact.status === 'processing' ||
+      contact.status === 'in_review' ||
+      contact.status === 'approved');
   return renderInvitationPage({
     lang: contact.lang,
     firstNames: contact.firstNames,
@@ -189,7 +205,11 @@ export async function resendInvitation(
     if ((latest?.generation ?? 0) >= MAX_INVITATIONS) return 'limit';
     // The applicant token is only known sealed: re-use it from the previous invitation.
     if (!latest) return 'not_found';
-    const applicantToken = unseal(sealingKey(keys.secret), latest.applicant_token_sealed, `applicant:${caseId}`);
+    const applicantToken = unseal(
+      sealingKey(keys.secret),
+      latest.applicant_token_sealed,
+      `applicant:${caseId}`,
+    );
     return inviteInTx(q, keys, { caseId, applicantToken, channels });
   });
 }

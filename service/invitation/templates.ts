@@ -6,13 +6,17 @@ const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const fmtDate = (d: Date, lang: Lang) =>
-  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(d);
+  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'Europe/Paris',
+  }).format(d);
 
 const T = {
   fr: {
     subject: 'Lettre recommandée électronique : confirmez votre identité',
     hello: (n: string) => (n ? `Bonjour ${n},` : 'Bonjour,'),
-    mailBody: 'Vous avez reçu une lettre recommandée électronique. Ouvrez-la pour confirmer votre identité en ligne.',
+    mailBody:
+      'Vous avez reçu une lettre recommandée électronique. Ouvrez-la pour confirmer votre identité en ligne.',
     read: 'Lire mon courrier',
     until: (d: string) => `Ce lien est valable jusqu’au ${d}.`,
     ignore: 'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message.',
@@ -44,7 +48,17 @@ const T = {
 export function renderInvitationMail(i: { lang: Lang; firstNames: string; link: string; expiresAt: Date }) {
   const t = T[i.lang];
   const until = t.until(fmtDate(i.expiresAt, i.lang));
-  const text = [t.hello(i.firstNames), '', t.mailBody, '', `${t.read} : ${i.link}`, '', until, '', t.ignore].join('\n');
+  const text = [
+    t.hello(i.firstNames),
+    '',
+    t.mailBody,
+    '',
+    `${t.read} : ${i.link}`,
+    '',
+    until,
+    '',
+    t.ignore,
+  ].join('\n');
   const html = `<!doctype html><html lang="${i.lang}"><body style="font-family:sans-serif;max-width:36em">
 <p>${esc(t.hello(i.firstNames))}</p><p>${esc(t.mailBody)}</p>
 <p><a href="${esc(i.link)}" style="display:inline-block;padding:.7em 1.2em;background:#1d3b8b;color:#fff;text-decoration:none;border-radius:6px;font-weight:600">${esc(t.read)}</a></p>
@@ -56,7 +70,12 @@ export function renderInvitationSms(lang: Lang, link: string): string {
   return T[lang].sms(link);
 }
 
-export function renderInvitationPage(i: { lang: Lang; firstNames: string; action: string; valid: boolean }): string {
+export function renderInvitationPage(i: {
+  lang: Lang;
+  firstNames: string;
+  action: string;
+  valid: boolean;
+}): string {
   const t = T[i.lang];
   const main = i.valid
     ? `<p>${esc(t.pageBody)}</p><form method="post" action="${esc(i.action)}"><button type="submit">${esc(t.confirm)}</button></form><p class="muted">${esc(t.proof)}</p>`

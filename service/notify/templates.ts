@@ -130,9 +130,7 @@ export function renderLetterPage(i: LetterPageInput): string {
     i.state === 'active' && i.code
       ? `<p>${esc(t.body)}</p><p class="code" aria-label="code">${esc(i.code)}</p>
 <p>${esc(t.expiry(fmtDate(i.expiresAt, i.lang)))}</p><p><strong>${esc(t.never)}</strong></p>${
-          i.activateUrl
-            ? `<p><a class="cta" href="${esc(i.activateUrl)}">${esc(t.activate)}</a></p>`
-            : ''
+          i.activateUrl ? `<p><a class="cta" href="${esc(i.activateUrl)}">${esc(t.activate)}</a></p>` : ''
         }`
       : `<p>${esc(t.gone[i.state as keyof typeof t.gone])}</p>`;
   return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">

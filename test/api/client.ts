@@ -47,7 +47,9 @@ export class ApiClient {
   }
 
   /** The challenge, as the applicant app asks for it when recording starts (issued on the first call). */
-  async challenge(token: string): Promise<{ digits: string; lang: string; expiresAt: string; issued: boolean }> {
+  async challenge(
+    token: string,
+  ): Promise<{ digits: string; lang: string; expiresAt: string; issued: boolean }> {
     const r = await fetch(`${this.base}/v1/applicant/challenge`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },

@@ -18,20 +18,47 @@ export interface FakeMedia {
  * Writes the fake camera/microphone files (atomically: Chromium may open them at any time). `firstWordAt`:
  * where the first spoken digit lands, in seconds from the camera opening.
  */
-export async function writeFakeMedia(fx: FixtureCase, out: FakeMedia, firstWordAt = 5): Promise<void> {
+export async function writeFakeMedia(
+  fx: FixtureCase,
+  out: FakeMedia,
+  firstWordAt = 5,
+  opts: { silent?: boolean } = {},
+): Promise<void> {
   const words = fx.truth.video.words;
   const lead = Math.max(0, firstWordAt - (words[0]?.start ?? 1));
   const tail = 6;
   const src = fx.mp4 ?? fx.webm!;
   await run('ffmpeg', [
-    '-v', 'error', '-y', '-i', src,
-    '-vf', `tpad=start_duration=${lead}:start_mode=clone:stop_duration=${tail}:stop_mode=clone,fps=15,format=yuv420p`,
-    '-an', '-f', 'yuv4mpegpipe', `${out.video}.tmp`,
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    src,
+    '-vf',
+    `tpad=start_duration=${lead}:start_mode=clone:stop_duration=${tail}:stop_mode=clone,fps=15,format=yuv420p`,
+    '-an',
+    '-f',
+    'yuv4mpegpipe',
+    `${out.video}.tmp`,
   ]);
   await run('ffmpeg', [
-    '-v', 'error', '-y', '-i', src,
-    '-af', `adelay=${Math.round(lead * 1000)}:all=1,apad=pad_dur=${tail}`,
-    '-vn', '-ac', '1', '-ar', '48000', '-c:a', 'pcm_s16le', '-f', 'wav', `${out.audio}.tmp`,
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    src,
+    '-af',
+    `adelay=${Math.round(lead * 1000)}:all=1,apad=pad_dur=${tail}${opts.silent ? ',volume=0' : ''}`,
+    '-vn',
+    '-ac',
+    '1',
+    '-ar',
+    '48000',
+    '-c:a',
+    'pcm_s16le',
+    '-f',
+    'wav',
+    `${out.audio}.tmp`,
   ]);
   await rename(`${out.video}.tmp`, out.video);
   await rename(`${out.audio}.tmp`, out.audio);

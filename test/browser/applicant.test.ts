@@ -34,7 +34,11 @@ let api: ApiClient;
 let media: FakeMedia;
 let identityFx: FixtureCase;
 
-async function waitFor<T>(f: () => T | undefined | Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
+async function waitFor<T>(
+  f: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  ms = 60_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
@@ -104,8 +108,16 @@ async function shot(page: Page, name: string): Promise<void> {
   // Runtime.evaluate is not subject to the page's CSP (which rightly refuses inline scripts).
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
-    const r = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return r.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
@@ -116,10 +128,12 @@ async function shot(page: Page, name: string): Promise<void> {
 function watchErrors(page: Page, errors: string[]): void {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
+      errors.push(`console: ${m.text()}`);
   });
   page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname.replace(/[A-Za-z0-9_-]{43}/, '<token>')}`);
+    if (r.status() >= 400)
+      errors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname.replace(/[A-Za-z0-9_-]{43}/, '<token>')}`);
   });
 }
 
@@ -140,7 +154,10 @@ async function approveInConsole(caseId: string, reasons: string[]): Promise<void
     await page.getByRole('button', { name: /prendre ce dossier/i }).click();
     await page.getByText(/vous traitez ce dossier/i).waitFor();
     await page.getByTestId('decision-submit').click();
-    await page.getByText(/décision enregistrée|approbation/i).first().waitFor();
+    await page
+      .getByText(/décision enregistrée|approbation/i)
+      .first()
+      .waitFor();
     await page.close();
   }
 }
@@ -162,9 +179,10 @@ describe('applicant app', () => {
     expect(String(invite.parsed.html)).toContain('Lire mon courrier');
     const letterLink = /(http\S+\/invitations\/[A-Za-z0-9_-]{43})/.exec(invite.parsed.text ?? '')![1]!;
     const receipts = () =>
-      svc.runtime.db.query(`SELECT 1 FROM audit_events WHERE case_id = $1 AND action = 'invitation.letter.received'`, [
-        created.id,
-      ]);
+      svc.runtime.db.query(
+        `SELECT 1 FROM audit_events WHERE case_id = $1 AND action = 'invitation.letter.received'`,
+        [created.id],
+      );
     await page.goto(letterLink.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
     await page.getByRole('heading', { name: /lettre recommandée électronique/i }).waitFor();
     await shot(page, 'phone-0-invitation-letter');
@@ -175,8 +193,13 @@ describe('applicant app', () => {
     expect((await receipts()).rowCount).toBe(1);
     const link = page.url();
     expect(link).toBe(created.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
-    const biz = await fetch(`${svc.url}/v1/verifications/${created.id}`, { headers: { 'x-api-key': api.apiKey } });
-    expect(((await biz.json()) as { invitation: unknown }).invitation).toMatchObject({ email: 'sent', sentCount: 1 });
+    const biz = await fetch(`${svc.url}/v1/verifications/${created.id}`, {
+      headers: { 'x-api-key': api.apiKey },
+    });
+    expect(((await biz.json()) as { invitation: unknown }).invitation).toMatchObject({
+      email: 'sent',
+      sentCount: 1,
+    });
 
     // A computer opened the same link: it shows the QR code and follows the phone.
     const desk = await browser.newPage({ viewport: DESKTOP, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
@@ -213,7 +236,9 @@ describe('applicant app', () => {
 
     // Video: the preview runs; "Record" asks the server for the challenge at that moment.
     await page.getByRole('heading', { name: /enregistrez votre vidéo/i }).waitFor();
-    await page.waitForFunction(() => (document.querySelector('.viewfinder video') as HTMLVideoElement)?.readyState >= 2);
+    await page.waitForFunction(
+      () => (document.querySelector('.viewfinder video') as HTMLVideoElement)?.readyState >= 2,
+    );
     await shot(page, 'phone-5-video-preview');
     const chResp = page.waitForResponse((r) => r.url().endsWith('/v1/applicant/challenge'));
     await page.getByRole('button', { name: 'Enregistrer' }).click();
@@ -239,7 +264,9 @@ describe('applicant app', () => {
 
     // Record again: the camera reopens on the new files; the same unexpired challenge is returned.
     await page.getByRole('button', { name: /recommencer la vidéo/i }).click();
-    await page.waitForFunction(() => (document.querySelector('.viewfinder video') as HTMLVideoElement)?.readyState >= 2);
+    await page.waitForFunction(
+      () => (document.querySelector('.viewfinder video') as HTMLVideoElement)?.readyState >= 2,
+    );
     const again = page.waitForResponse((r) => r.url().endsWith('/v1/applicant/challenge'));
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     const same = (await (await again).json()) as { digits: string; issued: boolean };
@@ -257,13 +284,19 @@ describe('applicant app', () => {
     await shot(page, 'phone-10-status-processing');
 
     // The desktop page followed the phone.
-    await desk.getByRole('heading', { name: /nous vérifions|une personne examine|identité est confirmée/i }).waitFor({ timeout: 90_000 });
+    await desk
+      .getByRole('heading', { name: /nous vérifions|une personne examine|identité est confirmée/i })
+      .waitFor({ timeout: 90_000 });
     await shot(desk, 'desktop-status-followed');
 
-    const outcome = await waitFor(async () => {
-      const s = await api.status(created.token);
-      return s.status !== 'processing' ? (s.status as string) : undefined;
-    }, 'the decision', 180_000);
+    const outcome = await waitFor(
+      async () => {
+        const s = await api.status(created.token);
+        return s.status !== 'processing' ? (s.status as string) : undefined;
+      },
+      'the decision',
+      180_000,
+    );
     if (outcome === 'in_review') {
       // The automatic checks left a doubt (reason codes below): a reviewer approves in the console.
       const b = (await (
@@ -291,15 +324,19 @@ describe('applicant app', () => {
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     await page.getByLabel(/code d’activation/i).fill(wrong);
     await page.getByRole('button', { name: 'Activer' }).click();
-    await page.getByText(/essais restants : 4/i).first().waitFor();
+    await page
+      .getByText(/essais restants : 4/i)
+      .first()
+      .waitFor();
     await shot(page, 'phone-13-activation-wrong');
     await page.getByLabel(/code d’activation/i).fill(code);
     await page.getByRole('button', { name: 'Activer' }).click();
     await page.getByRole('heading', { name: /identité numérique est activée/i }).waitFor();
     await shot(page, 'phone-14-activated');
-    const act = await svc.runtime.db.query<{ status: string }>('SELECT status FROM activations WHERE case_id = $1', [
-      created.id,
-    ]);
+    const act = await svc.runtime.db.query<{ status: string }>(
+      'SELECT status FROM activations WHERE case_id = $1',
+      [created.id],
+    );
     expect(act.rows[0]?.status).toBe('activated');
     // The only failed request is the wrong code.
     expect(errors).toEqual(['HTTP 400 /v1/applicant/activation']);

@@ -21,15 +21,15 @@ export function Layout(props: { title: string; step?: [number, number]; children
           className="lang"
           lang={lang === 'fr' ? 'en' : 'fr'}
           onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}
-          aria-label={lang === 'fr' ? 'English version' : 'Version française'}
         >
           {lang === 'fr' ? 'EN' : 'FR'}
+          <span className="visually-hidden">
+            {lang === 'fr' ? ' (English version)' : ' (version française)'}
+          </span>
         </button>
       </header>
       <main>
-        {props.step && (
-          <p className="step">{t('step.of', { n: props.step[0], total: props.step[1] })}</p>
-        )}
+        {props.step && <p className="step">{t('step.of', { n: props.step[0], total: props.step[1] })}</p>}
         <h1 ref={h1} tabIndex={-1}>
           {props.title}
         </h1>

@@ -12,7 +12,8 @@ export class CameraError extends Error {
 
 function classify(e: unknown): CameraFailure {
   const name = (e as { name?: string })?.name ?? '';
-  if (name === 'NotAllowedError' || name === 'PermissionDeniedError' || name === 'SecurityError') return 'denied';
+  if (name === 'NotAllowedError' || name === 'PermissionDeniedError' || name === 'SecurityError')
+    return 'denied';
   if (name === 'NotFoundError' || name === 'DevicesNotFoundError' || name === 'OverconstrainedError')
     return 'no_camera';
   if (name === 'NotReadableError' || name === 'TrackStartError' || name === 'AbortError') return 'busy';
@@ -41,7 +42,12 @@ export function openDocumentCamera(): Promise<MediaStream> {
 export function openSelfieCamera(): Promise<MediaStream> {
   return open({
     audio: { echoCancellation: true, noiseSuppression: false, autoGainControl: true },
-    video: { facingMode: { ideal: 'user' }, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
+    video: {
+      facingMode: { ideal: 'user' },
+      width: { ideal: 1280 },
+      height: { ideal: 720 },
+      frameRate: { ideal: 30 },
+    },
   });
 }
 
@@ -50,7 +56,12 @@ export function stopStream(s: MediaStream | undefined): void {
 }
 
 /** Facts about the capture for reviewers (never personal data): camera label, resolution, frame rate. */
-export function trackFacts(s: MediaStream): { cameraLabel: string; width?: number; height?: number; frameRate?: number } {
+export function trackFacts(s: MediaStream): {
+  cameraLabel: string;
+  width?: number;
+  height?: number;
+  frameRate?: number;
+} {
   const v = s.getVideoTracks()[0];
   const st = v?.getSettings() ?? {};
   return { cameraLabel: v?.label ?? '', width: st.width, height: st.height, frameRate: st.frameRate };

@@ -26,7 +26,8 @@ export const MIN_BRIGHTNESS = 45;
 /** Grey levels (0..255) of RGBA pixels. */
 export function toGrey(rgba: Uint8ClampedArray, w: number, h: number): Float32Array {
   const g = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) g[i] = 0.299 * rgba[4 * i]! + 0.587 * rgba[4 * i + 1]! + 0.114 * rgba[4 * i + 2]!;
+  for (let i = 0; i < w * h; i++)
+    g[i] = 0.299 * rgba[4 * i]! + 0.587 * rgba[4 * i + 1]! + 0.114 * rgba[4 * i + 2]!;
   return g;
 }
 

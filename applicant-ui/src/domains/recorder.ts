@@ -1,7 +1,11 @@
 // Which container the MediaRecorder writes. Safari's WebM recording is unreliable (and absent before 18.4), so
 // there MP4 (H.264 + AAC) comes first; everywhere else WebM (VP9 or VP8 + Opus), then MP4 as a fallback.
 
-export const MP4_TYPES = ['video/mp4;codecs=avc1.42E01E,mp4a.40.2', 'video/mp4;codecs=avc1,mp4a', 'video/mp4'];
+export const MP4_TYPES = [
+  'video/mp4;codecs=avc1.42E01E,mp4a.40.2',
+  'video/mp4;codecs=avc1,mp4a',
+  'video/mp4',
+];
 export const WEBM_TYPES = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=vp8,opus', 'video/webm'];
 
 export function isSafari(ua: string): boolean {

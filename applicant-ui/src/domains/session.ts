@@ -18,7 +18,15 @@ const activationView = z.object({
 });
 
 export const sessionSchema = z.object({
-  status: z.enum(['created', 'processing', 'in_review', 'approved', 'rejected', 'resubmission_requested', 'expired']),
+  status: z.enum([
+    'created',
+    'processing',
+    'in_review',
+    'approved',
+    'rejected',
+    'resubmission_requested',
+    'expired',
+  ]),
   lang: z.enum(['fr', 'en']),
   attempt: z.number(),
   maxAttempts: z.number(),

@@ -5,7 +5,12 @@ import { useI18n } from '../i18n';
 import { activate, getActivation } from '../domains/session';
 import { ApiError } from '../domains/http';
 
-type View = { state: 'none' | 'issued' | 'activated'; attemptsLeft: number | null; locked: boolean; expired: boolean };
+type View = {
+  state: 'none' | 'issued' | 'activated';
+  attemptsLeft: number | null;
+  locked: boolean;
+  expired: boolean;
+};
 
 export function ActivationForm(props: { headingLevel?: 1 | 2 }) {
   const { t, dt } = useI18n();

@@ -4,9 +4,15 @@ import { useI18n } from '../i18n';
 import { Layout } from '../components/Layout';
 import type { DocId, Session } from '../domains/session';
 
-export function DocumentChoice(props: { documents: Session['documents']; onChoose(id: DocId): void; onBack(): void }) {
+export function DocumentChoice(props: {
+  documents: Session['documents'];
+  onChoose(id: DocId): void;
+  onBack(): void;
+}) {
   const { t } = useI18n();
-  const [choice, setChoice] = useState<DocId | undefined>(props.documents.length === 1 ? props.documents[0]!.id : undefined);
+  const [choice, setChoice] = useState<DocId | undefined>(
+    props.documents.length === 1 ? props.documents[0]!.id : undefined,
+  );
   return (
     <Layout title={t('doc.title')} step={[1, 4]}>
       <form

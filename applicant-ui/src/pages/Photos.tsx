@@ -107,7 +107,15 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
     } catch (e) {
       setProgress(undefined);
       const code = e instanceof ApiError ? e.code : 'network';
-      setError(t(code === 'network' ? 'upload.network' : code === 'invalid_media' ? 'photo.invalid' : 'upload.failed'));
+      setError(
+        t(
+          code === 'network'
+            ? 'upload.network'
+            : code === 'invalid_media'
+              ? 'photo.invalid'
+              : 'upload.failed',
+        ),
+      );
     }
   };
 

@@ -14,11 +14,14 @@ export function Status(props: { initial: Session; onRestart(s: Session): void })
   const [s, setS] = useState(props.initial);
   useEffect(() => {
     if (FINAL.has(s.status) && s.activation?.state !== 'none') return;
-    const id = window.setInterval(() => {
-      getSession()
-        .then(setS)
-        .catch(() => undefined);
-    }, s.status === 'processing' ? 1500 : 10_000);
+    const id = window.setInterval(
+      () => {
+        getSession()
+          .then(setS)
+          .catch(() => undefined);
+      },
+      s.status === 'processing' ? 1500 : 10_000,
+    );
     return () => clearInterval(id);
   }, [s.status, s.activation?.state]);
 

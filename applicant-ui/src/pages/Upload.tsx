@@ -39,7 +39,8 @@ export function Upload(props: {
         if (ctrl.signal.aborted) return;
         if (e instanceof ApiError) {
           if (e.code === 'challenge_expired') return props.onChallengeExpired();
-          if (e.code === 'already_submitted' || e.code === 'verification_expired') return props.onFatal(e.code);
+          if (e.code === 'already_submitted' || e.code === 'verification_expired')
+            return props.onFatal(e.code);
           if (e.code === 'network' && attempt < AUTO_RETRIES) {
             window.setTimeout(() => setAttempt((a) => a + 1), 1000 * 2 ** attempt);
             return;
@@ -50,7 +51,6 @@ export function Upload(props: {
       }
     })();
     return () => ctrl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [attempt]);
 
   return (

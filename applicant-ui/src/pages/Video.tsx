@@ -119,7 +119,8 @@ export function Video(props: {
     setElapsed(0);
     for (let i = 0; i < ch.digits.length; i++)
       timers.current.push(window.setTimeout(() => setShown(i), DIGIT_START_MS + i * DIGIT_EVERY_MS));
-    for (let s = 1; s <= RECORD_MS / 1000; s++) timers.current.push(window.setTimeout(() => setElapsed(s), s * 1000));
+    for (let s = 1; s <= RECORD_MS / 1000; s++)
+      timers.current.push(window.setTimeout(() => setElapsed(s), s * 1000));
     timers.current.push(window.setTimeout(() => rec.state !== 'inactive' && rec.stop(), RECORD_MS));
   };
 

@@ -12,7 +12,9 @@ export function Welcome(props: { onStart(): void; desktop: boolean; resubmission
     if (!showQr) return;
     // Loaded only on a computer: phones never download the QR encoder.
     import('qrcode')
-      .then((m) => m.default.toString(window.location.href, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }))
+      .then((m) =>
+        m.default.toString(window.location.href, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+      )
       .then(setQr)
       .catch(() => setQr(undefined));
   }, [showQr]);

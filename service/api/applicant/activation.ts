@@ -30,7 +30,8 @@ async function caseOf(db: Db, req: Request): Promise<string> {
 export function createApplicantActivationRouter(deps: { db: Db; activation: ActivationService }): Router {
   const r = Router();
   const wrap =
-    (f: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
+    (f: (req: Request, res: Response) => Promise<void>) =>
+    (req: Request, res: Response, next: NextFunction) =>
       f(req, res).catch((e: unknown) => next(toHttpError(e)));
 
   r.get(

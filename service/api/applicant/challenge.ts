@@ -33,7 +33,12 @@ export function createChallengeRouter(deps: {
     const current = await getChallenge(deps.db, c.id, c.attempt);
     let view: ChallengeView;
     if (current && isChallengeUsable(current, now)) {
-      view = { digits: current.digits, lang: current.lang, expiresAt: current.expiresAt.toISOString(), issued: false };
+      view = {
+        digits: current.digits,
+        lang: current.lang,
+        expiresAt: current.expiresAt.toISOString(),
+        issued: false,
+      };
     } else {
       const ch = createChallenge(c.lang, deps.ttlMinutes * 60, now);
       await insertChallenge(deps.db, {

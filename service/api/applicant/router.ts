@@ -96,7 +96,11 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
         const channels: Channel[] = [];
         if (body.invite?.email ?? config.INVITE_EMAIL) channels.push('email');
         if (body.invite?.sms ?? config.INVITE_SMS) channels.push('sms');
-        await inviteInTx(q, { secret: config.CODE_HMAC_SECRET }, { caseId: c.id, applicantToken: token, channels });
+        await inviteInTx(
+          q,
+          { secret: config.CODE_HMAC_SECRET },
+          { caseId: c.id, applicantToken: token, channels },
+        );
         return c;
       })
       .catch((e: { code?: string }) => {

@@ -30,7 +30,9 @@ export const createVerificationBody = z.object({
   invite: z
     .object({ email: z.boolean().optional(), sms: z.boolean().optional() })
     .optional()
-    .describe('Send the invitation e-letter (email) and/or an SMS with the link; defaults INVITE_EMAIL / INVITE_SMS.'),
+    .describe(
+      'Send the invitation e-letter (email) and/or an SMS with the link; defaults INVITE_EMAIL / INVITE_SMS.',
+    ),
 });
 export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
 

@@ -50,7 +50,12 @@ export function createSessionRouter(deps: {
       reviewDeadline: c.reviewDeadline?.toISOString() ?? null,
       reasons: c.status === 'processing' ? [] : c.reasons,
       progress: Object.fromEntries(
-        STAGES.map((s) => [s, c.submittedAt ? (c.progress[s] ?? { state: 'pending', percent: 0 }) : { state: 'pending', percent: 0 }]),
+        STAGES.map((s) => [
+          s,
+          c.submittedAt
+            ? (c.progress[s] ?? { state: 'pending', percent: 0 })
+            : { state: 'pending', percent: 0 },
+        ]),
       ),
       documents: allowedDocuments(config.DOCUMENT_TYPES_ALLOWED),
       uploaded: media.map((m) => m.kind).filter((k) => k === 'front' || k === 'back' || k === 'video'),

@@ -22,7 +22,10 @@ export function invitationPageRouter(db: Db, secret: string): Router {
   r.get('/:token', async (req: Request, res: Response) => {
     const html = await letterPage(db, String(req.params.token));
     noStore(res);
-    res.status(html ? 200 : 404).type('html').send(html ?? renderNotFoundPage());
+    res
+      .status(html ? 200 : 404)
+      .type('html')
+      .send(html ?? renderNotFoundPage());
   });
   r.post('/:token/confirm', async (req: Request, res: Response) => {
     const target = await confirmLetter(db, secret, String(req.params.token), {
@@ -54,8 +57,10 @@ export function invitationApiRouter(deps: { db: Db; secret: string; apiKeys: rea
     if (!channels.length) throw badRequest('invalid_request', 'Choose at least one channel');
     const out = await resendInvitation(deps.db, { secret: deps.secret }, id, channels);
     if (out === 'not_found') throw notFound('No such verification');
-    if (out === 'closed') throw conflict('already_submitted', 'This verification no longer awaits the applicant');
-    if (out === 'limit') throw new HttpError(409, 'invite_limit', 'No more invitations can be sent for this verification');
+    if (out === 'closed')
+      throw conflict('already_submitted', 'This verification no longer awaits the applicant');
+    if (out === 'limit')
+      throw new HttpError(409, 'invite_limit', 'No more invitations can be sent for this verification');
     res.status(202).json({ status: 'queued', generation: out.generation, channels });
   });
   return r;

@@ -26,8 +26,8 @@ interface Options {
 
 /** gzip -9 size of every file the app loads (index.html, JS, CSS). */
 function bundleSize(dir: string): { files: number; raw: number; gzip: number } {
-  const files = ['index.html', ...readdirSync(join(dir, 'assets')).map((f) => join('assets', f))].filter((f) =>
-    /\.(html|js|css)$/.test(f),
+  const files = ['index.html', ...readdirSync(join(dir, 'assets')).map((f) => join('assets', f))].filter(
+    (f) => /\.(html|js|css)$/.test(f),
   );
   let raw = 0;
   let gz = 0;
@@ -42,7 +42,9 @@ function bundleSize(dir: string): { files: number; raw: number; gzip: number } {
 export function register({ benchCmd }: CliContext): void {
   benchCmd
     .command('applicant')
-    .description('Applicant app: bundle size (gzip), time to interactive and 10 s video upload on a throttled phone')
+    .description(
+      'Applicant app: bundle size (gzip), time to interactive and 10 s video upload on a throttled phone',
+    )
     .option('--kbps <n>', 'throughput, both directions, kbit/s', '1600')
     .option('--rtt <ms>', 'round-trip time, ms', '150')
     .option('--runs <n>', 'page loads (cold cache each)', '3')
@@ -90,7 +92,11 @@ export function register({ benchCmd }: CliContext): void {
           return ((await r.json()) as { token: string }).token;
         };
         const throttled = async () => {
-          const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+          const ctx = await browser.newContext({
+            viewport: { width: 390, height: 844 },
+            isMobile: true,
+            hasTouch: true,
+          });
           const page = await ctx.newPage();
           const cdp = await ctx.newCDPSession(page);
           await cdp.send('Network.enable');
@@ -118,11 +124,30 @@ export function register({ benchCmd }: CliContext): void {
         // A 10 s video at the app's recorder bitrates (1.5 Mbit/s VP8 + 64 kbit/s Opus).
         const video = join(work, 'ten-seconds.webm');
         await run('ffmpeg', [
-          '-v', 'error', '-y',
-          '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=10',
-          '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10',
-          '-c:v', 'libvpx', '-b:v', '1500k', '-deadline', 'realtime', '-cpu-used', '8',
-          '-c:a', 'libopus', '-b:a', '64k', video,
+          '-v',
+          'error',
+          '-y',
+          '-f',
+          'lavfi',
+          '-i',
+          'testsrc2=size=1280x720:rate=30:duration=10',
+          '-f',
+          'lavfi',
+          '-i',
+          'sine=frequency=440:duration=10',
+          '-c:v',
+          'libvpx',
+          '-b:v',
+          '1500k',
+          '-deadline',
+          'realtime',
+          '-cpu-used',
+          '8',
+          '-c:a',
+          'libopus',
+          '-b:a',
+          '64k',
+          video,
         ]);
         const bytes = readFileSync(video);
         const token = await create();
