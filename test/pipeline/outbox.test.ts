@@ -10,7 +10,6 @@ import { insertOutbox, getOutbox, insertCase } from '../../service/cases/index.j
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
 import {
   createWebhookHandler,
-  registerOutboxHandler,
   startOutboxDispatcher,
   verifyWebhook,
   type OutboxDispatcher,
@@ -57,10 +56,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   hookUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
-  registerOutboxHandler('webhook', createWebhookHandler({ url: hookUrl, secret: SECRET }));
-  registerOutboxHandler('test-always-fails', async () => {
-    throw new Error('downstream refused');
-  });
   dispatcher = startOutboxDispatcher({
     db,
     queues,
@@ -68,6 +63,13 @@ beforeAll(async () => {
     attempts: 3,
     backoffMs: 100,
     pollMs: 100,
+    handlers: {
+      webhook: createWebhookHandler({ url: hookUrl, secret: SECRET }),
+      // This dispatcher's `activation` topic stands for a downstream that always refuses.
+      activation: async () => {
+        throw new Error('downstream refused');
+      },
+    },
   });
 });
 
@@ -114,7 +116,7 @@ describe('outbox dispatcher', () => {
   });
 
   it('marks a row failed after the last attempt and keeps it', async () => {
-    const id = await insertOutbox(db, 'test-always-fails', null, { n: 1 });
+    const id = await insertOutbox(db, 'activation', null, { n: 1 });
     const row = await until(async () => {
       const r = await getOutbox(db, id);
       return r?.status === 'failed' ? r : undefined;
@@ -124,10 +126,10 @@ describe('outbox dispatcher', () => {
   });
 
   it('queues each row once even when dispatch runs concurrently', async () => {
-    const id = await insertOutbox(db, 'test-always-fails', null, { n: 2 });
+    const id = await insertOutbox(db, 'activation', null, { n: 2 });
     await Promise.all([dispatcher.dispatch(), dispatcher.dispatch(), dispatcher.dispatch()]);
     const job = await queues.outbox.getJob(`outbox.${id}`);
-    expect(job?.data).toEqual({ outboxId: id, topic: 'test-always-fails' });
+    expect(job?.data).toEqual({ outboxId: id, topic: 'activation' });
     const counts = await queues.outbox.getJobCounts();
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(4);
   });
