@@ -14,7 +14,7 @@ import { startService, type RunningService } from '../../service/server.js';
 import { testConfig, tempDir } from '../helpers/env.js';
 import { fixtureCase, type FixtureCase } from '../helpers/fixtures.js';
 import { applicantAppDir } from '../../service/api/applicant/app-router.js';
-import { consoleDir } from '../../service/api/review/feature.js';
+import { consoleDir } from '../../service/api/review/console.js';
 import { ApiClient, identityOf } from '../api/client.js';
 import { startSmtp, type LoopbackSmtp } from '../activation/servers.js';
 import { writeFakeMedia, type FakeMedia } from './applicant-media.js';

@@ -5,7 +5,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../../db/index.js';
 import { getChallenge, insertChallenge } from '../../cases/index.js';
-import { createChallenge, isChallengeUsable } from '../../speech/challenge.js';
+import { isChallengeUsable } from '../../speech/challenge.js';
+import { newChallenge } from '../../cases/challenge.js';
 import { HttpError, conflict } from '../errors.js';
 import type { ApplicantRequest } from './auth.js';
 
@@ -40,14 +41,8 @@ export function createChallengeRouter(deps: {
         issued: false,
       };
     } else {
-      const ch = createChallenge(c.lang, deps.ttlMinutes * 60, now);
-      await insertChallenge(deps.db, {
-        caseId: c.id,
-        attempt: c.attempt,
-        digits: ch.digits,
-        lang: ch.lang,
-        expiresAt: ch.expiresAt,
-      });
+      const ch = newChallenge(c.lang, deps.ttlMinutes, now);
+      await insertChallenge(deps.db, { caseId: c.id, attempt: c.attempt, ...ch });
       view = { digits: ch.digits, lang: ch.lang, expiresAt: ch.expiresAt.toISOString(), issued: true };
     }
     res.setHeader('Cache-Control', 'no-store');

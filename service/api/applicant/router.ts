@@ -22,7 +22,7 @@ import {
 import type { MediaStore } from '../../storage/index.js';
 import { withDecrypted } from '../../storage/index.js';
 import { decodeImage, probe, selfieVideoProblems } from '../../media/index.js';
-import { createChallenge } from '../../speech/challenge.js';
+import { newChallenge } from '../../cases/challenge.js';
 import { HttpError, badRequest, conflict, notFound } from '../errors.js';
 import { newApplicantToken, requireApiKey, requireApplicant, type ApplicantRequest } from './auth.js';
 import { receiveUpload, type UploadKind } from './upload.js';
@@ -70,8 +70,6 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   const r = Router();
   const apiKey = requireApiKey(config.API_KEYS);
   const applicant = requireApplicant(db);
-
-  const challengeTtlMs = config.CHALLENGE_TTL_MINUTES * 60_000;
 
   r.post('/verifications', apiKey, async (req: Request, res: Response) => {
     const parsed = createVerificationBody.safeParse(req.body ?? {});
@@ -216,13 +214,10 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const ch = await getChallenge(db, c0.id, c0.attempt);
     if (!ch || ch.expiresAt.getTime() <= now.getTime()) {
       // The video must answer a live challenge: issue a new one; the applicant records again.
-      const next = createChallenge(c0.lang, challengeTtlMs / 1000, now);
       await insertChallenge(db, {
         caseId: c0.id,
         attempt: c0.attempt,
-        digits: next.digits,
-        lang: next.lang,
-        expiresAt: next.expiresAt,
+        ...newChallenge(c0.lang, config.CHALLENGE_TTL_MINUTES, now),
       });
       throw conflict(
         'challenge_expired',
