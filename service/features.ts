@@ -7,6 +7,7 @@ import { activationFeature } from './activation/feature.js';
 import { pipelineFeature } from './pipeline/feature.js';
 import { reviewFeature } from './api/review/feature.js';
 import { opsFeature } from './ops/feature.js';
+import { evidenceFeature } from './evidence/feature.js';
 
 export interface Feature {
   name: string;
@@ -18,7 +19,13 @@ export interface Feature {
 
 export type FeatureFactory = (rt: Runtime) => Promise<Feature> | Feature;
 
-const factories: FeatureFactory[] = [pipelineFeature, reviewFeature, activationFeature, opsFeature];
+const factories: FeatureFactory[] = [
+  pipelineFeature,
+  reviewFeature,
+  activationFeature,
+  opsFeature,
+  evidenceFeature,
+];
 
 export async function loadFeatures(rt: Runtime): Promise<Feature[]> {
   const out: Feature[] = [];
