@@ -8,6 +8,7 @@ import { pipelineFeature } from './pipeline/feature.js';
 import { reviewFeature } from './api/review/feature.js';
 import { opsFeature } from './ops/feature.js';
 import { evidenceFeature } from './evidence/feature.js';
+import { retentionFeature } from './retention/feature.js';
 
 export interface Feature {
   name: string;
@@ -25,6 +26,7 @@ const factories: FeatureFactory[] = [
   activationFeature,
   opsFeature,
   evidenceFeature,
+  retentionFeature,
 ];
 
 export async function loadFeatures(rt: Runtime): Promise<Feature[]> {

@@ -23,6 +23,7 @@ export type Config = Parsed & {
   /** Always set: the configured file, or DATA_DIR/secrets/evidence-signing-key.pem outside production. */
   EVIDENCE_SIGNING_KEY_FILE: string;
   EVIDENCE_RETIRED_KEYS_DIR: string;
+  AUDIT_ANCHOR_DIR: string;
 };
 
 export class ConfigError extends Error {
@@ -80,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     EVIDENCE_RETIRED_KEYS_DIR: resolve(
       c.EVIDENCE_RETIRED_KEYS_DIR ?? join(dataDir, 'secrets', 'evidence-retired-keys'),
     ),
+    AUDIT_ANCHOR_DIR: resolve(c.AUDIT_ANCHOR_DIR ?? join(dataDir, 'audit-anchors')),
   };
 }
 

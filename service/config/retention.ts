@@ -21,6 +21,12 @@ export const retentionEnv = {
   RETENTION_SWEEP_MINUTES: envInt(60, 1, 10080).describe(
     'Interval of the scheduled purge job (BullMQ repeatable job); it also exports a signed audit anchor.',
   ),
+  AUDIT_ANCHOR_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Directory the signed audit-chain heads are exported to at each retention sweep (default DATA_DIR/audit-anchors); copy it off the host (write-once storage).',
+    ),
   EVIDENCE_SIGNING_KEY_FILE: z
     .string()
     .optional()
