@@ -87,9 +87,10 @@ export function register({ program }: CliContext): void {
       if (!ok) throw new Error(`no such case: ${caseId}`);
       process.stdout.write(`${JSON.stringify({ id: caseId, legalHold: false })}\n`);
     });
+}
 
-  // `idv audit` is registered by review.ts (loaded before this file).
-  const audit = program.commands.find((c: Command) => c.name() === 'audit') ?? program.command('audit');
+/** `idv audit anchor`, added to the `audit` command that review.ts owns. */
+export function registerAuditAnchor(audit: Command): void {
   audit
     .command('anchor')
     .description(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { verifyAgainstAnchor } from '../../evidence/anchor.js';
 import { readKeySet } from './evidence.js';
+import { registerAuditAnchor } from './retention.js';
 import type { CliContext } from '../index.js';
 import { loadConfig } from '../../config/index.js';
 import { openDb, type Db } from '../../db/index.js';
@@ -71,6 +72,7 @@ export function register({ program }: CliContext): void {
       if (!r.ok) process.exitCode = 1;
       for (const p of r.problems ?? []) process.stderr.write(`audit verify: ${p}\n`);
     });
+  registerAuditAnchor(audit);
 
   const reviewer = program.command('reviewer').description('Reviewer accounts');
   reviewer
