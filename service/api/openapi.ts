@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import * as s from './applicant/schemas.js';
 import { activationOpenApiPaths } from './activation/openapi.js';
+import { retentionOpenApiPaths } from '../retention/openapi.js';
 
 type Json = Record<string, unknown>;
 
@@ -138,6 +139,7 @@ export function openApiDocument(): Json {
         },
       },
       ...activationOpenApiPaths,
+      ...retentionOpenApiPaths,
       '/openapi.json': {
         get: {
           operationId: 'openapi',

@@ -7,7 +7,7 @@ export const retentionEnv = {
     'Days after the final outcome after which raw media (photos, video) and face crops are purged.',
   ),
   RETENTION_UNFINISHED_DAYS: envInt(7, 0, 3650).describe(
-    'Days after creation (or the last resubmission request) after which a verification never submitted or abandoned is purged (media and personal data).',
+    'Days after its applicant link expired after which a verification with no final outcome (never submitted, or abandoned after a resubmission request) is purged whole: media and personal data.',
   ),
   RETENTION_EVIDENCE_YEARS: envInt(7, 1, 50).describe(
     'Years after the final outcome during which the signed evidence file is kept, then purged.',

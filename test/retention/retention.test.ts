@@ -307,6 +307,27 @@ describe('scheduled purge (controlled clock)', () => {
   });
 });
 
+describe('public API description', () => {
+  it('lists the evidence, erasure and key routes in /openapi.json', async () => {
+    const doc = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.paths['/v1/verifications/{id}/evidence']?.get).toBeDefined();
+    expect(doc.paths['/v1/verifications/{id}/personal-data']?.delete).toBeDefined();
+    expect(doc.paths['/.well-known/idv-evidence-keys.json']?.get).toBeDefined();
+    const keys = (await (await fetch(`${svc.url}/.well-known/idv-evidence-keys.json`)).json()) as {
+      keys: Array<{ kid: string; crv: string; status: string }>;
+    };
+    expect(keys.keys).toEqual([
+      expect.objectContaining({
+        kid: loadEvidenceKeys(svc.runtime.config).signing.keyId,
+        crv: 'Ed25519',
+        status: 'current',
+      }),
+    ]);
+  });
+});
+
 describe('erasure request from the business service', () => {
   it('purges at once what the evidence retention does not require, and says what was kept and why', async () => {
     const c = await decidedCase('approve', new Date());
