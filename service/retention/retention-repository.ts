@@ -41,12 +41,16 @@ export async function getRetentionCase(q: Queryable, caseId: string): Promise<Re
   return r.rows[0] && toCase(r.rows[0]);
 }
 
-/** Final cases decided at or before the cut-off whose media are still there (never in review, never on hold). */
+/**
+ * Final cases decided at or before the cut-off whose media are still there (never in review, never on hold), and
+ * whose evidence file exists: the proof is secured before the data it summarises go.
+ */
 export async function listMediaDue(q: Queryable, decidedBefore: Date, limit: number): Promise<string[]> {
   const r = await q.query<{ id: string }>(
     `SELECT id FROM cases
       WHERE status IN ('approved','rejected','expired') AND decided_at IS NOT NULL AND decided_at <= $1
         AND media_purged_at IS NULL AND NOT legal_hold
+        AND EXISTS (SELECT 1 FROM evidence_files e WHERE e.case_id = cases.id)
       ORDER BY decided_at LIMIT $2`,
     [decidedBefore, limit],
   );
@@ -101,6 +105,10 @@ export async function erasePersonalData(q: Queryable, caseId: string, now: Date)
   );
   await q.query('UPDATE decisions SET note = NULL WHERE case_id = $1', [caseId]);
   await q.query('UPDATE pending_approvals SET note = NULL WHERE case_id = $1', [caseId]);
+  // The letter's opening time stays (proof of receipt); the hashes of who opened it go.
+  await q.query('UPDATE letters SET opened_ip_sha256 = NULL, opened_ua_sha256 = NULL WHERE case_id = $1', [
+    caseId,
+  ]);
 }
 
 /** An unfinished verification that is purged can no longer be resumed. */

@@ -16,6 +16,7 @@ import { verifyEvidenceFile } from '../../service/evidence/evidence-file.js';
 import { createAnchor, verifyAgainstAnchor } from '../../service/evidence/anchor.js';
 import { entryHash, rowToRecord, verifyAuditChain } from '../../service/audit/index.js';
 import { retentionPolicyFrom } from '../../service/retention/policy.js';
+import { runRetentionSweep } from '../../service/retention/purge.js';
 import {
   runRetentionJob,
   startRetentionJobs,
@@ -304,6 +305,19 @@ describe('scheduled purge (controlled clock)', () => {
     expect((await caseRow(inReview.id)).status).toBe('in_review');
     expect((await objectsPresent(inReview.id)).every(Boolean)).toBe(true);
     expect(await verifyAuditChain(svc.runtime.db)).toMatchObject({ ok: true });
+  });
+  it('never purges the media of a decided case before its evidence file exists', async () => {
+    const c = await decidedCase('reject', T0);
+    const cfg = svc.runtime.config;
+    const sweep = await runRetentionSweep(
+      { db: svc.runtime.db, store: mediaStoreFor(cfg), policy: retentionPolicyFrom(cfg) },
+      at(40),
+    );
+    expect(sweep.media).toBe(0);
+    expect((await objectsPresent(c.id)).every(Boolean)).toBe(true);
+    // The scheduled job builds the missing file first, then purges.
+    expect(await runJob(at(40))).toMatchObject({ evidenceBuilt: 1, media: 1 });
+    expect(await objectsPresent(c.id)).toEqual([false, false, false]);
   });
 });
 
