@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Db } from '../db/index.js';
 import { appendAudit } from '../audit/index.js';
-import { readAll, type MediaStore } from '../storage/index.js';
+import { mediaStoreFor, readAll, type MediaStore } from '../storage/index.js';
+import type { Config } from '../config/index.js';
+import { loadEvidenceKeys } from './keys.js';
 import { buildManifest } from './manifest.js';
 import { renderEvidencePdf } from './pdf.js';
 import { sealEvidence, serialiseEvidence } from './evidence-file.js';
@@ -107,4 +109,29 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
       return { outcome, bytes: await readAll(deps.store, row.storageKey) };
     },
   };
+}
+
+/** The deployment's evidence service from its configuration (the composition root, the CLI, tests). */
+export function evidenceFor(
+  c: {
+    config: Pick<
+      Config,
+      | 'DATA_DIR'
+      | 'MEDIA_ENCRYPTION_KEY'
+      | 'EVIDENCE_SIGNING_KEY_FILE'
+      | 'EVIDENCE_RETIRED_KEYS_DIR'
+      | 'NODE_ENV'
+      | 'RETENTION_EVIDENCE_YEARS'
+    >;
+    db: Db;
+  },
+  now?: () => Date,
+): EvidenceService {
+  return createEvidenceService({
+    db: c.db,
+    store: mediaStoreFor(c.config),
+    keys: loadEvidenceKeys(c.config),
+    evidenceYears: c.config.RETENTION_EVIDENCE_YEARS,
+    ...(now ? { now } : {}),
+  });
 }

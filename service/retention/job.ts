@@ -1,28 +1,31 @@
-// The scheduled retention job: a BullMQ job scheduler (one per deployment, whatever the number of worker
-// processes) runs the purge sweep every RETENTION_SWEEP_MINUTES, builds evidence files the outbox may have missed,
-// and exports a signed anchor of the audit chain head.
-import { Queue, Worker } from 'bullmq';
+// The scheduled retention job: a BullMQ job scheduler on the `retention` queue (pipeline/jobs.ts; one scheduler per
+// deployment, whatever the number of worker processes) runs every RETENTION_SWEEP_MINUTES: it builds evidence files
+// the outbox may have missed, runs the purges, and exports a signed anchor of the audit chain head.
+import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.js';
-import { createRedis } from '../infra/redis.js';
 import type { EvidenceService } from '../evidence/service.js';
 import type { SigningKey } from '../evidence/keys.js';
 import { createAnchor, exportAnchor } from '../evidence/anchor.js';
 import { listFinalCasesWithoutEvidence } from '../evidence/evidence-repository.js';
+import {
+  QUEUE,
+  RETENTION_JOB,
+  RETENTION_SCHEDULER_ID,
+  retentionJobOptions,
+  type RetentionJob,
+} from '../pipeline/jobs.js';
+import type { PipelineQueues } from '../pipeline/queues.js';
 import { runRetentionSweep, type PurgeDeps, type SweepSummary } from './purge.js';
 
-export const RETENTION_QUEUE = 'retention';
-export const RETENTION_SCHEDULER_ID = 'retention-sweep';
+export { RETENTION_SCHEDULER_ID };
 
-export interface RetentionJobDeps extends PurgeDeps {
+export interface RetentionRunDeps extends PurgeDeps {
   db: Db;
-  logger: Logger;
   evidence: EvidenceService;
   signingKey: SigningKey;
-  redisUrl: string;
-  prefix: string;
-  everyMinutes: number;
   anchorDir: string;
+  /** Clock (tests, `idv retention sweep --now`). Default: the system clock. */
   now?: () => Date;
 }
 
@@ -32,9 +35,7 @@ export interface RetentionRun extends SweepSummary {
 }
 
 /** One run: evidence safety net, purges, anchor. Also what `idv retention sweep` runs. */
-export async function runRetentionJob(
-  d: Omit<RetentionJobDeps, 'redisUrl' | 'prefix' | 'everyMinutes'>,
-): Promise<RetentionRun> {
+export async function runRetentionJob(d: RetentionRunDeps): Promise<RetentionRun> {
   const now = (d.now ?? (() => new Date()))();
   let evidenceBuilt = 0;
   for (const id of await listFinalCasesWithoutEvidence(d.db)) {
@@ -52,48 +53,41 @@ export interface RetentionJobs {
   close(): Promise<void>;
 }
 
-export async function startRetentionJobs(d: RetentionJobDeps): Promise<RetentionJobs> {
-  const conn = createRedis(d.redisUrl);
-  conn.on('error', () => undefined); // reconnects by itself
-  const queue = new Queue(RETENTION_QUEUE, { connection: conn, prefix: d.prefix });
+export async function startRetentionJobs(
+  d: RetentionRunDeps & { queues: PipelineQueues; logger: Logger; everyMinutes: number },
+): Promise<RetentionJobs> {
+  const queue = d.queues.retention;
+  // BullMQ runs an `every` scheduler's first job at once: a run at start-up, then one per interval.
   await queue.upsertJobScheduler(
     RETENTION_SCHEDULER_ID,
     { every: d.everyMinutes * 60_000 },
-    { name: 'sweep', opts: { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } } },
+    { name: RETENTION_JOB, data: {}, opts: retentionJobOptions() },
   );
-  const workerConn = createRedis(d.redisUrl);
-  workerConn.on('error', () => undefined);
-  const worker = new Worker(
-    RETENTION_QUEUE,
+  const worker = new Worker<RetentionJob, RetentionRun>(
+    QUEUE.retention,
     async () => {
       const r = await runRetentionJob(d);
-      d.logger.info({ retention: { ...r, anchor: { seq: r.anchor.seq } } }, 'retention sweep done');
+      d.logger.info({ retention: { ...r, anchor: { seq: r.anchor.seq } } }, 'retention run done');
       return r;
     },
-    { connection: workerConn, prefix: d.prefix, concurrency: 1 },
+    { connection: d.queues.workerConnection(), prefix: d.queues.prefix, concurrency: 1 },
   );
   worker.on('error', (err) => d.logger.warn({ err: err.message }, 'retention worker error'));
-  worker.on('failed', (_job, err) => d.logger.error({ err: err.message }, 'retention sweep failed'));
+  worker.on('failed', (_job, err) => d.logger.error({ err: err.message }, 'retention run failed'));
   return {
     async runNow() {
-      const job = await queue.add(
-        'sweep',
-        {},
-        { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
-      );
+      const job = await queue.add(RETENTION_JOB, {}, retentionJobOptions());
       for (;;) {
         const state = await job.getState();
-        if (state === 'completed') return (await queue.getJob(job.id!))!.returnvalue as RetentionRun;
+        if (state === 'completed')
+          return (await queue.getJob(job.id!))!.returnvalue as unknown as RetentionRun;
         if (state === 'failed')
-          throw new Error(`retention sweep failed: ${(await queue.getJob(job.id!))?.failedReason}`);
+          throw new Error(`retention run failed: ${(await queue.getJob(job.id!))?.failedReason}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
     async close() {
       await worker.close().catch(() => undefined);
-      await queue.close().catch(() => undefined);
-      conn.disconnect();
-      workerConn.disconnect();
     },
   };
 }

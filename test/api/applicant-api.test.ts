@@ -13,7 +13,6 @@ import { listMedia, listOutbox } from '../../service/cases/index.js';
 import { mediaStoreFor } from '../../service/storage/index.js';
 import { ApiClient, identityOf } from './client.js';
 import type { Router } from 'express';
-import { activationFor } from '../../service/activation/service.js';
 import { activationRouter, letterRouter } from '../../service/api/activation/routes.js';
 
 let svc: RunningService;
@@ -79,7 +78,7 @@ describe('OpenAPI document', () => {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/openapi.json']?.get).toBeDefined();
     // The activation routes are part of the same public document.
-    const svcAct = activationFor(svc.runtime);
+    const svcAct = svc.runtime.activation;
     const routeList = (r: Router, prefix: string) =>
       (r.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
         .filter((l) => l.route)

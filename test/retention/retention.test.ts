@@ -6,23 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { startService, type RunningService } from '../../service/server.js';
 import { lockCase, recordDecision, type DecisionOutcome } from '../../service/cases/index.js';
 import { exists, mediaStoreFor } from '../../service/storage/index.js';
-import { evidenceFor } from '../../service/evidence/feature.js';
+import { evidenceFor } from '../../service/evidence/service.js';
 import { loadEvidenceKeys } from '../../service/evidence/keys.js';
 import { verifyEvidenceFile } from '../../service/evidence/evidence-file.js';
 import { createAnchor, verifyAgainstAnchor } from '../../service/evidence/anchor.js';
 import { entryHash, rowToRecord, verifyAuditChain } from '../../service/audit/index.js';
 import { retentionPolicyFrom } from '../../service/retention/policy.js';
 import { runRetentionSweep } from '../../service/retention/purge.js';
-import {
-  runRetentionJob,
-  startRetentionJobs,
-  RETENTION_QUEUE,
-  RETENTION_SCHEDULER_ID,
-} from '../../service/retention/job.js';
+import { runRetentionJob, startRetentionJobs, RETENTION_SCHEDULER_ID } from '../../service/retention/job.js';
+import { QUEUE } from '../../service/pipeline/jobs.js';
 import { createLogger } from '../../service/logger.js';
 import { testConfig, tempDir } from '../helpers/env.js';
 import { freshPgDatabase } from '../helpers/pg.js';
@@ -120,7 +115,6 @@ function runJob(now: Date) {
     policy: retentionPolicyFrom(cfg),
     evidence: evidenceFor(svc.runtime, () => now),
     signingKey: loadEvidenceKeys(cfg).signing,
-    logger: createLogger('silent'),
     anchorDir: cfg.AUDIT_ANCHOR_DIR,
     now: () => now,
   });
@@ -423,12 +417,13 @@ describe('scheduled job and audit anchoring', () => {
       evidence: evidenceFor(svc.runtime),
       signingKey: loadEvidenceKeys(cfg).signing,
       logger: createLogger('silent'),
-      redisUrl: cfg.REDIS_URL,
-      prefix: cfg.QUEUE_PREFIX,
+      queues: svc.runtime.queues,
       everyMinutes: 60,
       anchorDir,
     });
-    const q = new Queue(RETENTION_QUEUE, { connection: { url: cfg.REDIS_URL }, prefix: cfg.QUEUE_PREFIX });
+    // The queue of the job vocabulary, under the deployment's prefix.
+    const q = svc.runtime.queues.retention;
+    expect(q.name).toBe(QUEUE.retention);
     try {
       const schedulers = await q.getJobSchedulers();
       expect(schedulers.map((s) => [s.key, s.every])).toEqual([[RETENTION_SCHEDULER_ID, 3_600_000]]);
@@ -439,7 +434,6 @@ describe('scheduled job and audit anchoring', () => {
     } finally {
       await jobs.close();
       await q.obliterate({ force: true });
-      await q.close();
     }
 
     // On demand, as `idv audit anchor` does; then the CLI checks the database against it.

@@ -22,7 +22,7 @@ import {
 import type { MediaStore } from '../../storage/index.js';
 import { withDecrypted } from '../../storage/index.js';
 import { decodeImage, probe, selfieVideoProblems } from '../../media/index.js';
-import { newChallengeDigits } from '../../pipeline/engines/speech.js';
+import { newChallenge } from '../../cases/challenge.js';
 import { HttpError, badRequest, conflict, notFound } from '../errors.js';
 import { newApplicantToken, requireApiKey, requireApplicant, type ApplicantRequest } from './auth.js';
 import { receiveUpload, type UploadKind } from './upload.js';
@@ -70,8 +70,6 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   const apiKey = requireApiKey(config.API_KEYS);
   const applicant = requireApplicant(db);
 
-  const challengeTtlMs = config.CHALLENGE_TTL_MINUTES * 60_000;
-
   r.post('/verifications', apiKey, async (req: Request, res: Response) => {
     const parsed = createVerificationBody.safeParse(req.body ?? {});
     if (!parsed.success) {
@@ -81,8 +79,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const body: CreateVerificationBody = parsed.data;
     const now = new Date();
     const { token, hash } = newApplicantToken();
-    const digits = await newChallengeDigits(body.lang);
-    const challengeExpires = new Date(now.getTime() + challengeTtlMs);
+    const challenge = newChallenge(body.lang, config.CHALLENGE_TTL_MINUTES, now);
     const c = await db
       .tx(async (q) => {
         const c = await insertCase(q, {
@@ -92,13 +89,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
           tokenHash: hash,
           expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
         });
-        await insertChallenge(q, {
-          caseId: c.id,
-          attempt: 1,
-          digits,
-          lang: body.lang,
-          expiresAt: challengeExpires,
-        });
+        await insertChallenge(q, { caseId: c.id, attempt: 1, ...challenge });
         return c;
       })
       .catch((e: { code?: string }) => {
@@ -111,7 +102,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       reference: c.reference,
       token,
       applicantUrl: `${config.PUBLIC_URL}/v/${token}`,
-      challenge: { digits, lang: body.lang, expiresAt: challengeExpires.toISOString() },
+      challenge: { digits: challenge.digits, lang: body.lang, expiresAt: challenge.expiresAt.toISOString() },
       expiresAt: c.expiresAt.toISOString(),
     });
   });
@@ -214,13 +205,10 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const ch = await getChallenge(db, c0.id, c0.attempt);
     if (!ch || ch.expiresAt.getTime() <= now.getTime()) {
       // The video must answer a live challenge: issue a new one; the applicant records again.
-      const digits = await newChallengeDigits(c0.lang);
       await insertChallenge(db, {
         caseId: c0.id,
         attempt: c0.attempt,
-        digits,
-        lang: c0.lang,
-        expiresAt: new Date(now.getTime() + challengeTtlMs),
+        ...newChallenge(c0.lang, config.CHALLENGE_TTL_MINUTES, now),
       });
       throw conflict(
         'challenge_expired',

@@ -6,9 +6,8 @@ import type { CliContext } from '../index.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { openDb, type Db } from '../../db/index.js';
 import { migrate } from '../../db/migrate.js';
-import { createLogger } from '../../logger.js';
 import { mediaStoreFor } from '../../storage/index.js';
-import { evidenceFor } from '../../evidence/feature.js';
+import { evidenceFor } from '../../evidence/service.js';
 import { loadEvidenceKeys } from '../../evidence/keys.js';
 import { createAnchor, exportAnchor } from '../../evidence/anchor.js';
 import { retentionPolicyFrom } from '../../retention/policy.js';
@@ -51,7 +50,6 @@ export function register({ program }: CliContext): void {
           policy: retentionPolicyFrom(config),
           evidence: evidenceFor({ config, db }, () => now),
           signingKey: loadEvidenceKeys(config).signing,
-          logger: createLogger('silent'),
           anchorDir: config.AUDIT_ANCHOR_DIR,
           now: () => now,
         }),
