@@ -4,7 +4,7 @@ import type { RgbImage } from '../media/types.js';
 import { loadGlyphClassifier, type GlyphClassifier } from './classifier.js';
 import type { NameModel } from './name-model.js';
 import { loadNameModel } from './name-model-file.js';
-import { decodeBlock, type Decoded, type DecodeOptions } from './decode.js';
+import { decodeBlock, type Decoded, type DecodeOptions, type Repair } from './decode.js';
 import { toGray, type GrayImage } from './gray.js';
 import { CELL_H, CELL_W, lineCuts } from './line-cells.js';
 import { alignBlock, extractLine, findTextLines, groupBlocks, type TextLine } from './locate.js';
@@ -33,7 +33,22 @@ export interface ReadInput {
   /** Accepted document types (ID_CARD, PASSPORT, RESIDENCE_PERMIT). */
   allowedTypes: readonly string[];
   minimumAge: number;
+  /**
+   * Which side of the document each image shows, as the applicant labelled it (same order as `images`).
+   * Default: a single image is unlabelled; two are front then back (the pipeline's order).
+   */
+  sides?: (DocumentSide | null)[];
 }
+
+export type DocumentSide = 'front' | 'back';
+
+/**
+ * Where reading stopped: `read` (a reading verified), `check_digit` (an MRZ whose printed check digits do
+ * not verify, or would verify only by changing a clearly printed character), `ambiguous` (two readings
+ * close, or an unchecked character below its floor), `not_cut` (MRZ-shaped text found but not read as
+ * one: a wrong cut or other text), `not_located` (nothing cut into MRZ lines).
+ */
+export type ReadStage = 'read' | 'check_digit' | 'ambiguous' | 'not_cut' | 'not_located';
 
 /** Where the MRZ was found: image index and the line axes (full-resolution pixels). */
 export interface MrzBox {
@@ -53,6 +68,13 @@ export interface DocumentAnalysis {
   fields: DocumentFields | null;
   findings: DocumentFinding[];
   mrzBox?: MrzBox;
+  /** Where reading stopped (see ReadStage). */
+  stage: ReadStage;
+  /** Characters changed from the classifier's reading to satisfy the check digits (shown to reviewers). */
+  repairs: Repair[];
+  /** The side the MRZ was read on, when the image was labelled; `sidesSwapped` when it was the other one. */
+  side?: DocumentSide;
+  sidesSwapped?: boolean;
   timings: { totalMs: number; attempts: number };
 }
 
@@ -173,6 +195,17 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
   return best;
 }
 
+/** Below this mean character probability a block failing its check digits is not taken for an MRZ. */
+const CHECK_DIGIT_MIN_CONFIDENCE = 0.9;
+
+/** The finding detail of a refused check-digit reading: the failing fields and the refused repairs (no data). */
+function checkDigitDetail(d: Decoded): string {
+  const fields = d.failingFields.length ? d.failingFields.join(', ') : 'none on the classifier reading';
+  return d.repairRefused
+    ? `check digits fail on the printed reading (${fields}); verifying them would change a clearly printed character`
+    : `check digits fail (${fields})`;
+}
+
 function boxOf(l: TextLine): MrzBox['lines'][number] {
   return {
     x0: l.cx + l.s0 * l.ux,
@@ -249,33 +282,49 @@ export function createEngineWith(
     const totalMs = performance.now() - t0;
     const today = input.today ?? new Date();
     const d = best?.r.decoded ?? null;
+    const sides = input.sides ?? (input.images.length === 2 ? ['front', 'back'] : []);
+    const side =
+      best && d && best.r.status !== 'unreadable' ? (sides[best.box.image] ?? undefined) : undefined;
     const base = {
       lines: d ? d.lines : [],
       confidence: d?.confidence ?? 0,
       nameConfidence: d?.nameConfidence ?? 0,
+      repairs: d?.repairs ?? [],
       timings: { totalMs, attempts },
       ...(best ? { mrzBox: best.box } : {}),
+      ...(side ? { side } : {}),
     };
     if (!d || best!.r.status !== 'ok') {
       const code =
         best?.r.status === 'ambiguous'
           ? 'MRZ_AMBIGUOUS'
-          : best?.r.status === 'check_digit' && (d?.confidence ?? 0) >= 0.9
+          : best?.r.status === 'check_digit' && (d?.confidence ?? 0) >= CHECK_DIGIT_MIN_CONFIDENCE
             ? 'MRZ_CHECK_DIGIT'
             : 'MRZ_UNREADABLE';
+      const stage: ReadStage =
+        code === 'MRZ_AMBIGUOUS'
+          ? 'ambiguous'
+          : code === 'MRZ_CHECK_DIGIT'
+            ? 'check_digit'
+            : d
+              ? 'not_cut'
+              : 'not_located';
+      const detail =
+        code === 'MRZ_UNREADABLE'
+          ? 'no machine-readable zone could be read'
+          : code === 'MRZ_CHECK_DIGIT'
+            ? checkDigitDetail(d!)
+            : `MRZ reading refused (${best!.r.status})`;
       return {
         status: 'unreadable',
         format: null,
         fields: null,
         findings: [
-          {
-            code,
-            detail:
-              code === 'MRZ_UNREADABLE'
-                ? 'no machine-readable zone could be read'
-                : `MRZ reading refused (${best!.r.status})`,
-          },
+          code === 'MRZ_CHECK_DIGIT'
+            ? { code, detail, failingFields: d!.failingFields, repairs: d!.repairs }
+            : { code, detail },
         ],
+        stage,
         ...base,
       };
     }
@@ -286,6 +335,7 @@ export function createEngineWith(
         format: null,
         fields: null,
         findings: [{ code: 'MRZ_UNREADABLE', detail: 'MRZ format not recognised' }],
+        stage: 'not_cut',
         ...base,
       };
     }
@@ -294,7 +344,7 @@ export function createEngineWith(
       allowedTypes: input.allowedTypes,
       minimumAge: input.minimumAge,
     });
-    return { status: 'read', format: parsed.format, fields: parsed.fields, findings, ...base };
+    return { status: 'read', format: parsed.format, fields: parsed.fields, findings, stage: 'read', ...base };
   }
 
   return { read, readLines };
