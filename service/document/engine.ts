@@ -38,6 +38,11 @@ export interface ReadInput {
    * Default: a single image is unlabelled; two are front then back (the pipeline's order).
    */
   sides?: (DocumentSide | null)[];
+  /**
+   * The document type the applicant declared, when known: a passport's data page carries its MRZ, so a
+   * passport photo without one is unreadable, not a missing side.
+   */
+  documentType?: string;
 }
 
 export type DocumentSide = 'front' | 'back';
@@ -195,6 +200,22 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
   return best;
 }
 
+/**
+ * Below this mean character probability a decoded block is other text (a card front's fields decoded at
+ * random), not an MRZ: on generated card fronts such blocks read at 0.3-0.5, MRZs above 0.9.
+ */
+const MRZ_LIKE_MIN_CONFIDENCE = 0.6;
+
+/** The side each layout's MRZ is printed on: TD1 cards on the back, passports and the 1988 card in front. */
+const EXPECTED_SIDE: Record<Decoded['layout'], DocumentSide> = {
+  TD1: 'back',
+  TD2: 'front',
+  TD3: 'front',
+  MRVA: 'front',
+  MRVB: 'front',
+  FR_ID_OLD: 'front',
+};
+
 /** Below this mean character probability a block failing its check digits is not taken for an MRZ. */
 const CHECK_DIGIT_MIN_CONFIDENCE = 0.9;
 
@@ -283,8 +304,10 @@ export function createEngineWith(
     const today = input.today ?? new Date();
     const d = best?.r.decoded ?? null;
     const sides = input.sides ?? (input.images.length === 2 ? ['front', 'back'] : []);
-    const side =
-      best && d && best.r.status !== 'unreadable' ? (sides[best.box.image] ?? undefined) : undefined;
+    // Something shaped and read like an MRZ (not the front's other text decoded at random).
+    const mrzLike = !!d && best!.r.status !== 'unreadable' && d.confidence >= MRZ_LIKE_MIN_CONFIDENCE;
+    const side = mrzLike ? (sides[best!.box.image] ?? undefined) : undefined;
+    const expected = d ? EXPECTED_SIDE[d.layout] : undefined;
     const base = {
       lines: d ? d.lines : [],
       confidence: d?.confidence ?? 0,
@@ -293,28 +316,36 @@ export function createEngineWith(
       timings: { totalMs, attempts },
       ...(best ? { mrzBox: best.box } : {}),
       ...(side ? { side } : {}),
+      ...(side && expected && side !== expected && best!.r.status === 'ok' ? { sidesSwapped: true } : {}),
     };
     if (!d || best!.r.status !== 'ok') {
+      // No MRZ anywhere and no photo of the back: the applicant photographed only the front of a card.
+      const sideMissing =
+        !mrzLike && !sides.includes('back') && input.documentType !== 'PASSPORT' && input.images.length > 0;
       const code =
-        best?.r.status === 'ambiguous'
+        best?.r.status === 'ambiguous' && mrzLike
           ? 'MRZ_AMBIGUOUS'
           : best?.r.status === 'check_digit' && (d?.confidence ?? 0) >= CHECK_DIGIT_MIN_CONFIDENCE
             ? 'MRZ_CHECK_DIGIT'
-            : 'MRZ_UNREADABLE';
+            : sideMissing
+              ? 'MRZ_SIDE_MISSING'
+              : 'MRZ_UNREADABLE';
       const stage: ReadStage =
         code === 'MRZ_AMBIGUOUS'
           ? 'ambiguous'
           : code === 'MRZ_CHECK_DIGIT'
             ? 'check_digit'
-            : d
+            : mrzLike
               ? 'not_cut'
               : 'not_located';
       const detail =
-        code === 'MRZ_UNREADABLE'
-          ? 'no machine-readable zone could be read'
-          : code === 'MRZ_CHECK_DIGIT'
-            ? checkDigitDetail(d!)
-            : `MRZ reading refused (${best!.r.status})`;
+        code === 'MRZ_SIDE_MISSING'
+          ? 'no machine-readable zone on the photos and no photo of the back: photograph the back of the card'
+          : code === 'MRZ_UNREADABLE'
+            ? 'no machine-readable zone could be read'
+            : code === 'MRZ_CHECK_DIGIT'
+              ? checkDigitDetail(d!)
+              : `MRZ reading refused (${best!.r.status})`;
       return {
         status: 'unreadable',
         format: null,
