@@ -303,7 +303,13 @@ function kBest(
     trace(f, m);
     return m;
   });
-  const tied = (m: Map<string, string>): boolean => ties.every(([a, b]) => m.get(a) === m.get(b));
+  // A document number does not start with a filler: '<000000000' is not a number, whatever its check
+  // digit says ('<' and '0' both count 0, so a half-cut first glyph read as a filler would otherwise tie).
+  // (Fillers inside do occur: the German specimen's 'C<00000004'.)
+  const num = layout.fieldChecks[0]!.span;
+  const wellFormed = (m: Map<string, string>): boolean => m.get(`${num[0]}:${num[1]}`) !== '<';
+  const tied = (m: Map<string, string>): boolean =>
+    wellFormed(m) && ties.every(([a, b]) => m.get(a) === m.get(b));
   const consistent = readings.map(tied);
   const first = consistent.indexOf(true);
   const b0 = first >= 0 ? first : 0;
@@ -358,19 +364,32 @@ function withSameGlyph(
   return { probs: probs.map((_, l) => out.subarray(l * n * K, (l + 1) * n * K)), ties };
 }
 
+/** Extra prior odds of an 'O' (on top of the letter prior) in alphanumeric fields. */
+const O_IN_NUMBER_PRIOR = 0.01;
+
 /** `probs` with the letters of alphanumeric ('X') positions weighed by `letterPrior` (rows renormalised). */
 function withFieldPriors(layout: Layout, probs: Float32Array[], letterPrior: number): Float32Array[] {
   if (letterPrior === 1) return probs;
   const K = MRZ_ALPHABET.length;
-  const w = Float32Array.from(MRZ_ALPHABET, (ch) => (ch >= 'A' && ch <= 'Z' ? letterPrior : 1));
+  // In document numbers, 'O' further still (1:1000): its glyph is the zero's, issuers avoid it there (none among the
+  // 233 document-number letters of the real line set), and the check digits cannot tell them apart where
+  // two of them stand at weights 7 and 3 ('OO' and '00' both count 0): a real passport's '0000000000'
+  // was read 'OO00000000' and verified.
+  const w = Float32Array.from(MRZ_ALPHABET, (ch) =>
+    ch === 'O' ? letterPrior * O_IN_NUMBER_PRIOR : ch >= 'A' && ch <= 'Z' ? letterPrior : 1,
+  );
+  const wOther = Float32Array.from(MRZ_ALPHABET, (ch) => (ch >= 'A' && ch <= 'Z' ? letterPrior : 1));
+  const num = layout.fieldChecks[0]!.span;
   return probs.map((row, l) => {
     const cls = layout.classes[l]!;
     if (!cls.includes('X')) return row;
     const out = row.slice();
     for (let c = 0; c < layout.length; c++) {
       if (cls[c] !== 'X') continue;
+      // The 'O' odds apply to the document number (optional data may spell codes such as 'KOR').
+      const wc = l === num[0] && c >= num[1] && c < num[1] + 9 ? w : wOther;
       let s = 0;
-      for (let k = 0; k < K; k++) s += out[c * K + k] = row[c * K + k]! * w[k]!;
+      for (let k = 0; k < K; k++) s += out[c * K + k] = row[c * K + k]! * wc[k]!;
       for (let k = 0; k < K; k++) out[c * K + k] = out[c * K + k]! / s;
     }
     return out;
@@ -512,7 +531,7 @@ export function decodeWithLayout(
   const status =
     !Number.isFinite(checkedLp) || repairCost > maxRepairCost || repairRefused
       ? 'check_digit'
-      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb
+      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb || !namesWellFormed(layout, lines)
         ? 'ambiguous'
         : 'ok';
   return {
@@ -532,6 +551,21 @@ export function decodeWithLayout(
     repairRefused,
     status,
   };
+}
+
+/**
+ * ICAO 9303 names: components joined by '<', the primary and secondary identifiers by one '<<', then
+ * fillers to the end. A run of three fillers before more letters, or a second '<<' (but on the 1988 French
+ * card, which joins given names with '<<'), is a line cut with cells between the glyphs: a reading no
+ * check digit can catch, so it is refused and the next cut is tried.
+ */
+function namesWellFormed(layout: Layout, lines: string[]): boolean {
+  for (const [l, s, e] of layout.names) {
+    const name = lines[l]!.slice(s, e).replace(/<+$/, '');
+    if (name.includes('<<<')) return false;
+    if (layout.name !== 'FR_ID_OLD' && name.split('<<').length > 2) return false;
+  }
+  return true;
 }
 
 /** The characters of `best` (checked positions) that differ from the classifier's top class. */
