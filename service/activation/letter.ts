@@ -3,10 +3,10 @@
 // transaction), before the letter, with the code, is shown. Plain sha256 (not keyed) on purpose: in a
 // dispute, anyone holding the IP and user agent from another source can check them against the proof.
 import type { Db } from '../db/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { renderLetterPage, type LetterState } from '../notify/templates.js';
 import { sha256Hex, unseal } from './code.js';
-import * as store from './store.js';
+import * as store from './activation-repository.js';
 
 export interface LetterDeps {
   db: Db;
@@ -64,6 +64,8 @@ export async function openLetter(
         state === 'active' ? unseal(deps.sealingKey, code.code_sealed, `code:${letter.case_id}`) : undefined,
       expiresAt: new Date(code.expires_at),
       receivedAt: letter.opened_at ? new Date(letter.opened_at) : now,
+      // The app's activation page authenticates with this letter's token: no reference to type.
+      activateUrl: `/v/${token}/activate`,
     });
     return { html, firstOpening: first, caseId: letter.case_id };
   });
