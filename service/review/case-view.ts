@@ -60,7 +60,12 @@ export async function loadCaseDetail(
   ).rows[0];
   if (!c) throw new ReviewError('case_not_found', 'No such case');
   const [media, stages, decisions, lease, pending, challenge, audit] = await Promise.all([
-    db.query<{ kind: string; mime: string; size_bytes: string | number; capture: Record<string, unknown> | null }>(
+    db.query<{
+      kind: string;
+      mime: string;
+      size_bytes: string | number;
+      capture: Record<string, unknown> | null;
+    }>(
       'SELECT kind, mime, size_bytes, capture FROM media WHERE case_id = $1 AND attempt = $2 ORDER BY kind',
       [c.id, c.attempt],
     ),

@@ -7,7 +7,7 @@ import { Layout, Progress } from '../components/Layout';
 import { CameraProblem } from '../components/PermissionHelp';
 import { CameraError, openDocumentCamera, stopStream, type CameraFailure } from '../domains/camera';
 import { assessPhoto, type PhotoQuality } from '../domains/photo-quality';
-import { uploadMedia } from '../domains/upload';
+import { sendCaptureFacts, uploadMedia } from '../domains/upload';
 import { ApiError } from '../domains/http';
 import type { DocId, Side } from '../domains/session';
 
@@ -15,12 +15,13 @@ import type { DocId, Side } from '../domains/session';
 const ASPECT: Record<DocId, number> = { cni2021: 1.586, cni1988: 1.4, passport: 1.42, permit: 1.586 };
 
 interface Shot {
+  source: 'camera' | 'file';
   blob: Blob;
   url: string;
   quality: PhotoQuality;
 }
 
-async function analyse(blob: Blob): Promise<Shot> {
+async function analyse(blob: Blob, source: Shot['source']): Promise<Shot> {
   const bmp = await createImageBitmap(blob, { imageOrientation: 'from-image' });
   const scale = Math.min(1, 640 / bmp.width);
   const w = Math.max(1, Math.round(bmp.width * scale));
@@ -32,7 +33,7 @@ async function analyse(blob: Blob): Promise<Shot> {
   ctx.drawImage(bmp, 0, 0, w, h);
   const quality = assessPhoto({ width: bmp.width, height: bmp.height }, ctx.getImageData(0, 0, w, h));
   bmp.close();
-  return { blob, url: URL.createObjectURL(blob), quality };
+  return { source, blob, url: URL.createObjectURL(blob), quality };
 }
 
 export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: number): void; onBack(): void }) {
@@ -72,14 +73,14 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
     if (!blob) return;
     stopStream(stream);
     setStream(undefined);
-    setShot(await analyse(blob));
+    setShot(await analyse(blob, 'camera'));
   };
 
   const fromFile = async (file: File | undefined) => {
     if (!file) return;
     setError(undefined);
     try {
-      setShot(await analyse(file));
+      setShot(await analyse(file, 'file'));
     } catch {
       setError(t('photo.unreadable'));
     }
@@ -99,6 +100,12 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
     setProgress(0);
     try {
       await uploadMedia(side, shot.blob, `${side}.jpg`, setProgress);
+      await sendCaptureFacts(side, {
+        source: shot.source,
+        width: shot.quality.width,
+        height: shot.quality.height,
+        retakes: retakes.current,
+      });
       URL.revokeObjectURL(shot.url);
       setShot(undefined);
       setProgress(undefined);

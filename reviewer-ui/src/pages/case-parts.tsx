@@ -178,11 +178,16 @@ function CaptureFacts({ facts }: { facts: Record<string, unknown> | null | undef
   if (!facts) return null;
   const n = (k: string) => (typeof facts[k] === 'number' ? (facts[k] as number) : undefined);
   const rows: Array<[string, string]> = [];
-  if (typeof facts.cameraLabel === 'string' && facts.cameraLabel) rows.push([t('case.capture.camera'), facts.cameraLabel]);
+  if (typeof facts.cameraLabel === 'string' && facts.cameraLabel)
+    rows.push([t('case.capture.camera'), facts.cameraLabel]);
   if (n('width') && n('height'))
-    rows.push([t('case.capture.track'), `${n('width')}×${n('height')}${n('frameRate') ? ` @ ${Math.round(n('frameRate')!)} fps` : ''}`]);
+    rows.push([
+      t('case.capture.track'),
+      `${n('width')}×${n('height')}${n('frameRate') ? ` @ ${Math.round(n('frameRate')!)} fps` : ''}`,
+    ]);
   if (typeof facts.recorderMime === 'string') rows.push([t('case.capture.mime'), facts.recorderMime]);
-  if (n('durationMs') !== undefined) rows.push([t('case.capture.duration'), `${(n('durationMs')! / 1000).toFixed(1)} s`]);
+  if (n('durationMs') !== undefined)
+    rows.push([t('case.capture.duration'), `${(n('durationMs')! / 1000).toFixed(1)} s`]);
   if (n('retakes') !== undefined) rows.push([t('case.capture.retakes'), String(n('retakes'))]);
   if (n('challengeToUploadMs') !== undefined)
     rows.push([t('case.capture.challengeToUpload'), `${Math.round(n('challengeToUploadMs')! / 1000)} s`]);

@@ -29,7 +29,8 @@ export function createCaptureRouter(deps: {
   const r = Router();
   r.put('/applicant/media/:kind/capture', deps.applicant, async (req: Request, res: Response) => {
     const kind = String(req.params.kind);
-    if (!['front', 'back', 'video'].includes(kind)) throw notFound('Upload kind must be front, back or video');
+    if (!['front', 'back', 'video'].includes(kind))
+      throw notFound('Upload kind must be front, back or video');
     const c = (req as ApplicantRequest).case;
     if (c.status !== 'created' && c.status !== 'resubmission_requested')
       throw conflict('already_submitted', 'This verification has already been submitted');
