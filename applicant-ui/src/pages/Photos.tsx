@@ -9,7 +9,7 @@ import { CameraError, openDocumentCamera, stopStream, type CameraFailure } from 
 import { assessPhoto, type PhotoQuality } from '../domains/photo-quality';
 import { sendCaptureFacts, uploadMedia } from '../domains/upload';
 import { ApiError } from '../domains/http';
-import type { DocId, Side } from '../domains/session';
+import { precheckPhoto, type DocId, type Side } from '../domains/session';
 
 /** Width / height of the guide frame: ID-1 cards 85.6 × 54 mm, passport pages (ID-3) 125 × 88 mm. */
 const ASPECT: Record<DocId, number> = { cni2021: 1.586, cni1988: 1.4, passport: 1.42, permit: 1.586 };
@@ -45,6 +45,9 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
   const [shot, setShot] = useState<Shot>();
   const [progress, setProgress] = useState<number>();
   const [error, setError] = useState<string>();
+  /** The server's advice on the uploaded photo, when it found a problem. */
+  const [advice, setAdvice] = useState<string>();
+  const [checking, setChecking] = useState(false);
   const retakes = useRef(0);
   const video = useRef<HTMLVideoElement>(null);
 
@@ -86,7 +89,17 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
     }
   };
 
+  const next = () => {
+    setAdvice(undefined);
+    if (shot) URL.revokeObjectURL(shot.url);
+    setShot(undefined);
+    setProgress(undefined);
+    if (index + 1 < props.sides.length) setIndex(index + 1);
+    else props.onDone(retakes.current);
+  };
+
   const retake = () => {
+    setAdvice(undefined);
     retakes.current++;
     if (shot) URL.revokeObjectURL(shot.url);
     setShot(undefined);
@@ -106,11 +119,15 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
         height: shot.quality.height,
         retakes: retakes.current,
       });
-      URL.revokeObjectURL(shot.url);
-      setShot(undefined);
-      setProgress(undefined);
-      if (index + 1 < props.sides.length) setIndex(index + 1);
-      else props.onDone(retakes.current);
+      // The server reads the photo as the pipeline will (a few hundred ms) and says what it sees.
+      setChecking(true);
+      const check = await precheckPhoto(side, props.doc).catch(() => undefined);
+      setChecking(false);
+      if (check && (check.verdict === 'mrz_unreadable' || check.verdict === 'wrong_side')) {
+        setAdvice(t(`precheck.${check.verdict}.${props.doc}`));
+        return;
+      }
+      next();
     } catch (e) {
       setProgress(undefined);
       const code = e instanceof ApiError ? e.code : 'network';
@@ -186,13 +203,33 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
               {t('photo.check.ok')}
             </p>
           )}
-          {progress !== undefined && <Progress value={progress} label={t('upload.photoProgress')} />}
+          {progress !== undefined && !advice && (
+            <Progress value={progress} label={t('upload.photoProgress')} />
+          )}
+          {checking && (
+            <p role="status" aria-live="polite">
+              {t('precheck.checking')}
+            </p>
+          )}
+          {advice && (
+            <div className="notice warn" role="alert">
+              <p>{advice}</p>
+              <div className="actions">
+                <button type="button" className="primary" onClick={retake}>
+                  {t('photo.retake')}
+                </button>
+                <button type="button" className="link" onClick={next}>
+                  {t('precheck.keep')}
+                </button>
+              </div>
+            </div>
+          )}
           {error && (
             <p className="notice error" role="alert">
               {error}
             </p>
           )}
-          <div className="actions">
+          <div className="actions" hidden={!!advice}>
             <button type="button" className="primary" onClick={accept} disabled={progress !== undefined}>
               {shot.quality.problems.length ? t('photo.useAnyway') : t('photo.use')}
             </button>
