@@ -21,6 +21,9 @@ import { retryPolicy } from './pipeline/worker.js';
 import { faceThresholds } from './pipeline/policy-config.js';
 import { createMediaCache } from './review/media-cache.js';
 import { createOps, type Ops } from './ops/ops.js';
+import { evidenceKeysRouter, evidenceRouter } from './evidence/router.js';
+import { erasureRouter, legalHoldRouter } from './retention/router.js';
+import { retentionPolicyFrom } from './retention/policy.js';
 
 export interface RunningApi {
   server: Server;
@@ -72,6 +75,19 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     ['/console', createConsoleRouter()],
     ['/v1/activations', activationRouter(activation, config.API_KEYS)],
     ['/letters', letterRouter(activation)],
+    ['/v1', evidenceRouter(c.evidence, config.API_KEYS)],
+    ['/', evidenceKeysRouter(c.evidenceKeys.published)],
+    [
+      '/v1',
+      erasureRouter({
+        db,
+        store,
+        policy: retentionPolicyFrom(config),
+        evidence: c.evidence,
+        apiKeys: config.API_KEYS,
+      }),
+    ],
+    ['/api/retention', legalHoldRouter(db, config.SESSION_SECRET)],
     ...ops.routers,
   ];
   const app = createApp({ logger, readiness, routers });
