@@ -2,7 +2,7 @@
 // as it did, without the service's database. Pure: built from the case's rows, no I/O.
 // Personal data kept out on purpose: no name, birth date, contact data or MRZ reading (the business service
 // holds the identity; `reference` links the two); media appear as sha256 digests only.
-import type { AuditRecord } from '../audit/index.js';
+import type { AuditRecord } from '../audit/audit-repository.js';
 
 export const MANIFEST_FORMAT = 'idv-evidence-manifest/1';
 

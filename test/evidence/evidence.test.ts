@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, type RunningService } from '../../service/server.js';
-import { claimCase } from '../../service/review/leases.js';
+import { claimCase } from '../../service/review/lease-repository.js';
 import { decideCase } from '../../service/review/decide.js';
 import type { EvidenceFile } from '../../service/evidence/evidence-file.js';
 import { verifyEvidenceFile } from '../../service/evidence/evidence-file.js';

@@ -1,7 +1,7 @@
 // Everything the case page shows, read in one place. Declared identity is limited to what the reviewer
 // compares (names, birth date): contact details stay out of the console.
 import type { Queryable } from '../db/index.js';
-import { caseAudit, type AuditRecord } from '../audit/index.js';
+import { caseAudit, type AuditRecord } from '../audit/audit-repository.js';
 import { isAtRisk, workingHoursBetween, type SlaPolicy } from './calendar.js';
 import { FOUR_EYES_REASONS } from './decide.js';
 import { ReviewError } from './errors.js';
