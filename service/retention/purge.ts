@@ -18,6 +18,7 @@ import {
   deleteOldDeliveryLogs,
   deleteOldSessions,
   erasePersonalData,
+  getRetentionCase,
   insertPurgeReceipt,
   listEvidenceDue,
   listMediaDue,
@@ -194,8 +195,7 @@ export async function eraseOnRequest(
   caseId: string,
   now: Date,
 ): Promise<ErasureResult> {
-  const before = await deps.db.query<{ status: string }>('SELECT status FROM cases WHERE id = $1', [caseId]);
-  const status = before.rows[0]?.status;
+  const status = (await getRetentionCase(deps.db, caseId))?.status;
   if (!status) return { status: 'not_found' };
   const final = FINAL.includes(status);
   // The proof is secured before the data it summarises go.

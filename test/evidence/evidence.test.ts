@@ -95,6 +95,9 @@ describe('evidence file', () => {
     const attempt = m.attempts[0]!;
     expect(attempt.challenge!.digits).toMatch(/^\d{3}$/);
     expect(attempt.transcript!.recognised).toMatch(/^\d{0,3}$/);
+    // The genuine fixture matched: the verdict rests on the challenge digits, located in the audio.
+    expect(attempt.transcript!.restsOn).toBe(attempt.challenge!.digits);
+    expect(attempt.transcript!.segments).toHaveLength(3);
     expect(attempt.checks.map((c) => c.stage)).toEqual(['ingest', 'document', 'face', 'speech', 'decide']);
     expect(attempt.checks.find((c) => c.stage === 'face')!.score).toBeGreaterThan(0);
     expect(attempt.media.map((x) => x.kind)).toEqual(expect.arrayContaining(['front', 'back', 'video']));
