@@ -3,7 +3,7 @@
 import type { Feature, FeatureFactory } from '../features.js';
 import { createApplicantRouter } from '../api/applicant/router.js';
 import { createOpenApiRouter } from '../api/openapi.js';
-import { mediaStoreFor } from '../storage/index.js';
+import { mediaStoreFor, sweepWorkDirs } from '../storage/index.js';
 import {
   createWebhookHandler,
   registerOutboxHandler,
@@ -17,6 +17,10 @@ import { retryPolicy, startPipelineWorkers, type PipelineWorkers } from './worke
 export const pipelineFeature: FeatureFactory = (rt): Feature => {
   const { config, db, logger } = rt;
   const store = mediaStoreFor(config);
+  // Every role decrypts (upload checks, console, stages): whichever process starts first wipes the dead ones' copies.
+  void sweepWorkDirs(store.workRoot).catch((err: unknown) =>
+    logger.warn({ err: (err as Error).message }, 'work directory sweep failed'),
+  );
   const queues = createPipelineQueues(config.REDIS_URL, config.QUEUE_PREFIX);
   registerOutboxHandler(
     'webhook',

@@ -14,7 +14,7 @@ import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import { listProcessing } from '../cases/index.js';
 import { resolveEntry } from '../shared/entry.js';
-import type { MediaStore } from '../storage/index.js';
+import { sweepWorkDirs, type MediaStore } from '../storage/index.js';
 import { createFaceAdapter, type FaceEngine } from './engines/face.js';
 import { enqueueAnalysis, enqueueIngest, type RetryPolicy } from './flow.js';
 import {
@@ -63,6 +63,9 @@ export function retryPolicy(c: Config): RetryPolicy {
 export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<PipelineWorkers> {
   const { config, logger, db, queues } = o;
   const retry = retryPolicy(config);
+  // Plaintext copies left by a killed predecessor go before any new work starts.
+  const wiped = await sweepWorkDirs(o.store.workRoot);
+  if (wiped) logger.info({ wiped }, 'removed work directories of dead processes');
   const entry = resolveEntry(import.meta.url, './sandbox/analysis-processor');
   const pool = new ChildPool({
     mainFile: CHILD_MAIN,
@@ -135,6 +138,7 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
 
   /** Cases left in `processing` with no live job (Redis data lost, crash between steps) are enqueued again. */
   async function sweep(): Promise<number> {
+    await sweepWorkDirs(o.store.workRoot);
     const stale = await listProcessing(db, new Date(Date.now() - config.PIPELINE_SWEEP_SECONDS * 2000));
     for (const c of stale) {
       await enqueueIngest(queues, { caseId: c.id, attempt: c.attempt }, retry);
