@@ -15,7 +15,7 @@ import {
   getStageResult,
   recordDecision,
   setStageProgress,
-  upsertMedia,
+  replaceMedia,
   type CaseRow,
   type MediaKind,
   type Stage,
@@ -227,7 +227,7 @@ export async function handleFace(deps: HandlerDeps, job: Job<PipelineJob>): Prom
       const buf = crops[name];
       if (!buf) continue;
       const obj = await deps.store.put(Readable.from([buf]));
-      const prev = await upsertMedia(deps.db, {
+      const saved = await replaceMedia(deps.db, {
         caseId: c.id,
         attempt: job.data.attempt,
         kind,
@@ -236,7 +236,7 @@ export async function handleFace(deps: HandlerDeps, job: Job<PipelineJob>): Prom
         sizeBytes: obj.size,
         sha256: obj.sha256,
       });
-      if (prev && prev !== obj.key) await deps.store.delete(prev);
+      if (saved !== 'refused' && saved.replaced) await deps.store.delete(saved.replaced);
     }
     return result;
   });

@@ -73,7 +73,9 @@ describe('aborted uploads', () => {
     // Noise compresses badly: a PNG of a few hundred kilobytes, larger than what is sent.
     const raw = Buffer.alloc(600 * 400 * 3);
     randomFillSync(raw);
-    const image = await sharp(raw, { raw: { width: 600, height: 400, channels: 3 } }).png().toBuffer();
+    const image = await sharp(raw, { raw: { width: 600, height: 400, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(image.length).toBeGreaterThan(200_000);
     const mediaDir = join(svc.runtime.config.DATA_DIR, 'media');
     for (let i = 0; i < 20; i++) await abortedUpload(svc.url!, c.token, image, 150_000);

@@ -14,8 +14,8 @@ import {
   listMedia,
   lockCase,
   markChallengeUsed,
+  replaceMedia,
   setStatus,
-  upsertMedia,
   type CaseRow,
   type StageProgress,
 } from '../../cases/index.js';
@@ -189,17 +189,30 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       await store.delete(up.key);
       throw e;
     }
-    const prev = await upsertMedia(db, {
-      caseId: c.id,
-      attempt: c.attempt,
-      kind: name as UploadName,
-      storageKey: up.key,
-      mime: up.mime,
-      sizeBytes: up.size,
-      sha256: up.sha256,
-      ...(probed ? { probe: probed } : {}),
+    // One object per slot: parallel uploads serialise on the case row, each replaced object is deleted once,
+    // and an upload that finishes after the submit is refused (its object deleted) instead of attached.
+    const saved = await replaceMedia(
+      db,
+      {
+        caseId: c.id,
+        attempt: c.attempt,
+        kind: name as UploadName,
+        storageKey: up.key,
+        mime: up.mime,
+        sizeBytes: up.size,
+        sha256: up.sha256,
+        ...(probed ? { probe: probed } : {}),
+      },
+      (x) => x.attempt === c.attempt && (x.status === 'created' || x.status === 'resubmission_requested'),
+    ).catch(async (e: unknown) => {
+      await store.delete(up.key);
+      throw e;
     });
-    if (prev && prev !== up.key) await store.delete(prev);
+    if (saved === 'refused') {
+      await store.delete(up.key);
+      throw conflict('already_submitted', 'This verification has already been submitted');
+    }
+    if (saved.replaced) await store.delete(saved.replaced);
     res.status(201).json({ kind: name, mime: up.mime, sizeBytes: up.size });
   });
 
