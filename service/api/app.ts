@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { HttpError } from './errors.js';
+import { inputGuard } from './input-guard.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(express.json({ limit: deps.jsonLimit ?? '100kb' }));
+  app.use(inputGuard);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -107,11 +109,43 @@ export function errorHandler(logger: Logger) {
       status = err.status;
       code = err.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body';
       message = err.type === 'entity.too.large' ? 'Request body too large' : 'Malformed request body';
+    } else if (isClientHttpError(err)) {
+      // serve-static and friends (http-errors): a missing file is 404, a traversal attempt 403, not a 500.
+      status = err.status;
+      code = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : 'bad_request';
+      message = status === 404 ? 'Not found' : status === 403 ? 'Forbidden' : 'Bad request';
     } else {
-      logger.error({ err, reqId: (req as Request & { id?: string }).id }, 'unhandled error');
+      logger.error({ err: safeError(err), reqId: (req as Request & { id?: string }).id }, 'unhandled error');
     }
     if (res.headersSent) return;
     res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  };
+}
+
+/**
+ * A 4xx error of the HTTP stack (http-errors convention: a numeric `status`): serve-static's missing file (404,
+ * an fs error) or traversal (403), the router's undecodable parameter (400). Its message is never sent.
+ */
+function isClientHttpError(e: unknown): e is { status: number } {
+  if (typeof e !== 'object' || e === null) return false;
+  const x = e as { status?: unknown };
+  return typeof x.status === 'number' && x.status >= 400 && x.status < 500;
+}
+
+/**
+ * What an unexpected error may put in a log line: its type, code and message, never the driver's extra fields
+ * (PostgreSQL's `detail`, `where` and `internalQuery` quote the values of the failed statement).
+ */
+function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const code = (err as { code?: unknown }).code;
+  // Messages too may quote a value (`invalid input syntax for type uuid: "…"`): quoted parts are dropped.
+  const unquote = (s: string) => s.replace(/"[^"]*"|'[^']*'/g, '"…"');
+  return {
+    type: err.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: unquote(err.message.slice(0, 200)),
+    stack: err.stack?.split('\n').slice(1, 6).join('\n'),
   };
 }
 

@@ -118,7 +118,9 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
 
   r.get('/verifications/:id', apiKey, async (req: Request, res: Response) => {
     const id = String(req.params.id);
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('No such verification');
+    // The exact UUID shape: anything else (36 dashes included) is no verification, not a database error.
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      throw notFound('No such verification');
     const c = await getCase(db, id);
     if (!c) throw notFound('No such verification');
     res.json({
