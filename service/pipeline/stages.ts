@@ -35,6 +35,12 @@ export interface IngestResult {
 /** Frames sampled for the face stage: enough for motion and card checks, few enough for the latency target. */
 export const FACE_FRAMES = 8;
 export const FACE_MAX_SIDE = 640;
+/**
+ * Long side of document photos given to the engines. Accepted uploads go up to 50 MP; at that size tfjs's resize
+ * ran out of range (RangeError on every attempt) and the MRZ search took seconds. 4096 leaves 12 MP phone photos
+ * untouched.
+ */
+export const STAGE_IMAGE_MAX_SIDE = 4096;
 
 export async function runIngest(files: Pick<MediaFiles, 'video'>): Promise<IngestResult> {
   return ingestFromProbe(await probeVideo(files.video));
@@ -50,8 +56,9 @@ export async function runDocument(
   today: Date,
   settings: DocumentSettings,
 ): Promise<DocumentStageResult> {
-  const images = [await decodeImage(await readFile(files.front))];
-  if (files.back) images.push(await decodeImage(await readFile(files.back)));
+  const opts = { maxSide: STAGE_IMAGE_MAX_SIDE };
+  const images = [await decodeImage(await readFile(files.front), opts)];
+  if (files.back) images.push(await decodeImage(await readFile(files.back), opts));
   return readDocument(images, today, settings);
 }
 
@@ -82,7 +89,7 @@ export async function runFace(
   const frames = await feedFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE, probe);
   let document;
   try {
-    document = await decodeImage(await readFile(files.front));
+    document = await decodeImage(await readFile(files.front), { maxSide: STAGE_IMAGE_MAX_SIDE });
   } catch (e) {
     await frames.done.catch(() => undefined);
     throw e;

@@ -57,13 +57,20 @@ export async function extractAudio(path: string, probe?: MediaProbe): Promise<Pc
   return f(path, probe ? { probe } : {});
 }
 
-export async function decodeImage(buf: Buffer, maxPixels = 50_000_000): Promise<RgbImage> {
-  const f = requireFn<(b: Buffer, o: { maxPixels: number }) => Promise<RgbImage>>(
+/** `maxSide`: downscale so that the long side is at most this many pixels. */
+export async function decodeImage(
+  buf: Buffer,
+  opts: { maxPixels?: number; maxSide?: number } = {},
+): Promise<RgbImage> {
+  const f = requireFn<(b: Buffer, o: { maxPixels: number; maxSide?: number }) => Promise<RgbImage>>(
     await mod(),
     'media',
     'decodeImage',
   );
-  return f(buf, { maxPixels });
+  return f(buf, {
+    maxPixels: opts.maxPixels ?? 50_000_000,
+    ...(opts.maxSide ? { maxSide: opts.maxSide } : {}),
+  });
 }
 
 /** `media` engine error code (MediaError.code) when `e` is one. */
