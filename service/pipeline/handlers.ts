@@ -84,8 +84,37 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
 
+/** Runs of this job so far, the current one included: errors and stalls (a killed worker) both count. */
+function runsSoFar(job: Job): number {
+  return job.attemptsMade + (job.stalledCounter ?? 0) + 1;
+}
+
 function isFinalAttempt(job: Job, e: unknown): boolean {
-  return e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  return e instanceof UnrecoverableError || runsSoFar(job) >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * A stage job that BullMQ failed for good without the stage recording it (stalled past its limit: the worker was
+ * lost during every run): the failed row with its cause, so that the decision and the reviewer see why.
+ */
+export async function recordStageFailure(
+  deps: Pick<HandlerDeps, 'db'>,
+  job: Job<PipelineJob>,
+  err: Error,
+): Promise<void> {
+  const { caseId, attempt, stage } = job.data;
+  const stalled = /stalled/i.test(err.message);
+  await putStageResult(deps.db, {
+    caseId,
+    attempt,
+    stage,
+    status: 'failed',
+    result: stalled
+      ? { error: 'WorkerLost', message: `the worker running this stage stopped during each of its ${runsSoFar(job)} runs` }
+      : errorSummary(err),
+    durationMs: null,
+  });
+  await setStageProgress(deps.db, caseId, stage, { state: 'failed', percent: 100 });
 }
 
 /** Stage error recorded for reviewers and ops: a code and a short message, never media or personal data. */
@@ -137,7 +166,8 @@ async function withStage(
         durationMs: Date.now() - t0,
       });
       await setStageProgress(deps.db, caseId, stage, { state: 'failed', percent: 100 });
-      if (permanent) throw new UnrecoverableError(errorSummary(e).message);
+      // Final by our count (stalls included) even when BullMQ, which counts errors only, would retry.
+      throw new UnrecoverableError(errorSummary(e).message);
     }
     throw e;
   }

@@ -23,6 +23,7 @@ import {
   handleFace,
   handleIngest,
   handleSandboxed,
+  recordStageFailure,
   type HandlerDeps,
 } from './handlers.js';
 import { documentSettings, policyConfig } from './policy-config.js';
@@ -106,7 +107,9 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     prefix: queues.prefix,
     lockDuration: o.lockDurationMs ?? 15_000,
     stalledInterval: o.stalledIntervalMs ?? 5_000,
-    maxStalledCount: 2,
+    // A stall (the worker lost mid-job) uses one of the PIPELINE_ATTEMPTS runs, as an error does: BullMQ fails the
+    // job after `attempts` lost runs; handlers count stalls too (runsSoFar).
+    maxStalledCount: Math.max(0, config.PIPELINE_ATTEMPTS - 1),
   };
   const make = (name: string, concurrency: number, fn: Processor<PipelineJob>) =>
     new Worker<PipelineJob>(name, fn, { ...common, concurrency, connection: queues.workerConnection() });
@@ -127,6 +130,11 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
         job.attemptsMade >= (job.opts.attempts ?? 1) ||
         err.name === 'UnrecoverableError' ||
         /stalled/i.test(err.message);
+      // Failed without the stage writing its row (stalled past the limit): the row says why.
+      if (final)
+        recordStageFailure(deps, job, err).catch((e: unknown) =>
+          logger.error({ err: (e as Error).message }, 'could not record the stage failure'),
+        );
       // Ingest and decide have no parent to carry on: their final failure hands the case to a human.
       if (final && (w.name === QUEUE.ingest || w.name === QUEUE.decide)) {
         failCase(deps, job.data.caseId, job.data.attempt).catch((e: unknown) =>
