@@ -76,7 +76,14 @@ export function createActivation(rt: Runtime, opts: ActivationOptions = {}): Act
     attempts: config.NOTIFY_ATTEMPTS,
     backoffMs: config.NOTIFY_BACKOFF_MS,
   });
-  const limiter = new RateLimiter(rt.redis, config.QUEUE_PREFIX);
+  // Its own connection without an offline queue: while Redis is down a hit fails at once (503) instead of
+  // waiting and counting the attempt after the client was answered with an error.
+  const limiterConn: Redis = createRedis(config.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  });
+  limiterConn.on('error', () => undefined);
+  const limiter = new RateLimiter(limiterConn, config.QUEUE_PREFIX);
   const issueDeps = {
     db,
     hmacSecret: config.CODE_HMAC_SECRET,
@@ -176,6 +183,7 @@ export function createActivation(rt: Runtime, opts: ActivationOptions = {}): Act
       mailer?.close();
       workerConn?.disconnect();
       queueConn.disconnect();
+      limiterConn.disconnect();
     },
   };
   return svc;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { HttpError } from './errors.js';
 import { inputGuard } from './input-guard.js';
+import { DEPENDENCY_RETRY_AFTER_SEC, dependencyGuard, isDependencyError } from './dependency-guard.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -85,6 +86,15 @@ export function createApp(deps: AppDeps): Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks: results });
   });
 
+  // Every other request needs the database and Redis: 503 + Retry-After at once while one is down. Submitting
+  // needs only the database (the recovery sweep enqueues what Redis could not take).
+  const deps503 = deps.readiness.filter((c) => c.name === 'database' || c.name === 'redis');
+  app.use(
+    dependencyGuard(deps503, {
+      tolerates: (req, down) =>
+        req.method === 'POST' && req.path === '/v1/applicant/submit' && down.every((d) => d === 'redis'),
+    }),
+  );
   for (const [path, router] of deps.routers ?? []) app.use(path, router);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such endpoint')));
@@ -109,6 +119,16 @@ export function errorHandler(logger: Logger) {
       status = err.status;
       code = err.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body';
       message = err.type === 'entity.too.large' ? 'Request body too large' : 'Malformed request body';
+    } else if (isDependencyError(err)) {
+      // The dependency went away during the request: the client retries.
+      status = 503;
+      code = 'service_unavailable';
+      message = 'A service this request needs is unavailable; retry shortly';
+      if (!res.headersSent) res.setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_SEC));
+      logger.warn(
+        { err: safeError(err), reqId: (req as Request & { id?: string }).id },
+        'dependency unavailable',
+      );
     } else if (isClientHttpError(err)) {
       // serve-static and friends (http-errors): a missing file is 404, a traversal attempt 403, not a 500.
       status = err.status;

@@ -43,6 +43,9 @@ const UPLOAD_KINDS = { front: 'image', back: 'image', video: 'video' } as const 
 >;
 type UploadName = keyof typeof UPLOAD_KINDS;
 
+/** How long submit waits for Redis to take the job before leaving it to the recovery sweep. */
+const ENQUEUE_WAIT_MS = 1500;
+
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function progressView(p: CaseRow['progress']): Record<(typeof STAGES)[number], StageProgress> {
@@ -255,8 +258,12 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       await setStatus(q, c.id, 'processing', { submittedAt: now, resetProgress: true });
       return c.attempt;
     });
-    // After commit; if Redis is down now, the recovery sweep enqueues the case later.
-    await deps.startPipeline({ caseId: c0.id, attempt }).catch(() => undefined);
+    // After commit; if Redis is down or slow now, the recovery sweep enqueues the case later: the applicant is not
+    // held for the outage (the enqueue, if it completes later, is idempotent).
+    await Promise.race([
+      deps.startPipeline({ caseId: c0.id, attempt }).catch(() => undefined),
+      new Promise((r) => setTimeout(r, ENQUEUE_WAIT_MS).unref()),
+    ]);
     res.status(202).json({ status: 'processing', attempt });
   });
 
