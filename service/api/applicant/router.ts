@@ -74,6 +74,11 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   const applicant = requireApplicant(db);
 
   const challengeTtlMs = config.CHALLENGE_TTL_MINUTES * 60_000;
+  // Responses here carry the applicant token or the challenge digits: never stored by a cache or a proxy.
+  r.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   r.post('/verifications', apiKey, async (req: Request, res: Response) => {
     const parsed = createVerificationBody.safeParse(req.body ?? {});
