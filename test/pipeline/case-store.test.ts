@@ -15,7 +15,7 @@ import {
   setStatus,
   type CaseRow,
 } from '../../service/cases/index.js';
-import { computeReviewDeadline } from '../../service/pipeline/review-deadline.js';
+import { reviewDeadline } from '../../service/review/calendar.js';
 
 let db: Db;
 
@@ -51,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 describe('recordDecision', () => {
-  it('approval writes the webhook and activation outbox rows with the state change', async () => {
+  it('approval writes the webhook, activation and evidence outbox rows with the state change', async () => {
     const c = await newCase();
     const status = await db.tx((q) =>
       recordDecision(q, c, { outcome: 'approve', reasons: [], source: 'auto', now: new Date() }),
@@ -61,8 +61,9 @@ describe('recordDecision', () => {
     expect(after.status).toBe('approved');
     expect(after.decidedAt).not.toBeNull();
     const rows = await listOutbox(db, { caseId: c.id });
-    expect(rows.map((r) => r.topic).sort()).toEqual(['activation', 'webhook']);
+    expect(rows.map((r) => r.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     expect(rows.find((r) => r.topic === 'activation')!.payload).toEqual({ caseId: c.id });
+    expect(rows.find((r) => r.topic === 'evidence')!.payload).toEqual({ caseId: c.id });
     expect(rows.find((r) => r.topic === 'webhook')!.payload).toMatchObject({
       event: 'verification.decided',
       caseId: c.id,
@@ -102,7 +103,7 @@ describe('recordDecision', () => {
 
   it('review sets the business-time deadline and announces nothing yet', async () => {
     const c = await newCase();
-    const deadline = computeReviewDeadline(c.submittedAt!, 48, 12);
+    const deadline = reviewDeadline(c.submittedAt!, { slaWorkingHours: 48, atRiskHours: 12 });
     await db.tx((q) =>
       recordDecision(q, c, {
         outcome: 'review',

@@ -11,7 +11,7 @@ import express from 'express';
 import sharp from 'sharp';
 import { startService, type RunningService } from '../../service/server.js';
 import { createLogger } from '../../service/logger.js';
-import { createConsoleRouter } from '../../service/api/review/feature.js';
+import { createConsoleRouter } from '../../service/api/review/console.js';
 import { errorHandler } from '../../service/api/app.js';
 import { verifyAuditChain } from '../../service/audit/index.js';
 import { testConfig, tempDir } from '../helpers/env.js';

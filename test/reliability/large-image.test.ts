@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../../service/media/index.js';
 import { createFaceAdapter } from '../../service/pipeline/engines/face.js';
-import type { FaceEngine } from '../../service/pipeline/engines/face.js';
+import type { FaceAdapter as FaceEngine } from '../../service/pipeline/engines/face.js';
 import { documentSettings } from '../../service/pipeline/policy-config.js';
 import { runDocument, runFace } from '../../service/pipeline/stages.js';
 import { testConfig, tempDir } from '../helpers/env.js';
