@@ -44,9 +44,9 @@ beforeAll(async () => {
   ]);
   damaged = join(dir, 'damaged.webm');
   const bytes = readFileSync(video);
-  // Header kept, the rest overwritten: ffmpeg reads it and reports the damage itself.
+  // Header kept, every byte after it overwritten: ffmpeg opens it and reports that nothing decodes.
   const broken = Buffer.from(bytes);
-  for (let i = 4096; i < broken.length; i += 7) broken[i] = 0xff;
+  broken.fill(0xff, 4096);
   writeFileSync(damaged, broken);
 }, 300_000);
 
