@@ -64,6 +64,7 @@ let submitted: Created;
 describe('Redis outage', () => {
   it('submit answers 202 after its commit, other requests 503 at once, a refused activation is never counted', async () => {
     const c = await api.create(identityOf(fx), fx.truth.lang);
+    await api.challenge(c.token);
     for (const [kind, path] of [
       ['front', fx.front],
       ['video', fx.webm!],
