@@ -10,7 +10,7 @@ import { migrate } from './db/migrate.js';
 import { createRedis } from './infra/redis.js';
 import { createPipelineQueues, type PipelineQueues } from './pipeline/queues.js';
 import { createPipelineRepository, type PipelineRepository } from './pipeline/pipeline-repository.js';
-import { createLocalMediaStore, type MediaStore } from './storage/index.js';
+import { createLocalMediaStore, sweepWorkDirs, type MediaStore } from './storage/index.js';
 import { createActivation, type ActivationService } from './activation/service.js';
 import { createReviewExpiry, type ReviewExpiry } from './review/expiry-queue.js';
 import { loadEvidenceKeys, type EvidenceKeys } from './evidence/keys.js';
@@ -44,6 +44,10 @@ export async function compose(config: Config, logger: Logger): Promise<Compositi
   const queues = createPipelineQueues(config.REDIS_URL, config.QUEUE_PREFIX);
   const activation = createActivation({ config, db, logger, redis, queues });
   const store = createLocalMediaStore(join(config.DATA_DIR, 'media'), config.MEDIA_ENCRYPTION_KEY);
+  // Every role decrypts (upload checks, console, stages): plaintext copies of dead processes go at start-up.
+  await sweepWorkDirs(store.workRoot).catch((err: unknown) =>
+    logger.warn({ err: (err as Error).message }, 'work directory sweep failed'),
+  );
   const evidenceKeys = loadEvidenceKeys(config);
   return {
     config,

@@ -15,6 +15,7 @@ import { activate, type Activated } from './verify.js';
 import { openLetter, type OpenedLetter, type Reader } from './letter.js';
 import { activationStatus, type ActivationStatus } from './status.js';
 import { RateLimiter, type RateDecision } from './rate-limit.js';
+import { createRedis } from '../infra/redis.js';
 import { caseIdByReference } from './activation-repository.js';
 import { createNotifyQueue, type NotifyQueue } from '../notify/queue.js';
 import { deliver, UndeliverableError, errorLabel, type DeliverDeps } from '../notify/deliver.js';
@@ -85,7 +86,14 @@ export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}
     attempts: config.NOTIFY_ATTEMPTS,
     backoffMs: config.NOTIFY_BACKOFF_MS,
   });
-  const limiter = new RateLimiter(d.redis, config.QUEUE_PREFIX);
+  // Its own connection without an offline queue: while Redis is down a hit fails at once (503) instead of
+  // waiting and counting the attempt after the client was answered with an error.
+  const limiterConn: Redis = createRedis(config.REDIS_URL, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  });
+  limiterConn.on('error', () => undefined);
+  const limiter = new RateLimiter(limiterConn, config.QUEUE_PREFIX);
   const issueDeps = {
     db,
     hmacSecret: config.CODE_HMAC_SECRET,
@@ -179,6 +187,7 @@ export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}
       if (sweeper) clearInterval(sweeper);
       await worker?.close();
       mailer?.close();
+      limiterConn.disconnect();
     },
   };
   return svc;

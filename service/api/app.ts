@@ -6,6 +6,8 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { HttpError } from './errors.js';
+import { inputGuard } from './input-guard.js';
+import { DEPENDENCY_RETRY_AFTER_SEC, dependencyGuard, isDependencyError } from './dependency-guard.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(express.json({ limit: deps.jsonLimit ?? '100kb' }));
+  app.use(inputGuard);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -83,6 +86,15 @@ export function createApp(deps: AppDeps): Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks: results });
   });
 
+  // Every other request needs the database and Redis: 503 + Retry-After at once while one is down. Submitting
+  // needs only the database (the recovery sweep enqueues what Redis could not take).
+  const deps503 = deps.readiness.filter((c) => c.name === 'database' || c.name === 'redis');
+  app.use(
+    dependencyGuard(deps503, {
+      tolerates: (req, down) =>
+        req.method === 'POST' && req.path === '/v1/applicant/submit' && down.every((d) => d === 'redis'),
+    }),
+  );
   for (const [path, router] of deps.routers ?? []) app.use(path, router);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such endpoint')));
@@ -107,11 +119,53 @@ export function errorHandler(logger: Logger) {
       status = err.status;
       code = err.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_body';
       message = err.type === 'entity.too.large' ? 'Request body too large' : 'Malformed request body';
+    } else if (isDependencyError(err)) {
+      // The dependency went away during the request: the client retries.
+      status = 503;
+      code = 'service_unavailable';
+      message = 'A service this request needs is unavailable; retry shortly';
+      if (!res.headersSent) res.setHeader('Retry-After', String(DEPENDENCY_RETRY_AFTER_SEC));
+      logger.warn(
+        { err: safeError(err), reqId: (req as Request & { id?: string }).id },
+        'dependency unavailable',
+      );
+    } else if (isClientHttpError(err)) {
+      // serve-static and friends (http-errors): a missing file is 404, a traversal attempt 403, not a 500.
+      status = err.status;
+      code = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : 'bad_request';
+      message = status === 404 ? 'Not found' : status === 403 ? 'Forbidden' : 'Bad request';
     } else {
-      logger.error({ err, reqId: (req as Request & { id?: string }).id }, 'unhandled error');
+      logger.error({ err: safeError(err), reqId: (req as Request & { id?: string }).id }, 'unhandled error');
     }
     if (res.headersSent) return;
     res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  };
+}
+
+/**
+ * A 4xx error of the HTTP stack (http-errors convention: a numeric `status`): serve-static's missing file (404,
+ * an fs error) or traversal (403), the router's undecodable parameter (400). Its message is never sent.
+ */
+function isClientHttpError(e: unknown): e is { status: number } {
+  if (typeof e !== 'object' || e === null) return false;
+  const x = e as { status?: unknown };
+  return typeof x.status === 'number' && x.status >= 400 && x.status < 500;
+}
+
+/**
+ * What an unexpected error may put in a log line: its type, code and message, never the driver's extra fields
+ * (PostgreSQL's `detail`, `where` and `internalQuery` quote the values of the failed statement).
+ */
+function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const code = (err as { code?: unknown }).code;
+  // Messages too may quote a value (`invalid input syntax for type uuid: "…"`): quoted parts are dropped.
+  const unquote = (s: string) => s.replace(/"[^"]*"|'[^']*'/g, '"…"');
+  return {
+    type: err.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: unquote(err.message.slice(0, 200)),
+    stack: err.stack?.split('\n').slice(1, 6).join('\n'),
   };
 }
 

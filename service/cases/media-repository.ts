@@ -1,7 +1,8 @@
 // Media metadata (the bytes live encrypted in the media store, under a random key).
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../db/index.js';
-import type { MediaKind, MediaRow } from './types.js';
+import type { Db, Queryable } from '../db/index.js';
+import { lockCase } from './case-repository.js';
+import type { CaseRow, MediaKind, MediaRow } from './types.js';
 
 /** Inserts or replaces the media of one kind for an attempt; returns the storage key it replaced, if any. */
 export async function upsertMedia(q: Queryable, m: Omit<MediaRow, 'id'>): Promise<string | undefined> {
@@ -26,6 +27,30 @@ export async function upsertMedia(q: Queryable, m: Omit<MediaRow, 'id'>): Promis
     ],
   );
   return prev.rows[0]?.storage_key;
+}
+
+/**
+ * Replaces the media of one kind while holding the case's row lock, so that parallel writes to one slot
+ * serialise and each replaced storage key is handed back exactly once (for deletion by the caller). `accept`
+ * sees the locked case (e.g. still open for uploads); when it says no, nothing changes and 'refused' is returned.
+ */
+export async function replaceMedia(
+  db: Db,
+  m: Omit<MediaRow, 'id'>,
+  accept: (c: CaseRow) => boolean = () => true,
+): Promise<{ replaced?: string } | 'refused'> {
+  return db.tx(async (q) => {
+    const c = await lockCase(q, m.caseId);
+    if (!c || !accept(c)) return 'refused' as const;
+    const replaced = await upsertMedia(q, m);
+    return replaced && replaced !== m.storageKey ? { replaced } : {};
+  });
+}
+
+/** Every storage key a media row refers to (for the storage consistency check). */
+export async function listStorageKeys(q: Queryable): Promise<Array<{ key: string; caseId: string }>> {
+  const r = await q.query<{ storage_key: string; case_id: string }>('SELECT storage_key, case_id FROM media');
+  return r.rows.map((x) => ({ key: x.storage_key, caseId: x.case_id }));
 }
 
 export async function listMedia(q: Queryable, caseId: string, attempt: number): Promise<MediaRow[]> {

@@ -64,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!c.EVIDENCE_SIGNING_KEY_FILE && c.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: EVIDENCE_SIGNING_KEY_FILE=(unset): required in production');
   }
+  // The console adapter writes codes in plaintext to disk: a development tool only.
+  if (c.NODE_ENV === 'production' && c.SMS_PROVIDER === 'console')
+    throw new ConfigError(
+      'Invalid configuration: SMS_PROVIDER=console: writes activation codes in plaintext, refused in production (use http)',
+    );
   return {
     ...c,
     DATA_DIR: dataDir,

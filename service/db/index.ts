@@ -28,14 +28,59 @@ export interface DbOptions {
   pgliteDir?: string;
   /** Pool size for PostgreSQL. Default 10. */
   poolSize?: number;
+  /**
+   * How long to keep trying to reach PostgreSQL at open, with backoff (a worker started during a database outage
+   * waits for it instead of exiting). Default 120 000 ms; then the last error is thrown.
+   */
+  connectTimeoutMs?: number;
+  /** Called before each retry of the first connection. */
+  onRetry?(err: Error, delayMs: number): void;
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
-  return opts.url ? openPg(opts.url, opts.poolSize ?? 10) : openPglite(opts.pgliteDir);
+  if (!opts.url) return openPglite(opts.pgliteDir);
+  const db = openPg(opts.url, opts.poolSize ?? 10);
+  try {
+    await connectWithBackoff(db, opts.connectTimeoutMs ?? 120_000, opts.onRetry);
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+  return db;
+}
+
+/** Connection errors worth waiting out (refused, reset, DNS, the server starting up or shutting down). */
+function isTransientConnectError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|57P0[1-3]|08...)$/.test(code)) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test((e as Error).message ?? '')
+  );
+}
+
+async function connectWithBackoff(
+  db: Db,
+  timeoutMs: number,
+  onRetry?: (err: Error, delayMs: number) => void,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (let n = 0; ; n++) {
+    try {
+      await db.query('SELECT 1');
+      return;
+    } catch (e) {
+      const delay = Math.min(250 * 2 ** n, 5000);
+      if (!isTransientConnectError(e) || Date.now() + delay > end) throw e;
+      onRetry?.(e as Error, delay);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 function openPg(url: string, max: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // A bounded connect: an unreachable server fails the request (503) instead of holding it.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return {

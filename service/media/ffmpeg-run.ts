@@ -1,6 +1,6 @@
 // Run one ffmpeg decode through fluent-ffmpeg with its output on a pipe, collected into memory.
 // Guarantees: the promise always settles; ffmpeg is SIGKILLed on timeout or when it outputs more than expected;
-// every failure is a MediaError (`timeout` or `corrupt`), never an unhandled stream error.
+// every failure is a MediaError (`timeout`, `corrupt` or `interrupted`), never an unhandled stream error.
 import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { MediaError } from './media-error.js';
@@ -67,12 +67,7 @@ export function runFfmpegToBuffer(o: FfmpegRunOptions): Promise<Buffer> {
     });
     if (o.onStderr) cmd.on('stderr', o.onStderr);
     cmd.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-      finish(
-        failure ??
-          new MediaError('corrupt', `ffmpeg failed: ${lastLine(stderr ?? err.message)}`, undefined, {
-            cause: err,
-          }),
-      );
+      finish(failure ?? classifyFailure(err, stderr));
     });
     cmd.on('end', () => {
       processEnded = true;
@@ -96,5 +91,19 @@ export function runFfmpegToBuffer(o: FfmpegRunOptions): Promise<Buffer> {
     });
     out.on('error', () => undefined); // reported through the command's 'error' event
     cmd.pipe(out, { end: true });
+  });
+}
+
+/**
+ * Only ffmpeg's own verdict (it ran and exited with an error code) says something about the bytes. A signal we did
+ * not send (OOM killer), a closed or broken output pipe and a failed spawn are about the machine: retryable.
+ */
+export function classifyFailure(err: Error, stderr: string | null): MediaError {
+  if (/^ffmpeg exited with code \d+/.test(err.message))
+    return new MediaError('corrupt', `ffmpeg failed: ${lastLine(stderr ?? err.message)}`, undefined, {
+      cause: err,
+    });
+  return new MediaError('interrupted', `ffmpeg interrupted: ${lastLine(err.message)}`, undefined, {
+    cause: err,
   });
 }

@@ -19,7 +19,12 @@ export type MediaErrorCode =
   /** A real media file of a kind we do not accept (e.g. GIF, TIFF, AVI). */
   | 'unsupported_format'
   /** ffmpeg did not finish within its time budget (killed). */
-  | 'timeout';
+  | 'timeout'
+  /**
+   * The decoder process or its pipe failed for a reason other than the bytes (killed by a signal it was not sent
+   * by us, e.g. the OOM killer; "Output stream closed"; spawn failed): a retry may succeed.
+   */
+  | 'interrupted';
 
 export const MEDIA_ERROR_CODES: readonly MediaErrorCode[] = [
   'not_media',
@@ -32,11 +37,12 @@ export const MEDIA_ERROR_CODES: readonly MediaErrorCode[] = [
   'too_many_pixels',
   'unsupported_format',
   'timeout',
+  'interrupted',
 ];
 
 /**
  * A refusal of a media input. These are facts about the input: retrying the same bytes gives the same result
- * (except `timeout`, which may succeed on a less loaded machine), so queue handlers should not retry them.
+ * (except `timeout` and `interrupted`, which may succeed on a less loaded machine), so queue handlers should not retry them.
  * Messages never contain file names or content, only technical facts (codec names, sizes, durations).
  */
 export class MediaError extends Error {
@@ -58,7 +64,7 @@ export class MediaError extends Error {
 
   /** True when retrying the same input could succeed. */
   get retryable(): boolean {
-    return this.code === 'timeout';
+    return this.code === 'timeout' || this.code === 'interrupted';
   }
 }
 

@@ -78,6 +78,30 @@ export function isUnrecoverable(e: unknown): boolean {
   return e instanceof UnrecoverableError || isPermanentMediaError(e);
 }
 
+/**
+ * A stage job that BullMQ failed for good without the stage recording it (stalled past its limit: the worker was
+ * lost during every run): the failed row with its cause, so that the decision and the reviewer see why.
+ */
+export async function recordLostStage(
+  deps: Pick<HandlerDeps, 'cases'>,
+  ref: CaseRef,
+  stage: Stage,
+  runs: number,
+): Promise<void> {
+  await deps.cases.putStageResult({
+    caseId: ref.caseId,
+    attempt: ref.attempt,
+    stage,
+    status: 'failed',
+    result: {
+      error: 'WorkerLost',
+      message: `the worker running this stage stopped during each of its ${runs} runs`,
+    },
+    durationMs: null,
+  });
+  await deps.cases.setStageProgress(ref.caseId, stage, { state: 'failed', percent: 100 });
+}
+
 /** Stage error recorded for reviewers and ops: a code and a short message, never media or personal data. */
 function errorSummary(e: unknown): { error: string; message: string } {
   const code = mediaErrorCode(e) ?? (e instanceof Error ? e.name : 'Error');

@@ -12,8 +12,8 @@ import {
   lockCase,
   putStageResult,
   recordDecision,
+  replaceMedia,
   setStageProgress,
-  upsertMedia,
   type CaseRow,
   type CaseStatus,
   type ChallengeRow,
@@ -28,7 +28,10 @@ export interface PipelineRepository {
   getCase(caseId: string): Promise<CaseRow | undefined>;
   getChallenge(caseId: string, attempt: number): Promise<ChallengeRow | undefined>;
   listMedia(caseId: string, attempt: number): Promise<MediaRow[]>;
-  /** Inserts or replaces the media of one kind for an attempt; returns the storage key it replaced, if any. */
+  /**
+   * Inserts or replaces the media of one kind for an attempt, serialised on the case row (each replaced key is
+   * returned to exactly one caller); returns the storage key it replaced, if any.
+   */
   upsertMedia(m: Omit<MediaRow, 'id'>): Promise<string | undefined>;
   getStageResult(caseId: string, attempt: number, stage: Stage): Promise<StageResultRow | undefined>;
   listStageResults(caseId: string, attempt: number): Promise<StageResultRow[]>;
@@ -50,7 +53,10 @@ export function createPipelineRepository(db: Db): PipelineRepository {
     getCase: (id) => getCase(db, id),
     getChallenge: (id, attempt) => getChallenge(db, id, attempt),
     listMedia: (id, attempt) => listMedia(db, id, attempt),
-    upsertMedia: (m) => upsertMedia(db, m),
+    upsertMedia: async (m) => {
+      const r = await replaceMedia(db, m);
+      return r === 'refused' ? undefined : r.replaced;
+    },
     getStageResult: (id, attempt, stage) => getStageResult(db, id, attempt, stage),
     listStageResults: (id, attempt) => listStageResults(db, id, attempt),
     putStageResult: (row) => putStageResult(db, row),

@@ -41,6 +41,12 @@ export interface IngestResult {
 /** Frames sampled for the face stage: enough for motion and card checks, few enough for the latency target. */
 export const FACE_FRAMES = 8;
 export const FACE_MAX_SIDE = 640;
+/**
+ * Long side of document photos given to the engines. Accepted uploads go up to 50 MP; at that size tfjs's resize
+ * ran out of range (RangeError on every attempt) and the MRZ search took seconds. 4096 leaves 12 MP phone photos
+ * untouched.
+ */
+export const STAGE_IMAGE_MAX_SIDE = 4096;
 
 export async function runIngest(
   files: Pick<MediaFiles, 'video'>,
@@ -59,8 +65,9 @@ export async function runDocument(
   today: Date,
   settings: DocumentSettings,
 ): Promise<DocumentStageResult> {
-  const images = [await decodeImage(await readFile(files.front))];
-  if (files.back) images.push(await decodeImage(await readFile(files.back)));
+  const opts = { maxSide: STAGE_IMAGE_MAX_SIDE };
+  const images = [await decodeImage(await readFile(files.front), opts)];
+  if (files.back) images.push(await decodeImage(await readFile(files.back), opts));
   return readDocument(images, today, settings);
 }
 
@@ -95,7 +102,7 @@ export async function runFace(
   });
   let document;
   try {
-    document = await decodeImage(await readFile(files.front));
+    document = await decodeImage(await readFile(files.front), { maxSide: STAGE_IMAGE_MAX_SIDE });
   } catch (e) {
     await frames.done.catch(() => undefined);
     throw e;

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { resolveEntry } from '../shared/entry.js';
-import type { MediaStore } from '../storage/index.js';
+import { sweepWorkDirs, type MediaStore } from '../storage/index.js';
 import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
 import { probeVideo } from './engines/media.js';
 import { documentSettings, faceThresholds, policyConfig } from './policy-config.js';
@@ -16,6 +16,7 @@ import {
   handleFace,
   handleIngest,
   handleSandboxed,
+  recordLostStage,
   type HandlerDeps,
   type StageRun,
 } from './handlers.js';
@@ -60,12 +61,18 @@ export function retryPolicy(c: Pick<Config, 'PIPELINE_ATTEMPTS' | 'PIPELINE_BACK
   return { attempts: c.PIPELINE_ATTEMPTS, backoffMs: c.PIPELINE_BACKOFF_MS };
 }
 
+/** Runs of a job so far, the current one included: failed attempts and stalls. */
+function runsSoFar(job: Job): number {
+  return job.attemptsMade + (job.stalledCounter ?? 0) + 1;
+}
+
 /** The handlers' view of a BullMQ job. attemptsMade counts the attempts already failed. */
 function stageRun(job: Job<PipelineJob>): StageRun {
   return {
     caseId: job.data.caseId,
     attempt: job.data.attempt,
-    lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    // Stalls (the worker lost mid-run) use up runs as errors do.
+    lastAttempt: runsSoFar(job) >= (job.opts.attempts ?? 1),
     progress: (p) => job.updateProgress(p),
   };
 }
@@ -73,6 +80,9 @@ function stageRun(job: Job<PipelineJob>): StageRun {
 export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<PipelineWorkers> {
   const { config, logger, queues } = o;
   const retry = retryPolicy(config);
+  // Plaintext copies left by a killed predecessor go before any new work starts.
+  const wiped = await sweepWorkDirs(o.store.workRoot);
+  if (wiped) logger.info({ wiped }, 'removed work directories of dead processes');
   const entry = resolveEntry(import.meta.url, './sandbox/analysis-processor');
   const pool = new ChildPool({
     mainFile: CHILD_MAIN,
@@ -111,7 +121,9 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     prefix: queues.prefix,
     lockDuration: o.lockDurationMs ?? 15_000,
     stalledInterval: o.stalledIntervalMs ?? 5_000,
-    maxStalledCount: 2,
+    // A stall uses one of the PIPELINE_ATTEMPTS runs, as an error does: after `attempts` lost runs BullMQ fails
+    // the job ("stalled more than allowable limit") and the failed listener below records why.
+    maxStalledCount: Math.max(0, config.PIPELINE_ATTEMPTS - 1),
   };
   const make = (name: string, concurrency: number, fn: (run: StageRun) => Promise<unknown>) =>
     new Worker<PipelineJob>(
@@ -132,15 +144,29 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     make(QUEUE.face, config.FACE_WORKERS, (r) => handleFace(deps, r)),
     make(QUEUE.decide, 4, (r) => handleDecide(deps, r)),
   ];
-  for (const w of workers)
+  for (const w of workers) {
     w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'worker error'));
+    // An analysis stalled past its limit never ran its handler's failure path: its row records the cause (the
+    // decide join then answers PROCESSING_FAILED for it). Other final failures were recorded by the handler.
+    w.on('failed', (job, err) => {
+      if (!job || !/stalled/i.test(err.message)) return;
+      const { stage, caseId, attempt } = job.data;
+      if (stage !== 'document' && stage !== 'face' && stage !== 'speech') return;
+      recordLostStage(deps, { caseId, attempt }, stage, runsSoFar(job)).catch((e: unknown) =>
+        logger.error({ err: (e as Error).message }, 'could not record the lost stage'),
+      );
+    });
+  }
 
   /**
    * Cases left in `processing` (Redis data lost, a crash between steps, a job that failed for good before its
    * failure could be followed, or one stalled too often) get their job run again.
    */
-  const sweep = () =>
-    recoverStale(queues, o.cases, retry, new Date(Date.now() - config.PIPELINE_SWEEP_SECONDS * 2000));
+  const sweep = async () => {
+    // Plaintext copies of processes that died (SIGKILL, OOM) go first.
+    await sweepWorkDirs(o.store.workRoot);
+    return recoverStale(queues, o.cases, retry, new Date(Date.now() - config.PIPELINE_SWEEP_SECONDS * 2000));
+  };
   const timer = setInterval(() => {
     sweep().catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'pipeline sweep failed'));
   }, config.PIPELINE_SWEEP_SECONDS * 1000);

@@ -1,14 +1,13 @@
 // Decrypted copies of media for HTTP Range requests. The sealed format decrypts as a stream only, so a video
-// being watched is decrypted once into a private temporary file (directory mode 0700, file 0600) and served
+// being watched is decrypted once into a private work file (directory mode 0700, file 0600) and served
 // from there with byte ranges; copies are deleted after `ttlMs` without use and when the service stops.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { MediaStore } from '../storage/index.js';
+import { processWorkDir, type MediaStore } from '../storage/index.js';
 
 export interface CachedMedia {
   path: string;
@@ -23,7 +22,8 @@ export interface MediaCache {
 }
 
 export function createMediaCache(store: MediaStore, ttlMs = 5 * 60_000): MediaCache {
-  const dir = mkdtempSync(join(tmpdir(), 'idv-review-'));
+  // Under the process's work directory: a crashed API leaves no plaintext that the next start does not wipe.
+  const dir = mkdtempSync(join(processWorkDir(store.workRoot), 'review-'));
   const entries = new Map<string, { ready: Promise<CachedMedia>; lastUsed: number }>();
   const timer = setInterval(
     () => {

@@ -2,12 +2,12 @@
 // sealed with AES-256-GCM (see sealed-stream.ts). The local-directory backend is the default.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
-import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decryptStream, encryptStream } from './sealed-stream.js';
+import { processWorkDir, workRootOf } from './work-dir.js';
 
 export interface StoredObject {
   key: string;
@@ -23,6 +23,10 @@ export interface MediaStore {
   /** Decrypting read stream. */
   get(key: string): Readable;
   delete(key: string): Promise<void>;
+  /** Every stored object's key, with its modification time (for the consistency check). */
+  list(): Promise<Array<{ key: string; mtime: Date }>>;
+  /** Root of the per-process work directories where decrypted copies live (see work-dir.ts). */
+  readonly workRoot: string;
 }
 
 const KEY_RE = /^[0-9a-f]{32}$/;
@@ -31,7 +35,12 @@ export function newStorageKey(): string {
   return randomBytes(16).toString('hex');
 }
 
-export function createLocalMediaStore(dir: string, hexKey: string): MediaStore {
+/** `workRoot` defaults to a `work` directory beside `dir` (DATA_DIR/work for DATA_DIR/media). */
+export function createLocalMediaStore(
+  dir: string,
+  hexKey: string,
+  workRoot = join(dirname(dir), 'work'),
+): MediaStore {
   const key = Buffer.from(hexKey, 'hex');
   if (key.length !== 32) throw new Error('media encryption key must be 32 bytes');
   const pathOf = (k: string) => {
@@ -39,6 +48,7 @@ export function createLocalMediaStore(dir: string, hexKey: string): MediaStore {
     return join(dir, k.slice(0, 2), `${k}.sealed`);
   };
   return {
+    workRoot,
     async put(source) {
       const k = newStorageKey();
       const final = pathOf(k);
@@ -72,19 +82,30 @@ export function createLocalMediaStore(dir: string, hexKey: string): MediaStore {
     async delete(k) {
       await rm(pathOf(k), { force: true });
     },
+    async list() {
+      const out: Array<{ key: string; mtime: Date }> = [];
+      for (const sub of await readdir(dir).catch(() => [] as string[])) {
+        if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+        for (const f of await readdir(join(dir, sub))) {
+          const m = /^([0-9a-f]{32})\.sealed$/.exec(f);
+          if (m) out.push({ key: m[1]!, mtime: (await stat(join(dir, sub, f))).mtime });
+        }
+      }
+      return out;
+    },
   };
 }
 
 /**
- * Decrypts objects into a private temporary directory (0700) for tools that need a path (ffmpeg),
- * runs fn, and always removes the directory afterwards.
+ * Decrypts objects into a private directory (0700) inside this process's work directory for tools that need a
+ * path (ffmpeg), runs fn, and removes the directory afterwards (after a crash, the start-up or sweep does).
  */
 export async function withDecrypted<T>(
   store: MediaStore,
   items: Array<{ key: string; name: string }>,
   fn: (paths: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'idv-media-'));
+  const dir = await mkdtemp(join(processWorkDir(store.workRoot), 'm-'));
   try {
     const paths: Record<string, string> = {};
     for (const it of items) {
@@ -113,5 +134,5 @@ export async function exists(dir: string, k: string): Promise<boolean> {
 
 /** The deployment's media store (DATA_DIR/media, MEDIA_ENCRYPTION_KEY): shared by the API, the pipeline and the console. */
 export function mediaStoreFor(c: { DATA_DIR: string; MEDIA_ENCRYPTION_KEY: string }): MediaStore {
-  return createLocalMediaStore(join(c.DATA_DIR, 'media'), c.MEDIA_ENCRYPTION_KEY);
+  return createLocalMediaStore(join(c.DATA_DIR, 'media'), c.MEDIA_ENCRYPTION_KEY, workRootOf(c.DATA_DIR));
 }

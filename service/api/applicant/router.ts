@@ -15,7 +15,7 @@ import {
   lockCase,
   markChallengeUsed,
   setStatus,
-  upsertMedia,
+  replaceMedia,
   type CaseRow,
   type StageProgress,
 } from '../../cases/index.js';
@@ -44,6 +44,9 @@ const UPLOAD_KINDS = { front: 'image', back: 'image', video: 'video' } as const 
 >;
 type UploadName = keyof typeof UPLOAD_KINDS;
 
+/** How long submit waits for Redis to take the job before leaving it to the recovery sweep. */
+const ENQUEUE_WAIT_MS = 1500;
+
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function progressView(p: CaseRow['progress']): Record<(typeof STAGES)[number], StageProgress> {
@@ -70,6 +73,11 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   const r = Router();
   const apiKey = requireApiKey(config.API_KEYS);
   const applicant = requireApplicant(db);
+  // Responses here carry the applicant token or the challenge digits: never stored by a cache or a proxy.
+  r.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   r.post('/verifications', apiKey, async (req: Request, res: Response) => {
     const parsed = createVerificationBody.safeParse(req.body ?? {});
@@ -117,7 +125,9 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
 
   r.get('/verifications/:id', apiKey, async (req: Request, res: Response) => {
     const id = String(req.params.id);
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('No such verification');
+    // The exact UUID shape: anything else (36 dashes included) is no verification, not a database error.
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      throw notFound('No such verification');
     const c = await getCase(db, id);
     if (!c) throw notFound('No such verification');
     res.json({
@@ -189,17 +199,30 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       await store.delete(up.key);
       throw e;
     }
-    const prev = await upsertMedia(db, {
-      caseId: c.id,
-      attempt: c.attempt,
-      kind: name as UploadName,
-      storageKey: up.key,
-      mime: up.mime,
-      sizeBytes: up.size,
-      sha256: up.sha256,
-      ...(probed ? { probe: probed } : {}),
+    // One object per slot: parallel uploads serialise on the case row, each replaced object is deleted once,
+    // and an upload that finishes after the submit is refused (its object deleted) instead of attached.
+    const saved = await replaceMedia(
+      db,
+      {
+        caseId: c.id,
+        attempt: c.attempt,
+        kind: name as UploadName,
+        storageKey: up.key,
+        mime: up.mime,
+        sizeBytes: up.size,
+        sha256: up.sha256,
+        ...(probed ? { probe: probed } : {}),
+      },
+      (x) => x.attempt === c.attempt && (x.status === 'created' || x.status === 'resubmission_requested'),
+    ).catch(async (e: unknown) => {
+      await store.delete(up.key);
+      throw e;
     });
-    if (prev && prev !== up.key) await store.delete(prev);
+    if (saved === 'refused') {
+      await store.delete(up.key);
+      throw conflict('already_submitted', 'This verification has already been submitted');
+    }
+    if (saved.replaced) await store.delete(saved.replaced);
     res.status(201).json({ kind: name, mime: up.mime, sizeBytes: up.size });
   });
 
@@ -238,7 +261,12 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       return c.attempt;
     });
     // After commit; if Redis is down now, the recovery sweep enqueues the case later.
-    await deps.startPipeline({ caseId: c0.id, attempt }).catch(() => undefined);
+    // If Redis is down or slow now, the recovery sweep enqueues the case later: the applicant is not held for
+    // the outage (the enqueue, if it completes later, is idempotent).
+    await Promise.race([
+      deps.startPipeline({ caseId: c0.id, attempt }).catch(() => undefined),
+      new Promise((r) => setTimeout(r, ENQUEUE_WAIT_MS).unref()),
+    ]);
     res.status(202).json({ status: 'processing', attempt });
   });
 

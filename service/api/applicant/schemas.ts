@@ -2,7 +2,16 @@
 import { z } from 'zod';
 import { CASE_STATUSES } from '../../cases/types.js';
 
-const name = z.string().trim().min(1).max(100);
+/**
+ * Printable text only: no control, format, private-use or unpaired surrogate code points (a NUL or a lone
+ * surrogate used to reach PostgreSQL, which refused it with a 500 and an error quoting the value).
+ */
+export const PRINTABLE = /^[^\p{C}]*$/u;
+const printable = (s: string) => PRINTABLE.test(s); // `u` mode: a lone surrogate is one \p{Cs} code point
+const name = z.string().trim().min(1).max(100).refine(printable, 'printable characters only');
+
+/** Oldest birth date accepted (the oldest living people were born after 1900). */
+const MIN_BIRTH_DATE = '1900-01-01';
 
 export const createVerificationBody = z.object({
   reference: z
@@ -20,8 +29,14 @@ export const createVerificationBody = z.object({
   applicant: z.object({
     lastName: name,
     firstNames: name,
-    birthDate: z.iso.date().describe('yyyy-mm-dd'),
-    email: z.email().max(200),
+    birthDate: z.iso
+      .date()
+      .refine(
+        (d) => d >= MIN_BIRTH_DATE && d <= new Date().toISOString().slice(0, 10),
+        `a date between ${MIN_BIRTH_DATE} and today`,
+      )
+      .describe('yyyy-mm-dd'),
+    email: z.email().max(200).refine(printable, 'printable characters only'),
     mobile: z
       .string()
       .trim()

@@ -81,9 +81,13 @@ export function receiveUpload(
     }
     let started = false;
     let settled = false;
+    let g: Transform | undefined;
     const fail = (e: unknown) => {
       if (settled) return;
       settled = true;
+      // The store's pipeline ends only through its source: destroying it closes the file and removes the `.part`
+      // (an aborted body otherwise never ends, and the write stream stayed open for good).
+      g?.destroy(e instanceof Error ? e : new Error('upload failed'));
       req.unpipe(bb);
       // Read (and drop) the rest of the body so that the client receives the error response.
       req.resume();
@@ -96,19 +100,24 @@ export function receiveUpload(
       }
       started = true;
       let mime = '';
-      const g = gate(kind, maxBytes, (m) => (mime = m));
-      store.put(file.pipe(g)).then((obj) => {
+      const gated = (g = gate(kind, maxBytes, (m) => (mime = m)));
+      store.put(file.pipe(gated)).then((obj) => {
         if (settled) return void store.delete(obj.key);
         settled = true;
         resolve({ ...obj, mime });
       }, fail);
-      file.on('error', (e) => g.destroy(e));
+      file.on('error', (e) => gated.destroy(e));
     });
     bb.on('error', fail);
     bb.on('close', () => {
       if (!started) fail(badRequest('missing_file', 'No file in the request (field name "file")'));
     });
-    req.on('aborted', () => fail(badRequest('upload_aborted', 'The upload was interrupted')));
+    const aborted = () => fail(badRequest('upload_aborted', 'The upload was interrupted'));
+    req.on('aborted', aborted);
+    // A connection closed before the body ended (Node 20 also emits 'close' where 'aborted' is deprecated).
+    req.on('close', () => {
+      if (!req.complete) aborted();
+    });
     req.pipe(bb);
   });
 }

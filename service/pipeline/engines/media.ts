@@ -18,8 +18,15 @@ export function videoInfo(p: MediaProbe): VideoInfo {
   };
 }
 
-export function decodeImage(buf: Buffer, maxPixels = 50_000_000): Promise<RgbImage> {
-  return decode(buf, { maxPixels });
+/** `maxSide`: downscale so that the long side is at most this many pixels. */
+export function decodeImage(
+  buf: Buffer,
+  opts: { maxPixels?: number; maxSide?: number } = {},
+): Promise<RgbImage> {
+  return decode(buf, {
+    maxPixels: opts.maxPixels ?? 50_000_000,
+    ...(opts.maxSide ? { maxSide: opts.maxSide } : {}),
+  });
 }
 
 /** `media` engine error code (MediaError.code) when `e` is one. */

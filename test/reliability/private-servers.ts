@@ -1,0 +1,154 @@
+// Private PostgreSQL and Redis servers on free loopback ports, for tests that stop and restart them (the machine's
+// :5432 and :6379 are shared and never restarted). PostgreSQL refuses to run as root: as root, its commands run as
+// the `postgres` account (Debian's package creates it).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function pgBin(name: string): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) if (existsSync(join(root, v, 'bin', name))) return join(root, v, 'bin', name);
+  return name;
+}
+
+const asPostgres = (cmd: string, args: string[]): [string, string[]] =>
+  process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+
+export interface PrivatePg {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export async function startPrivatePg(): Promise<PrivatePg> {
+  const dir = mkdtempSync(join(tmpdir(), 'idv-pg-'));
+  if (process.getuid?.() === 0) {
+    const pw = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    chownSync(dir, Number(pw.stdout), Number(gid.stdout));
+  }
+  const data = join(dir, 'data');
+  const port = await freePort();
+  const [c, a] = asPostgres(pgBin('initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
+  const r = spawnSync(c, a, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`);
+  let proc: ChildProcess | undefined;
+  const start = async () => {
+    const [cmd, args] = asPostgres(pgBin('postgres'), [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-k',
+      dir,
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=100',
+    ]);
+    proc = spawn(cmd, args, { stdio: 'ignore' });
+    const end = Date.now() + 30_000;
+    for (;;) {
+      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      const ok = await client.connect().then(
+        () => client.end().then(() => true),
+        () => false,
+      );
+      if (ok) return;
+      if (Date.now() > end) throw new Error('private PostgreSQL did not start');
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  };
+  const stop = async () => {
+    if (!proc || proc.exitCode !== null) return;
+    const p = proc;
+    const gone = new Promise((res) => p.once('exit', res));
+    // SIGINT to the postmaster itself (runuser does not forward it): fast shutdown, connections cut as in an outage.
+    const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(pid, 'SIGINT');
+    await gone;
+  };
+  await start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    stop,
+    async destroy() {
+      await stop();
+      spawnSync('rm', ['-rf', dir]);
+    },
+  };
+}
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/** A redis-server with an append-only file in a private directory (kept across restarts). */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'idv-redis-'));
+  const port = await freePort();
+  let proc: ChildProcess | undefined;
+  const start = async () => {
+    proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir],
+      { stdio: 'ignore' },
+    );
+    const end = Date.now() + 15_000;
+    for (;;) {
+      const r = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
+      if (r.stdout.includes('PONG')) return;
+      if (Date.now() > end) throw new Error('private redis did not start');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  };
+  const stop = async () => {
+    if (!proc || proc.exitCode !== null) return;
+    const p = proc;
+    const gone = new Promise((res) => p.once('exit', res));
+    p.kill('SIGTERM'); // SHUTDOWN: the append-only file is flushed and kept
+    await gone;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop,
+    async destroy() {
+      await stop();
+      spawnSync('rm', ['-rf', dir]);
+    },
+  };
+}
