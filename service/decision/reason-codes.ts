@@ -1,6 +1,6 @@
 // The closed, versioned vocabulary of reasons a decision can carry. Adding or changing a code bumps
 // POLICY_VERSION so that stored decisions stay interpretable.
-export const POLICY_VERSION = '2026-11.1';
+export const POLICY_VERSION = '2026-12.1';
 
 /** What a reason, on its own, asks for. The strongest class present wins (reject > review > resubmit). */
 export type ReasonClass = 'reject' | 'review' | 'resubmit';
@@ -29,6 +29,9 @@ export const REASONS = {
   // Capture problems the applicant can fix by trying again (with a new challenge).
   FACE_NOT_FOUND: 'resubmit',
   FACE_TOO_SMALL: 'resubmit',
+  FACE_BLURRED: 'resubmit',
+  FACE_TURNED: 'resubmit',
+  FACE_POORLY_LIT: 'resubmit',
   CARD_NOT_IN_VIDEO: 'resubmit',
   NO_SPEECH: 'resubmit',
   MRZ_UNREADABLE: 'resubmit',

@@ -13,6 +13,11 @@ export interface FaceSignals {
   similarity: number | null;
   noFace: boolean;
   faceTooSmall: boolean;
+  /**
+   * Why the live face is too poor to judge identity from (the face engine's capture check); absent or empty
+   * when it is good enough. `too_small` duplicates faceTooSmall.
+   */
+  captureProblems?: Array<'too_small' | 'blurred' | 'turned' | 'dark' | 'overexposed'>;
   multiplePeople: boolean;
   staticVideo: boolean;
   cardNotSeen: boolean;

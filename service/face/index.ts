@@ -20,6 +20,7 @@ import {
 } from './analysis.js';
 import { decide, euclidean, similarityFromDistance, type DecisionThresholds } from './calibration.js';
 import { faceCropJpeg } from './crops.js';
+import { DEFAULT_CAPTURE_LIMITS, frameCapture, summariseCapture, type CaptureLimits } from './quality.js';
 import {
   LIVE_DESCRIBE,
   LIVE_FRAME_DETECT,
@@ -43,6 +44,12 @@ export {
   type DecisionThresholds,
 } from './calibration.js';
 export { DEFAULT_ANALYSIS, type AnalysisParams } from './analysis.js';
+export {
+  DEFAULT_CAPTURE_LIMITS,
+  type CaptureLimits,
+  type CaptureProblem,
+  type CaptureSummary,
+} from './quality.js';
 export type { EnrolOptions, EnrolResult, DetectOptions } from './inference.js';
 
 export interface FaceEngineOptions {
@@ -54,6 +61,8 @@ export interface FaceEngineOptions {
   modelDir?: string;
   /** Aggregation parameters (defaults are the tuned values). */
   analysis?: Partial<AnalysisParams>;
+  /** When a live face is too poor for an identity verdict (config FACE_MIN_FACE_PX, ...). */
+  capture?: Partial<CaptureLimits>;
   /** Receives the backend name once per worker start, and crash notices. No personal data. */
   log?: (msg: string, fields: Record<string, unknown>) => void;
 }
@@ -112,6 +121,7 @@ export function cropRgb(img: RgbImage, r: Rect): RgbImage {
 export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
   const thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const params: AnalysisParams = { ...DEFAULT_ANALYSIS, ...opts.analysis };
+  const limits: CaptureLimits = { ...DEFAULT_CAPTURE_LIMITS, ...opts.capture };
   const pool = new FacePool({
     size: opts.workers ?? 1,
     modelDir: opts.modelDir,
@@ -202,10 +212,9 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
         quality: f.quality,
         descriptor: count('describe', r).face?.descriptor ?? [],
       }));
+    const bestLive = planDescriptors(frames, params).live;
     const liveP = Promise.all(
-      planDescriptors(frames, params).live.map((f) =>
-        describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE }),
-      ),
+      bestLive.map((f) => describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE })),
     );
     liveP.catch(() => undefined);
     // The card portrait is usually too small for the frame pass: search frames tile by tile (tiles in
@@ -225,6 +234,12 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     const live = liveResult(frames, liveDescribed, pDesc, thresholds);
     const card = cardResult(cardDescribed, pDesc);
     const motion = motionStats(frames);
+    const captureOf = (f: (typeof frames)[number]) => frameCapture(f.live!, byIndex.get(f.index)!);
+    const capture = summariseCapture(
+      frames.filter((f) => f.live).map(captureOf),
+      bestLive.map(captureOf),
+      limits,
+    );
 
     const bestIdx = live.bestFrames[0]?.index;
     const bestFrame = bestIdx === undefined ? undefined : frames.find((f) => f.index === bestIdx);
@@ -242,7 +257,8 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       },
       live,
       cardInVideo: card,
-      signals: signals(frames, motion, card, params),
+      signals: signals(frames, motion, card, params, capture),
+      capture,
       motion,
       mouthTrack: mouthTrack(frames),
       crops: { portrait: portraitJpeg, bestFrame: bestJpeg, cardFrame: cardJpeg },

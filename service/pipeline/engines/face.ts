@@ -12,6 +12,9 @@ export interface FaceStageResult {
   cardInVideo: { found: boolean; similarity: number | null; frameIndex: number | null };
   mouthTrack: Array<{ timeSec: number; opening: number }>;
   framesAnalysed: number;
+  /** Fused and median descriptor distances and the capture summary (calibration, reviewers). */
+  live?: { distance: number | null; medianDistance: number | null };
+  capture?: unknown;
 }
 
 export interface FaceCrops {
@@ -23,6 +26,8 @@ export interface FaceCrops {
 interface Analysis {
   portrait: { found: boolean };
   live: {
+    distance?: number | null;
+    medianDistance?: number | null;
     similarity: number | null;
     decision: string | null;
     bestFrames?: FaceStageResult['bestFrames'];
@@ -30,6 +35,7 @@ interface Analysis {
   };
   cardInVideo: FaceStageResult['cardInVideo'];
   signals: Omit<FaceSignals, 'similarity'>;
+  capture?: unknown;
   mouthTrack?: FaceStageResult['mouthTrack'];
   crops?: Partial<FaceCrops>;
 }
@@ -67,12 +73,15 @@ export async function createFaceAdapter(
             multiplePeople: a.signals.multiplePeople,
             staticVideo: a.signals.staticVideo,
             cardNotSeen: a.signals.cardNotSeen,
+            ...(a.signals.captureProblems ? { captureProblems: a.signals.captureProblems } : {}),
           },
           decision: a.live.decision,
           bestFrames: a.live.bestFrames ?? [],
           cardInVideo: a.cardInVideo,
           mouthTrack: a.mouthTrack ?? [],
           framesAnalysed: a.live.framesAnalysed ?? 0,
+          live: { distance: a.live.distance ?? null, medianDistance: a.live.medianDistance ?? null },
+          capture: a.capture ?? null,
         },
         crops: {
           portrait: a.crops?.portrait ?? null,
