@@ -28,6 +28,7 @@ import {
   type EnrolOptions,
   type EnrolResult,
 } from './inference.js';
+import { stretchExposure } from './light.js';
 import { FacePool } from './pool.js';
 import { isFrameFeed, type FrameFeed } from '../media/frame-feed.js';
 import type { CompareResult, FaceAnalysis, FaceObservation, RgbImage, VideoFrame } from './types.js';
@@ -99,7 +100,7 @@ export interface FaceEngine {
 }
 
 /** The defaults of FACE_ACCEPT_SIMILARITY / FACE_REJECT_SIMILARITY (see calibration.ts for their meaning). */
-export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.92, reject: 0.25 };
+export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.77, reject: 0.44 };
 
 /** Live-frame detection: Tiny (SSD when Tiny finds nothing), landmarks for the largest face. */
 const FRAME_DETECT: DetectOptions = LIVE_FRAME_DETECT;
@@ -176,8 +177,14 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     const portraitP = enrol(input.document).then((r) => count('portrait', r));
     portraitP.catch(() => undefined);
     const pending: Array<Promise<FrameFaces>> = [];
+    // Frames as analysed: exposure-corrected when dim or washed out (light.ts); the capture check reads the
+    // light of the original frames, so that a dark recording still gets its advice.
+    const analysed = new Map<number, VideoFrame>();
     const detectFrame = (f: VideoFrame): void => {
-      const p = detectTimed(f).then((r) => ({
+      const fixed = stretchExposure(f);
+      const g: VideoFrame = fixed === f ? f : { ...fixed, index: f.index, timeSec: f.timeSec };
+      analysed.set(f.index, g);
+      const p = detectTimed(g).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
         faces: count('frames', r).faces,
@@ -202,7 +209,8 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     }
     const [portrait, detections] = await Promise.all([portraitP, Promise.all(pending)]);
     let frames = detections.map((d) => classifyFrame(d, params));
-    const byIndex = new Map(videoFrames.map((f) => [f.index, f]));
+    const byIndex = new Map(videoFrames.map((f) => [f.index, analysed.get(f.index) ?? f]));
+    const original = new Map(videoFrames.map((f) => [f.index, f]));
     // Live faces are large and already have landmarks: one descriptor pass on the aligned chip each, started
     // now so that it overlaps the card search. Card portraits are small: re-detected on an upscaled crop first.
     const describe = (f: (typeof frames)[number], o: EnrolOptions): Promise<Described> =>
@@ -234,7 +242,7 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     const live = liveResult(frames, liveDescribed, pDesc, thresholds);
     const card = cardResult(cardDescribed, pDesc);
     const motion = motionStats(frames);
-    const captureOf = (f: (typeof frames)[number]) => frameCapture(f.live!, byIndex.get(f.index)!);
+    const captureOf = (f: (typeof frames)[number]) => frameCapture(f.live!, original.get(f.index)!);
     const capture = summariseCapture(
       frames.filter((f) => f.live).map(captureOf),
       bestLive.map(captureOf),

@@ -117,11 +117,11 @@ export interface CaptureLimits {
   minSharpness: number;
   /** Yaw or pitch (degrees) of the most frontal frame above which the face is turned. Default 30. */
   maxPoseDeg: number;
-  /** Mean grey level of the face below which it is too dark. Default 45. */
+  /** Mean grey level of the face below which it is too dark. Default 35. */
   minLuminance: number;
   /** Mean grey level of the face above which it is overexposed. Default 220. */
   maxLuminance: number;
-  /** Grey-level standard deviation of the face below which its features are washed out. Default 14. */
+  /** Grey-level standard deviation of the face below which its features are washed out. Default 10. */
   minContrast: number;
 }
 
@@ -129,9 +129,9 @@ export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = {
   minFacePx: MIN_FACE_PX,
   minSharpness: 12,
   maxPoseDeg: 30,
-  minLuminance: 45,
+  minLuminance: 35,
   maxLuminance: 220,
-  minContrast: 14,
+  minContrast: 10,
 };
 
 /** Per-frame measurements of the live face that the capture verdict reads. */

@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import type { Lang } from '../cases/index.js';
 import type { Decision, DeclaredIdentity } from '../decision/index.js';
 import { createFaceAdapter, type FaceEngine } from './engines/face.js';
-import { documentSettings, policyConfig } from './policy-config.js';
+import { documentSettings, faceCaptureLimits, policyConfig } from './policy-config.js';
 import {
   runDecide,
   runDocument,
@@ -41,10 +41,14 @@ export interface LocalVerifier {
 export function createLocalVerifier(config: Config): LocalVerifier {
   let face: Promise<FaceEngine> | undefined;
   const getFace = () =>
-    (face ??= createFaceAdapter(config.FACE_WORKERS, {
-      accept: config.FACE_ACCEPT_SIMILARITY,
-      reject: config.FACE_REJECT_SIMILARITY,
-    }));
+    (face ??= createFaceAdapter(
+      config.FACE_WORKERS,
+      {
+        accept: config.FACE_ACCEPT_SIMILARITY,
+        reject: config.FACE_REJECT_SIMILARITY,
+      },
+      faceCaptureLimits(config),
+    ));
   return {
     async verify(c) {
       const t0 = performance.now();

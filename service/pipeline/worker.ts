@@ -25,7 +25,7 @@ import {
   handleSandboxed,
   type HandlerDeps,
 } from './handlers.js';
-import { documentSettings, policyConfig } from './policy-config.js';
+import { documentSettings, faceCaptureLimits, policyConfig } from './policy-config.js';
 import { QUEUE } from './queue-names.js';
 import type { PipelineQueues } from './queues.js';
 import type { PipelineJob } from './jobs.js';
@@ -81,10 +81,14 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     sla: { workingHours: config.SLA_WORKING_HOURS, atRiskHours: config.SLA_AT_RISK_HOURS },
     reviewDeadline: computeReviewDeadline,
     face() {
-      face ??= createFaceAdapter(config.FACE_WORKERS, {
-        accept: config.FACE_ACCEPT_SIMILARITY,
-        reject: config.FACE_REJECT_SIMILARITY,
-      }).catch((e: unknown) => {
+      face ??= createFaceAdapter(
+        config.FACE_WORKERS,
+        {
+          accept: config.FACE_ACCEPT_SIMILARITY,
+          reject: config.FACE_REJECT_SIMILARITY,
+        },
+        faceCaptureLimits(config),
+      ).catch((e: unknown) => {
         face = undefined;
         throw e;
       });

@@ -163,6 +163,7 @@ export function register({ program }: CliContext): void {
       async (o: {
         attacks?: Attack[];
         conditions?: boolean;
+        only?: number[];
         out: string;
         n: number;
         seed: number;
@@ -182,6 +183,7 @@ export function register({ program }: CliContext): void {
           ...(o.facesDir ? { facesDir: resolve(o.facesDir) } : {}),
           ...(o.attacks ? { attacks: o.attacks } : {}),
           ...(o.conditions ? { conditions: true } : {}),
+          ...(o.only ? { only: o.only } : {}),
           ...(o.today ? { today: o.today } : {}),
           onProgress: (done) => progress(`cases: ${done}/${o.n}`),
         });

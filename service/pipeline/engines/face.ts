@@ -52,15 +52,21 @@ export interface FaceEngine {
 export async function createFaceAdapter(
   workers: number,
   thresholds: { accept: number; reject: number },
+  /** Capture limits (config FACE_MIN_FACE_PX, ...); the engine's defaults when absent. */
+  capture?: Record<string, number>,
 ): Promise<FaceEngine> {
   const m = await loadEngineModule<Record<string, unknown>>('face', '../../face/index.js');
   const create = requireFn<
-    (o: { workers: number; thresholds: { accept: number; reject: number } }) => {
+    (o: {
+      workers: number;
+      thresholds: { accept: number; reject: number };
+      capture?: Record<string, number>;
+    }) => {
       analyze(i: unknown): Promise<Analysis>;
       close(): Promise<void>;
     }
   >(m, 'face', 'createFaceEngine');
-  const engine = create({ workers, thresholds });
+  const engine = create({ workers, thresholds, ...(capture ? { capture } : {}) });
   return {
     async analyze(input) {
       const a = await engine.analyze(input);
