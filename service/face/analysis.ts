@@ -24,7 +24,8 @@ export interface AnalysisParams {
   cardCandidates: number;
   /**
    * Frames searched (one after the other, stopping at the first hit) for a small card portrait with the
-   * tiled detector when the frame pass saw none. Default 3.
+   * tiled detector when the frame pass saw none. Default 5 (3 missed cards held up in half of the video;
+   * the extra frames cost only when the card has not been found yet).
    */
   cardSearchFrames: number;
   /** Side of a card-search tile as a share of the frame's shorter side. Default 0.5. */
@@ -67,7 +68,7 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   cardMaxRatio: 0.55,
   cardMinPx: 18,
   cardCandidates: 2,
-  cardSearchFrames: 3,
+  cardSearchFrames: 5,
   cardTileFraction: 0.5,
   cardTileInput: 256,
   multipleShare: 0.3,
