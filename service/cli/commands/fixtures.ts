@@ -155,6 +155,11 @@ export function register({ program }: CliContext): void {
       parseAttacks,
     )
     .option(
+      '--only <list>',
+      'regenerate only these case indices (comma-separated); reuse the others',
+      (v: string) => v.split(',').map((x) => parseIntOpt(x)),
+    )
+    .option(
       '--conditions',
       'vary camera distance (near, normal, far) and lighting (normal, dim, bright, warm, backlit)',
     )
