@@ -6,11 +6,26 @@ export const engineEnv = {
   FACE_WORKERS: envInt(Math.max(1, cpus().length), 1, 64).describe(
     'Face inference worker processes (default: one per core).',
   ),
-  FACE_ACCEPT_SIMILARITY: envNum(0.92, 0, 1).describe(
-    'Calibrated face similarity (0..1, see models/face/CALIBRATION.md) at or above which the live face matches the ID portrait; 0.92 = descriptor distance 0.35.',
+  FACE_ACCEPT_SIMILARITY: envNum(0.77, 0, 1).describe(
+    'Calibrated similarity (0..1, see models/face/CALIBRATION.md) of the fused video face to the ID portrait at or above which they match; 0.77 = descriptor distance 0.40.',
   ),
-  FACE_REJECT_SIMILARITY: envNum(0.25, 0, 1).describe(
-    'Calibrated face similarity below which the live face is a mismatch (between: review); 0.25 = descriptor distance 0.49.',
+  FACE_REJECT_SIMILARITY: envNum(0.44, 0, 1).describe(
+    'Calibrated similarity below which a good-quality live face is a mismatch (between: review); 0.44 = descriptor distance 0.46.',
+  ),
+  FACE_MIN_FACE_PX: envInt(60, 10, 1000).describe(
+    'Median live-face width (px on the 640 px analysed frame) below which the applicant is asked to come closer (FACE_TOO_SMALL), never judged.',
+  ),
+  FACE_MIN_SHARPNESS: envNum(12, 0, 10000).describe(
+    'Laplacian variance of the sharpest good frame below which the face is blurred (FACE_BLURRED, resubmission).',
+  ),
+  FACE_MAX_POSE_DEG: envNum(30, 5, 90).describe(
+    'Head turn (yaw, or 0.8 x pitch, degrees) of the most frontal good frame above which the face is turned (FACE_TURNED).',
+  ),
+  FACE_MIN_LUMINANCE: envNum(35, 0, 255).describe(
+    'Mean grey level of the face below which it is too dark (FACE_POORLY_LIT).',
+  ),
+  FACE_MAX_LUMINANCE: envNum(220, 0, 255).describe(
+    'Mean grey level of the face above which it is overexposed (FACE_POORLY_LIT).',
   ),
   DOCUMENT_TYPES_ALLOWED: envList('ID_CARD,PASSPORT,RESIDENCE_PERMIT').describe(
     'Accepted document types (ID_CARD, PASSPORT, RESIDENCE_PERMIT).',

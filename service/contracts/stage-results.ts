@@ -29,6 +29,11 @@ export const FaceSignalsSchema = z.object({
   similarity: z.number().nullable(),
   noFace: z.boolean(),
   faceTooSmall: z.boolean(),
+  /**
+   * Why the live face is too poor to judge identity from (the face engine's capture check); absent or empty
+   * when it is good enough (`too_small` duplicates faceTooSmall). The policy asks for a new recording.
+   */
+  captureProblems: z.array(z.enum(['too_small', 'blurred', 'turned', 'dark', 'overexposed'])).optional(),
   multiplePeople: z.boolean(),
   staticVideo: z.boolean(),
   cardNotSeen: z.boolean(),
@@ -88,6 +93,20 @@ export const FaceStageResultSchema = z.object({
   }),
   mouthTrack: z.array(z.object({ timeSec: z.number(), opening: z.number() })),
   framesAnalysed: z.number(),
+  /** Fused (quality-weighted mean descriptor) and median frame distances to the ID portrait. */
+  live: z.object({ distance: z.number().nullable(), medianDistance: z.number().nullable() }).optional(),
+  /** Size, sharpness, pose and light of the live face (face engine's capture summary). */
+  capture: z
+    .object({
+      facePx: z.number(),
+      sharpness: z.number(),
+      poseDeg: z.number(),
+      luminance: z.number(),
+      contrast: z.number(),
+      problems: z.array(z.string()),
+    })
+    .nullable()
+    .optional(),
 });
 export type FaceStageResult = z.infer<typeof FaceStageResultSchema>;
 

@@ -35,14 +35,31 @@ export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
   }
 
   if (s.face) {
+    // Face rules. A capture problem (face too small, blurred, turned, badly lit) is never an identity
+    // verdict: it asks for a new recording with advice, whatever the similarity says. FACE_MISMATCH (reject)
+    // needs a good-quality face that clearly differs; a poor capture may only look different.
     const f = s.face;
+    const capture = new Set(f.captureProblems ?? []);
+    if (f.faceTooSmall) capture.add('too_small');
     if (f.noFace) r.add('FACE_NOT_FOUND');
-    else if (f.faceTooSmall) r.add('FACE_TOO_SMALL');
+    else
+      for (const c of capture)
+        r.add(
+          c === 'too_small'
+            ? 'FACE_TOO_SMALL'
+            : c === 'blurred'
+              ? 'FACE_BLURRED'
+              : c === 'turned'
+                ? 'FACE_TURNED'
+                : 'FACE_POORLY_LIT',
+        );
     if (f.multiplePeople) r.add('MULTIPLE_PEOPLE');
     if (f.staticVideo) r.add('STATIC_VIDEO');
     if (f.cardNotSeen) r.add('CARD_NOT_IN_VIDEO');
     if (f.similarity === null) {
-      if (!f.noFace && !f.faceTooSmall) r.add('FACE_NOT_FOUND');
+      if (!f.noFace && capture.size === 0) r.add('FACE_NOT_FOUND');
+    } else if (f.noFace || capture.size > 0) {
+      // No identity verdict on a face that could not be seen well.
     } else if (f.similarity < p.faceReject) r.add('FACE_MISMATCH');
     else if (f.similarity < p.faceAccept) r.add('FACE_BORDERLINE');
   }

@@ -29,6 +29,9 @@ export const REASONS = {
   // Capture problems the applicant can fix by trying again (with a new challenge).
   FACE_NOT_FOUND: 'resubmit',
   FACE_TOO_SMALL: 'resubmit',
+  FACE_BLURRED: 'resubmit',
+  FACE_TURNED: 'resubmit',
+  FACE_POORLY_LIT: 'resubmit',
   CARD_NOT_IN_VIDEO: 'resubmit',
   NO_SPEECH: 'resubmit',
   MRZ_UNREADABLE: 'resubmit',

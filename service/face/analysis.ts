@@ -2,7 +2,7 @@
 // Inputs are plain observations from the workers; no model, no I/O (unit-testable with synthetic faces).
 import { decide, euclidean, median, similarityFromDistance, type DecisionThresholds } from './calibration.js';
 import { iou, mouthOpening, nonRigidResidual } from './geometry.js';
-import { MIN_FACE_PX, faceQuality } from './quality.js';
+import { faceQuality, type CaptureSummary } from './quality.js';
 import type {
   BestFrame,
   CardInVideoResult,
@@ -24,7 +24,8 @@ export interface AnalysisParams {
   cardCandidates: number;
   /**
    * Frames searched (one after the other, stopping at the first hit) for a small card portrait with the
-   * tiled detector when the frame pass saw none. Default 3.
+   * tiled detector when the frame pass saw none. Default 5 (3 missed cards held up in half of the video;
+   * the extra frames cost only when the card has not been found yet).
    */
   cardSearchFrames: number;
   /** Side of a card-search tile as a share of the frame's shorter side. Default 0.5. */
@@ -67,7 +68,7 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   cardMaxRatio: 0.55,
   cardMinPx: 18,
   cardCandidates: 2,
-  cardSearchFrames: 3,
+  cardSearchFrames: 5,
   cardTileFraction: 0.5,
   cardTileInput: 256,
   multipleShare: 0.3,
@@ -252,6 +253,25 @@ export interface Described {
   descriptor: number[];
 }
 
+/**
+ * One descriptor for the whole video: the quality-weighted mean of the best frames' descriptors,
+ * re-normalised. Frame-to-frame noise (pose, expression, codec) averages out, so this distance to the
+ * portrait is steadier than any single frame's (models/face/CALIBRATION.md, "Video vs portrait").
+ */
+export function fusedDescriptor(described: Described[]): number[] | null {
+  const usable = described.filter((d) => d.descriptor.length > 0);
+  if (usable.length === 0) return null;
+  const out = new Array<number>(usable[0]!.descriptor.length).fill(0);
+  for (const d of usable) {
+    const w = Math.max(0.05, d.quality);
+    for (let i = 0; i < out.length; i++) out[i]! += w * d.descriptor[i]!;
+  }
+  let n = 0;
+  for (const v of out) n += v * v;
+  n = Math.sqrt(n) || 1;
+  return out.map((v) => v / n);
+}
+
 export function liveResult(
   frames: ClassifiedFrame[],
   described: Described[],
@@ -265,14 +285,19 @@ export function liveResult(
   }));
   const usable = described.filter((d) => d.descriptor.length > 0);
   let distance: number | null = null;
-  if (portrait && portrait.length > 0 && usable.length > 0)
-    distance = median(usable.map((d) => euclidean(d.descriptor, portrait)));
+  let medianDistance: number | null = null;
+  const fused = fusedDescriptor(usable);
+  if (portrait && portrait.length > 0 && fused) {
+    medianDistance = median(usable.map((d) => euclidean(d.descriptor, portrait)));
+    distance = euclidean(fused, portrait);
+  }
   const similarity = distance === null ? null : similarityFromDistance(distance);
   return {
     framesAnalysed: frames.length,
     framesWithFace: frames.filter((f) => f.live).length,
     bestFrames,
     distance,
+    medianDistance,
     similarity,
     decision: similarity === null ? null : decide(similarity, thresholds),
   };
@@ -294,14 +319,16 @@ export function signals(
   motion: MotionStats,
   card: CardInVideoResult,
   p: AnalysisParams = DEFAULT_ANALYSIS,
+  capture: CaptureSummary | null = null,
 ): FaceSignals {
   const withFace = frames.filter((f) => f.live);
   const n = frames.length;
-  const small = withFace.filter((f) => f.live!.box.width < MIN_FACE_PX).length;
+  const problems = capture?.problems ?? [];
   const multi = withFace.filter((f) => f.others.length > 0).length;
   return {
     noFace: n === 0 || withFace.length < n / 2,
-    faceTooSmall: withFace.length > 0 && small > withFace.length / 2,
+    faceTooSmall: problems.includes('too_small'),
+    captureProblems: problems,
     multiplePeople: withFace.length > 0 && multi >= Math.max(2, withFace.length * p.multipleShare),
     // Either missing cue is enough: a live speaker shows both. Requiring both to be missing let a photo
     // through whenever codec jitter alone nudged one measure over its threshold.

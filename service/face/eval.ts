@@ -2,7 +2,8 @@
 // once (cached); missing and unreadable files are counted and reported, never fatal.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { bootstrapFnmr } from './bootstrap.js';
 import { decodeImage } from '../media/index.js';
 import { euclidean, similarityFromDistance } from './calibration.js';
 import type { EnrolOptions } from './inference.js';
@@ -54,6 +55,13 @@ export interface EvalReport {
   'threshold_at_fmr_1e-2': number | null;
   'threshold_at_fmr_1e-3': number | null;
   'similarity_at_fmr_1e-3': number | null;
+  /**
+   * 95 % bootstrap intervals [low, high] of FNMR at FMR 1e-2 / 1e-3, resampling people (an image's person is
+   * its folder), 1000 replicates: how far the point figures can be trusted on a set this size.
+   */
+  'fnmr_ci95_at_fmr_1e-2': [number, number] | null;
+  'fnmr_ci95_at_fmr_1e-3': [number, number] | null;
+  people: number;
   genuine_pairs: number;
   impostor_pairs: number;
   /**
@@ -151,6 +159,18 @@ export async function evaluatePairsFile(
   const e = hasBoth ? eer(scored) : null;
   const at2 = hasBoth ? fnmrAtFmr(scored, 1e-2) : null;
   const at3 = hasBoth ? fnmrAtFmr(scored, 1e-3) : null;
+  const person = (f: string) => basename(dirname(f));
+  const people = new Set(detailed.flatMap((p) => [person(p.a), person(p.b)]));
+  const ci = hasBoth
+    ? bootstrapFnmr(
+        detailed.map((p) => ({ distance: p.distance, genuine: p.genuine, a: person(p.a), b: person(p.b) })),
+        [1e-2, 1e-3],
+      )
+    : null;
+  const interval = (k: string): [number, number] | null => {
+    const c = ci?.[k];
+    return c && Number.isFinite(c.low) ? [round(c.low), round(c.high)] : null;
+  };
   const finite = (v: number | undefined | null) =>
     v === undefined || v === null || !Number.isFinite(v) ? null : round(v);
   const report: EvalReport = {
@@ -170,6 +190,9 @@ export async function evaluatePairsFile(
     'threshold_at_fmr_1e-3': finite(at3?.threshold),
     'similarity_at_fmr_1e-3':
       at3 && Number.isFinite(at3.threshold) ? round(similarityFromDistance(at3.threshold)) : null,
+    'fnmr_ci95_at_fmr_1e-2': interval('0.01'),
+    'fnmr_ci95_at_fmr_1e-3': interval('0.001'),
+    people: people.size,
     genuine_pairs: scored.filter((s) => s.genuine).length,
     impostor_pairs: scored.filter((s) => !s.genuine).length,
     ms_per_image_p50: ms.length ? round(ms[(ms.length - 1) >> 1]!, 1) : null,

@@ -20,6 +20,7 @@ import {
 } from './analysis.js';
 import { decide, euclidean, similarityFromDistance, type DecisionThresholds } from './calibration.js';
 import { faceCropJpeg } from './crops.js';
+import { DEFAULT_CAPTURE_LIMITS, frameCapture, summariseCapture, type CaptureLimits } from './quality.js';
 import {
   LIVE_DESCRIBE,
   LIVE_FRAME_DETECT,
@@ -27,6 +28,7 @@ import {
   type EnrolOptions,
   type EnrolResult,
 } from './inference.js';
+import { stretchExposure } from './light.js';
 import { FacePool } from './pool.js';
 import { isFrameFeed, type FrameFeed } from '../media/frame-feed.js';
 import type { CompareResult, FaceAnalysis, FaceObservation, RgbImage, VideoFrame } from './types.js';
@@ -43,6 +45,12 @@ export {
   type DecisionThresholds,
 } from './calibration.js';
 export { DEFAULT_ANALYSIS, type AnalysisParams } from './analysis.js';
+export {
+  DEFAULT_CAPTURE_LIMITS,
+  type CaptureLimits,
+  type CaptureProblem,
+  type CaptureSummary,
+} from './quality.js';
 export type { EnrolOptions, EnrolResult, DetectOptions } from './inference.js';
 
 export interface FaceEngineOptions {
@@ -54,6 +62,8 @@ export interface FaceEngineOptions {
   modelDir?: string;
   /** Aggregation parameters (defaults are the tuned values). */
   analysis?: Partial<AnalysisParams>;
+  /** When a live face is too poor for an identity verdict (config FACE_MIN_FACE_PX, ...). */
+  capture?: Partial<CaptureLimits>;
   /** Receives the backend name once per worker start, and crash notices. No personal data. */
   log?: (msg: string, fields: Record<string, unknown>) => void;
 }
@@ -90,7 +100,7 @@ export interface FaceEngine {
 }
 
 /** The defaults of FACE_ACCEPT_SIMILARITY / FACE_REJECT_SIMILARITY (see calibration.ts for their meaning). */
-export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.92, reject: 0.25 };
+export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.77, reject: 0.44 };
 
 /** Live-frame detection: Tiny (SSD when Tiny finds nothing), landmarks for the largest face. */
 const FRAME_DETECT: DetectOptions = LIVE_FRAME_DETECT;
@@ -112,6 +122,7 @@ export function cropRgb(img: RgbImage, r: Rect): RgbImage {
 export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
   const thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const params: AnalysisParams = { ...DEFAULT_ANALYSIS, ...opts.analysis };
+  const limits: CaptureLimits = { ...DEFAULT_CAPTURE_LIMITS, ...opts.capture };
   const pool = new FacePool({
     size: opts.workers ?? 1,
     modelDir: opts.modelDir,
@@ -166,8 +177,14 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     const portraitP = enrol(input.document).then((r) => count('portrait', r));
     portraitP.catch(() => undefined);
     const pending: Array<Promise<FrameFaces>> = [];
+    // Frames as analysed: exposure-corrected when dim or washed out (light.ts); the capture check reads the
+    // light of the original frames, so that a dark recording still gets its advice.
+    const analysed = new Map<number, VideoFrame>();
     const detectFrame = (f: VideoFrame): void => {
-      const p = detectTimed(f).then((r) => ({
+      const fixed = stretchExposure(f);
+      const g: VideoFrame = fixed === f ? f : { ...fixed, index: f.index, timeSec: f.timeSec };
+      analysed.set(f.index, g);
+      const p = detectTimed(g).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
         faces: count('frames', r).faces,
@@ -192,7 +209,8 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     }
     const [portrait, detections] = await Promise.all([portraitP, Promise.all(pending)]);
     let frames = detections.map((d) => classifyFrame(d, params));
-    const byIndex = new Map(videoFrames.map((f) => [f.index, f]));
+    const byIndex = new Map(videoFrames.map((f) => [f.index, analysed.get(f.index) ?? f]));
+    const original = new Map(videoFrames.map((f) => [f.index, f]));
     // Live faces are large and already have landmarks: one descriptor pass on the aligned chip each, started
     // now so that it overlaps the card search. Card portraits are small: re-detected on an upscaled crop first.
     const describe = (f: (typeof frames)[number], o: EnrolOptions): Promise<Described> =>
@@ -202,10 +220,9 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
         quality: f.quality,
         descriptor: count('describe', r).face?.descriptor ?? [],
       }));
+    const bestLive = planDescriptors(frames, params).live;
     const liveP = Promise.all(
-      planDescriptors(frames, params).live.map((f) =>
-        describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE }),
-      ),
+      bestLive.map((f) => describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE })),
     );
     liveP.catch(() => undefined);
     // The card portrait is usually too small for the frame pass: search frames tile by tile (tiles in
@@ -225,6 +242,12 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     const live = liveResult(frames, liveDescribed, pDesc, thresholds);
     const card = cardResult(cardDescribed, pDesc);
     const motion = motionStats(frames);
+    const captureOf = (f: (typeof frames)[number]) => frameCapture(f.live!, original.get(f.index)!);
+    const capture = summariseCapture(
+      frames.filter((f) => f.live).map(captureOf),
+      bestLive.map(captureOf),
+      limits,
+    );
 
     const bestIdx = live.bestFrames[0]?.index;
     const bestFrame = bestIdx === undefined ? undefined : frames.find((f) => f.index === bestIdx);
@@ -242,7 +265,8 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       },
       live,
       cardInVideo: card,
-      signals: signals(frames, motion, card, params),
+      signals: signals(frames, motion, card, params, capture),
+      capture,
       motion,
       mouthTrack: mouthTrack(frames),
       crops: { portrait: portraitJpeg, bestFrame: bestJpeg, cardFrame: cardJpeg },

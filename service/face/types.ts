@@ -1,5 +1,6 @@
 // Public result shapes of the face engine. Engines exchange plain data: no tensors, no classes.
 import type { RgbImage, VideoFrame } from '../media/types.js';
+import type { CaptureProblem, CaptureSummary } from './quality.js';
 
 export type { RgbImage, VideoFrame };
 
@@ -50,8 +51,13 @@ export interface LiveFaceResult {
   framesAnalysed: number;
   framesWithFace: number;
   bestFrames: BestFrame[];
-  /** Median descriptor distance of the best frames to the ID portrait (null without portrait or live face). */
+  /**
+   * Distance of the fused video descriptor (quality-weighted mean of the best frames' descriptors) to the ID
+   * portrait (null without portrait or live face).
+   */
   distance: number | null;
+  /** Median of the best frames' single distances (the earlier score; kept for calibration and review). */
+  medianDistance: number | null;
   /** Calibrated similarity 0..1, see calibration.ts for its meaning (null when distance is null). */
   similarity: number | null;
   /** null when no comparison was possible (failure to enrol or no live face). */
@@ -69,8 +75,13 @@ export interface CardInVideoResult {
 export interface FaceSignals {
   /** No face in most frames. */
   noFace: boolean;
-  /** Face found but too small in most frames with a face. */
+  /** Face found but too small in most frames with a face (also listed in captureProblems). */
   faceTooSmall: boolean;
+  /**
+   * Why the live face is not good enough for an identity verdict (too small, blurred, turned, dark,
+   * overexposed); empty when it is. The policy asks for a new recording instead of judging the face.
+   */
+  captureProblems: CaptureProblem[];
   /** Two or more live-sized faces in a meaningful share of frames. */
   multiplePeople: boolean;
   /** Too little non-rigid facial motion: likely a photo held to the camera. */
@@ -104,6 +115,8 @@ export interface FaceAnalysis {
   live: LiveFaceResult;
   cardInVideo: CardInVideoResult;
   signals: FaceSignals;
+  /** Size, sharpness, pose and light of the live face (null without a live face). */
+  capture: CaptureSummary | null;
   motion: MotionStats;
   mouthTrack: MouthSample[];
   crops: FaceCrops;

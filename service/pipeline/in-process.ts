@@ -5,7 +5,7 @@ import type { Lang } from '../contracts/lang.js';
 import { processingFailed, type Decision, type DeclaredIdentity } from '../decision/index.js';
 import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
 import { nextStep } from './graph.js';
-import { documentSettings, faceThresholds, policyConfig } from './policy-config.js';
+import { documentSettings, faceCaptureLimits, faceThresholds, policyConfig } from './policy-config.js';
 import {
   runDecide,
   runDocument,
@@ -41,7 +41,8 @@ export interface LocalVerifier {
 
 export function createLocalVerifier(config: Config): LocalVerifier {
   let face: FaceAdapter | undefined;
-  const getFace = () => (face ??= createFaceAdapter(config.FACE_WORKERS, faceThresholds(config)));
+  const getFace = () =>
+    (face ??= createFaceAdapter(config.FACE_WORKERS, faceThresholds(config), faceCaptureLimits(config)));
   return {
     async verify(c) {
       const t0 = performance.now();

@@ -25,3 +25,20 @@ export function policyConfig(c: Config): PolicyConfig {
 export function documentSettings(c: Config): DocumentSettings {
   return { allowedTypes: c.DOCUMENT_TYPES_ALLOWED, minimumAge: c.MINIMUM_AGE };
 }
+
+/** The face engine's capture limits (when a live face is too poor to judge identity from). */
+export function faceCaptureLimits(c: Config): {
+  minFacePx: number;
+  minSharpness: number;
+  maxPoseDeg: number;
+  minLuminance: number;
+  maxLuminance: number;
+} {
+  return {
+    minFacePx: c.FACE_MIN_FACE_PX,
+    minSharpness: c.FACE_MIN_SHARPNESS,
+    maxPoseDeg: c.FACE_MAX_POSE_DEG,
+    minLuminance: c.FACE_MIN_LUMINANCE,
+    maxLuminance: c.FACE_MAX_LUMINANCE,
+  };
+}

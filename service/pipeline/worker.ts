@@ -9,7 +9,7 @@ import { resolveEntry } from '../shared/entry.js';
 import { sweepWorkDirs, type MediaStore } from '../storage/index.js';
 import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
 import { probeVideo } from './engines/media.js';
-import { documentSettings, faceThresholds, policyConfig } from './policy-config.js';
+import { documentSettings, faceCaptureLimits, faceThresholds, policyConfig } from './policy-config.js';
 import { enqueueAnalysis, recoverStale } from './graph.js';
 import {
   handleDecide,
@@ -92,7 +92,8 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
   const jobs = new WeakMap<StageRun, Job>();
 
   let face: FaceAdapter | undefined;
-  const getFace = async () => (face ??= createFaceAdapter(config.FACE_WORKERS, faceThresholds(config)));
+  const getFace = async () =>
+    (face ??= createFaceAdapter(config.FACE_WORKERS, faceThresholds(config), faceCaptureLimits(config)));
 
   const deps: HandlerDeps = {
     cases: o.cases,

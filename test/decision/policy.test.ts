@@ -55,6 +55,50 @@ const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
   ['no face', [face({ similarity: null, noFace: true })], 'resubmit', ['FACE_NOT_FOUND']],
   ['face too small', [face({ similarity: null, faceTooSmall: true })], 'resubmit', ['FACE_TOO_SMALL']],
   ['no similarity without a flag', [face({ similarity: null })], 'resubmit', ['FACE_NOT_FOUND']],
+  // Capture problems are never identity verdicts: a far, blurred, turned or badly lit face that scores low
+  // asks for a new recording, and one that scores high is not approved on that poor view either.
+  [
+    'far applicant scoring low: resubmit, not mismatch',
+    [face({ similarity: 0.05, faceTooSmall: true, captureProblems: ['too_small'] })],
+    'resubmit',
+    ['FACE_TOO_SMALL'],
+  ],
+  [
+    'blurred face scoring low',
+    [face({ similarity: 0.1, captureProblems: ['blurred'] })],
+    'resubmit',
+    ['FACE_BLURRED'],
+  ],
+  [
+    'turned face, borderline',
+    [face({ similarity: 0.6, captureProblems: ['turned'] })],
+    'resubmit',
+    ['FACE_TURNED'],
+  ],
+  [
+    'dark face scoring high',
+    [face({ similarity: 0.95, captureProblems: ['dark'] })],
+    'resubmit',
+    ['FACE_POORLY_LIT'],
+  ],
+  [
+    'overexposed and small',
+    [face({ similarity: 0.2, captureProblems: ['too_small', 'overexposed'] })],
+    'resubmit',
+    ['FACE_POORLY_LIT', 'FACE_TOO_SMALL'],
+  ],
+  [
+    'good-quality face that clearly differs',
+    [face({ similarity: 0.2, captureProblems: [] })],
+    'reject',
+    ['FACE_MISMATCH'],
+  ],
+  [
+    'poor capture does not hide a static video',
+    [face({ similarity: 0.2, staticVideo: true, captureProblems: ['blurred'] })],
+    'reject',
+    ['FACE_BLURRED', 'STATIC_VIDEO'],
+  ],
   ['card not in video', [face({ cardNotSeen: true })], 'resubmit', ['CARD_NOT_IN_VIDEO']],
   ['static video', [face({ staticVideo: true })], 'reject', ['STATIC_VIDEO']],
   ['two people', [face({ multiplePeople: true })], 'reject', ['MULTIPLE_PEOPLE']],

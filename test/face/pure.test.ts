@@ -280,7 +280,7 @@ describe('analysis', () => {
     expect(planCardSearch([f, ...plain.slice(1)])).toEqual([]);
   });
 
-  it('aggregates live distances with the median and decides from the thresholds', () => {
+  it('fuses the best frames into one descriptor, keeps the median distance, and decides from the thresholds', () => {
     const fr = frames([frontalFace(), frontalFace(), frontalFace()]);
     const p = [1, 0, 0];
     // Unit vectors at Euclidean distance d from p.
@@ -292,8 +292,12 @@ describe('analysis', () => {
       descriptor: desc(d),
     }));
     const r = liveResult(fr, described, p, thresholds);
-    expect(r.distance).toBeCloseTo(0.1, 10);
-    expect(r.decision).toBe('match');
+    expect(r.medianDistance).toBeCloseTo(0.1, 10);
+    // The fused descriptor (mean of the three, re-normalised) lies between the frames.
+    expect(r.distance!).toBeGreaterThan(0.1);
+    expect(r.distance!).toBeLessThan(0.9);
+    const close = described.slice(0, 2);
+    expect(liveResult(fr, close, p, thresholds).decision).toBe('match');
     expect(liveResult(fr, described, null, thresholds).decision).toBeNull();
     const far = described.map((d) => ({ ...d, descriptor: [0, 1, 0] }));
     expect(liveResult(fr, far, p, thresholds).decision).toBe('mismatch');

@@ -6,7 +6,13 @@ import { ATTACKS, generateCase, type Attack } from '../../fixtures/case.js';
 import { generateCaseSet } from '../../fixtures/case-set.js';
 import { generateDocumentSet } from '../../fixtures/document-set.js';
 import { DOC_TYPES, type DocType } from '../../fixtures/identity.js';
-import type { VideoFormat } from '../../fixtures/selfie-video.js';
+import {
+  DISTANCES,
+  LIGHTINGS,
+  type Distance,
+  type Lighting,
+  type VideoFormat,
+} from '../../fixtures/selfie-video.js';
 
 function parseIntOpt(v: string): number {
   const n = Number.parseInt(v, 10);
@@ -33,7 +39,15 @@ function parseFormats(v: string): VideoFormat[] {
   return list as VideoFormat[];
 }
 
+function parseAttacks(v: string): Attack[] {
+  const list = v.split(',').map((s) => s.trim());
+  for (const a of list) if (!ATTACKS.includes(a as Attack)) throw new Error(`unknown attack: ${a}`);
+  return list as Attack[];
+}
+
 interface CaseCliOptions {
+  distance: Distance;
+  lighting: Lighting;
   out: string;
   seed: number;
   doc: DocType;
@@ -100,6 +114,8 @@ export function register({ program }: CliContext): void {
     .option('--formats <list>', 'webm,mp4', parseFormats, ['webm', 'mp4'] as VideoFormat[])
     .option('--expired', 'document validity already ended')
     .option('--minor', 'holder under 18')
+    .option('--distance <d>', DISTANCES.join('|'), oneOf('--distance', DISTANCES), 'normal')
+    .option('--lighting <l>', LIGHTINGS.join('|'), oneOf('--lighting', LIGHTINGS), 'normal')
     .option('--today <date>', 'reference date YYYY-MM-DD (default today)')
     .action(async (o: CaseCliOptions) => {
       const t0 = Date.now();
@@ -111,6 +127,8 @@ export function register({ program }: CliContext): void {
         lang: o.lang,
         attack: o.attack,
         formats: o.formats,
+        distance: o.distance,
+        lighting: o.lighting,
         ...(o.digits !== undefined ? { digits: o.digits } : {}),
         ...(o.face ? { face: o.face } : {}),
         ...(o.portrait ? { portrait: o.portrait } : {}),
@@ -142,9 +160,26 @@ export function register({ program }: CliContext): void {
       'alternate',
     )
     .option('--faces-dir <dir>', 'one sub-folder of photos per person (default: face-api demo samples)')
+    .option(
+      '--attacks <list>',
+      `comma-separated attacks to cycle through (default all: ${ATTACKS.join(',')})`,
+      parseAttacks,
+    )
+    .option(
+      '--only <list>',
+      'regenerate only these case indices (comma-separated); reuse the others',
+      (v: string) => v.split(',').map((x) => parseIntOpt(x)),
+    )
+    .option(
+      '--conditions',
+      'vary camera distance (near, normal, far) and lighting (normal, dim, bright, warm, backlit)',
+    )
     .option('--today <date>', 'reference date YYYY-MM-DD (default today)')
     .action(
       async (o: {
+        attacks?: Attack[];
+        conditions?: boolean;
+        only?: number[];
         out: string;
         n: number;
         seed: number;
@@ -162,6 +197,9 @@ export function register({ program }: CliContext): void {
           genuineShare: o.genuineShare,
           format: o.format,
           ...(o.facesDir ? { facesDir: resolve(o.facesDir) } : {}),
+          ...(o.attacks ? { attacks: o.attacks } : {}),
+          ...(o.conditions ? { conditions: true } : {}),
+          ...(o.only ? { only: o.only } : {}),
           ...(o.today ? { today: o.today } : {}),
           onProgress: (done) => progress(`cases: ${done}/${o.n}`),
         });

@@ -1,6 +1,6 @@
 // `idv verify` (one case in-process), `idv eval cases` (labelled cases in-process) and `idv bench pipeline`
 // (fixture cases through the real queue with one worker process per core).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
@@ -85,6 +85,10 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
     .description('Run labelled cases (cases.jsonl) in-process and compare outcomes with the expected ones')
     .option('--limit <n>', 'only the first n cases')
     .option('--face-workers <n>', 'face worker processes')
+    .option(
+      '--details <jsonl>',
+      'write one line per case: expected, attack, conditions, outcome, reasons and the face measurements',
+    )
     .action(async (file: string, o: Record<string, string>) => {
       const abs = resolve(file);
       const base = dirname(abs);
@@ -102,6 +106,8 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
               expected: string;
               case?: string;
               attack?: string;
+              distance?: string;
+              lighting?: string;
             },
         );
       if (o.limit) lines = lines.slice(0, Number(o.limit));
@@ -113,6 +119,12 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       let falseApprove = 0;
       let shouldNotApprove = 0;
       const confusion: Record<string, Record<string, number>> = {};
+      const byAttack: Record<string, Record<string, number>> = {};
+      const byCondition: Record<string, Record<string, number>> = {};
+      const reasonsByAttack: Record<string, Record<string, number>> = {};
+      const details: string[] = [];
+      const bump = (t: Record<string, Record<string, number>>, k: string, v: string) =>
+        ((t[k] ??= {})[v] = (t[k]![v] ?? 0) + 1);
       try {
         for (const [i, l] of lines.entries()) {
           const truthFile = l.case ? join(base, l.case, 'case.json') : undefined;
@@ -149,7 +161,40 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
             shouldNotApprove++;
             if (got === 'approve') falseApprove++;
           }
-          (confusion[l.expected] ??= {})[got] = ((confusion[l.expected] ??= {})[got] ?? 0) + 1;
+          bump(confusion, l.expected, got);
+          const attack = l.attack ?? (l.expected === 'approve' ? 'none' : 'unknown');
+          bump(byAttack, attack, got);
+          if (l.distance || l.lighting)
+            bump(
+              byCondition,
+              `${attack === 'none' ? 'genuine' : 'attack'}:${l.distance ?? '-'}/${l.lighting ?? '-'}`,
+              got,
+            );
+          for (const code of r.decision.reasons) bump(reasonsByAttack, attack, code);
+          if (o.details) {
+            const f = r.stages.face;
+            details.push(
+              JSON.stringify({
+                case: l.case ?? i + 1,
+                expected: l.expected,
+                attack,
+                distance: l.distance,
+                lighting: l.lighting,
+                outcome: got,
+                reasons: r.decision.reasons,
+                face: f && {
+                  similarity: f.signals.similarity,
+                  distance: f.live?.distance ?? null,
+                  medianDistance: f.live?.medianDistance ?? null,
+                  captureProblems: f.signals.captureProblems ?? [],
+                  capture: f.capture ?? null,
+                  card: f.cardInVideo,
+                  staticVideo: f.signals.staticVideo,
+                  multiplePeople: f.signals.multiplePeople,
+                },
+              }),
+            );
+          }
           // Reason codes only: enough to see why a case disagrees, no personal data.
           progress(
             `${l.case ?? `line ${i + 1}`}: expected ${l.expected}, got ${got} [${r.decision.reasons.join(', ')}]`,
@@ -159,8 +204,29 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       } finally {
         await v.close();
       }
+      if (o.details) writeFileSync(o.details, details.join('\n') + '\n');
       const n = lines.length;
       const r3 = (x: number) => Math.round(x * 1000) / 1000;
+      // Per expected outcome (and per attack): the share auto-approved, sent to review, asked to resubmit,
+      // rejected.
+      const shares = (t: Record<string, Record<string, number>>) =>
+        Object.fromEntries(
+          Object.entries(t).map(([k, counts]) => {
+            const total = Object.values(counts).reduce((a, b) => a + b, 0);
+            return [
+              k,
+              {
+                n: total,
+                ...Object.fromEntries(
+                  (['approve', 'review', 'resubmit', 'reject'] as const).map((out) => [
+                    out,
+                    r3((counts[out] ?? 0) / total),
+                  ]),
+                ),
+              },
+            ];
+          }),
+        );
       printResult({
         n,
         agreement: r3(agree / n),
@@ -170,6 +236,10 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
         ms_per_case_p50: Math.round(percentile(ms, 50)),
         ms_per_case_p95: Math.round(percentile(ms, 95)),
         confusion,
+        by_expected: shares(confusion),
+        by_attack: shares(byAttack),
+        ...(Object.keys(byCondition).length ? { by_condition: shares(byCondition) } : {}),
+        reasons_by_attack: reasonsByAttack,
       });
     });
 

@@ -3,6 +3,7 @@
 import {
   createFaceEngine,
   type AnalyzeInput,
+  type CaptureLimits,
   type DecisionThresholds,
   type FaceAnalysis,
   type FaceCrops,
@@ -28,6 +29,7 @@ export function faceStageResult(a: FaceAnalysis): FaceStageResult {
       multiplePeople: a.signals.multiplePeople,
       staticVideo: a.signals.staticVideo,
       cardNotSeen: a.signals.cardNotSeen,
+      captureProblems: a.signals.captureProblems,
     },
     decision: a.live.decision,
     bestFrames: a.live.bestFrames.map((b) => ({ index: b.index, timeSec: b.timeSec, quality: b.quality })),
@@ -38,11 +40,18 @@ export function faceStageResult(a: FaceAnalysis): FaceStageResult {
     },
     mouthTrack: a.mouthTrack.map((m) => ({ timeSec: m.timeSec, opening: m.opening })),
     framesAnalysed: a.live.framesAnalysed,
+    live: { distance: a.live.distance, medianDistance: a.live.medianDistance },
+    capture: a.capture,
   };
 }
 
-export function createFaceAdapter(workers: number, thresholds: DecisionThresholds): FaceAdapter {
-  const engine = createFaceEngine({ workers, thresholds });
+export function createFaceAdapter(
+  workers: number,
+  thresholds: DecisionThresholds,
+  /** When a live face is too poor to judge (config FACE_MIN_FACE_PX, ...); the engine's defaults if absent. */
+  capture?: Partial<CaptureLimits>,
+): FaceAdapter {
+  const engine = createFaceEngine({ workers, thresholds, ...(capture ? { capture } : {}) });
   return {
     async analyze(input) {
       const a = await engine.analyze(input);
