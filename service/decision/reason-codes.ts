@@ -1,6 +1,6 @@
 // The closed, versioned vocabulary of reasons a decision can carry. Adding or changing a code bumps
 // POLICY_VERSION so that stored decisions stay interpretable.
-export const POLICY_VERSION = '2026-11.1';
+export const POLICY_VERSION = '2026-12.1';
 
 /** What a reason, on its own, asks for. The strongest class present wins (reject > review > resubmit). */
 export type ReasonClass = 'reject' | 'review' | 'resubmit';
@@ -26,6 +26,9 @@ export const REASONS = {
   NAME_MISMATCH: 'review',
   BIRTH_DATE_MISMATCH: 'review',
   PROCESSING_FAILED: 'review',
+  // The mouth does not follow the voice (dubbed or replayed audio); a poor connection can desynchronise a
+  // genuine recording too, so a human looks at it.
+  LIPSYNC_MISMATCH: 'review',
   // Capture problems the applicant can fix by trying again (with a new challenge).
   FACE_NOT_FOUND: 'resubmit',
   FACE_TOO_SMALL: 'resubmit',

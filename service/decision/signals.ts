@@ -22,6 +22,16 @@ export interface SpeechSignals {
   decision: 'match' | 'mismatch' | 'uncertain' | 'no_speech';
 }
 
+/** The lip-sync check (mouth opening against the voice), run after the face and speech stages. */
+export interface LipSyncSignals {
+  decision: 'consistent' | 'mismatch' | 'inconclusive';
+  /** Agreement of mouth and voice, 0..1. */
+  score: number;
+  /** Lag of the best agreement (s). */
+  lagSec: number;
+  framesUsed: number;
+}
+
 export interface DeclaredIdentity {
   lastName: string;
   firstNames: string;
@@ -32,6 +42,8 @@ export interface Signals {
   document: DocumentSignals | null;
   face: FaceSignals | null;
   speech: SpeechSignals | null;
+  /** Absent (or null) when the lip-sync step did not run: it never holds a decision back. */
+  lipSync?: LipSyncSignals | null;
   /** Declared identity; absent when there is none to compare (the `idv verify` CLI without names). */
   declared?: DeclaredIdentity;
   /** 1-based submission number of this case. */
