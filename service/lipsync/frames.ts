@@ -36,47 +36,65 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
   const first = Math.max(0, o.windows[0]![0] - 0.5);
   const last = o.windows[o.windows.length - 1]![1];
   const maxFrames = Math.ceil(o.windows.reduce((s, [a, b]) => s + b - a, 0) * o.fps) + o.windows.length * 2;
-  const times: number[] = [];
-  const raw = await runFfmpegToBuffer({
-    input: resolve(path),
-    // -copyts keeps the container timeline after the input seek, so frame times match audio times.
-    inputOptions: [
-      '-hide_banner',
-      '-nostats',
-      '-loglevel',
-      'info',
-      '-ss',
-      first.toFixed(3),
-      '-copyts',
-      '-autorotate',
-      '1',
-    ],
-    outputOptions: [
-      '-map',
-      '0:v:0',
-      '-an',
-      '-sn',
-      '-dn',
-      '-vf',
-      `select=${windowSelect(o.windows, o.fps)},showinfo,scale=${width}:${height}:flags=area`,
-      '-fps_mode',
-      'passthrough',
-      '-to',
-      (last + 0.05).toFixed(3),
-      '-frames:v',
-      String(maxFrames),
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgb24',
-    ],
-    timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxBytes: frameBytes * maxFrames,
-    onStderr: (line) => {
-      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
-      if (m) times.push(Number(m[1]));
-    },
-  });
+  let times: number[] = [];
+  const run = () => {
+    times = [];
+    return runFfmpegToBuffer({
+      input: resolve(path),
+      // -copyts keeps the container timeline after the input seek, so frame times match audio times.
+      inputOptions: [
+        // One decoder thread: the step's CPU time, not its latency, is what matters; the deblocking filter only
+        // smooths what the landmark net sees at 480 px anyway.
+        '-threads',
+        '1',
+        '-skip_loop_filter',
+        'all',
+        '-hide_banner',
+        '-nostats',
+        '-loglevel',
+        'info',
+        '-ss',
+        first.toFixed(3),
+        '-copyts',
+        '-autorotate',
+        '1',
+      ],
+      outputOptions: [
+        '-map',
+        '0:v:0',
+        '-an',
+        '-sn',
+        '-dn',
+        '-vf',
+        `select=${windowSelect(o.windows, o.fps)},showinfo,scale=${width}:${height}:flags=area`,
+        '-fps_mode',
+        'passthrough',
+        '-to',
+        (last + 0.05).toFixed(3),
+        '-frames:v',
+        String(maxFrames),
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+      ],
+      timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxBytes: frameBytes * maxFrames,
+      onStderr: (line) => {
+        const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
+        if (m) times.push(Number(m[1]));
+      },
+    });
+  };
+  let raw: Buffer;
+  try {
+    raw = await run();
+  } catch (e) {
+    // fluent-ffmpeg reports "Output stream closed" when ffmpeg, having stopped at `-to`, exits more than 20 ms
+    // after closing its output (a loaded machine): the decode itself was fine, so it is run once more.
+    if (!(e instanceof MediaError) || !/Output stream closed/.test(e.message)) throw e;
+    raw = await run();
+  }
   if (raw.length % frameBytes !== 0) throw new MediaError('corrupt', 'incomplete frame in decoder output');
   const n = raw.length / frameBytes;
   return Array.from({ length: n }, (_, i) => ({

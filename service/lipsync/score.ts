@@ -2,7 +2,7 @@
 // audio shifted by every lag within ±maxLagSec; the best correlation of prediction and actual mouth opening is
 // the score. A mouth that does not move while the voice speaks scores 0.
 import { designMatrix, mouthTarget, predict, type AvModel, type NormBands } from './av-model.js';
-import { pearson, std } from './score-math.js';
+import { detrend, pearson, std } from './score-math.js';
 import type { LipSyncDecision, LipSyncResult, MouthSample } from './types.js';
 
 export { detrend, pearson } from './score-math.js';
@@ -10,11 +10,15 @@ export { detrend, pearson } from './score-math.js';
 export interface ScoreParams {
   /** Lags searched, ± seconds (recording and codec offsets, and the mouth leading the sound). Default 0.3. */
   maxLagSec: number;
-  /** Lag step (s). Default 0.04 (a video frame at 25 fps). */
+  /** Lag step (s). Default 0.02. */
   lagStepSec: number;
   /** Fewer usable frames than this: inconclusive. Default 12 (one second at 12 fps). */
   minFrames: number;
-  /** Mouth opening standard deviation (inter-ocular units) below which the mouth is not speaking. Default 0.012. */
+  /**
+   * Syllable-rate mouth movement (standard deviation of the detrended opening, inter-ocular units) below which
+   * the mouth is not speaking. Default 0.012: every real speaker measured ≥ 0.018, a face that does not speak
+   * (slow movements only) 0.006.
+   */
   minMouthStd: number;
   /**
    * Scores below this are a mismatch. Default 0.4: on 31 real clips (leave-one-clip-out) 1 original fell
@@ -25,7 +29,7 @@ export interface ScoreParams {
 
 export const DEFAULT_SCORE: ScoreParams = {
   maxLagSec: 0.3,
-  lagStepSec: 0.04,
+  lagStepSec: 0.02,
   minFrames: 12,
   minMouthStd: 0.012,
   threshold: 0.4,
@@ -44,7 +48,7 @@ export function syncCurve(
   p: ScoreParams = DEFAULT_SCORE,
 ): SyncCurve {
   const { times, y } = mouthTarget(mouth, model.detrendSec);
-  const steps = Math.round(p.maxLagSec / p.lagStepSec);
+  const steps = Math.floor(p.maxLagSec / p.lagStepSec + 1e-9);
   const lags: number[] = [];
   const r: number[] = [];
   for (let k = -steps; k <= steps; k++) {
@@ -62,9 +66,15 @@ export function scoreLipSync(
   windowsSec: number,
   p: ScoreParams = DEFAULT_SCORE,
 ): LipSyncResult {
-  const openings = mouth.flatMap((m) => (m.opening === null ? [] : [m.opening]));
-  const framesUsed = openings.length;
-  const mouthStd = std(openings);
+  const used = mouth.filter((m): m is { timeSec: number; opening: number } => m.opening !== null);
+  const framesUsed = used.length;
+  const mouthStd = std(
+    detrend(
+      used.map((m) => m.opening),
+      used.map((m) => m.timeSec),
+      model.detrendSec,
+    ),
+  );
   const base = { framesUsed, mouthStd: round(mouthStd, 4), windowsSec: round(windowsSec, 2) };
   if (framesUsed < p.minFrames) return { score: 0, lagSec: 0, decision: 'inconclusive', ...base };
   // The voice speaks (these are voiced windows) while the mouth stays still: someone else is talking.

@@ -37,7 +37,7 @@ export interface LipSyncResult {
   framesUsed: number;
   /** mismatch below the threshold; inconclusive when too few frames or too little speech were available. */
   decision: LipSyncDecision;
-  /** Standard deviation of the mouth opening over the frames used (0 = a mouth that never moves). */
+  /** Syllable-rate movement of the mouth: standard deviation of the detrended opening (0 = never moves). */
   mouthStd: number;
   /** Seconds of the video analysed (voiced windows, padded). */
   windowsSec: number;
