@@ -4,9 +4,11 @@
 import { join } from 'node:path';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Runtime } from '../server.js';
-import { createRedis } from '../infra/redis.js';
-import { bullPrefix } from '../pipeline/queue-names.js';
+import type { Config } from '../config/index.js';
+import type { Db } from '../db/index.js';
+import type { Logger } from '../logger.js';
+import { QUEUE, type DeliverJob } from '../pipeline/jobs.js';
+import type { PipelineQueues } from '../pipeline/queues.js';
 import { sealingKey } from './code.js';
 import { issueOnApproval, resendCode, type IssueResult, type Requester } from './issue.js';
 import { activate, type Activated } from './verify.js';
@@ -14,7 +16,7 @@ import { openLetter, type OpenedLetter, type Reader } from './letter.js';
 import { activationStatus, type ActivationStatus } from './status.js';
 import { RateLimiter, type RateDecision } from './rate-limit.js';
 import { caseIdByReference } from './store.js';
-import { createNotifyQueue, NOTIFY_QUEUE, type DeliverJob, type NotifyQueue } from '../notify/queue.js';
+import { createNotifyQueue, type NotifyQueue } from '../notify/queue.js';
 import { deliver, UndeliverableError, errorLabel, type DeliverDeps } from '../notify/deliver.js';
 import { createMailer, type Mailer } from '../notify/mailer.js';
 import { createConsoleSms, createHttpSms, type SmsSender } from '../notify/sms.js';
@@ -58,25 +60,32 @@ export interface ActivationService {
   readonly queue: NotifyQueue;
 }
 
-function smsFor(rt: Runtime): SmsSender {
-  const c = rt.config;
+/** What activation needs from the process: built once by service/compose.ts. */
+export interface ActivationDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  /** Shared connection (rate limiter). */
+  redis: Redis;
+  queues: Pick<PipelineQueues, 'notify' | 'prefix' | 'workerConnection'>;
+}
+
+function smsFor(c: Config, logger: Logger): SmsSender {
   if (c.SMS_PROVIDER === 'http') {
     if (!c.SMS_HTTP_URL) throw new Error('SMS_PROVIDER=http needs SMS_HTTP_URL');
     return createHttpSms({ url: c.SMS_HTTP_URL, token: c.SMS_HTTP_TOKEN });
   }
-  return createConsoleSms({ dir: join(c.DATA_DIR, 'outbox-sms'), logger: rt.logger });
+  return createConsoleSms({ dir: join(c.DATA_DIR, 'outbox-sms'), logger });
 }
 
-export function createActivation(rt: Runtime, opts: ActivationOptions = {}): ActivationService {
-  const { config, db, logger } = rt;
+export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}): ActivationService {
+  const { config, db, logger } = d;
   const key = sealingKey(config.CODE_HMAC_SECRET);
-  const queueConn: Redis = createRedis(config.REDIS_URL);
-  queueConn.on('error', () => undefined);
-  const queue = createNotifyQueue(queueConn, bullPrefix(config.QUEUE_PREFIX), {
+  const queue = createNotifyQueue(d.queues.notify, {
     attempts: config.NOTIFY_ATTEMPTS,
     backoffMs: config.NOTIFY_BACKOFF_MS,
   });
-  const limiter = new RateLimiter(rt.redis, config.QUEUE_PREFIX);
+  const limiter = new RateLimiter(d.redis, config.QUEUE_PREFIX);
   const issueDeps = {
     db,
     hmacSecret: config.CODE_HMAC_SECRET,
@@ -86,7 +95,6 @@ export function createActivation(rt: Runtime, opts: ActivationOptions = {}): Act
   };
   let mailer: Mailer | undefined;
   let worker: Worker<DeliverJob> | undefined;
-  let workerConn: Redis | undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
   const svc: ActivationService = {
@@ -134,14 +142,12 @@ export function createActivation(rt: Runtime, opts: ActivationOptions = {}): Act
         db,
         logger,
         mailer,
-        sms: smsFor(rt),
+        sms: smsFor(config, logger),
         sealingKey: key,
         publicUrl: config.PUBLIC_URL,
       };
-      workerConn = createRedis(config.REDIS_URL);
-      workerConn.on('error', () => undefined);
       worker = new Worker<DeliverJob>(
-        NOTIFY_QUEUE,
+        QUEUE.notify,
         async (job) => {
           // attemptsMade counts the attempts already failed, so this one is the last when +1 reaches the budget.
           const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -154,8 +160,8 @@ export function createActivation(rt: Runtime, opts: ActivationOptions = {}): Act
           }
         },
         {
-          connection: workerConn,
-          prefix: bullPrefix(config.QUEUE_PREFIX),
+          connection: d.queues.workerConnection(),
+          prefix: d.queues.prefix,
           concurrency: opts.concurrency ?? 4,
         },
       );
@@ -172,26 +178,8 @@ export function createActivation(rt: Runtime, opts: ActivationOptions = {}): Act
     async stop() {
       if (sweeper) clearInterval(sweeper);
       await worker?.close();
-      await queue.close();
       mailer?.close();
-      workerConn?.disconnect();
-      queueConn.disconnect();
     },
   };
-  return svc;
-}
-
-const perRuntime = new WeakMap<Runtime, ActivationService>();
-
-/**
- * The activation service of a runtime, created once: the feature and any other area of the same
- * process (console routes: resend, delivery status, ops retry) share its queue connection.
- */
-export function activationFor(rt: Runtime): ActivationService {
-  let svc = perRuntime.get(rt);
-  if (!svc) {
-    svc = createActivation(rt);
-    perRuntime.set(rt, svc);
-  }
   return svc;
 }

@@ -4,7 +4,7 @@
 // (event identity.activated) in that same transaction.
 import type { Db } from '../db/index.js';
 import { appendAudit } from '../audit/index.js';
-import { insertOutbox } from '../cases/outbox.js';
+import { insertOutbox } from '../cases/outbox-repository.js';
 import { codeMatches, normaliseCode } from './code.js';
 import { ActivationError } from './errors.js';
 import * as store from './store.js';

@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import * as s from './applicant/schemas.js';
 import { activationOpenApiPaths } from './activation/openapi.js';
+import { applicantAppOpenApiPaths } from './applicant/openapi-app.js';
 
 type Json = Record<string, unknown>;
 
@@ -138,6 +139,7 @@ export function openApiDocument(): Json {
         },
       },
       ...activationOpenApiPaths,
+      ...applicantAppOpenApiPaths,
       '/openapi.json': {
         get: {
           operationId: 'openapi',

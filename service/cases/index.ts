@@ -1,7 +1,8 @@
-// The case store's data layer: every SQL statement about cases lives in this folder.
+// The case store's data layer: every SQL statement about cases lives in the *-repository.ts modules of this
+// folder (functions taking a Queryable first, rows returned camelCase and typed).
 export * from './types.js';
-export * from './cases.js';
-export * from './media.js';
-export * from './stage-results.js';
-export * from './decisions.js';
-export * from './outbox.js';
+export * from './case-repository.js';
+export * from './media-repository.js';
+export * from './stage-result-repository.js';
+export * from './decision-repository.js';
+export * from './outbox-repository.js';

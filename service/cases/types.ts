@@ -10,11 +10,12 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const STAGES = ['ingest', 'document', 'face', 'speech', 'decide'] as const;
-export type Stage = (typeof STAGES)[number];
+export { STAGES, type Stage } from '../contracts/stage-results.js';
+export type { Lang } from '../contracts/lang.js';
+import type { Stage } from '../contracts/stage-results.js';
+import type { Lang } from '../contracts/lang.js';
 
 export type MediaKind = 'front' | 'back' | 'video' | 'portrait' | 'live_frame' | 'card_frame';
-export type Lang = 'fr' | 'en';
 
 export interface Applicant {
   lastName: string;

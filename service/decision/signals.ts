@@ -1,26 +1,8 @@
 // What the decision policy consumes: the engines' results reduced to the facts the policy needs.
-// The pipeline adapters build this; `null` for a stage means it failed after its last retry.
+// Their shapes are the stage-result schemas of contracts/stage-results.ts; `null` for a stage means it failed after its last retry.
 
-export interface DocumentSignals {
-  /** Finding codes reported by the document engine (MRZ_UNREADABLE, DOCUMENT_EXPIRED, ...). */
-  findings: string[];
-  /** Identity read from the MRZ (absent when unreadable). Dates are ISO yyyy-mm-dd. */
-  identity?: { lastName?: string; firstNames?: string; birthDate?: string };
-}
-
-export interface FaceSignals {
-  /** Live face vs ID portrait similarity in [0, 1]; null when either face was not found. */
-  similarity: number | null;
-  noFace: boolean;
-  faceTooSmall: boolean;
-  multiplePeople: boolean;
-  staticVideo: boolean;
-  cardNotSeen: boolean;
-}
-
-export interface SpeechSignals {
-  decision: 'match' | 'mismatch' | 'uncertain' | 'no_speech';
-}
+export type { DocumentSignals, FaceSignals, SpeechSignals } from '../contracts/stage-results.js';
+import type { DocumentSignals, FaceSignals, SpeechSignals } from '../contracts/stage-results.js';
 
 /** The lip-sync check (mouth opening against the voice), run after the face and speech stages. */
 export interface LipSyncSignals {

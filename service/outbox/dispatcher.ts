@@ -1,19 +1,28 @@
-// Generic outbox dispatcher. Rows written in a state-changing transaction are moved to the `outbox` queue
-// (jobId = outbox id, so a row is queued once), delivered by the handler registered for their topic, retried
+// Outbox dispatcher. Rows written in a state-changing transaction are moved to the `outbox` queue
+// (jobId = outbox id, so a row is queued once), delivered by the handler given for their topic, retried
 // with exponential backoff, and finally marked `failed` and kept for ops. Delivery is at least once.
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.js';
-import { getOutbox, listUndispatched, markOutbox, noteOutboxAttemptFailed } from '../cases/index.js';
-import { QUEUE, outboxJobId } from '../pipeline/queue-names.js';
-import type { OutboxJob } from '../pipeline/jobs.js';
+import {
+  getOutbox,
+  listUndispatched,
+  markOutbox,
+  noteOutboxAttemptFailed,
+  type OutboxRow,
+} from '../cases/index.js';
+import { QUEUE, outboxJobId, outboxJobOptions, type OutboxJob, type OutboxTopic } from '../pipeline/jobs.js';
 import type { PipelineQueues } from '../pipeline/queues.js';
-import { outboxHandler } from './registry.js';
+
+/** Delivers one outbox row. Throw to retry (with backoff); return normally once delivered. */
+export type OutboxHandler = (row: OutboxRow) => Promise<void>;
 
 export interface OutboxDispatcherOptions {
   db: Db;
   queues: PipelineQueues;
   logger: Logger;
+  /** The handler of every topic. */
+  handlers: Record<OutboxTopic, OutboxHandler>;
   /** Delivery attempts before a row is marked failed. Default 8. */
   attempts?: number;
   /** First retry delay (ms), doubled each time. Default 2 000. */
@@ -43,13 +52,7 @@ export function startOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispatc
       await o.queues.outbox.add(
         r.topic,
         { outboxId: r.id, topic: r.topic },
-        {
-          jobId: outboxJobId(r.id),
-          attempts,
-          backoff: { type: 'exponential', delay: backoffMs },
-          removeOnComplete: { age: 3600 },
-          removeOnFail: { age: 30 * 86400 },
-        },
+        { ...outboxJobOptions({ attempts, backoffMs }), jobId: outboxJobId(r.id) },
       );
       await markOutbox(o.db, r.id, 'dispatched');
     }
@@ -62,8 +65,8 @@ export function startOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispatc
     async (job: Job<OutboxJob>) => {
       const row = await getOutbox(o.db, job.data.outboxId);
       if (!row || row.status === 'delivered' || row.status === 'failed') return 'skipped';
-      const handler = outboxHandler(row.topic);
-      if (!handler) throw new Error(`no outbox handler for topic ${row.topic}`);
+      const handler = o.handlers[row.topic];
+      if (!handler) throw new Error(`no outbox handler for topic ${String(row.topic)}`);
       try {
         await handler(row);
       } catch (e) {

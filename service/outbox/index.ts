@@ -1,3 +1,2 @@
-export * from './registry.js';
 export * from './webhook.js';
 export * from './dispatcher.js';

@@ -2,7 +2,7 @@
 // sent as `X-IDV-Signature: v1=<hex>` with `X-IDV-Timestamp: <unix seconds>`; receivers should refuse stale timestamps.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OutboxRow } from '../cases/index.js';
-import type { OutboxHandler } from './registry.js';
+import type { OutboxHandler } from './dispatcher.js';
 
 export const SIGNATURE_HEADER = 'x-idv-signature';
 export const TIMESTAMP_HEADER = 'x-idv-timestamp';

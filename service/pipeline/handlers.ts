@@ -1,78 +1,67 @@
-// Stage handlers, run by the parent worker process. Each one is idempotent per (case, attempt, stage):
-// a stored result is returned as is; otherwise it computes, writes the result to the database, and only
-// then lets the job complete. CPU-bound analyses are delegated to sandboxed children (document, speech)
-// or to the face engine's own process pool.
-import { UnrecoverableError, type Job } from 'bullmq';
-import type { Logger } from 'pino';
-import type { Db } from '../db/index.js';
-import {
-  getCase,
-  getChallenge,
-  listMedia,
-  listStageResults,
-  lockCase,
-  putStageResult,
-  getStageResult,
-  recordDecision,
-  setStageProgress,
-  upsertMedia,
-  type CaseRow,
-  type MediaKind,
-  type Stage,
-} from '../cases/index.js';
-import { processingFailed, type Decision, type PolicyConfig } from '../decision/index.js';
-import { withDecrypted, type MediaStore } from '../storage/index.js';
+// Stage handlers: what each node of the graph (graph.ts) does with one case. Each is idempotent per
+// (case, attempt, stage): a stored result is returned as is; otherwise it computes, writes the result to the
+// database, and only then completes. A final failure (no retry left, an UnrecoverableError, or a media error
+// no retry will fix) is stored as a `failed` result and followed as the graph says (review for ingest and
+// decide). Handlers see no queue: the worker (worker.ts) adapts a BullMQ job into a `StageRun`.
+import { UnrecoverableError } from 'bullmq';
 import { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { MediaKind, Stage } from '../cases/index.js';
+import { newChallenge } from '../cases/challenge.js';
+import { okResult, type DecideStageResult } from '../contracts/stage-results.js';
+import { processingFailed, type Decision, type PolicyConfig } from '../decision/index.js';
+import { reviewDeadline, type SlaPolicy } from '../review/calendar.js';
+import { withDecrypted, type MediaStore } from '../storage/index.js';
 import type { DocumentSettings } from './engines/document.js';
-import type { FaceEngine } from './engines/face.js';
-import { mediaErrorCode, type MediaProbe } from './engines/media.js';
-import { newChallengeDigits } from './engines/speech.js';
+import type { FaceAdapter } from './engines/face.js';
+import { isPermanentMediaError, mediaErrorCode, type MediaProbe } from './engines/media.js';
+import { follow, type StepEffects } from './graph.js';
+import type { CaseRef } from './jobs.js';
+import type { PipelineRepository } from './pipeline-repository.js';
+import type { SandboxPayload } from './sandbox/payload.js';
 import {
+  ingestFromProbe,
   runDecide,
   runFace,
   runIngest,
-  ingestFromProbe,
   type IngestResult,
   type MediaFiles,
-  type StageOutputs,
 } from './stages.js';
-import type { SandboxPayload } from './sandbox/payload.js';
-import type { PipelineJob } from './jobs.js';
+
+/** One run of a stage for a case: the queue job as the handlers see it. */
+export interface StageRun extends CaseRef {
+  /** True when no retry follows this run: its failure is final. */
+  lastAttempt: boolean;
+  progress(percent: number): Promise<void>;
+}
 
 export interface HandlerDeps {
-  db: Db;
+  cases: PipelineRepository;
   store: MediaStore;
   logger: Logger;
   policy: PolicyConfig;
   document: DocumentSettings;
   challengeTtlMinutes: number;
-  sla: { workingHours: number; atRiskHours: number };
-  reviewDeadline(submittedAt: Date, workingHours: number, atRiskHours: number): Date;
-  face(): Promise<FaceEngine>;
-  /** Runs a document/speech analysis in a sandboxed child. */
-  sandbox(job: Job, payload: SandboxPayload): Promise<unknown>;
-  /** Adds the analysis flow after ingest. */
-  enqueueAnalysis(ref: { caseId: string; attempt: number }): Promise<void>;
+  sla: SlaPolicy;
+  engines: {
+    /** The media engine's probe (ingest). */
+    probe(path: string): Promise<MediaProbe>;
+    face(): Promise<FaceAdapter>;
+    /** Runs a document/speech analysis in a sandboxed child. */
+    analyse(run: StageRun, payload: SandboxPayload): Promise<unknown>;
+  };
+  /** Starts the analyses and their join after ingest (graph step `analyse`). */
+  enqueueAnalysis(ref: CaseRef): Promise<void>;
+  /** Schedules the expiry of a case that entered review at its deadline (idempotent). */
+  scheduleExpiry(caseId: string, deadline: Date): Promise<void>;
 }
 
 export type StageOutcome = { status: 'ok' | 'failed'; cached: boolean };
 
-/** Media errors that no retry will fix: the stage fails at once (then review with PROCESSING_FAILED). */
-const PERMANENT_MEDIA = new Set([
-  'not_media',
-  'corrupt',
-  'no_video_stream',
-  'too_short',
-  'too_long',
-  'too_large',
-  'too_many_pixels',
-  'unsupported_format',
-]);
-
 /** A stage that takes longer is abandoned and retried (a wedged child or ffmpeg must not hold a case forever). */
 export const STAGE_TIMEOUT_MS = 180_000;
 
-class StageTimeoutError extends Error {
+export class StageTimeoutError extends Error {
   override name = 'StageTimeoutError';
 }
 
@@ -84,8 +73,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
 
-function isFinalAttempt(job: Job, e: unknown): boolean {
-  return e instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+/** A failure no retry will fix: BullMQ's UnrecoverableError (any subclass) or a permanent media refusal. */
+export function isUnrecoverable(e: unknown): boolean {
+  return e instanceof UnrecoverableError || isPermanentMediaError(e);
 }
 
 /** Stage error recorded for reviewers and ops: a code and a short message, never media or personal data. */
@@ -94,60 +84,64 @@ function errorSummary(e: unknown): { error: string; message: string } {
   return { error: code, message: e instanceof Error ? e.message.slice(0, 300) : String(e).slice(0, 300) };
 }
 
+function effects(deps: HandlerDeps): StepEffects {
+  return { analyse: (ref) => deps.enqueueAnalysis(ref), sendToReview: (ref) => failCase(deps, ref) };
+}
+
 async function withStage(
   deps: HandlerDeps,
-  job: Job<PipelineJob>,
+  run: StageRun,
   stage: Stage,
-  compute: (c: CaseRow) => Promise<unknown>,
+  compute: () => Promise<unknown>,
 ): Promise<StageOutcome> {
-  const { caseId, attempt } = job.data;
-  const done = await getStageResult(deps.db, caseId, attempt, stage);
-  if (done) return { status: done.status, cached: true };
-  const c = await getCase(deps.db, caseId);
-  if (!c) throw new UnrecoverableError('case not found');
+  const { caseId, attempt } = run;
+  const ref: CaseRef = { caseId, attempt };
+  const done = await deps.cases.getStageResult(caseId, attempt, stage);
+  if (done) {
+    // A re-run after the result was stored (crash before completing, recovery sweep): carry on from there.
+    await follow(stage, done.status, ref, effects(deps));
+    return { status: done.status, cached: true };
+  }
   const t0 = Date.now();
-  await setStageProgress(deps.db, caseId, stage, { state: 'running', percent: 10 });
-  await job.updateProgress(10);
+  await deps.cases.setStageProgress(caseId, stage, { state: 'running', percent: 10 });
+  await run.progress(10);
+  let result: unknown;
   try {
-    const result = await withTimeout(compute(c), STAGE_TIMEOUT_MS);
-    const row = await putStageResult(deps.db, {
+    result = await withTimeout(compute(), STAGE_TIMEOUT_MS);
+  } catch (e) {
+    const unrecoverable = isUnrecoverable(e);
+    deps.logger.warn({ caseId, stage, attempt, err: errorSummary(e).error }, 'pipeline stage failed');
+    if (!unrecoverable && !run.lastAttempt) throw e;
+    const row = await deps.cases.putStageResult({
       caseId,
       attempt,
       stage,
-      status: 'ok',
-      result,
+      status: 'failed',
+      result: errorSummary(e),
       durationMs: Date.now() - t0,
     });
-    await setStageProgress(deps.db, caseId, stage, { state: 'done', percent: 100 });
-    await job.updateProgress(100);
-    return { status: row.status, cached: false };
-  } catch (e) {
-    const permanent = mediaErrorCode(e) !== undefined && PERMANENT_MEDIA.has(mediaErrorCode(e)!);
-    deps.logger.warn(
-      { caseId, stage, attempt: job.attemptsMade + 1, err: errorSummary(e).error },
-      'pipeline stage failed',
-    );
-    if (permanent || isFinalAttempt(job, e)) {
-      await putStageResult(deps.db, {
-        caseId,
-        attempt,
-        stage,
-        status: 'failed',
-        result: errorSummary(e),
-        durationMs: Date.now() - t0,
-      });
-      await setStageProgress(deps.db, caseId, stage, { state: 'failed', percent: 100 });
-      if (permanent) throw new UnrecoverableError(errorSummary(e).message);
-    }
-    throw e;
+    await deps.cases.setStageProgress(caseId, stage, { state: 'failed', percent: 100 });
+    await follow(stage, row.status, ref, effects(deps));
+    // Tell BullMQ not to retry; the failure is recorded and followed.
+    throw e instanceof UnrecoverableError ? e : new UnrecoverableError(errorSummary(e).message);
   }
+  const row = await deps.cases.putStageResult({
+    caseId,
+    attempt,
+    stage,
+    status: 'ok',
+    result,
+    durationMs: Date.now() - t0,
+  });
+  await deps.cases.setStageProgress(caseId, stage, { state: 'done', percent: 100 });
+  await run.progress(100);
+  await follow(stage, row.status, ref, effects(deps));
+  return { status: row.status, cached: false };
 }
 
-type MediaName = keyof MediaFiles;
-
 /** This attempt's stored media; the front photo and the video must be there. */
-async function mediaOf(deps: HandlerDeps, c: CaseRow, attempt: number) {
-  const media = await listMedia(deps.db, c.id, attempt);
+async function mediaOf(deps: HandlerDeps, ref: CaseRef) {
+  const media = await deps.cases.listMedia(ref.caseId, ref.attempt);
   if (!media.some((m) => m.kind === 'front') || !media.some((m) => m.kind === 'video'))
     throw new UnrecoverableError('media missing for this attempt');
   return media;
@@ -157,8 +151,8 @@ async function mediaOf(deps: HandlerDeps, c: CaseRow, attempt: number) {
  * The stored media a stage needs, to decrypt into its private temporary directory: only those (the video is
  * the large one, and each stage decrypting every file cost more than the document stage itself).
  */
-async function filesOf(deps: HandlerDeps, c: CaseRow, attempt: number, need: readonly MediaName[]) {
-  const media = await mediaOf(deps, c, attempt);
+async function filesOf(deps: HandlerDeps, ref: CaseRef, need: ReadonlyArray<keyof MediaFiles>) {
+  const media = await mediaOf(deps, ref);
   return need.flatMap((name) => {
     const m = media.find((x) => x.kind === name);
     return m ? [{ key: m.storageKey, name }] : [];
@@ -166,40 +160,45 @@ async function filesOf(deps: HandlerDeps, c: CaseRow, attempt: number, need: rea
 }
 
 /** The ingest probe of this attempt's video, so that later stages do not run ffprobe again. */
-async function ingestProbe(deps: HandlerDeps, caseId: string, attempt: number) {
-  const row = await getStageResult(deps.db, caseId, attempt, 'ingest');
-  return row?.status === 'ok' ? (row.result as IngestResult).probe : undefined;
+async function ingestProbe(deps: HandlerDeps, ref: CaseRef): Promise<MediaProbe | undefined> {
+  const row = await deps.cases.getStageResult(ref.caseId, ref.attempt, 'ingest');
+  return row?.status === 'ok' ? ((row.result as IngestResult).probe as MediaProbe | undefined) : undefined;
 }
 
-export async function handleIngest(deps: HandlerDeps, job: Job<PipelineJob>): Promise<StageOutcome> {
-  const out = await withStage(deps, job, 'ingest', async (c) => {
-    const video = (await mediaOf(deps, c, job.data.attempt)).find((m) => m.kind === 'video')!;
+async function caseOf(deps: HandlerDeps, ref: CaseRef) {
+  const c = await deps.cases.getCase(ref.caseId);
+  if (!c) throw new UnrecoverableError('case not found');
+  return c;
+}
+
+export function handleIngest(deps: HandlerDeps, run: StageRun): Promise<StageOutcome> {
+  return withStage(deps, run, 'ingest', async () => {
+    const video = (await mediaOf(deps, run)).find((m) => m.kind === 'video')!;
     // The upload check probed these very bytes (same storage key): no need to decrypt and probe again.
     if (video.probe) return ingestFromProbe(video.probe as MediaProbe);
-    return withDecrypted(deps.store, [{ key: video.storageKey, name: 'video' }], async (p) =>
-      runIngest({ video: p.video! }),
+    return withDecrypted(deps.store, [{ key: video.storageKey, name: 'video' }], (p) =>
+      runIngest({ video: p.video! }, deps.engines.probe),
     );
   });
-  if (out.status === 'ok') await deps.enqueueAnalysis({ caseId: job.data.caseId, attempt: job.data.attempt });
-  else await failCase(deps, job.data.caseId, job.data.attempt);
-  return out;
 }
 
-export async function handleSandboxed(
+/** Document and speech: CPU-bound, computed in a sandboxed child from the files decrypted here. */
+export function handleSandboxed(
   deps: HandlerDeps,
-  job: Job<PipelineJob>,
+  run: StageRun,
   stage: 'document' | 'speech',
 ): Promise<StageOutcome> {
-  return withStage(deps, job, stage, async (c) => {
-    const challenge = await getChallenge(deps.db, c.id, job.data.attempt);
+  return withStage(deps, run, stage, async () => {
+    const c = await caseOf(deps, run);
+    const challenge = await deps.cases.getChallenge(c.id, run.attempt);
     if (!challenge) throw new UnrecoverableError('challenge missing');
     const need = stage === 'document' ? (['front', 'back'] as const) : (['video'] as const);
-    const probe = stage === 'speech' ? await ingestProbe(deps, c.id, job.data.attempt) : undefined;
-    return withDecrypted(deps.store, await filesOf(deps, c, job.data.attempt, need), async (p) =>
-      deps.sandbox(job, {
+    const probe = stage === 'speech' ? await ingestProbe(deps, run) : undefined;
+    return withDecrypted(deps.store, await filesOf(deps, run, need), (p) =>
+      deps.engines.analyse(run, {
         stage,
         caseId: c.id,
-        attempt: job.data.attempt,
+        attempt: run.attempt,
         files: p,
         ...(probe ? { probe } : {}),
         today: (c.submittedAt ?? new Date()).toISOString(),
@@ -213,23 +212,23 @@ export async function handleSandboxed(
 
 const CROP_KIND = { portrait: 'portrait', bestFrame: 'live_frame', cardFrame: 'card_frame' } as const;
 
-export async function handleFace(deps: HandlerDeps, job: Job<PipelineJob>): Promise<StageOutcome> {
-  return withStage(deps, job, 'face', async (c) => {
-    const engine = await deps.face();
-    const probe = await ingestProbe(deps, c.id, job.data.attempt);
+export function handleFace(deps: HandlerDeps, run: StageRun): Promise<StageOutcome> {
+  return withStage(deps, run, 'face', async () => {
+    const engine = await deps.engines.face();
+    const probe = await ingestProbe(deps, run);
     const { result, crops } = await withDecrypted(
       deps.store,
-      await filesOf(deps, c, job.data.attempt, ['front', 'video']),
-      async (p) => runFace({ front: p.front!, video: p.video! }, engine, probe),
+      await filesOf(deps, run, ['front', 'video']),
+      (p) => runFace({ front: p.front!, video: p.video! }, engine, probe),
     );
     // Crops for the reviewer, encrypted like every medium; a replay replaces (and deletes) the previous ones.
     for (const [name, kind] of Object.entries(CROP_KIND) as Array<[keyof typeof CROP_KIND, MediaKind]>) {
       const buf = crops[name];
       if (!buf) continue;
       const obj = await deps.store.put(Readable.from([buf]));
-      const prev = await upsertMedia(deps.db, {
-        caseId: c.id,
-        attempt: job.data.attempt,
+      const prev = await deps.cases.upsertMedia({
+        caseId: run.caseId,
+        attempt: run.attempt,
         kind,
         storageKey: obj.key,
         mime: 'image/jpeg',
@@ -242,63 +241,60 @@ export async function handleFace(deps: HandlerDeps, job: Job<PipelineJob>): Prom
   });
 }
 
-export async function handleDecide(deps: HandlerDeps, job: Job<PipelineJob>): Promise<StageOutcome> {
-  return withStage(deps, job, 'decide', async (c) => {
-    const rows = await listStageResults(deps.db, c.id, job.data.attempt);
-    const ok = (s: Stage) => rows.find((r) => r.stage === s && r.status === 'ok')?.result ?? null;
-    const outputs = { document: ok('document'), face: ok('face'), speech: ok('speech') } as StageOutputs;
-    const decision = runDecide(outputs, c.applicant, job.data.attempt, deps.policy);
-    const status = await applyDecision(deps, c.id, job.data.attempt, decision);
-    return { ...decision, status };
+export function handleDecide(deps: HandlerDeps, run: StageRun): Promise<StageOutcome> {
+  return withStage(deps, run, 'decide', async (): Promise<DecideStageResult> => {
+    const c = await caseOf(deps, run);
+    const rows = await deps.cases.listStageResults(c.id, run.attempt);
+    const stored = (s: Stage) => rows.find((r) => r.stage === s);
+    const outputs = {
+      document: okResult('document', stored('document')) ?? null,
+      face: okResult('face', stored('face')) ?? null,
+      speech: okResult('speech', stored('speech')) ?? null,
+    };
+    const decision = runDecide(outputs, c.applicant, run.attempt, deps.policy);
+    const status = await applyDecision(deps, run, decision);
+    return {
+      outcome: decision.outcome,
+      reasons: decision.reasons,
+      policyVersion: decision.policyVersion,
+      status,
+    };
   });
 }
 
-/** Records an automatic decision if the case still awaits one for this attempt (idempotent). */
+/**
+ * Records an automatic decision if the case still awaits one for this attempt (idempotent), and schedules
+ * the expiry of a case that enters review. Returns the case status afterwards.
+ */
 export async function applyDecision(
   deps: HandlerDeps,
-  caseId: string,
-  attempt: number,
+  ref: CaseRef,
   d: Decision,
   source: 'auto' | 'system' = 'auto',
 ): Promise<string> {
-  const nextDigits =
-    d.outcome === 'resubmit'
-      ? await newChallengeDigits((await getCase(deps.db, caseId))?.lang ?? 'fr')
-      : undefined;
-  return deps.db.tx(async (q) => {
-    const c = await lockCase(q, caseId);
-    if (!c) throw new UnrecoverableError('case not found');
-    if (c.status !== 'processing' || c.attempt !== attempt) return c.status;
-    const now = new Date();
-    return recordDecision(q, c, {
-      outcome: d.outcome,
-      reasons: d.reasons,
-      source,
-      policyVersion: d.policyVersion,
-      now,
-      ...(d.outcome === 'review'
-        ? {
-            reviewDeadline: deps.reviewDeadline(
-              c.submittedAt ?? now,
-              deps.sla.workingHours,
-              deps.sla.atRiskHours,
-            ),
-          }
-        : {}),
-      ...(nextDigits
-        ? {
-            nextChallenge: {
-              digits: nextDigits,
-              lang: c.lang,
-              expiresAt: new Date(now.getTime() + deps.challengeTtlMinutes * 60_000),
-            },
-          }
-        : {}),
-    });
+  const c = await caseOf(deps, ref);
+  const now = new Date();
+  const deadline = d.outcome === 'review' ? reviewDeadline(c.submittedAt ?? now, deps.sla) : undefined;
+  const status = await deps.cases.decideIfProcessing(ref.caseId, ref.attempt, {
+    outcome: d.outcome,
+    reasons: d.reasons,
+    source,
+    policyVersion: d.policyVersion,
+    now,
+    ...(deadline ? { reviewDeadline: deadline } : {}),
+    ...(d.outcome === 'resubmit'
+      ? { nextChallenge: newChallenge(c.lang, deps.challengeTtlMinutes, now) }
+      : {}),
   });
+  if (status === undefined) throw new UnrecoverableError('case not found');
+  // Also on a replay (the case was put in review by an earlier run): the job id makes it idempotent.
+  const due =
+    status === 'in_review' ? ((await deps.cases.getCase(ref.caseId))?.reviewDeadline ?? deadline) : undefined;
+  if (due) await deps.scheduleExpiry(ref.caseId, due);
+  return status;
 }
 
-/** The case could not be processed (ingest or decide out of retries): a human takes it. Never lost. */
-export async function failCase(deps: HandlerDeps, caseId: string, attempt: number): Promise<void> {
-  await applyDecision(deps, caseId, attempt, processingFailed(), 'system');
+/** The case could not be processed (graph step `review`): a human takes it. Never lost. */
+export async function failCase(deps: HandlerDeps, ref: CaseRef): Promise<void> {
+  await applyDecision(deps, { caseId: ref.caseId, attempt: ref.attempt }, processingFailed(), 'system');
 }

@@ -1,10 +1,11 @@
-// The same stages without Redis or a database, for `idv verify` and `idv eval cases`: document, face and
-// speech in parallel on local files, then the decision policy.
+// The same graph (graph.ts) and stages without Redis or a database, for `idv verify` and `idv eval cases`:
+// ingest, then document, face and speech in parallel on local files, then the decision policy.
 import type { Config } from '../config/index.js';
-import type { Lang } from '../cases/index.js';
-import type { Decision, DeclaredIdentity } from '../decision/index.js';
-import { createFaceAdapter, type FaceEngine } from './engines/face.js';
-import { documentSettings, policyConfig } from './policy-config.js';
+import type { Lang } from '../contracts/lang.js';
+import { processingFailed, type Decision, type DeclaredIdentity } from '../decision/index.js';
+import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
+import { nextStep } from './graph.js';
+import { documentSettings, faceThresholds, policyConfig } from './policy-config.js';
 import {
   runDecide,
   runDocument,
@@ -39,12 +40,8 @@ export interface LocalVerifier {
 }
 
 export function createLocalVerifier(config: Config): LocalVerifier {
-  let face: Promise<FaceEngine> | undefined;
-  const getFace = () =>
-    (face ??= createFaceAdapter(config.FACE_WORKERS, {
-      accept: config.FACE_ACCEPT_SIMILARITY,
-      reject: config.FACE_REJECT_SIMILARITY,
-    }));
+  let face: FaceAdapter | undefined;
+  const getFace = () => (face ??= createFaceAdapter(config.FACE_WORKERS, faceThresholds(config)));
   return {
     async verify(c) {
       const t0 = performance.now();
@@ -61,20 +58,25 @@ export function createLocalVerifier(config: Config): LocalVerifier {
         }
       };
       const ingest = await guard('ingest', () => runIngest(c.files));
+      const step = nextStep('ingest', ingest ? 'ok' : 'failed');
       let stages: StageOutputs = { document: null, face: null, speech: null };
-      if (ingest) {
+      if (step.kind === 'analyse' && ingest) {
+        // The join: every analysis settles (a failed one is a missing signal), then `decide`.
         const [document, faceOut, speech] = await Promise.all([
           guard('document', () => runDocument(c.files, c.today ?? new Date(), documentSettings(config))),
-          guard('face', async () => (await runFace(c.files, await getFace(), ingest.probe)).result),
+          guard('face', async () => (await runFace(c.files, getFace(), ingest.probe)).result),
           guard('speech', () => runSpeech(c.files, c.digits, c.lang, ingest.probe)),
         ]);
         stages = { document, face: faceOut, speech };
       }
-      const decision = runDecide(stages, c.declared, c.attempt ?? 1, policyConfig(config));
+      const decision =
+        step.kind === 'review'
+          ? processingFailed()
+          : runDecide(stages, c.declared, c.attempt ?? 1, policyConfig(config));
       return { decision, stages, errors, ms: performance.now() - t0 };
     },
     async close() {
-      if (face) await (await face.catch(() => undefined))?.close();
+      await face?.close();
     },
   };
 }

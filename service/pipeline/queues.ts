@@ -1,20 +1,22 @@
-// The pipeline's BullMQ handles (queues and the flow producer), built from the names in queue-names.ts.
+// The deployment's BullMQ handles, built once (service/compose.ts) from the vocabulary in jobs.ts: one Queue per
+// queue name, the flow producer, and fresh connections for workers (a Worker blocks on its connection).
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from '../infra/redis.js';
-import { QUEUE, bullPrefix } from './queue-names.js';
-import type { DecideJob, DocumentJob, FaceJob, IngestJob, OutboxJob, SpeechJob } from './jobs.js';
+import { QUEUE, bullPrefix, type JobOf, type QueueKey } from './jobs.js';
 
-export interface PipelineQueues {
+export type Queues = { readonly [K in QueueKey]: Queue<JobOf[K]> };
+
+/** Every queue, in the vocabulary's order (ops watches them all). */
+export function allQueues(q: Queues): Queue[] {
+  return (Object.keys(QUEUE) as QueueKey[]).map((k) => q[k] as Queue);
+}
+
+export interface PipelineQueues extends Queues {
+  /** BullMQ key prefix of every queue. */
   prefix: string;
-  ingest: Queue<IngestJob>;
-  document: Queue<DocumentJob>;
-  face: Queue<FaceJob>;
-  speech: Queue<SpeechJob>;
-  decide: Queue<DecideJob>;
-  outbox: Queue<OutboxJob>;
   flow: FlowProducer;
-  /** A fresh connection for a Worker (workers block on their connection). */
+  /** A fresh connection for a Worker (workers block on their connection); closed with the queues. */
   workerConnection(): Redis;
   close(): Promise<void>;
 }
@@ -25,15 +27,14 @@ export function createPipelineQueues(redisUrl: string, queuePrefix: string): Pip
   const prefix = bullPrefix(queuePrefix);
   const opts = { connection, prefix };
   const extra: Redis[] = [];
-  const q = {
+  const queues = Object.fromEntries(
+    (Object.keys(QUEUE) as QueueKey[]).map((k) => [k, new Queue(QUEUE[k], opts)]),
+  ) as unknown as Queues;
+  const flow = new FlowProducer(opts);
+  return {
+    ...queues,
     prefix,
-    ingest: new Queue<IngestJob>(QUEUE.ingest, opts),
-    document: new Queue<DocumentJob>(QUEUE.document, opts),
-    face: new Queue<FaceJob>(QUEUE.face, opts),
-    speech: new Queue<SpeechJob>(QUEUE.speech, opts),
-    decide: new Queue<DecideJob>(QUEUE.decide, opts),
-    outbox: new Queue<OutboxJob>(QUEUE.outbox, opts),
-    flow: new FlowProducer(opts),
+    flow,
     workerConnection() {
       const c = createRedis(redisUrl);
       c.on('error', () => undefined);
@@ -42,12 +43,9 @@ export function createPipelineQueues(redisUrl: string, queuePrefix: string): Pip
     },
     async close() {
       await Promise.all(
-        [q.ingest, q.document, q.face, q.speech, q.decide, q.outbox, q.flow].map((x) =>
-          x.close().catch(() => undefined),
-        ),
+        [...allQueues(queues), flow].map((x: Queue | FlowProducer) => x.close().catch(() => undefined)),
       );
       for (const c of [connection, ...extra]) c.disconnect();
     },
   };
-  return q;
 }

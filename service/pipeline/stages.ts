@@ -1,7 +1,14 @@
 // What each stage computes, from decrypted media files to a JSON result. The same functions run in the
 // queue workers (document and speech in sandboxed child processes) and in-process for `idv verify`.
 import { readFile } from 'node:fs/promises';
-import type { Applicant, Lang } from '../cases/index.js';
+import type { Applicant } from '../cases/index.js';
+import type { Lang } from '../contracts/lang.js';
+import type {
+  DocumentStageResult,
+  FaceStageResult,
+  SpeechStageResult,
+  VideoInfo,
+} from '../contracts/stage-results.js';
 import { decide, type Decision, type PolicyConfig, type Signals } from '../decision/index.js';
 import {
   decodeImage,
@@ -11,11 +18,10 @@ import {
   probeVideo,
   videoInfo,
   type MediaProbe,
-  type VideoInfo,
 } from './engines/media.js';
-import { readDocument, type DocumentSettings, type DocumentStageResult } from './engines/document.js';
-import { verifyDigits, type SpeechStageResult } from './engines/speech.js';
-import type { FaceCrops, FaceEngine, FaceStageResult } from './engines/face.js';
+import { readDocument, type DocumentSettings } from './engines/document.js';
+import { verifyDigits } from './engines/speech.js';
+import type { FaceAdapter, FaceCrops } from './engines/face.js';
 
 export type { DocumentStageResult, SpeechStageResult, FaceStageResult, FaceCrops };
 
@@ -36,8 +42,11 @@ export interface IngestResult {
 export const FACE_FRAMES = 8;
 export const FACE_MAX_SIDE = 640;
 
-export async function runIngest(files: Pick<MediaFiles, 'video'>): Promise<IngestResult> {
-  return ingestFromProbe(await probeVideo(files.video));
+export async function runIngest(
+  files: Pick<MediaFiles, 'video'>,
+  probe: (path: string) => Promise<MediaProbe> = probeVideo,
+): Promise<IngestResult> {
+  return ingestFromProbe(await probe(files.video));
 }
 
 /** Ingest from a probe already taken of the same stored bytes (when the upload was checked). */
@@ -63,7 +72,7 @@ export async function runSpeech(
 ): Promise<SpeechStageResult> {
   let audio;
   try {
-    audio = await extractAudio(files.video, probe);
+    audio = await extractAudio(files.video, probe ? { probe } : {});
   } catch (e) {
     // A video without a sound track is an applicant problem (nothing said), not a processing failure.
     if (mediaErrorCode(e) === 'no_audio_stream')
@@ -75,11 +84,15 @@ export async function runSpeech(
 
 export async function runFace(
   files: Pick<MediaFiles, 'front' | 'video'>,
-  engine: FaceEngine,
+  engine: FaceAdapter,
   probe?: MediaProbe,
 ): Promise<{ result: FaceStageResult; crops: FaceCrops }> {
   // Frames are analysed as ffmpeg decodes them, and the portrait is enrolled meanwhile.
-  const frames = await feedFrames(files.video, FACE_FRAMES, FACE_MAX_SIDE, probe);
+  const frames = feedFrames(files.video, {
+    count: FACE_FRAMES,
+    maxSide: FACE_MAX_SIDE,
+    ...(probe ? { probe } : {}),
+  });
   let document;
   try {
     document = await decodeImage(await readFile(files.front));

@@ -1,36 +1,34 @@
-// The pipeline's worker process side: one BullMQ Worker per stage queue, the sandboxed child pool for
-// document and speech, the face engine, the failure hooks and the recovery sweep.
-import { ChildPool, Worker, type Job, type Processor } from 'bullmq';
+// The pipeline's worker side: one BullMQ Worker per stage queue running the handlers, the sandboxed child
+// pool for document and speech, the face engine, and the recovery sweep.
+import { ChildPool, Worker, type Job } from 'bullmq';
 // Not re-exported by the package index (default export); the same module BullMQ uses for file processors.
 import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { resolveEntry } from '../shared/entry.js';
+import type { MediaStore } from '../storage/index.js';
+import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
+import { probeVideo } from './engines/media.js';
+import { documentSettings, faceThresholds, policyConfig } from './policy-config.js';
+import { enqueueAnalysis, recoverStale } from './graph.js';
+import {
+  handleDecide,
+  handleFace,
+  handleIngest,
+  handleSandboxed,
+  type HandlerDeps,
+  type StageRun,
+} from './handlers.js';
+import { QUEUE, type PipelineJob, type RetryPolicy } from './jobs.js';
+import type { PipelineQueues } from './queues.js';
+import type { PipelineRepository } from './pipeline-repository.js';
+import type { SandboxPayload } from './sandbox/payload.js';
 
 type SandboxFactory = (file: string, pool: ChildPool) => (job: Job, token?: string) => Promise<unknown>;
 const require = createRequire(import.meta.url);
 const sandbox = (require('bullmq/dist/cjs/classes/sandbox.js') as { default: SandboxFactory }).default;
 /** BullMQ's child bootstrap (its default is computed from the working directory). */
 const CHILD_MAIN = require.resolve('bullmq/dist/cjs/classes/main.js');
-import type { Logger } from 'pino';
-import type { Config } from '../config/index.js';
-import type { Db } from '../db/index.js';
-import { listProcessing } from '../cases/index.js';
-import { resolveEntry } from '../shared/entry.js';
-import type { MediaStore } from '../storage/index.js';
-import { createFaceAdapter, type FaceEngine } from './engines/face.js';
-import { enqueueAnalysis, enqueueIngest, type RetryPolicy } from './flow.js';
-import {
-  failCase,
-  handleDecide,
-  handleFace,
-  handleIngest,
-  handleSandboxed,
-  type HandlerDeps,
-} from './handlers.js';
-import { documentSettings, policyConfig } from './policy-config.js';
-import { QUEUE } from './queue-names.js';
-import type { PipelineQueues } from './queues.js';
-import type { PipelineJob } from './jobs.js';
-import { computeReviewDeadline } from './review-deadline.js';
-import type { SandboxPayload } from './sandbox/payload.js';
 
 /** How long shutdown waits for running stages before interrupting them. */
 const SHUTDOWN_GRACE_MS = 8_000;
@@ -38,9 +36,11 @@ const SHUTDOWN_GRACE_MS = 8_000;
 export interface PipelineWorkerOptions {
   config: Config;
   logger: Logger;
-  db: Db;
+  cases: PipelineRepository;
   store: MediaStore;
   queues: PipelineQueues;
+  /** Schedules the expiry job of a case entering review (review/expiry-queue.ts). */
+  scheduleExpiry(caseId: string, deadline: Date): Promise<void>;
   /** Lock duration of active jobs (ms); a crashed worker's job is re-run after about this long. Default 15 000. */
   lockDurationMs?: number;
   /** Stalled-job check interval (ms). Default 5 000. */
@@ -51,17 +51,27 @@ export interface PipelineWorkers {
   workers: Worker[];
   /** One recovery pass (also run periodically). */
   sweep(): Promise<number>;
-  /** Resolves once the face models are loaded (checksums verified) in every face worker. */
+  /** Resolves once the face engine is started (its worker processes load and verify the models). */
   modelsReady(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function retryPolicy(c: Config): RetryPolicy {
+export function retryPolicy(c: Pick<Config, 'PIPELINE_ATTEMPTS' | 'PIPELINE_BACKOFF_MS'>): RetryPolicy {
   return { attempts: c.PIPELINE_ATTEMPTS, backoffMs: c.PIPELINE_BACKOFF_MS };
 }
 
+/** The handlers' view of a BullMQ job. attemptsMade counts the attempts already failed. */
+function stageRun(job: Job<PipelineJob>): StageRun {
+  return {
+    caseId: job.data.caseId,
+    attempt: job.data.attempt,
+    lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    progress: (p) => job.updateProgress(p),
+  };
+}
+
 export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<PipelineWorkers> {
-  const { config, logger, db, queues } = o;
+  const { config, logger, queues } = o;
   const retry = retryPolicy(config);
   const entry = resolveEntry(import.meta.url, './sandbox/analysis-processor');
   const pool = new ChildPool({
@@ -69,34 +79,32 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     workerForkOptions: { execArgv: entry.execArgv, env: { ...process.env, LOG_LEVEL: 'silent' } } as never,
   });
   const runSandboxed = sandbox(entry.file, pool);
+  const jobs = new WeakMap<StageRun, Job>();
 
-  let face: Promise<FaceEngine> | undefined;
+  let face: FaceAdapter | undefined;
+  const getFace = async () => (face ??= createFaceAdapter(config.FACE_WORKERS, faceThresholds(config)));
+
   const deps: HandlerDeps = {
-    db,
+    cases: o.cases,
     store: o.store,
     logger,
     policy: policyConfig(config),
     document: documentSettings(config),
     challengeTtlMinutes: config.CHALLENGE_TTL_MINUTES,
-    sla: { workingHours: config.SLA_WORKING_HOURS, atRiskHours: config.SLA_AT_RISK_HOURS },
-    reviewDeadline: computeReviewDeadline,
-    face() {
-      face ??= createFaceAdapter(config.FACE_WORKERS, {
-        accept: config.FACE_ACCEPT_SIMILARITY,
-        reject: config.FACE_REJECT_SIMILARITY,
-      }).catch((e: unknown) => {
-        face = undefined;
-        throw e;
-      });
-      return face;
-    },
-    sandbox(job: Job, payload: SandboxPayload) {
-      // The child gets the prepared payload in place of the stored job data (paths exist only here).
-      const view = Object.create(job) as Job;
-      view.asJSONSandbox = () => ({ ...job.asJSONSandbox(), data: JSON.stringify(payload) });
-      return runSandboxed(view, job.token ?? '') as Promise<unknown>;
+    sla: { slaWorkingHours: config.SLA_WORKING_HOURS, atRiskHours: config.SLA_AT_RISK_HOURS },
+    engines: {
+      probe: (path) => probeVideo(path),
+      face: getFace,
+      analyse(run: StageRun, payload: SandboxPayload) {
+        const job = jobs.get(run)!;
+        // The child gets the prepared payload in place of the stored job data (paths exist only here).
+        const view = Object.create(job) as Job;
+        view.asJSONSandbox = () => ({ ...job.asJSONSandbox(), data: JSON.stringify(payload) });
+        return runSandboxed(view, job.token ?? '') as Promise<unknown>;
+      },
     },
     enqueueAnalysis: (ref) => enqueueAnalysis(queues, ref, retry),
+    scheduleExpiry: o.scheduleExpiry,
   };
 
   const common = {
@@ -105,50 +113,34 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     stalledInterval: o.stalledIntervalMs ?? 5_000,
     maxStalledCount: 2,
   };
-  const make = (name: string, concurrency: number, fn: Processor<PipelineJob>) =>
-    new Worker<PipelineJob>(name, fn, { ...common, concurrency, connection: queues.workerConnection() });
+  const make = (name: string, concurrency: number, fn: (run: StageRun) => Promise<unknown>) =>
+    new Worker<PipelineJob>(
+      name,
+      (job) => {
+        const run = stageRun(job);
+        jobs.set(run, job);
+        return fn(run);
+      },
+      { ...common, concurrency, connection: queues.workerConnection() },
+    );
 
   const cpu = config.PIPELINE_CONCURRENCY;
   const workers = [
-    make(QUEUE.ingest, 4, (j) => handleIngest(deps, j)),
-    make(QUEUE.document, cpu, (j) => handleSandboxed(deps, j, 'document')),
-    make(QUEUE.speech, cpu, (j) => handleSandboxed(deps, j, 'speech')),
-    make(QUEUE.face, config.FACE_WORKERS, (j) => handleFace(deps, j)),
-    make(QUEUE.decide, 4, (j) => handleDecide(deps, j)),
+    make(QUEUE.ingest, 4, (r) => handleIngest(deps, r)),
+    make(QUEUE.document, cpu, (r) => handleSandboxed(deps, r, 'document')),
+    make(QUEUE.speech, cpu, (r) => handleSandboxed(deps, r, 'speech')),
+    make(QUEUE.face, config.FACE_WORKERS, (r) => handleFace(deps, r)),
+    make(QUEUE.decide, 4, (r) => handleDecide(deps, r)),
   ];
-  for (const w of workers) {
+  for (const w of workers)
     w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'worker error'));
-    w.on('failed', (job, err) => {
-      if (!job) return;
-      const final =
-        job.attemptsMade >= (job.opts.attempts ?? 1) ||
-        err.name === 'UnrecoverableError' ||
-        /stalled/i.test(err.message);
-      // Ingest and decide have no parent to carry on: their final failure hands the case to a human.
-      if (final && (w.name === QUEUE.ingest || w.name === QUEUE.decide)) {
-        failCase(deps, job.data.caseId, job.data.attempt).catch((e: unknown) =>
-          logger.error({ err: (e as Error).message }, 'could not fail case'),
-        );
-      }
-    });
-  }
 
-  /** Cases left in `processing` with no live job (Redis data lost, crash between steps) are enqueued again. */
-  async function sweep(): Promise<number> {
-    const stale = await listProcessing(db, new Date(Date.now() - config.PIPELINE_SWEEP_SECONDS * 2000));
-    for (const c of stale) {
-      await enqueueIngest(queues, { caseId: c.id, attempt: c.attempt }, retry);
-      await enqueueAnalysisIfIngested(c);
-    }
-    return stale.length;
-  }
-  async function enqueueAnalysisIfIngested(c: { id: string; attempt: number }): Promise<void> {
-    const r = await db.query(
-      'SELECT 1 FROM stage_results WHERE case_id = $1 AND attempt = $2 AND stage = $3 AND status = $4',
-      [c.id, c.attempt, 'ingest', 'ok'],
-    );
-    if (r.rowCount) await enqueueAnalysis(queues, { caseId: c.id, attempt: c.attempt }, retry);
-  }
+  /**
+   * Cases left in `processing` (Redis data lost, a crash between steps, a job that failed for good before its
+   * failure could be followed, or one stalled too often) get their job run again.
+   */
+  const sweep = () =>
+    recoverStale(queues, o.cases, retry, new Date(Date.now() - config.PIPELINE_SWEEP_SECONDS * 2000));
   const timer = setInterval(() => {
     sweep().catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'pipeline sweep failed'));
   }, config.PIPELINE_SWEEP_SECONDS * 1000);
@@ -158,7 +150,7 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     workers,
     sweep,
     async modelsReady() {
-      await deps.face();
+      await getFace();
     },
     async close() {
       clearInterval(timer);
@@ -171,7 +163,7 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
       ]);
       if (timedOut) await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
       await pool.clean().catch(() => undefined);
-      if (face) await (await face.catch(() => undefined))?.close().catch(() => undefined);
+      await face?.close().catch(() => undefined);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../db/index.js';
 import { appendAudit } from '../audit/index.js';
 import { isReasonCode, POLICY_VERSION } from '../decision/reason-codes.js';
 import { lockCase as lockCaseRow, recordDecision, type CaseRow } from '../cases/index.js';
-import { createChallenge } from '../speech/challenge.js';
+import { newChallenge } from '../cases/challenge.js';
 import { can, type Reviewer } from '../auth/accounts.js';
 import { ReviewError } from './errors.js';
 
@@ -114,13 +114,7 @@ export async function decideCase(
       note: note ?? undefined,
       now,
       ...(input.action === 'resubmit'
-        ? {
-            nextChallenge: {
-              digits: createChallenge(c.lang, (opts.challengeTtlMinutes ?? 30) * 60, now).digits,
-              lang: c.lang,
-              expiresAt: new Date(now.getTime() + (opts.challengeTtlMinutes ?? 30) * 60_000),
-            },
-          }
+        ? { nextChallenge: newChallenge(c.lang, opts.challengeTtlMinutes ?? 30, now) }
         : {}),
     });
 

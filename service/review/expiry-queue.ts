@@ -1,49 +1,27 @@
 // The delayed "expire at the deadline" job. Jobs carry only the case id; the handler re-reads the case, so a
 // job for a case decided in the meantime is a no-op. A periodic sweeper backs it up (lost Redis data, clock skew).
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { expireCase, sweepExpired } from './expiry.js';
 import { purgeExpiredSessions } from '../auth/sessions.js';
-
-export const REVIEW_EXPIRY_QUEUE = 'review-expiry';
-export const EXPIRE_JOB = 'expire';
-
-export interface ExpireJob {
-  caseId: string;
-}
-
-/** BullMQ refuses ':' in custom ids. One job per case and deadline. */
-export const expiryJobId = (caseId: string, deadline: Date) => `expire-${caseId}-${deadline.getTime()}`;
+import { EXPIRE_JOB, QUEUE, expiryJobId, expiryJobOptions, type ExpireJob } from '../pipeline/jobs.js';
 
 export interface ReviewExpiry {
-  /** Schedules the expiry of a case at its review deadline (idempotent). Call when a case enters review. */
+  /** Schedules the expiry of a case at its review deadline (idempotent). Called when a case enters review. */
   schedule(caseId: string, deadline: Date): Promise<void>;
-  readonly queue: Queue<ExpireJob>;
-  close(): Promise<void>;
 }
 
-export function createReviewExpiry(connection: Redis, prefix: string): ReviewExpiry {
-  const queue = new Queue<ExpireJob>(REVIEW_EXPIRY_QUEUE, { connection, prefix });
+export function createReviewExpiry(queue: Queue<ExpireJob>): ReviewExpiry {
   return {
-    queue,
     async schedule(caseId, deadline) {
       await queue.add(
         EXPIRE_JOB,
         { caseId },
-        {
-          jobId: expiryJobId(caseId, deadline),
-          // A little after the deadline so the handler never sees "not due yet" because of clock skew.
-          delay: Math.max(0, deadline.getTime() - Date.now() + 1000),
-          attempts: 10,
-          backoff: { type: 'exponential', delay: 2000 },
-          removeOnComplete: true,
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
+        { ...expiryJobOptions(deadline), jobId: expiryJobId(caseId, deadline) },
       );
     },
-    close: () => queue.close(),
   };
 }
 
@@ -62,7 +40,7 @@ export function startExpiryWorker(
 ): () => Promise<void> {
   const workerConn = connection.duplicate();
   const worker = new Worker<ExpireJob>(
-    REVIEW_EXPIRY_QUEUE,
+    QUEUE.expiry,
     async (job: Job<ExpireJob>) => {
       const out = await expireCase(db, job.data.caseId);
       // A job that fired early (clock skew) retries with backoff until the deadline has passed.

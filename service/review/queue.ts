@@ -29,7 +29,8 @@ export interface QueueItem {
 }
 
 /** Where the document type sits in the document stage result (one place, so a shape change is one edit). */
-export const DOC_TYPE_SQL = `coalesce(doc.result->>'documentType', doc.result->'mrz'->>'documentType', doc.result->'identity'->>'documentType', doc.result->>'format')`;
+/** The document type of the stored document stage result (contracts/stage-results.ts). */
+export const DOC_TYPE_SQL = `doc.result->>'documentType'`;
 
 interface Row {
   id: string;

@@ -1,6 +1,6 @@
 // Activation end to end (real Redis, PGlite, the real outbox dispatcher, a loopback SMTP server, a
 // loopback HTTP SMS provider and a webhook receiver): approval outbox row -> code -> registered
-// e-letter + SMS -> proof of receipt -> activation -> signed webhook. The activation feature runs in
+// e-letter + SMS -> proof of receipt -> activation -> signed webhook. The activation routes run in
 // an HTTP app of its own (not startService) so that other areas' workers do not slow these tests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
@@ -8,17 +8,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Runtime } from '../../service/server.js';
-import type { Feature } from '../../service/features.js';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../service/config/index.js';
 import { createApp } from '../../service/api/app.js';
-import { openDb } from '../../service/db/index.js';
+import { openDb, type Db } from '../../service/db/index.js';
 import { migrate } from '../../service/db/migrate.js';
 import { createRedis } from '../../service/infra/redis.js';
-import { activationFeature } from '../../service/activation/feature.js';
+import { createInvitationOutboxHandler } from '../../service/invitation/outbox-handler.js';
+import { activationOutboxHandler } from '../../service/activation/outbox-handler.js';
+import { activationRouter, letterRouter } from '../../service/api/activation/routes.js';
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
 import {
   createWebhookHandler,
-  registerOutboxHandler,
   startOutboxDispatcher,
   verifyWebhook,
   type OutboxDispatcher,
@@ -46,13 +47,12 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 let smtp: LoopbackSmtp;
 let sms: LoopbackSms;
 let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
-let rt: Runtime;
-let feature: Feature;
+let rt: { config: Config; db: Db; redis: Redis };
 let queues: PipelineQueues;
 let dispatcher: OutboxDispatcher;
 let server: Server;
 /** What the tests use of a running service. */
-const svc = { url: '', runtime: undefined as unknown as Runtime };
+const svc = { url: '', runtime: undefined as unknown as typeof rt };
 let act: ActivationService;
 const logLines: string[] = [];
 /** Every secret and personal value the flow handled: none may reach the logs. */
@@ -166,27 +166,42 @@ beforeAll(async () => {
   const logger = createLogger('trace', sink);
   const db = await openDb({ pgliteDir: join(config.DATA_DIR, 'pglite') });
   await migrate(db);
-  rt = { config, logger, db, redis: createRedis(config.REDIS_URL) };
+  rt = { config, db, redis: createRedis(config.REDIS_URL) };
   svc.runtime = rt;
-  feature = await activationFeature(rt);
-  registerOutboxHandler('webhook', createWebhookHandler({ url: hooks.url, secret: config.WEBHOOK_SECRET }));
   queues = createPipelineQueues(config.REDIS_URL, config.QUEUE_PREFIX);
-  dispatcher = startOutboxDispatcher({ db, queues, logger, pollMs: 100, backoffMs: 100 });
-  await feature.startWorkers!();
-  const app = createApp({ logger, readiness: [], routers: feature.routers });
+  act = createActivation({ config, db, logger, redis: rt.redis, queues });
+  dispatcher = startOutboxDispatcher({
+    db,
+    queues,
+    logger,
+    pollMs: 100,
+    backoffMs: 100,
+    handlers: {
+      webhook: createWebhookHandler({ url: hooks.url, secret: config.WEBHOOK_SECRET }),
+      activation: activationOutboxHandler(act),
+      invitation: createInvitationOutboxHandler({ config, db, logger }).handler,
+    },
+  });
+  await act.startWorkers();
+  const app = createApp({
+    logger,
+    readiness: [],
+    routers: [
+      ['/v1/activations', activationRouter(act, config.API_KEYS)],
+      ['/letters', letterRouter(act)],
+    ],
+  });
   server = await new Promise<Server>((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s));
   });
   svc.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  act = createActivation(rt);
 });
 
 afterAll(async () => {
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   await dispatcher?.close();
-  await queues?.close();
   await act?.stop();
-  await feature?.stop?.();
+  await queues?.close();
   rt?.redis.disconnect();
   await rt?.db.close();
   await smtp?.close();

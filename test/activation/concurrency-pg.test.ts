@@ -6,7 +6,9 @@ import pg from 'pg';
 import { openDb, type Db } from '../../service/db/index.js';
 import { migrate } from '../../service/db/migrate.js';
 import { createRedis } from '../../service/infra/redis.js';
+import { Queue } from 'bullmq';
 import { createNotifyQueue, type NotifyQueue } from '../../service/notify/queue.js';
+import { QUEUE } from '../../service/pipeline/jobs.js';
 import { issueOnApproval, type IssueDeps } from '../../service/activation/issue.js';
 import { activate } from '../../service/activation/verify.js';
 import { sealingKey, unseal } from '../../service/activation/code.js';
@@ -30,7 +32,13 @@ beforeAll(async () => {
   db = await openDb({ url: url.toString(), poolSize: 12 });
   await migrate(db);
   redis = createRedis(REDIS_URL);
-  queue = createNotifyQueue(redis, `tact${Date.now().toString(36)}`, { attempts: 1, backoffMs: 100 });
+  queue = createNotifyQueue(
+    new Queue(QUEUE.notify, { connection: redis, prefix: `tact${Date.now().toString(36)}` }),
+    {
+      attempts: 1,
+      backoffMs: 100,
+    },
+  );
   deps = {
     db,
     hmacSecret: SECRET,
@@ -42,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await queue?.queue.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
+  await queue?.queue.close();
   redis?.disconnect();
   await db?.close();
   await admin?.query(`DROP DATABASE IF EXISTS ${dbName}`);

@@ -13,7 +13,6 @@ import { listMedia, listOutbox } from '../../service/cases/index.js';
 import { mediaStoreFor } from '../../service/storage/index.js';
 import { ApiClient, identityOf } from './client.js';
 import type { Router } from 'express';
-import { activationFor } from '../../service/activation/service.js';
 import { activationRouter, letterRouter } from '../../service/api/activation/routes.js';
 
 let svc: RunningService;
@@ -79,7 +78,7 @@ describe('OpenAPI document', () => {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     expect(doc.paths['/openapi.json']?.get).toBeDefined();
     // The activation routes are part of the same public document.
-    const svcAct = activationFor(svc.runtime);
+    const svcAct = svc.runtime.activation;
     const routeList = (r: Router, prefix: string) =>
       (r.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
         .filter((l) => l.route)
@@ -126,7 +125,13 @@ describe('authentication', () => {
   it('creates a verification (response matches the schema) and stores only the token hash', async () => {
     const c = await api.create(identityOf(genuine));
     schemas.createVerificationResponse.parse(c);
-    expect(c.challenge.digits).toMatch(/^\d{3}$/);
+    expect(c).not.toHaveProperty('challenge');
+    // The digits come to the applicant when recording starts; asking again returns the same unexpired ones.
+    const ch = schemas.applicantChallengeResponse.parse(await api.challenge(c.token));
+    expect(ch.digits).toMatch(/^\d{3}$/);
+    expect(ch.issued).toBe(true);
+    const again = await api.challenge(c.token);
+    expect(again).toMatchObject({ digits: ch.digits, expiresAt: ch.expiresAt, issued: false });
     const row = await svc.runtime.db.query<{ applicant_token_hash: string }>(
       'SELECT applicant_token_hash FROM cases WHERE id = $1',
       [c.id],

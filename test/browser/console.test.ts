@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startService, type RunningService } from '../../service/server.js';
 import { testConfig } from '../helpers/env.js';
-import { consoleDir, mediaStoreFor } from '../../service/api/review/feature.js';
+import { consoleDir } from '../../service/api/review/console.js';
 import { sweepExpired } from '../../service/review/expiry.js';
 import type { MediaStore } from '../../service/storage/index.js';
-import { makeReviewer, PASSWORD, seedCase } from '../review/seed.js';
+import { makeReviewer, PASSWORD, realRun, seedCase } from '../review/seed.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 let svc: RunningService;
@@ -24,8 +24,9 @@ beforeAll(async () => {
   if (!consoleDir()) execFileSync('npm', ['run', 'build:ui'], { stdio: 'ignore' });
   mkdirSync(ARTIFACTS, { recursive: true });
   svc = await startService(testConfig());
-  store = mediaStoreFor(svc.runtime);
+  store = svc.runtime.store;
   reviewer = await makeReviewer(svc.runtime.db, 'reviewer', 'browser');
+  await realRun(); // the real stages, once
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -36,7 +37,7 @@ beforeAll(async () => {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -86,6 +87,13 @@ describe('reviewer console', () => {
     await page.getByRole('heading', { name: new RegExp(ref) }).waitFor();
     await page.getByRole('button', { name: /prendre ce dossier/i }).click();
     await page.getByText(/vous traitez ce dossier/i).waitFor();
+
+    // The document engine's own verdict on a correctly read MRZ ('read') shows as a passed check.
+    const docStatus = page.getByTestId('doc-status');
+    await docStatus.waitFor();
+    expect(await docStatus.getAttribute('class')).toBe('ok');
+    expect(await docStatus.textContent()).toContain('✔');
+    expect(await docStatus.textContent()).toContain('read');
 
     // Video: metadata loads through the authorised endpoint, seeking to 2.0 s plays from there.
     const video = page.getByTestId('selfie-video');

@@ -9,16 +9,19 @@ import { createRedis } from '../../service/infra/redis.js';
 import { createReviewer, generatePassword, type Role } from '../../service/auth/accounts.js';
 import { createSession } from '../../service/auth/sessions.js';
 import { SESSION_COOKIE } from '../../service/auth/middleware.js';
-import { createOps, type OpsRuntime } from '../../service/ops/feature.js';
-import { QUEUE, bullPrefix } from '../../service/pipeline/queue-names.js';
+import { createOps, type Ops } from '../../service/ops/ops.js';
+import { QUEUE, bullPrefix } from '../../service/pipeline/jobs.js';
+import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../service/config/index.js';
 import { parsePromText } from '../../service/ops/prom-text.js';
-import type { Runtime } from '../../service/server.js';
 import { testConfig } from '../helpers/env.js';
 import { freshDb } from './fresh-db.js';
 
 let fresh: Awaited<ReturnType<typeof freshDb>>;
-let rt: Runtime;
-let ops: OpsRuntime;
+let rt: { config: Config; redis: Redis };
+let ops: Ops;
+let queues: PipelineQueues;
 let server: Server;
 let base: string;
 const cookies: Partial<Record<Role, string>> = {};
@@ -27,10 +30,11 @@ beforeAll(async () => {
   fresh = await freshDb();
   const config = testConfig();
   const logger = createLogger('silent');
-  rt = { config, logger, db: fresh.db, redis: createRedis(config.REDIS_URL) };
-  ops = await createOps(rt);
+  rt = { config, redis: createRedis(config.REDIS_URL) };
+  queues = createPipelineQueues(config.REDIS_URL, config.QUEUE_PREFIX);
+  ops = createOps({ config, db: fresh.db, logger, queues });
   await ops.watching();
-  const app = createApp({ logger, readiness: [], routers: ops.feature.routers });
+  const app = createApp({ logger, readiness: [], routers: ops.routers });
   server = await new Promise<Server>((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s));
   });
@@ -49,7 +53,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-  await ops?.feature.stop?.();
+  await ops?.close();
+  await queues?.close();
   const q = new Queue(QUEUE.ingest, { connection: rt.redis, prefix: bullPrefix(rt.config.QUEUE_PREFIX) });
   await q.obliterate({ force: true }).catch(() => undefined);
   await q.close();

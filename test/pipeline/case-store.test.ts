@@ -15,7 +15,7 @@ import {
   setStatus,
   type CaseRow,
 } from '../../service/cases/index.js';
-import { computeReviewDeadline } from '../../service/pipeline/review-deadline.js';
+import { reviewDeadline } from '../../service/review/calendar.js';
 
 let db: Db;
 
@@ -102,7 +102,7 @@ describe('recordDecision', () => {
 
   it('review sets the business-time deadline and announces nothing yet', async () => {
     const c = await newCase();
-    const deadline = computeReviewDeadline(c.submittedAt!, 48, 12);
+    const deadline = reviewDeadline(c.submittedAt!, { slaWorkingHours: 48, atRiskHours: 12 });
     await db.tx((q) =>
       recordDecision(q, c, {
         outcome: 'review',

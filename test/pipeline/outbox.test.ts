@@ -10,12 +10,12 @@ import { insertOutbox, getOutbox, insertCase } from '../../service/cases/index.j
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
 import {
   createWebhookHandler,
-  registerOutboxHandler,
   startOutboxDispatcher,
   verifyWebhook,
   type OutboxDispatcher,
 } from '../../service/outbox/index.js';
-import { REDIS_URL } from '../helpers/env.js';
+import { REDIS_URL, testConfig } from '../helpers/env.js';
+import { createInvitationOutboxHandler } from '../../service/invitation/outbox-handler.js';
 
 let db: Db;
 let queues: PipelineQueues;
@@ -57,10 +57,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   hookUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
-  registerOutboxHandler('webhook', createWebhookHandler({ url: hookUrl, secret: SECRET }));
-  registerOutboxHandler('test-always-fails', async () => {
-    throw new Error('downstream refused');
-  });
   dispatcher = startOutboxDispatcher({
     db,
     queues,
@@ -68,6 +64,18 @@ beforeAll(async () => {
     attempts: 3,
     backoffMs: 100,
     pollMs: 100,
+    handlers: {
+      webhook: createWebhookHandler({ url: hookUrl, secret: SECRET }),
+      invitation: createInvitationOutboxHandler({
+        config: testConfig(),
+        db,
+        logger: pino({ level: 'silent' }),
+      }).handler,
+      // This dispatcher's `activation` topic stands for a downstream that always refuses.
+      activation: async () => {
+        throw new Error('downstream refused');
+      },
+    },
   });
 });
 
@@ -114,7 +122,7 @@ describe('outbox dispatcher', () => {
   });
 
   it('marks a row failed after the last attempt and keeps it', async () => {
-    const id = await insertOutbox(db, 'test-always-fails', null, { n: 1 });
+    const id = await insertOutbox(db, 'activation', null, { n: 1 });
     const row = await until(async () => {
       const r = await getOutbox(db, id);
       return r?.status === 'failed' ? r : undefined;
@@ -124,10 +132,10 @@ describe('outbox dispatcher', () => {
   });
 
   it('queues each row once even when dispatch runs concurrently', async () => {
-    const id = await insertOutbox(db, 'test-always-fails', null, { n: 2 });
+    const id = await insertOutbox(db, 'activation', null, { n: 2 });
     await Promise.all([dispatcher.dispatch(), dispatcher.dispatch(), dispatcher.dispatch()]);
     const job = await queues.outbox.getJob(`outbox.${id}`);
-    expect(job?.data).toEqual({ outboxId: id, topic: 'test-always-fails' });
+    expect(job?.data).toEqual({ outboxId: id, topic: 'activation' });
     const counts = await queues.outbox.getJobCounts();
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(4);
   });

@@ -1,5 +1,6 @@
-// Test data for the review area: cases put directly in review through the data layer, with media encrypted
-// by the pipeline's storage module (no pipeline run needed). Video: a real WebM made by ffmpeg.
+// Test data for the review area: cases put directly in review, with media encrypted by the storage module and
+// the stage results the real pipeline stages produce (the in-process verifier run once per test process on a
+// generated case: document, face and speech engines). Playback video: a real WebM made by ffmpeg.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,10 @@ import sharp from 'sharp';
 import type { Db } from '../../service/db/index.js';
 import type { MediaStore } from '../../service/storage/index.js';
 import { createReviewer, type Role } from '../../service/auth/accounts.js';
-import { tempDir } from '../helpers/env.js';
+import { putStageResult } from '../../service/cases/index.js';
+import { createLocalVerifier, type LocalResult } from '../../service/pipeline/in-process.js';
+import { tempDir, testConfig } from '../helpers/env.js';
+import { fixtureCase, type FixtureCase } from '../helpers/fixtures.js';
 
 export const FACE_JPG = join(process.cwd(), 'node_modules/@vladmandic/face-api/demo/sample1.jpg');
 export const FACE2_JPG = join(process.cwd(), 'node_modules/@vladmandic/face-api/demo/sample2.jpg');
@@ -92,11 +96,54 @@ export interface SeedOptions {
   /** Deadline; default 2 days ahead. */
   deadline?: Date;
   submittedAt?: Date;
-  docType?: string;
+  /** The document type the real engine reads: PASSPORT (a generated passport) or the default ID_CARD. */
+  docType?: 'ID_CARD' | 'PASSPORT';
 }
 
-/** Inserts a case in review with front photo, video, challenge and stage results. Returns its id. */
+interface RealRun {
+  fixture: FixtureCase;
+  stages: LocalResult['stages'];
+  decision: LocalResult['decision'];
+}
+const runs = new Map<string, Promise<RealRun>>();
+
+/**
+ * The stage results of a generated genuine case, computed by the real stages in-process (the same functions the
+ * queue workers run), once per document type and test process. A passport case reuses the ID card's face and
+ * speech results (only its document differs).
+ */
+export function realRun(doc: 'cni2021' | 'passport' = 'cni2021'): Promise<RealRun> {
+  let p = runs.get(doc);
+  if (!p) {
+    p = (async () => {
+      const fixture = await fixtureCase({ seed: 1, doc, formats: ['webm'] });
+      const files = {
+        front: fixture.front,
+        ...(fixture.back ? { back: fixture.back } : {}),
+        video: fixture.webm!,
+      };
+      const verifier = createLocalVerifier(testConfig({ FACE_WORKERS: '1' }));
+      try {
+        if (doc !== 'cni2021') {
+          const base = await realRun('cni2021');
+          const r = await verifier.verify({ files, digits: fixture.truth.digits, lang: fixture.truth.lang });
+          return { fixture, stages: { ...base.stages, document: r.stages.document }, decision: r.decision };
+        }
+        const r = await verifier.verify({ files, digits: fixture.truth.digits, lang: fixture.truth.lang });
+        return { fixture, stages: r.stages, decision: r.decision };
+      } finally {
+        await verifier.close();
+      }
+    })();
+    runs.set(doc, p);
+  }
+  return p;
+}
+
+/** Inserts a case in review with front photo, video, challenge and real stage results. Returns its id. */
 export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}): Promise<string> {
+  const real = await realRun(opts.docType === 'PASSPORT' ? 'passport' : 'cni2021');
+  const truth = real.fixture.truth;
   const id = randomUUID();
   const reference = `REF-${id.slice(0, 8)}`;
   const submittedAt = opts.submittedAt ?? new Date(Date.now() - 3600_000);
@@ -109,13 +156,7 @@ export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}
       id,
       reference,
       opts.lang ?? 'fr',
-      JSON.stringify({
-        lastName: 'MARTIN',
-        firstNames: 'Claire Anne',
-        birthDate: '1990-04-12',
-        email: 'c.martin@example.test',
-        mobile: '+33600000000',
-      }),
+      JSON.stringify(declaredIdentity(truth)),
       new Date(Date.now() + 7 * 24 * 3600_000),
       submittedAt,
       deadline,
@@ -123,14 +164,14 @@ export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}
     ],
   );
   await db.query(
-    `INSERT INTO challenges (id, case_id, attempt, digits, lang, expires_at) VALUES ($1, $2, 1, '471', 'fr', $3)`,
-    [randomUUID(), id, new Date(Date.now() + 3600_000)],
+    `INSERT INTO challenges (id, case_id, attempt, digits, lang, expires_at) VALUES ($1, $2, 1, $3, $4, $5)`,
+    [randomUUID(), id, truth.digits, truth.lang, new Date(Date.now() + 3600_000)],
   );
   // Uploads, and the face crops the pipeline stores beside them (media kinds portrait / live_frame / card_frame).
   const crop = (left: number, top: number, width: number, height: number) =>
     sharp(FACE_JPG).extract({ left, top, width, height }).resize({ width: 240 }).jpeg().toBuffer();
   const media: Array<[string, Buffer | string, string]> = [
-    ['front', FACE_JPG, 'image/jpeg'],
+    ['front', real.fixture.front, 'image/jpeg'],
     ['video', testVideo(), 'video/webm'],
     ['portrait', await crop(1400, 100, 360, 440), 'image/jpeg'],
     ['live_frame', await crop(1380, 80, 400, 480), 'image/jpeg'],
@@ -142,73 +183,36 @@ export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}
       [randomUUID(), id, kind, o.key, mime, o.size, o.sha256],
     );
   }
-  // Stage results in the shapes the pipeline writes (service/pipeline/engines/*.ts).
-  const docType = opts.docType ?? 'ID';
-  const stages: Record<string, unknown> = {
-    document: {
-      signals: {
-        findings: [],
-        identity: { lastName: 'MARTIN', firstNames: 'CLAIRE ANNE', birthDate: '1990-04-12' },
-      },
-      status: 'ok',
-      documentType: docType,
-      fields: {
-        format: 'TD1',
-        documentType: docType,
-        issuingState: 'FRA',
-        documentNumber: 'X4RTBPFW4',
-        lastName: 'MARTIN',
-        firstNames: 'CLAIRE ANNE',
-        birthDate: '1990-04-12',
-        sex: 'F',
-        expiryDate: '2031-06-30',
-        nationality: 'FRA',
-      },
-      findings: reasons
-        .filter((r) => r.startsWith('MRZ') || r.startsWith('DOCUMENT') || r === 'NAME_MISMATCH')
-        .map((code) => ({ code })),
-    },
-    face: {
-      signals: {
-        similarity: reasons.includes('FACE_MISMATCH') ? 0.12 : 0.55,
-        noFace: false,
-        faceTooSmall: false,
-        multiplePeople: false,
-        staticVideo: reasons.includes('STATIC_VIDEO'),
-        cardNotSeen: false,
-      },
-      decision: reasons.includes('FACE_MISMATCH') ? 'mismatch' : 'review',
-      bestFrames: [
-        { index: 6, timeSec: 0.4, quality: 0.91 },
-        { index: 21, timeSec: 1.4, quality: 0.88 },
-      ],
-      cardInVideo: { found: true, similarity: 0.61, frameIndex: 30 },
-      mouthTrack: [],
-      framesAnalysed: 40,
-    },
-    speech: {
-      signals: { decision: reasons.includes('DIGITS_MISMATCH') ? 'mismatch' : 'match' },
-      confidence: 0.9,
-      recognised: reasons.includes('DIGITS_MISMATCH') ? '479' : '471',
-      segments: [
-        { digit: '4', startSec: 0.8, endSec: 1.1 },
-        { digit: '7', startSec: 1.3, endSec: 1.7 },
-        { digit: reasons.includes('DIGITS_MISMATCH') ? '9' : '1', startSec: 1.9, endSec: 2.2 },
-      ],
-    },
-    decide: { outcome: 'review', reasons, policyVersion: 'test' },
-  };
-  for (const [stage, result] of Object.entries(stages)) {
-    await db.query(
-      `INSERT INTO stage_results (case_id, attempt, stage, status, result, duration_ms) VALUES ($1, 1, $2, 'ok', $3, 100)`,
-      [id, stage, JSON.stringify(result)],
-    );
+  // The real stages' results, stored as the pipeline stores them; the case's reasons are the seed's own.
+  for (const stage of ['document', 'face', 'speech'] as const) {
+    const result = real.stages[stage];
+    if (!result) throw new Error(`the ${stage} stage failed on the generated case`);
+    await putStageResult(db, { caseId: id, attempt: 1, stage, status: 'ok', result, durationMs: 100 });
   }
+  await putStageResult(db, {
+    caseId: id,
+    attempt: 1,
+    stage: 'decide',
+    status: 'ok',
+    result: { outcome: 'review', reasons, policyVersion: real.decision.policyVersion, status: 'in_review' },
+    durationMs: 5,
+  });
   await db.query(
     `INSERT INTO decisions (case_id, attempt, source, outcome, reasons, policy_version) VALUES ($1, 1, 'auto', 'review', $2, 'test')`,
     [id, reasons],
   );
   return id;
+}
+
+/** The applicant's declaration of a generated case (names and birth date as on the document). */
+export function declaredIdentity(truth: FixtureCase['truth']) {
+  return {
+    lastName: truth.identity.surname,
+    firstNames: truth.identity.givenNames.join(' '),
+    birthDate: truth.identity.birthDate,
+    email: 'applicant@example.test',
+    mobile: '+33600000000',
+  };
 }
 
 export function fileBytes(path: string): Buffer {

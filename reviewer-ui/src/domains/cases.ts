@@ -1,5 +1,13 @@
 // One case: detail, claim/release, decisions, and the URLs of its media.
 import { z } from 'zod';
+import {
+  okResult,
+  STAGES,
+  StoredStageSchema,
+  type FaceStageResult,
+  type Stage,
+  type StageResultOf,
+} from '../../../service/contracts/stage-results';
 import { api, mediaUrl } from './http';
 
 const Json = z.record(z.string(), z.unknown());
@@ -22,10 +30,7 @@ export const CaseSchema = z.object({
   }),
   challengeDigits: z.string().nullable(),
   media: z.array(z.object({ kind: z.string(), mime: z.string(), sizeBytes: z.number() })),
-  stages: z.record(
-    z.string(),
-    z.object({ status: z.string(), result: z.unknown(), durationMs: z.number().nullable() }),
-  ),
+  stages: z.partialRecord(z.enum(STAGES), StoredStageSchema),
   decisions: z.array(
     z.object({
       source: z.string(),
@@ -50,7 +55,7 @@ export const CaseSchema = z.object({
   lease: z.object({ reviewerId: z.string(), expiresAt: z.string() }).nullable(),
   fourEyes: z.object({ required: z.boolean(), firstApproverId: z.string().nullable() }),
   reviewers: z.record(z.string(), z.string()),
-  faceThresholds: z.object({ accept: z.number(), reject: z.number() }).optional(),
+  faceThresholds: z.object({ accept: z.number(), reject: z.number() }),
   now: z.string(),
 });
 export type CaseDetail = z.infer<typeof CaseSchema>;
@@ -77,79 +82,15 @@ export const caseMediaUrl = (id: string, kind: MediaKind) =>
 export const caseFrameUrl = (id: string, t: number) =>
   mediaUrl(`/cases/${encodeURIComponent(id)}/frame?t=${t.toFixed(2)}`);
 
-// Loose readers of the stage results written by the pipeline (service/pipeline/engines/*.ts): absent or
-// unexpected fields render as "unknown" instead of breaking the page.
-const num = z.number().nullable().optional().catch(null);
-const Frame = z.object({ index: z.number().optional(), timeSec: z.number(), quality: z.number().optional() });
-export const FaceResultSchema = z
-  .object({
-    signals: z.record(z.string(), z.unknown()).optional().catch(undefined),
-    decision: z.string().nullable().optional().catch(null),
-    bestFrames: z.array(Frame).optional().catch([]),
-    framesAnalysed: num,
-    cardInVideo: z
-      .object({ found: z.boolean().optional(), similarity: num, frameIndex: num, timeSec: num })
-      .optional()
-      .catch(undefined),
-    // Raw engine shape (FaceAnalysis), accepted too.
-    live: z
-      .object({
-        similarity: num,
-        decision: z.string().nullable().optional().catch(null),
-        bestFrames: z.array(Frame).optional().catch([]),
-      })
-      .optional()
-      .catch(undefined),
-  })
-  .catch({});
-export type FaceResult = z.infer<typeof FaceResultSchema>;
-
-/** Similarity, best frames and the card frame's time, whichever shape the face stage wrote. */
-export function faceView(f: FaceResult) {
-  const sim = f.live?.similarity ?? (typeof f.signals?.similarity === 'number' ? f.signals.similarity : null);
-  const best = f.bestFrames?.length ? f.bestFrames : (f.live?.bestFrames ?? []);
-  // Frame index -> seconds from the best frames' own index/time pairs (the analysed frame rate).
-  const ref = best.find((b) => b.index && b.index > 0);
-  const card = f.cardInVideo;
-  const cardT =
-    card?.timeSec ??
-    (card?.frameIndex != null && ref?.index ? (card.frameIndex * ref.timeSec) / ref.index : null);
-  return {
-    similarity: sim,
-    decision: f.decision ?? f.live?.decision ?? null,
-    best,
-    card,
-    cardTimeSec: cardT,
-  };
+// Stage results, parsed with the schemas the pipeline stores them with (service/contracts/stage-results.ts):
+// a stage that is absent, failed or of another shape is `undefined` and renders as unknown.
+export function stageResult<S extends Stage>(c: CaseDetail, stage: S): StageResultOf<S> | undefined {
+  return okResult(stage, c.stages[stage]);
 }
 
-export const SpeechResultSchema = z
-  .object({
-    signals: z.object({ decision: z.string().optional() }).optional().catch(undefined),
-    decision: z.string().optional().catch(undefined),
-    confidence: num,
-    recognised: z.string().optional().catch(undefined),
-    segments: z
-      .array(z.object({ digit: z.string(), startSec: z.number(), endSec: z.number() }))
-      .optional()
-      .catch([]),
-  })
-  .catch({});
-
-const Finding = z.union([
-  z.string().transform((code) => ({ code, detail: undefined as string | undefined })),
-  z.object({ code: z.string(), detail: z.string().optional() }).loose(),
-]);
-export const DocumentResultSchema = z
-  .object({
-    status: z.string().optional().catch(undefined),
-    documentType: z.string().nullable().optional().catch(undefined),
-    fields: z.record(z.string(), z.unknown()).optional().catch(undefined),
-    mrz: z.record(z.string(), z.unknown()).optional().catch(undefined),
-    findings: z.array(Finding).optional().catch([]),
-    checks: z
-      .array(z.object({ name: z.string(), ok: z.boolean() }))
-      .optional()
-      .catch([]),
-  })
-  .catch({});
+/** Seconds into the video of the frame where the card was seen (from the best frames' own index/time pairs). */
+export function cardTimeSec(face: FaceStageResult): number | null {
+  const ref = face.bestFrames.find((b) => b.index > 0);
+  const at = face.cardInVideo.frameIndex;
+  return at !== null && ref ? (at * ref.timeSec) / ref.index : null;
+}

@@ -1,4 +1,5 @@
 // The review queue: most urgent first, filters in the URL, live countdowns, rows reachable by keyboard.
+import { DOCUMENT_TYPES } from '../../../service/contracts/stage-results';
 import { useMemo } from 'react';
 import type { SessionInfo } from '../domains/auth';
 import {
@@ -56,9 +57,11 @@ export function QueuePage({ session }: { session: SessionInfo }) {
             onChange={(e) => set({ docType: e.target.value || undefined })}
           >
             <option value="">{t('queue.filter.any')}</option>
-            <option value="ID">ID</option>
-            <option value="P">P</option>
-            <option value="TS">TS</option>
+            {DOCUMENT_TYPES.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
           </select>
         </label>
         <label className="check">

@@ -1,31 +1,14 @@
 // Page-local parts of the case page: documents, identity comparison, faces, video, signals, history.
 import { useRef } from 'react';
-import {
-  caseFrameUrl,
-  caseMediaUrl,
-  DocumentResultSchema,
-  FaceResultSchema,
-  faceView,
-  SpeechResultSchema,
-  type CaseDetail,
-} from '../domains/cases';
+import { caseFrameUrl, caseMediaUrl, cardTimeSec, stageResult, type CaseDetail } from '../domains/cases';
+import { firstNamesMatch, lastNameMatches } from '../../../service/decision/names';
 import { useI18n } from '../i18n';
 import { ZoomImage } from '../components/ZoomImage';
 
-const norm = (s: unknown) =>
-  typeof s === 'string'
-    ? s
-        .normalize('NFD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .replace(/[^A-Za-z0-9]+/g, ' ')
-        .trim()
-        .toUpperCase()
-    : '';
-
 export function DocumentSection({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
-  const doc = DocumentResultSchema.parse(c.stages.document?.result ?? {});
-  const mrz = doc.fields ?? doc.mrz ?? {};
+  const doc = stageResult(c, 'document');
+  const mrz = doc?.fields ?? {};
   const kinds = c.media.map((m) => m.kind);
   return (
     <section aria-labelledby="sec-doc" className="card wide">
@@ -60,19 +43,13 @@ export function DocumentSection({ c }: { c: CaseDetail }) {
         <div>
           <h3>{t('case.checks')}</h3>
           <ul className="checks">
-            {doc.status && (
-              <li className={doc.status === 'ok' ? 'ok' : 'fail'}>
-                <span aria-hidden="true">{doc.status === 'ok' ? '✔' : '✘'}</span>{' '}
+            {doc && (
+              <li className={doc.status === 'read' ? 'ok' : 'fail'} data-testid="doc-status">
+                <span aria-hidden="true">{doc.status === 'read' ? '✔' : '✘'}</span>{' '}
                 {t('case.docStatus', { status: doc.status })}
               </li>
             )}
-            {(doc.checks ?? []).map((ch) => (
-              <li key={ch.name} className={ch.ok ? 'ok' : 'fail'}>
-                <span aria-hidden="true">{ch.ok ? '✔' : '✘'}</span> {ch.name}:{' '}
-                {t(ch.ok ? 'case.check.ok' : 'case.check.fail')}
-              </li>
-            ))}
-            {(doc.findings ?? []).map((f, i) => (
+            {(doc?.findings ?? []).map((f, i) => (
               <li key={i} className="fail">
                 <span aria-hidden="true">✘</span> <code>{f.code}</code> {t(`reason.${f.code}`)}
                 {f.detail ? ` — ${f.detail}` : ''}
@@ -87,12 +64,13 @@ export function DocumentSection({ c }: { c: CaseDetail }) {
 
 export function IdentitySection({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
-  const doc = DocumentResultSchema.parse(c.stages.document?.result ?? {});
-  const mrz = (doc.fields ?? doc.mrz ?? {}) as Record<string, unknown>;
-  const rows: Array<[string, string | null, unknown]> = [
-    ['case.identity.lastName', c.declared.lastName, mrz.lastName],
-    ['case.identity.firstNames', c.declared.firstNames, mrz.firstNames],
-    ['case.identity.birthDate', c.declared.birthDate, mrz.birthDate],
+  const mrz = stageResult(c, 'document')?.fields ?? {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  // The same comparison as the decision policy's (service/decision/names.ts): accents, hyphens, truncation.
+  const rows: Array<[string, string | null, unknown, (declared: string, read: string) => boolean]> = [
+    ['case.identity.lastName', c.declared.lastName, mrz.lastName, lastNameMatches],
+    ['case.identity.firstNames', c.declared.firstNames, mrz.firstNames, firstNamesMatch],
+    ['case.identity.birthDate', c.declared.birthDate, mrz.birthDate, (a, b) => a !== '' && a === b],
   ];
   return (
     <section aria-labelledby="sec-id" className="card">
@@ -107,8 +85,8 @@ export function IdentitySection({ c }: { c: CaseDetail }) {
           </tr>
         </thead>
         <tbody>
-          {rows.map(([label, declared, read]) => {
-            const same = norm(declared) !== '' && norm(declared) === norm(read);
+          {rows.map(([label, declared, read, matches]) => {
+            const same = matches(declared ?? '', str(read));
             return (
               <tr key={label} className={same ? 'ok' : 'fail'}>
                 <th scope="row">{t(label)}</th>
@@ -126,13 +104,13 @@ export function IdentitySection({ c }: { c: CaseDetail }) {
 
 export function FacesSection({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
-  const face = faceView(FaceResultSchema.parse(c.stages.face?.result ?? {}));
-  const sim = face.similarity;
-  const th = c.faceThresholds ?? { accept: 0.75, reject: 0.45 };
+  const face = stageResult(c, 'face');
+  const sim = face?.signals.similarity ?? null;
+  const th = c.faceThresholds;
   const meaning = sim === null ? null : sim >= th.accept ? 'match' : sim < th.reject ? 'mismatch' : 'review';
   const has = (k: string) => c.media.some((m) => m.kind === k);
-  const best = face.best.slice(0, 3);
-  const cardT = face.cardTimeSec;
+  const best = (face?.bestFrames ?? []).slice(0, 3);
+  const cardT = face ? cardTimeSec(face) : null;
   return (
     <section aria-labelledby="sec-face" className="card">
       <h2 id="sec-face">{t('case.section.faces')}</h2>
@@ -185,10 +163,10 @@ export function FacesSection({ c }: { c: CaseDetail }) {
           <> — {t(`case.similarity.meaning.${meaning}`, { accept: th.accept, reject: th.reject })}</>
         )}
       </p>
-      {face.card?.similarity != null && (
-        <p>{t('case.cardSimilarity', { value: face.card.similarity.toFixed(2) })}</p>
+      {face?.cardInVideo.similarity != null && (
+        <p>{t('case.cardSimilarity', { value: face.cardInVideo.similarity.toFixed(2) })}</p>
       )}
-      {face.card && !face.card.found && <p className="fail">{t('reason.CARD_NOT_IN_VIDEO')}</p>}
+      {face && !face.cardInVideo.found && <p className="fail">{t('reason.CARD_NOT_IN_VIDEO')}</p>}
       <p className="hint">{t('case.similarity.note')}</p>
     </section>
   );
@@ -197,7 +175,7 @@ export function FacesSection({ c }: { c: CaseDetail }) {
 export function VideoSection({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
   const ref = useRef<HTMLVideoElement>(null);
-  const speech = SpeechResultSchema.parse(c.stages.speech?.result ?? {});
+  const speech = stageResult(c, 'speech');
   const hasVideo = c.media.some((m) => m.kind === 'video');
   const seek = (s: number) => {
     const v = ref.current;
@@ -225,22 +203,22 @@ export function VideoSection({ c }: { c: CaseDetail }) {
         <dd className="mono">{c.challengeDigits ?? '—'}</dd>
         <dt>{t('case.recognised')}</dt>
         <dd
-          className={`mono ${speech.recognised && speech.recognised === c.challengeDigits ? 'ok' : 'fail'}`}
+          className={`mono ${speech?.recognised && speech.recognised === c.challengeDigits ? 'ok' : 'fail'}`}
         >
-          {speech.recognised || '—'}
+          {speech?.recognised || '—'}
         </dd>
         <dt>
           {t('case.speechDecision', {
-            decision: speech.signals?.decision ?? speech.decision ?? t('common.unknown'),
+            decision: speech?.signals.decision ?? t('common.unknown'),
           })}
         </dt>
-        <dd>{speech.confidence != null ? speech.confidence.toFixed(2) : ''}</dd>
+        <dd>{speech ? speech.confidence.toFixed(2) : ''}</dd>
       </dl>
-      {(speech.segments?.length ?? 0) > 0 && (
+      {speech && speech.segments.length > 0 && (
         <>
           <p>{t('case.timings')}</p>
           <ol className="segments">
-            {speech.segments!.map((s, i) => (
+            {speech.segments.map((s, i) => (
               <li key={i}>
                 <button
                   type="button"
@@ -274,10 +252,10 @@ const SPEECH_REASON: Record<string, string> = {
 
 export function SignalsSection({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
-  const face = FaceResultSchema.parse(c.stages.face?.result ?? {});
-  const signals = Object.entries(face.signals ?? {}).filter(([, v]) => typeof v === 'boolean');
-  const speech = SpeechResultSchema.parse(c.stages.speech?.result ?? {});
-  const doc = DocumentResultSchema.parse(c.stages.document?.result ?? {});
+  const face = stageResult(c, 'face');
+  const signals = Object.entries(face?.signals ?? {}).filter(([, v]) => typeof v === 'boolean');
+  const speechDecision = stageResult(c, 'speech')?.signals.decision;
+  const doc = stageResult(c, 'document');
   return (
     <section aria-labelledby="sec-signals" className="card">
       <h2 id="sec-signals">{t('case.section.signals')}</h2>
@@ -315,18 +293,18 @@ export function SignalsSection({ c }: { c: CaseDetail }) {
             ) : null}
           </li>
         ))}
-        {(speech.signals?.decision ?? speech.decision) && (
-          <li className={(speech.signals?.decision ?? speech.decision) === 'match' ? 'ok' : 'fail'}>
-            speech.decision: {speech.signals?.decision ?? speech.decision}
-            {SPEECH_REASON[speech.signals?.decision ?? speech.decision ?? ''] ? (
+        {speechDecision && (
+          <li className={speechDecision === 'match' ? 'ok' : 'fail'}>
+            speech.decision: {speechDecision}
+            {SPEECH_REASON[speechDecision] ? (
               <>
                 {' '}
-                → <code>{SPEECH_REASON[speech.signals?.decision ?? speech.decision ?? '']}</code>
+                → <code>{SPEECH_REASON[speechDecision]}</code>
               </>
             ) : null}
           </li>
         )}
-        {(doc.findings ?? []).map((f, i) => (
+        {(doc?.findings ?? []).map((f, i) => (
           <li key={i} className="fail">
             document: <code>{f.code}</code>
           </li>
@@ -337,7 +315,7 @@ export function SignalsSection({ c }: { c: CaseDetail }) {
         <pre className="raw">
           {JSON.stringify(
             Object.fromEntries(
-              Object.entries(c.stages).map(([k, v]) => [k, { status: v.status, durationMs: v.durationMs }]),
+              Object.entries(c.stages).map(([k, v]) => [k, { status: v?.status, durationMs: v?.durationMs }]),
             ),
             null,
             2,

@@ -22,12 +22,13 @@ import {
 import type { MediaStore } from '../../storage/index.js';
 import { withDecrypted } from '../../storage/index.js';
 import { decodeImage, probe, selfieVideoProblems } from '../../media/index.js';
-import { newChallengeDigits } from '../../pipeline/engines/speech.js';
+import { newChallenge } from '../../cases/challenge.js';
 import { HttpError, badRequest, conflict, notFound } from '../errors.js';
 import { newApplicantToken, requireApiKey, requireApplicant, type ApplicantRequest } from './auth.js';
 import { receiveUpload, type UploadKind } from './upload.js';
 import { createVerificationBody, type CreateVerificationBody } from './schemas.js';
 import { activationStatus, type ActivationStatus } from '../../activation/status.js';
+import { inviteInTx, invitationSummary, type Channel } from '../../invitation/service.js';
 
 export interface ApplicantApiDeps {
   config: Config;
@@ -70,8 +71,6 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   const apiKey = requireApiKey(config.API_KEYS);
   const applicant = requireApplicant(db);
 
-  const challengeTtlMs = config.CHALLENGE_TTL_MINUTES * 60_000;
-
   r.post('/verifications', apiKey, async (req: Request, res: Response) => {
     const parsed = createVerificationBody.safeParse(req.body ?? {});
     if (!parsed.success) {
@@ -81,10 +80,9 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const body: CreateVerificationBody = parsed.data;
     const now = new Date();
     const { token, hash } = newApplicantToken();
-    const digits = await newChallengeDigits(body.lang);
-    const challengeExpires = new Date(now.getTime() + challengeTtlMs);
     const c = await db
       .tx(async (q) => {
+        // No challenge yet: the applicant app asks for it when recording starts (POST /v1/applicant/challenge).
         const c = await insertCase(q, {
           reference: body.reference ?? `idv-${randomUUID()}`,
           lang: body.lang,
@@ -92,13 +90,15 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
           tokenHash: hash,
           expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
         });
-        await insertChallenge(q, {
-          caseId: c.id,
-          attempt: 1,
-          digits,
-          lang: body.lang,
-          expiresAt: challengeExpires,
-        });
+        // Always kept (sealed), so that POST /verifications/:id/invite can send the link later.
+        const channels: Channel[] = [];
+        if (body.invite?.email ?? config.INVITE_EMAIL) channels.push('email');
+        if (body.invite?.sms ?? config.INVITE_SMS) channels.push('sms');
+        await inviteInTx(
+          q,
+          { secret: config.CODE_HMAC_SECRET },
+          { caseId: c.id, applicantToken: token, channels },
+        );
         return c;
       })
       .catch((e: { code?: string }) => {
@@ -111,7 +111,6 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       reference: c.reference,
       token,
       applicantUrl: `${config.PUBLIC_URL}/v/${token}`,
-      challenge: { digits, lang: body.lang, expiresAt: challengeExpires.toISOString() },
       expiresAt: c.expiresAt.toISOString(),
     });
   });
@@ -130,6 +129,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       reasons: c.reasons,
       decidedAt: iso(c.decidedAt),
       reviewDeadline: iso(c.reviewDeadline),
+      invitation: await invitationSummary(db, c.id),
       activation: c.status === 'approved' ? activationSummary(await activationStatus(db, c.id)) : null,
     });
   });
@@ -167,7 +167,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       progress: progressView(c.status === 'processing' || c.submittedAt ? c.progress : {}),
       challenge:
         ch && (c.status === 'created' || c.status === 'resubmission_requested')
-          ? { digits: ch.digits, lang: ch.lang, expiresAt: ch.expiresAt.toISOString() }
+          ? { lang: ch.lang, expiresAt: ch.expiresAt.toISOString() }
           : null,
       uploaded: media.filter((m) => m.kind in UPLOAD_KINDS).map((m) => m.kind),
       reasons: c.status === 'resubmission_requested' ? c.reasons : [],
@@ -214,13 +214,10 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const ch = await getChallenge(db, c0.id, c0.attempt);
     if (!ch || ch.expiresAt.getTime() <= now.getTime()) {
       // The video must answer a live challenge: issue a new one; the applicant records again.
-      const digits = await newChallengeDigits(c0.lang);
       await insertChallenge(db, {
         caseId: c0.id,
         attempt: c0.attempt,
-        digits,
-        lang: c0.lang,
-        expiresAt: new Date(now.getTime() + challengeTtlMs),
+        ...newChallenge(c0.lang, config.CHALLENGE_TTL_MINUTES, now),
       });
       throw conflict(
         'challenge_expired',

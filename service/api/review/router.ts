@@ -43,7 +43,7 @@ export interface ReviewApiDeps {
   leaseMinutes: number;
   sla: SlaPolicy;
   /** Face similarity thresholds, shown next to the score so the reviewer knows what it means. */
-  faceThresholds?: { accept: number; reject: number };
+  faceThresholds: { accept: number; reject: number };
   /** Lifetime of the new challenge when a reviewer asks for a resubmission. */
   challengeTtlMinutes?: number;
   sessionPolicy?: SessionPolicy;

@@ -1,43 +1,19 @@
-// Adapter to the document (MRZ) engine: images in, the policy's DocumentSignals plus details for reviewers out.
+// Adapter to the document (MRZ) engine: images in, the stored DocumentStageResult (the policy's signals plus
+// details for reviewers) out. The engine is imported statically: its own types are the contract.
 import type { RgbImage } from '../../media/types.js';
-import type { DocumentSignals } from '../../decision/index.js';
-import { loadEngineModule, requireFn } from './load-engine.js';
+import { createDocumentEngine, type DocumentAnalysis, type DocumentEngine } from '../../document/index.js';
+import type { DocumentStageResult } from '../../contracts/stage-results.js';
 
 export interface DocumentSettings {
   allowedTypes: string[];
   minimumAge: number;
 }
 
-export interface DocumentStageResult {
-  signals: DocumentSignals;
-  status: string;
-  documentType: string | null;
-  /** Parsed MRZ fields (personal data: stays in the database, never logged). */
-  fields: Record<string, unknown>;
-  findings: Array<{ code: string; [k: string]: unknown }>;
-}
+let engine: Promise<DocumentEngine> | undefined;
 
-interface Engine {
-  read(input: {
-    images: RgbImage[];
-    today: Date | string;
-    allowedTypes: string[];
-    minimumAge: number;
-  }): Promise<{
-    status: string;
-    fields?: Record<string, unknown> | null;
-    findings?: Array<{ code: string; [k: string]: unknown }>;
-  }>;
-}
-
-let engine: Promise<Engine> | undefined;
-
-function getEngine(): Promise<Engine> {
-  engine ??= (async () => {
-    const m = await loadEngineModule<Record<string, unknown>>('document', '../../document/index.js');
-    const create = requireFn<() => Engine | Promise<Engine>>(m, 'document', 'createDocumentEngine');
-    return create();
-  })().catch((e: unknown) => {
+/** The engine of this process, its models loaded once (a failed load is retried on the next call). */
+function getEngine(): Promise<DocumentEngine> {
+  engine ??= createDocumentEngine().catch((e: unknown) => {
     engine = undefined;
     throw e;
   });
@@ -53,15 +29,10 @@ function isoDate(v: unknown): string | undefined {
   return s && /^\d{4}-\d{2}-\d{2}/.test(s) ? s.slice(0, 10) : undefined;
 }
 
-export async function readDocument(
-  images: RgbImage[],
-  today: Date,
-  s: DocumentSettings,
-): Promise<DocumentStageResult> {
-  const e = await getEngine();
-  const r = await e.read({ images, today, allowedTypes: s.allowedTypes, minimumAge: s.minimumAge });
-  const fields = r.fields ?? {};
-  const findings = r.findings ?? [];
+/** The stored result of an analysis (pure; the status is the engine's own, 'read' or 'unreadable'). */
+export function documentStageResult(r: DocumentAnalysis): DocumentStageResult {
+  const fields: Record<string, unknown> = { ...(r.fields ?? {}) };
+  const findings = r.findings.map((f) => ({ ...f }));
   const hasIdentity = !!(str(fields.lastName) || str(fields.firstNames));
   return {
     signals: {
@@ -77,8 +48,19 @@ export async function readDocument(
         : {}),
     },
     status: r.status,
-    documentType: str(fields.documentType) ?? null,
+    documentType: r.fields?.documentType ?? null,
     fields,
     findings,
   };
+}
+
+export async function readDocument(
+  images: RgbImage[],
+  today: Date,
+  s: DocumentSettings,
+): Promise<DocumentStageResult> {
+  const e = await getEngine();
+  return documentStageResult(
+    await e.read({ images, today, allowedTypes: s.allowedTypes, minimumAge: s.minimumAge }),
+  );
 }

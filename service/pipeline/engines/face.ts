@@ -1,86 +1,54 @@
 // Adapter to the face engine, which runs its own worker-process pool: ID portrait + video frames in,
-// FaceSignals plus reviewer details and crops out.
-import type { RgbImage, VideoFrame } from '../../media/types.js';
-import type { FrameFeed } from '../../media/frame-feed.js';
-import type { FaceSignals } from '../../decision/index.js';
-import { loadEngineModule, requireFn } from './load-engine.js';
+// the stored FaceStageResult (signals plus reviewer details) and the crops out.
+import {
+  createFaceEngine,
+  type AnalyzeInput,
+  type DecisionThresholds,
+  type FaceAnalysis,
+  type FaceCrops,
+} from '../../face/index.js';
+import type { FaceStageResult } from '../../contracts/stage-results.js';
 
-export interface FaceStageResult {
-  signals: FaceSignals;
-  decision: string | null;
-  bestFrames: Array<{ index: number; timeSec: number; quality: number }>;
-  cardInVideo: { found: boolean; similarity: number | null; frameIndex: number | null };
-  mouthTrack: Array<{ timeSec: number; opening: number }>;
-  framesAnalysed: number;
-}
+export type { FaceCrops };
 
-export interface FaceCrops {
-  portrait: Buffer | null;
-  bestFrame: Buffer | null;
-  cardFrame: Buffer | null;
-}
-
-interface Analysis {
-  portrait: { found: boolean };
-  live: {
-    similarity: number | null;
-    decision: string | null;
-    bestFrames?: FaceStageResult['bestFrames'];
-    framesAnalysed?: number;
-  };
-  cardInVideo: FaceStageResult['cardInVideo'];
-  signals: Omit<FaceSignals, 'similarity'>;
-  mouthTrack?: FaceStageResult['mouthTrack'];
-  crops?: Partial<FaceCrops>;
-}
-
-export interface FaceEngine {
-  analyze(input: {
-    document: RgbImage;
-    /** A promise lets the portrait enrolment start while the video is still being decoded. */
-    frames: VideoFrame[] | Promise<VideoFrame[]> | FrameFeed;
-  }): Promise<{ result: FaceStageResult; crops: FaceCrops }>;
+export interface FaceAdapter {
+  analyze(input: AnalyzeInput): Promise<{ result: FaceStageResult; crops: FaceCrops }>;
+  /** Resolves once the models are loaded (checksums verified) in every worker. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function createFaceAdapter(
-  workers: number,
-  thresholds: { accept: number; reject: number },
-): Promise<FaceEngine> {
-  const m = await loadEngineModule<Record<string, unknown>>('face', '../../face/index.js');
-  const create = requireFn<
-    (o: { workers: number; thresholds: { accept: number; reject: number } }) => {
-      analyze(i: unknown): Promise<Analysis>;
-      close(): Promise<void>;
-    }
-  >(m, 'face', 'createFaceEngine');
-  const engine = create({ workers, thresholds });
+/** The stored result of an analysis (pure). */
+export function faceStageResult(a: FaceAnalysis): FaceStageResult {
+  return {
+    signals: {
+      similarity: a.live.similarity,
+      noFace: a.signals.noFace || !a.portrait.found,
+      faceTooSmall: a.signals.faceTooSmall,
+      multiplePeople: a.signals.multiplePeople,
+      staticVideo: a.signals.staticVideo,
+      cardNotSeen: a.signals.cardNotSeen,
+    },
+    decision: a.live.decision,
+    bestFrames: a.live.bestFrames.map((b) => ({ index: b.index, timeSec: b.timeSec, quality: b.quality })),
+    cardInVideo: {
+      found: a.cardInVideo.found,
+      similarity: a.cardInVideo.similarity,
+      frameIndex: a.cardInVideo.frameIndex,
+    },
+    mouthTrack: a.mouthTrack.map((m) => ({ timeSec: m.timeSec, opening: m.opening })),
+    framesAnalysed: a.live.framesAnalysed,
+  };
+}
+
+export function createFaceAdapter(workers: number, thresholds: DecisionThresholds): FaceAdapter {
+  const engine = createFaceEngine({ workers, thresholds });
   return {
     async analyze(input) {
       const a = await engine.analyze(input);
-      return {
-        result: {
-          signals: {
-            similarity: a.live.similarity,
-            noFace: a.signals.noFace || !a.portrait.found,
-            faceTooSmall: a.signals.faceTooSmall,
-            multiplePeople: a.signals.multiplePeople,
-            staticVideo: a.signals.staticVideo,
-            cardNotSeen: a.signals.cardNotSeen,
-          },
-          decision: a.live.decision,
-          bestFrames: a.live.bestFrames ?? [],
-          cardInVideo: a.cardInVideo,
-          mouthTrack: a.mouthTrack ?? [],
-          framesAnalysed: a.live.framesAnalysed ?? 0,
-        },
-        crops: {
-          portrait: a.crops?.portrait ?? null,
-          bestFrame: a.crops?.bestFrame ?? null,
-          cardFrame: a.crops?.cardFrame ?? null,
-        },
-      };
+      return { result: faceStageResult(a), crops: a.crops };
     },
+    ready: () => engine.ready(),
     close: () => engine.close(),
   };
 }

@@ -1,21 +1,12 @@
-// Adapter to the media engine (ffmpeg probe, frames, audio, still images).
-import type { PcmAudio, RgbImage } from '../../media/types.js';
-import type { FrameFeed } from '../../media/frame-feed.js';
+// Adapter to the media engine (ffmpeg probe, frames, audio, still images): the few calls the stages make,
+// with the engine's own types, and the classification of its errors.
+import { decodeImage as decode, isMediaError, type MediaErrorCode } from '../../media/index.js';
 import type { MediaProbe } from '../../media/probe-parse.js';
+import type { RgbImage } from '../../media/types.js';
+import type { VideoInfo } from '../../contracts/stage-results.js';
 
-export type { MediaProbe };
-import { loadEngineModule, requireFn } from './load-engine.js';
-
-export interface VideoInfo {
-  durationSec: number;
-  hasAudio: boolean;
-  hasVideo: boolean;
-  width: number;
-  height: number;
-}
-
-type Mod = Record<string, unknown>;
-const mod = () => loadEngineModule<Mod>('media', '../../media/index.js');
+export { probe as probeVideo, feedFrames, extractAudio } from '../../media/index.js';
+export type { MediaProbe, VideoInfo };
 
 export function videoInfo(p: MediaProbe): VideoInfo {
   return {
@@ -27,48 +18,28 @@ export function videoInfo(p: MediaProbe): VideoInfo {
   };
 }
 
-/** The full probe of a video, which the frame and audio decoders can reuse (no second ffprobe). */
-export async function probeVideo(path: string): Promise<MediaProbe> {
-  const probe = requireFn<(p: string) => Promise<MediaProbe>>(await mod(), 'media', 'probe');
-  return probe(path);
-}
-
-/** Frames delivered one by one while the video is decoded (see media/frame-feed.ts). */
-export async function feedFrames(
-  path: string,
-  count: number,
-  maxSide: number,
-  probe?: MediaProbe,
-): Promise<FrameFeed> {
-  const f = requireFn<(p: string, o: { count: number; maxSide: number; probe?: MediaProbe }) => FrameFeed>(
-    await mod(),
-    'media',
-    'feedFrames',
-  );
-  return f(path, { count, maxSide, ...(probe ? { probe } : {}) });
-}
-
-export async function extractAudio(path: string, probe?: MediaProbe): Promise<PcmAudio> {
-  const f = requireFn<(p: string, o: { probe?: MediaProbe }) => Promise<PcmAudio>>(
-    await mod(),
-    'media',
-    'extractAudio',
-  );
-  return f(path, probe ? { probe } : {});
-}
-
-export async function decodeImage(buf: Buffer, maxPixels = 50_000_000): Promise<RgbImage> {
-  const f = requireFn<(b: Buffer, o: { maxPixels: number }) => Promise<RgbImage>>(
-    await mod(),
-    'media',
-    'decodeImage',
-  );
-  return f(buf, { maxPixels });
+export function decodeImage(buf: Buffer, maxPixels = 50_000_000): Promise<RgbImage> {
+  return decode(buf, { maxPixels });
 }
 
 /** `media` engine error code (MediaError.code) when `e` is one. */
-export function mediaErrorCode(e: unknown): string | undefined {
-  return e instanceof Error && e.name === 'MediaError' && typeof (e as { code?: unknown }).code === 'string'
-    ? (e as unknown as { code: string }).code
-    : undefined;
+export function mediaErrorCode(e: unknown): MediaErrorCode | undefined {
+  return isMediaError(e) ? e.code : undefined;
+}
+
+/** Media errors that no retry will fix: the stage fails at once (then review with PROCESSING_FAILED). */
+const PERMANENT_MEDIA: ReadonlySet<MediaErrorCode> = new Set<MediaErrorCode>([
+  'not_media',
+  'corrupt',
+  'no_video_stream',
+  'too_short',
+  'too_long',
+  'too_large',
+  'too_many_pixels',
+  'unsupported_format',
+]);
+
+export function isPermanentMediaError(e: unknown): boolean {
+  const code = mediaErrorCode(e);
+  return code !== undefined && PERMANENT_MEDIA.has(code);
 }

@@ -1,7 +1,7 @@
 // What a sandboxed analysis child receives: the job's ids plus what the parent prepared for it (paths of
 // media it decrypted into a private temp dir, the challenge, settings). Built in memory by the parent,
 // never stored in Redis.
-import type { Lang } from '../../cases/index.js';
+import type { Lang } from '../../contracts/lang.js';
 import type { DocumentSettings } from '../engines/document.js';
 import type { MediaProbe } from '../engines/media.js';
 import type { MediaFiles } from '../stages.js';

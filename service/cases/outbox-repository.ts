@@ -1,12 +1,13 @@
 // The transactional outbox table: rows are written in the same transaction as the state change they
 // announce; the dispatcher (service/outbox) moves them to a queue and records delivery.
 import type { Queryable } from '../db/index.js';
+import type { OutboxTopic } from '../pipeline/jobs.js';
 
 export type OutboxStatus = 'pending' | 'dispatched' | 'delivered' | 'failed';
 
 export interface OutboxRow {
   id: string;
-  topic: string;
+  topic: OutboxTopic;
   caseId: string | null;
   payload: Record<string, unknown>;
   status: OutboxStatus;
@@ -16,7 +17,7 @@ export interface OutboxRow {
 
 export async function insertOutbox(
   q: Queryable,
-  topic: string,
+  topic: OutboxTopic,
   caseId: string | null,
   payload: Record<string, unknown>,
 ): Promise<string> {
@@ -29,7 +30,7 @@ export async function insertOutbox(
 
 type DbRow = {
   id: string | number;
-  topic: string;
+  topic: OutboxTopic;
   case_id: string | null;
   payload: Record<string, unknown>;
   status: OutboxStatus;
@@ -66,7 +67,7 @@ export async function getOutbox(q: Queryable, id: string): Promise<OutboxRow | u
 
 export async function listOutbox(
   q: Queryable,
-  filter: { caseId?: string; topic?: string; status?: OutboxStatus } = {},
+  filter: { caseId?: string; topic?: OutboxTopic; status?: OutboxStatus } = {},
 ): Promise<OutboxRow[]> {
   const r = await q.query<DbRow>(
     `SELECT * FROM outbox WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR topic = $2) AND ($3::text IS NULL OR status = $3) ORDER BY id`,

@@ -1,8 +1,8 @@
 // Recording a decision: the decision row, the case's new state and the outbox rows that announce it,
 // all in the caller's transaction (so a webhook or an activation is never sent for a state that rolled back).
 import type { Queryable } from '../db/index.js';
-import { insertChallenge } from './cases.js';
-import { insertOutbox } from './outbox.js';
+import { insertChallenge } from './case-repository.js';
+import { insertOutbox } from './outbox-repository.js';
 import type { CaseRow, CaseStatus, Lang } from './types.js';
 
 export type DecisionOutcome = 'approve' | 'reject' | 'review' | 'resubmit' | 'expire';

@@ -1,0 +1,91 @@
+// The API process role: every router, listed literally, in one Express app over the composition.
+import type { Server } from 'node:http';
+import type { Router } from 'express';
+import type { Composition } from './compose.js';
+import { createApp, type ReadinessCheck } from './api/app.js';
+import { createApplicantRouter } from './api/applicant/router.js';
+import { createOpenApiRouter } from './api/openapi.js';
+import { createReviewRouter } from './api/review/router.js';
+import { createConsoleRouter } from './api/review/console.js';
+import { activationRouter, letterRouter } from './api/activation/routes.js';
+import { requireApplicant } from './api/applicant/auth.js';
+import { createChallengeRouter } from './api/applicant/challenge.js';
+import { createSessionRouter } from './api/applicant/session.js';
+import { createApplicantActivationRouter } from './api/applicant/activation.js';
+import { createApplicantAppRouter } from './api/applicant/app-router.js';
+import { invitationApiRouter, invitationPageRouter } from './api/invitation/routes.js';
+import { enqueueIngest } from './pipeline/graph.js';
+import { retryPolicy } from './pipeline/worker.js';
+import { faceThresholds } from './pipeline/policy-config.js';
+import { createMediaCache } from './review/media-cache.js';
+import { createOps, type Ops } from './ops/ops.js';
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  ops: Ops;
+  close(): Promise<void>;
+}
+
+export async function startApi(c: Composition, readiness: ReadinessCheck[]): Promise<RunningApi> {
+  const { config, db, logger, store, queues, activation } = c;
+  const media = createMediaCache(store);
+  const ops = createOps({ config, db, logger, queues });
+  const retry = retryPolicy(config);
+  const applicant = requireApplicant(db);
+  const routers: Array<[string, Router]> = [
+    [
+      '/v1',
+      createApplicantRouter({
+        config,
+        db,
+        store,
+        startPipeline: (ref) => enqueueIngest(queues, ref, retry),
+      }),
+    ],
+    // The applicant app's own endpoints (session view, challenge on demand, activation without a reference).
+    ['/v1', createChallengeRouter({ db, ttlMinutes: config.CHALLENGE_TTL_MINUTES, applicant })],
+    ['/v1', createSessionRouter({ config, db, applicant })],
+    ['/v1', createApplicantActivationRouter({ db, activation })],
+    ['/v1', invitationApiRouter({ db, secret: config.CODE_HMAC_SECRET, apiKeys: config.API_KEYS })],
+    ['/v', createApplicantAppRouter()],
+    ['/invitations', invitationPageRouter(db, config.CODE_HMAC_SECRET)],
+    ['/', createOpenApiRouter()],
+    [
+      '/api/review',
+      createReviewRouter({
+        db,
+        logger,
+        media,
+        sessionSecret: config.SESSION_SECRET,
+        cookieSecure: config.COOKIE_SECURE,
+        leaseMinutes: config.REVIEW_LEASE_MINUTES,
+        sla: { slaWorkingHours: config.SLA_WORKING_HOURS, atRiskHours: config.SLA_AT_RISK_HOURS },
+        challengeTtlMinutes: config.CHALLENGE_TTL_MINUTES,
+        faceThresholds: faceThresholds(config),
+      }),
+    ],
+    ['/console', createConsoleRouter()],
+    ['/v1/activations', activationRouter(activation, config.API_KEYS)],
+    ['/letters', letterRouter(activation)],
+    ...ops.routers,
+  ];
+  const app = createApp({ logger, readiness, routers });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.on('error', reject);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  logger.info({ port, role: config.ROLE, db: db.kind }, 'service listening');
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    ops,
+    async close() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await ops.close();
+      await media.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// The worker process role: every queue worker and periodic sweep, listed literally, over the composition.
+import type { Composition } from './compose.js';
+import type { ReadinessCheck } from './api/app.js';
+import { startPipelineWorkers } from './pipeline/worker.js';
+import { startOutboxDispatcher, createWebhookHandler } from './outbox/index.js';
+import { activationOutboxHandler } from './activation/outbox-handler.js';
+import { createInvitationOutboxHandler } from './invitation/outbox-handler.js';
+import { startExpiryWorker } from './review/expiry-queue.js';
+
+export interface RunningWorkers {
+  /** Worker-side readiness: the face models. */
+  readiness: ReadinessCheck[];
+  /** One pipeline recovery pass (also periodic). */
+  sweep(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startWorkers(c: Composition): Promise<RunningWorkers> {
+  const { config, db, logger, queues, activation } = c;
+  const pipeline = await startPipelineWorkers({
+    config,
+    logger,
+    cases: c.pipeline,
+    store: c.store,
+    queues,
+    scheduleExpiry: (caseId, deadline) => c.expiry.schedule(caseId, deadline),
+  });
+  // Load the face models now rather than on the first case; /readyz reports them.
+  void pipeline
+    .modelsReady()
+    .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'face models failed to load'));
+  const invitation = createInvitationOutboxHandler({ config, db, logger });
+  const outbox = startOutboxDispatcher({
+    db,
+    queues,
+    logger,
+    handlers: {
+      webhook: createWebhookHandler({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET }),
+      activation: activationOutboxHandler(activation),
+      invitation: invitation.handler,
+    },
+  });
+  await activation.startWorkers();
+  const stopExpiry = startExpiryWorker(db, queues.workerConnection(), queues.prefix, logger);
+  // Anything left in `processing` by a previous run is picked up at once.
+  void pipeline.sweep().catch(() => undefined);
+  return {
+    readiness: [
+      {
+        name: 'models',
+        check: () =>
+          Promise.race([
+            pipeline.modelsReady(),
+            new Promise<never>((_, reject) =>
+              setTimeout(() => reject(new Error('models still loading')), 2000).unref(),
+            ),
+          ]),
+      },
+    ],
+    sweep: () => pipeline.sweep(),
+    async close() {
+      await stopExpiry();
+      await outbox.close();
+      invitation.close();
+      await pipeline.close();
+    },
+  };
+}
