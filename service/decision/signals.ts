@@ -1,18 +1,18 @@
 // What the decision policy consumes: the engines' results reduced to the facts the policy needs.
 // Their shapes are the stage-result schemas of contracts/stage-results.ts; `null` for a stage means it failed after its last retry.
 
-export type { DocumentSignals, FaceSignals, SpeechSignals } from '../contracts/stage-results.js';
-import type { DocumentSignals, FaceSignals, SpeechSignals } from '../contracts/stage-results.js';
-
-/** The lip-sync check (mouth opening against the voice), run after the face and speech stages. */
-export interface LipSyncSignals {
-  decision: 'consistent' | 'mismatch' | 'inconclusive';
-  /** Agreement of mouth and voice, 0..1. */
-  score: number;
-  /** Lag of the best agreement (s). */
-  lagSec: number;
-  framesUsed: number;
-}
+export type {
+  DocumentSignals,
+  FaceSignals,
+  LipSyncSignals,
+  SpeechSignals,
+} from '../contracts/stage-results.js';
+import type {
+  DocumentSignals,
+  FaceSignals,
+  LipSyncSignals,
+  SpeechSignals,
+} from '../contracts/stage-results.js';
 
 export interface DeclaredIdentity {
   lastName: string;
