@@ -27,6 +27,10 @@ export function windowSelect(windows: Array<[number, number]>, fps: number): str
   return `gt(${inside}\\,0)*gt(${grid}\\,0)`;
 }
 
+export function isCloseRace(e: unknown): boolean {
+  return e instanceof MediaError && /Output stream closed/.test(e.message);
+}
+
 export async function sampleWindowFrames(path: string, o: WindowFramesOptions): Promise<VideoFrame[]> {
   const v = o.probe.video;
   if (!v) throw new MediaError('no_video_stream', 'the file has no video stream');
@@ -86,14 +90,15 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
       },
     });
   };
-  let raw: Buffer;
-  try {
-    raw = await run();
-  } catch (e) {
-    // fluent-ffmpeg reports "Output stream closed" when ffmpeg, having stopped at `-to`, exits more than 20 ms
-    // after closing its output (a loaded machine): the decode itself was fine, so it is run once more.
-    if (!(e instanceof MediaError) || !/Output stream closed/.test(e.message)) throw e;
-    raw = await run();
+  let raw: Buffer | undefined;
+  // fluent-ffmpeg reports "Output stream closed" when ffmpeg, having stopped at `-to`, exits more than 20 ms
+  // after closing its output (a loaded machine): the decode itself was fine, so it is run again.
+  for (let attempt = 1; !raw; attempt++) {
+    try {
+      raw = await run();
+    } catch (e) {
+      if (attempt >= 3 || !isCloseRace(e)) throw e;
+    }
   }
   if (raw.length % frameBytes !== 0) throw new MediaError('corrupt', 'incomplete frame in decoder output');
   const n = raw.length / frameBytes;
