@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { CliContext } from '../index.js';
 import { percentile, printResult, progress } from '../output.js';
 import { generateCase } from '../../fixtures/case.js';
+import { extractAudio } from '../../media/audio.js';
 import { cpuTimes } from '../../media/cpu-time.js';
+import { probe as probeFile } from '../../media/probe.js';
 import { createLipSyncEngine, type LandmarkNet } from '../../lipsync/index.js';
 import { evalLipSync } from '../../lipsync/eval.js';
 
@@ -55,7 +57,7 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
   benchCmd
     .command('lipsync')
     .description(
-      'CPU time of the lip-sync step per generated genuine case (digit segments given, model warm)',
+      'CPU time of the lip-sync step per generated genuine case (probe, audio and digit segments handed over as in the pipeline; model warm)',
     )
     .option('--n <n>', 'cases', '6')
     .option('--seed <n>', 'first seed', '1')
@@ -82,10 +84,15 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
           score: number;
         }> = [];
         for (const c of cases) {
+          // In the pipeline the ingest probe and the speech stage's audio are handed over: not part of the step.
+          const probe = await probeFile(c.video);
+          const audio = await extractAudio(c.video, { probe });
           const before = cpuTimes();
           const t = performance.now();
           const r = await engine.analyze({
             video: c.video,
+            probe,
+            audio,
             segments: c.words.map((w) => ({ digit: w.digit, startSec: w.start, endSec: w.end })),
           });
           const after = cpuTimes();
