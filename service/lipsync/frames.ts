@@ -47,12 +47,10 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
       input: resolve(path),
       // -copyts keeps the container timeline after the input seek, so frame times match audio times.
       inputOptions: [
-        // One decoder thread: the step's CPU time, not its latency, is what matters; the deblocking filter only
-        // smooths what the landmark net sees at 480 px anyway.
+        // One decoder thread: the step's CPU time, not its latency, is what matters. (Skipping the deblocking
+        // filter saved ~10 % of the decode but moved the landmarks enough to flag 2 more real clips.)
         '-threads',
         '1',
-        '-skip_loop_filter',
-        'all',
         '-hide_banner',
         '-nostats',
         '-loglevel',
