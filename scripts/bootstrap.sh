@@ -12,8 +12,8 @@ major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 
 # Runtime: ffmpeg (media), redis-server (queue), OCR-B (fixtures, glyph rendering), espeak-ng (fixture speech).
 debs=(ffmpeg redis-server fonts-ocr-b espeak-ng)
-# Tests also drive a real browser and use a real French voice for the speech engine.
-if [ "$MODE" = "--test" ]; then debs+=(chromium asterisk-core-sounds-fr-wav); fi
+# Tests also drive a real browser, use a real French voice for the speech engine and render PDFs (pdftoppm).
+if [ "$MODE" = "--test" ]; then debs+=(chromium asterisk-core-sounds-fr-wav poppler-utils); fi
 ensure_debs "${debs[@]}"
 
 # npm dependencies: reinstall when package-lock.json changed since the last install.

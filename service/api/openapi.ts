@@ -5,6 +5,7 @@ import { z } from 'zod';
 import * as s from './applicant/schemas.js';
 import { activationOpenApiPaths } from './activation/openapi.js';
 import { applicantAppOpenApiPaths } from './applicant/openapi-app.js';
+import { retentionOpenApiPaths } from '../retention/openapi.js';
 
 type Json = Record<string, unknown>;
 
@@ -140,6 +141,7 @@ export function openApiDocument(): Json {
       },
       ...activationOpenApiPaths,
       ...applicantAppOpenApiPaths,
+      ...retentionOpenApiPaths,
       '/openapi.json': {
         get: {
           operationId: 'openapi',

@@ -109,7 +109,15 @@ export const SpeechStageResultSchema = z.object({
   confidence: z.number(),
   /** Recognised digits (compared with the challenge by the reviewer). */
   recognised: z.string(),
-  segments: z.array(z.object({ digit: z.string(), startSec: z.number(), endSec: z.number() })),
+  segments: z.array(
+    z.object({
+      digit: z.string(),
+      startSec: z.number(),
+      endSec: z.number(),
+      /** Confidence (0..1) of this digit of the string the verdict rests on. */
+      score: z.number().optional(),
+    }),
+  ),
   /** The lip-sync step on the same recording (null: not run, no speech, or it failed). */
   lipSync: LipSyncSignalsSchema.nullable().optional(),
 });

@@ -35,6 +35,8 @@ export const REASONS = {
   CARD_NOT_IN_VIDEO: 'resubmit',
   NO_SPEECH: 'resubmit',
   MRZ_UNREADABLE: 'resubmit',
+  // A card's front without its back (the MRZ side): "photograph the back of your card".
+  MRZ_SIDE_MISSING: 'resubmit',
   // Added by the policy itself.
   ATTEMPTS_EXHAUSTED: 'reject',
 } as const satisfies Record<string, ReasonClass>;

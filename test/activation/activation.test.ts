@@ -16,6 +16,8 @@ import { migrate } from '../../service/db/migrate.js';
 import { createRedis } from '../../service/infra/redis.js';
 import { createInvitationOutboxHandler } from '../../service/invitation/outbox-handler.js';
 import { activationOutboxHandler } from '../../service/activation/outbox-handler.js';
+import { evidenceOutboxHandler } from '../../service/evidence/outbox-handler.js';
+import { evidenceFor } from '../../service/evidence/service.js';
 import { activationRouter, letterRouter } from '../../service/api/activation/routes.js';
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
 import {
@@ -26,7 +28,7 @@ import {
 } from '../../service/outbox/index.js';
 import { createLogger } from '../../service/logger.js';
 import { createActivation, type ActivationService } from '../../service/activation/service.js';
-import { caseAudit } from '../../service/audit/index.js';
+import { caseAudit } from '../../service/audit/audit-repository.js';
 import { listOutbox } from '../../service/cases/index.js';
 import { hashCode, sealingKey } from '../../service/activation/code.js';
 import { issueOnApproval } from '../../service/activation/issue.js';
@@ -180,6 +182,7 @@ beforeAll(async () => {
       webhook: createWebhookHandler({ url: hooks.url, secret: config.WEBHOOK_SECRET }),
       activation: activationOutboxHandler(act),
       invitation: createInvitationOutboxHandler({ config, db, logger }).handler,
+      evidence: evidenceOutboxHandler(evidenceFor({ config, db })),
     },
   });
   await act.startWorkers();

@@ -16,6 +16,8 @@ import {
 } from '../../service/outbox/index.js';
 import { REDIS_URL, testConfig } from '../helpers/env.js';
 import { createInvitationOutboxHandler } from '../../service/invitation/outbox-handler.js';
+import { evidenceOutboxHandler } from '../../service/evidence/outbox-handler.js';
+import { evidenceFor } from '../../service/evidence/service.js';
 
 let db: Db;
 let queues: PipelineQueues;
@@ -75,6 +77,7 @@ beforeAll(async () => {
       activation: async () => {
         throw new Error('downstream refused');
       },
+      evidence: evidenceOutboxHandler(evidenceFor({ config: testConfig(), db })),
     },
   });
 });

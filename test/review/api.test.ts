@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { startService, type RunningService } from '../../service/server.js';
 import { testConfig } from '../helpers/env.js';
-import { verifyAuditChain } from '../../service/audit/index.js';
+import { verifyAuditChain } from '../../service/audit/audit-repository.js';
 import express from 'express';
 import type { Server } from 'node:http';
 import { sessionGuard } from '../../service/auth/middleware.js';
@@ -35,6 +35,7 @@ beforeAll(async () => {
   // The real stages run once (face models, MRZ and speech engines), before the first case is seeded.
   await realRun();
   await realRun('passport');
+  testVideo();
 }, 600_000);
 afterAll(async () => svc?.stop());
 
@@ -85,7 +86,7 @@ describe('every reviewer route', () => {
   let caseId: string;
   beforeAll(async () => {
     caseId = await seedCase(db(), store);
-  });
+  }, 120_000);
   const routes = (id: string): Array<[string, string, string]> => [
     // method, path, capability
     ['GET', '/api/review/auth/me', 'any'],
@@ -343,8 +344,9 @@ describe('claims and decisions', () => {
       'SELECT topic, payload FROM outbox WHERE case_id = $1',
       [id],
     );
-    expect(out.rows.map((o) => o.topic)).toEqual(['webhook']);
-    expect(out.rows[0]!.payload.status).toBe('rejected');
+    // The webhook, and the evidence file of the final outcome (service/evidence).
+    expect(out.rows.map((o) => o.topic).sort()).toEqual(['evidence', 'webhook']);
+    expect(out.rows.find((o) => o.topic === 'webhook')!.payload.status).toBe('rejected');
     const again = await clients.alice!.post(`/api/review/cases/${id}/decision`, { action: 'approve' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('not_in_review');
@@ -359,8 +361,8 @@ describe('claims and decisions', () => {
       'SELECT topic, payload FROM outbox WHERE case_id = $1 ORDER BY id',
       [id],
     );
-    // Both rows in the same transaction as the decision.
-    expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'webhook']);
+    // All rows in the same transaction as the decision.
+    expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     expect(out.rows.find((o) => o.topic === 'activation')!.payload).toEqual({ caseId: id });
   });
 
@@ -418,7 +420,7 @@ describe('claims and decisions', () => {
         'SELECT topic FROM outbox WHERE case_id = $1 ORDER BY id',
         [id],
       );
-      expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'webhook']);
+      expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     }
   });
 });
