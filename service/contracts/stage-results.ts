@@ -44,6 +44,19 @@ export const SPEECH_DECISIONS = ['match', 'mismatch', 'uncertain', 'no_speech'] 
 export const SpeechSignalsSchema = z.object({ decision: z.enum(SPEECH_DECISIONS) });
 export type SpeechSignals = z.infer<typeof SpeechSignalsSchema>;
 
+/** The lip-sync check: does the mouth follow the voice (run after the digits are verified). */
+export const LIPSYNC_DECISIONS = ['consistent', 'mismatch', 'inconclusive'] as const;
+export const LipSyncSignalsSchema = z.object({
+  decision: z.enum(LIPSYNC_DECISIONS),
+  /** Agreement of mouth and voice, 0..1. */
+  score: z.number(),
+  /** Lag of the best agreement (s; positive: the sound after the mouth). */
+  lagSec: z.number(),
+  /** Frames with a mouth measurement inside the voiced windows. */
+  framesUsed: z.number(),
+});
+export type LipSyncSignals = z.infer<typeof LipSyncSignalsSchema>;
+
 // ---- stage results ---------------------------------------------------------------------------------
 
 export const VideoInfoSchema = z.object({
@@ -124,6 +137,8 @@ export const SpeechStageResultSchema = z.object({
       score: z.number().optional(),
     }),
   ),
+  /** The lip-sync step on the same recording (null: not run, no speech, or it failed). */
+  lipSync: LipSyncSignalsSchema.nullable().optional(),
 });
 export type SpeechStageResult = z.infer<typeof SpeechStageResultSchema>;
 

@@ -70,6 +70,8 @@ export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
     else if (d === 'uncertain') r.add('DIGITS_UNCERTAIN');
     else if (d === 'no_speech') r.add('NO_SPEECH');
   }
+
+  if (s.lipSync?.decision === 'mismatch') r.add('LIPSYNC_MISMATCH');
   return r;
 }
 

@@ -26,6 +26,9 @@ export const REASONS = {
   NAME_MISMATCH: 'review',
   BIRTH_DATE_MISMATCH: 'review',
   PROCESSING_FAILED: 'review',
+  // The mouth does not follow the voice (dubbed or replayed audio); a poor connection can desynchronise a
+  // genuine recording too, so a human looks at it.
+  LIPSYNC_MISMATCH: 'review',
   // Capture problems the applicant can fix by trying again (with a new challenge).
   FACE_NOT_FOUND: 'resubmit',
   FACE_TOO_SMALL: 'resubmit',

@@ -1,8 +1,18 @@
 // What the decision policy consumes: the engines' results reduced to the facts the policy needs.
 // Their shapes are the stage-result schemas of contracts/stage-results.ts; `null` for a stage means it failed after its last retry.
 
-export type { DocumentSignals, FaceSignals, SpeechSignals } from '../contracts/stage-results.js';
-import type { DocumentSignals, FaceSignals, SpeechSignals } from '../contracts/stage-results.js';
+export type {
+  DocumentSignals,
+  FaceSignals,
+  LipSyncSignals,
+  SpeechSignals,
+} from '../contracts/stage-results.js';
+import type {
+  DocumentSignals,
+  FaceSignals,
+  LipSyncSignals,
+  SpeechSignals,
+} from '../contracts/stage-results.js';
 
 export interface DeclaredIdentity {
   lastName: string;
@@ -14,6 +24,8 @@ export interface Signals {
   document: DocumentSignals | null;
   face: FaceSignals | null;
   speech: SpeechSignals | null;
+  /** Absent (or null) when the lip-sync step did not run: it never holds a decision back. */
+  lipSync?: LipSyncSignals | null;
   /** Declared identity; absent when there is none to compare (the `idv verify` CLI without names). */
   declared?: DeclaredIdentity;
   /** 1-based submission number of this case. */

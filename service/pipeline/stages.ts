@@ -21,6 +21,7 @@ import {
 } from './engines/media.js';
 import { readDocument, type DocumentSettings } from './engines/document.js';
 import { verifyDigits } from './engines/speech.js';
+import { checkLipSync } from './engines/lipsync.js';
 import type { FaceAdapter, FaceCrops } from './engines/face.js';
 
 export type { DocumentStageResult, SpeechStageResult, FaceStageResult, FaceCrops };
@@ -86,7 +87,10 @@ export async function runSpeech(
       return { signals: { decision: 'no_speech' }, confidence: 1, recognised: '', segments: [] };
     throw e;
   }
-  return verifyDigits(audio, digits, lang);
+  const result = await verifyDigits(audio, digits, lang);
+  // Lip-sync follows the digits: it samples the mouth where they were spoken, on the same audio.
+  if (result.signals.decision === 'no_speech') return { ...result, lipSync: null };
+  return { ...result, lipSync: await checkLipSync(files.video, audio, result.segments, probe) };
 }
 
 export async function runFace(
@@ -129,6 +133,7 @@ export function toSignals(
     document: o.document?.signals ?? null,
     face: o.face?.signals ?? null,
     speech: o.speech?.signals ?? null,
+    lipSync: o.speech?.lipSync ?? null,
     ...(applicant
       ? {
           declared: {

@@ -112,6 +112,25 @@ const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
   ['uncertain digits', [(s) => (s.speech = { decision: 'uncertain' })], 'review', ['DIGITS_UNCERTAIN']],
   ['no speech', [(s) => (s.speech = { decision: 'no_speech' })], 'resubmit', ['NO_SPEECH']],
   [
+    'mouth does not follow the voice',
+    [(s) => (s.lipSync = { decision: 'mismatch', score: 0.1, lagSec: 0, framesUsed: 30 })],
+    'review',
+    ['LIPSYNC_MISMATCH'],
+  ],
+  [
+    'lip-sync consistent',
+    [(s) => (s.lipSync = { decision: 'consistent', score: 0.8, lagSec: 0.04, framesUsed: 30 })],
+    'approve',
+    [],
+  ],
+  [
+    'lip-sync inconclusive holds nothing back',
+    [(s) => (s.lipSync = { decision: 'inconclusive', score: 0, lagSec: 0, framesUsed: 3 })],
+    'approve',
+    [],
+  ],
+  ['lip-sync step absent', [(s) => (s.lipSync = null)], 'approve', []],
+  [
     'mrz unreadable',
     [finding('MRZ_UNREADABLE'), (s) => delete s.document!.identity],
     'resubmit',

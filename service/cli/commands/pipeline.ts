@@ -68,6 +68,7 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
             recognised: r.stages.speech.recognised,
             confidence: r.stages.speech.confidence,
           },
+          lipSync: r.stages.speech?.lipSync ?? null,
           document: r.stages.document && {
             status: r.stages.document.status,
             documentType: r.stages.document.documentType,

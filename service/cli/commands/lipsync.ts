@@ -1,0 +1,133 @@
+// `idv eval lipsync <index.json>`, `idv bench lipsync`: the lip-sync check's CLI (thin wrappers).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliContext } from '../index.js';
+import { percentile, printResult, progress } from '../output.js';
+import { generateCase } from '../../fixtures/case.js';
+import { extractAudio } from '../../media/audio.js';
+import { cpuTimes } from '../../media/cpu-time.js';
+import { probe as probeFile } from '../../media/probe.js';
+import { createLipSyncEngine, type LandmarkNet } from '../../lipsync/index.js';
+import { evalLipSync } from '../../lipsync/eval.js';
+
+function net(v: string): LandmarkNet {
+  if (v !== 'tiny' && v !== 'full') throw new Error('--net must be tiny or full');
+  return v;
+}
+
+export function register({ evalCmd, benchCmd }: CliContext): void {
+  evalCmd
+    .command('lipsync <index>')
+    .description(
+      'Lip-sync on talking-face clips (index.json: [{file, kind: real|dubbed}]): originals flagged, audio-swapped flagged, dubbed clips',
+    )
+    .option('--swaps <n>', 'other clips whose audio is tried on each real clip', '4')
+    .option('--net <net>', 'landmark net: full or tiny', 'full')
+    .option('--max-sec <s>', 'seconds of speech scored per clip (the engine default is 6)')
+    .option(
+      '--write-model <file>',
+      'also fit the model on every real clip and write it (models/lipsync/av-model.json)',
+    )
+    .option('--clips', 'include every clip score in the JSON')
+    .action(
+      async (
+        index: string,
+        o: { swaps: string; net: string; maxSec?: string; writeModel?: string; clips?: boolean },
+      ) => {
+        const t0 = Date.now();
+        const r = await evalLipSync({
+          index,
+          swapsPerClip: Number(o.swaps),
+          net: net(o.net),
+          ...(o.maxSec ? { plan: { maxSec: Number(o.maxSec) } } : {}),
+          ...(o.writeModel ? { writeModel: o.writeModel } : {}),
+          progress,
+        });
+        const { clips, ...summary } = r;
+        printResult({
+          index,
+          ...summary,
+          ...(o.clips ? { clips } : {}),
+          seconds: Math.round((Date.now() - t0) / 1000),
+        });
+      },
+    );
+
+  benchCmd
+    .command('lipsync')
+    .description(
+      'CPU time of the lip-sync step per generated genuine case (probe, audio and digit segments handed over as in the pipeline; model warm)',
+    )
+    .option('--n <n>', 'cases', '6')
+    .option('--seed <n>', 'first seed', '1')
+    .option('--net <net>', 'landmark net: full or tiny', 'full')
+    .action(async (o: { n: string; seed: string; net: string }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'idv-bench-lipsync-'));
+      const engine = createLipSyncEngine({ net: net(o.net) });
+      try {
+        const cases = [];
+        for (let i = 0; i < Number(o.n); i++) {
+          const seed = Number(o.seed) + i;
+          const out = join(dir, String(seed));
+          const truth = await generateCase({ out, seed, lang: i % 2 ? 'fr' : 'en', formats: ['webm'] });
+          cases.push({ video: join(out, truth.files.webm!), words: truth.video.words });
+          progress(`bench lipsync: generated ${i + 1}/${o.n}`);
+        }
+        // Warm-up (model load, WASM compilation) is not part of a case's cost.
+        await engine.analyze({ video: cases[0]!.video });
+        const rows: Array<{
+          wallMs: number;
+          nodeCpuMs: number;
+          ffmpegCpuMs: number;
+          frames: number;
+          score: number;
+        }> = [];
+        for (const c of cases) {
+          // In the pipeline the ingest probe and the speech stage's audio are handed over: not part of the step.
+          const probe = await probeFile(c.video);
+          const audio = await extractAudio(c.video, { probe });
+          const before = cpuTimes();
+          const t = performance.now();
+          const r = await engine.analyze({
+            video: c.video,
+            probe,
+            audio,
+            segments: c.words.map((w) => ({ digit: w.digit, startSec: w.start, endSec: w.end })),
+          });
+          const after = cpuTimes();
+          rows.push({
+            wallMs: performance.now() - t,
+            nodeCpuMs: after.selfMs - before.selfMs,
+            ffmpegCpuMs: after.childrenMs - before.childrenMs,
+            frames: r.framesUsed,
+            score: r.score,
+          });
+        }
+        const p50 = (k: 'wallMs' | 'nodeCpuMs' | 'ffmpegCpuMs' | 'frames') =>
+          Math.round(
+            percentile(
+              rows.map((r) => r[k]),
+              50,
+            ),
+          );
+        printResult({
+          cases: rows.length,
+          net: engine.net,
+          framesP50: p50('frames'),
+          cpuMsP50: Math.round(
+            percentile(
+              rows.map((r) => r.nodeCpuMs + r.ffmpegCpuMs),
+              50,
+            ),
+          ),
+          nodeCpuMsP50: p50('nodeCpuMs'),
+          ffmpegCpuMsP50: p50('ffmpegCpuMs'),
+          wallMsP50: p50('wallMs'),
+          scores: rows.map((r) => r.score),
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+}

@@ -1,0 +1,188 @@
+// Lip-sync engine: the video's voiced windows decoded densely, a mouth opening per frame from the 68 landmarks
+// (a few face detections, then the landmark net only, on crops), scored against the speech envelope.
+//   const lip = createLipSyncEngine(); await lip.analyze({ video, audio, segments }) -> LipSyncAnalysis
+import { extractAudio } from '../media/audio.js';
+import { probe as probeFile } from '../media/probe.js';
+import type { MediaProbe } from '../media/probe-parse.js';
+import { interOcular, mouthOpening } from '../face/geometry.js';
+import type { Box } from '../face/types.js';
+import { normaliseBands, type AvModel } from './av-model.js';
+import { bandEnvelope, speechEnvelope, voicedSegments } from './envelope.js';
+import { readAvModel } from './model-file.js';
+import { isCloseRace, sampleWindowFrames } from './frames.js';
+import { MouthModel, type LandmarkNet } from './mouth-model.js';
+import { DEFAULT_PLAN, planWindows, type PlanOptions } from './plan.js';
+import { DEFAULT_SCORE, scoreLipSync, type ScoreParams } from './score.js';
+import type { LipSyncResult, MouthSample, PcmAudio, RgbImage, SpokenSegment, VideoFrame } from './types.js';
+
+export interface LipSyncOptions {
+  /** Landmark net. Default 'full' (the tiny net's mouth is noisier: models/lipsync/README.md). */
+  net?: LandmarkNet;
+  plan?: Partial<PlanOptions>;
+  score?: Partial<ScoreParams>;
+  /** Longest side of the decoded frames (px). Default 480: a selfie face is still ~100 px, the net takes 112. */
+  maxSide?: number;
+  /** Face detections spread over the windows (boxes in between are interpolated). Default 2. */
+  detections?: number;
+  modelDir?: string;
+  /** The audio-to-mouth model (default: models/lipsync/av-model.json). */
+  model?: AvModel;
+}
+
+export interface LipSyncInput {
+  video: string;
+  probe?: MediaProbe;
+  /** The video's audio (16 kHz mono); extracted from the video when absent. */
+  audio?: PcmAudio;
+  /** Spoken digits with their times (speech engine); without them, voiced windows are found from the audio. */
+  segments?: SpokenSegment[];
+}
+
+export interface LipSyncAnalysis extends LipSyncResult {
+  /** Where the voiced windows came from. */
+  segmentsFrom: 'speech' | 'audio';
+  mouth: MouthSample[];
+  /** CPU ms of this process for the analysis (ffmpeg's own time is not included). */
+  cpuMs: number;
+}
+
+export interface LipSyncEngine {
+  analyze(input: LipSyncInput): Promise<LipSyncAnalysis>;
+  /** Mouth opening at every 1/fps grid instant inside `windows` (evaluation: one track, many audio tracks). */
+  track(video: string, windows: Array<[number, number]>, probe?: MediaProbe): Promise<MouthSample[]>;
+  readonly net: LandmarkNet;
+}
+
+/** fluent-ffmpeg's close race on a loaded machine (see frames.ts): the same decode once more. */
+async function retryCloseRace<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (!isCloseRace(e)) throw e;
+    return f();
+  }
+}
+
+/** A square crop around `box` (side = the box's larger side), clipped to the frame. */
+export function squareCrop(img: RgbImage, box: Box): { crop: RgbImage; side: number } {
+  const side = Math.max(8, Math.round(Math.max(box.width, box.height)));
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const x0 = Math.max(0, Math.min(img.width - 1, Math.round(cx - side / 2)));
+  const y0 = Math.max(0, Math.min(img.height - 1, Math.round(cy - side / 2)));
+  const w = Math.max(1, Math.min(img.width - x0, side));
+  const h = Math.max(1, Math.min(img.height - y0, side));
+  const data = Buffer.allocUnsafe(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    const from = ((y0 + y) * img.width + x0) * 3;
+    data.set(img.data.subarray(from, from + w * 3), y * w * 3);
+  }
+  return { crop: { width: w, height: h, data }, side };
+}
+
+/** Box at time t, linearly interpolated between the detected boxes (nearest one outside their span). */
+export function boxAt(dets: Array<{ timeSec: number; box: Box }>, t: number): Box | null {
+  if (dets.length === 0) return null;
+  const after = dets.findIndex((d) => d.timeSec >= t);
+  if (after <= 0) return (after === 0 ? dets[0] : dets[dets.length - 1])!.box;
+  const a = dets[after - 1]!;
+  const b = dets[after]!;
+  const k = (t - a.timeSec) / Math.max(1e-6, b.timeSec - a.timeSec);
+  const mix = (u: number, v: number) => u + (v - u) * k;
+  return {
+    x: mix(a.box.x, b.box.x),
+    y: mix(a.box.y, b.box.y),
+    width: mix(a.box.width, b.box.width),
+    height: mix(a.box.height, b.box.height),
+  };
+}
+
+/** Indices of `n` frames spread evenly from the first to the last. */
+export function spread(count: number, n: number): number[] {
+  if (count === 0) return [];
+  if (n <= 1 || count === 1) return [Math.floor(count / 2)];
+  return [...new Set(Array.from({ length: n }, (_, i) => Math.round((i * (count - 1)) / (n - 1))))];
+}
+
+export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
+  const net = opts.net ?? 'full';
+  const plan: PlanOptions = { ...DEFAULT_PLAN, ...opts.plan };
+  const params: ScoreParams = { ...DEFAULT_SCORE, ...opts.score };
+  let avModel: AvModel | undefined = opts.model;
+  let model: Promise<MouthModel> | undefined;
+  const getModel = () => {
+    model ??= MouthModel.load({ net, ...(opts.modelDir ? { modelDir: opts.modelDir } : {}) });
+    model.catch(() => (model = undefined));
+    return model;
+  };
+
+  async function mouthSamples(frames: VideoFrame[]): Promise<MouthSample[]> {
+    const m = await getModel();
+    const dets: Array<{ timeSec: number; box: Box }> = [];
+    for (const i of spread(frames.length, opts.detections ?? 2)) {
+      // Small faces in large frames (a distant applicant) need the larger detector input.
+      const box = (await m.largestFace(frames[i]!, 224)) ?? (await m.largestFace(frames[i]!, 416));
+      if (box) dets.push({ timeSec: frames[i]!.timeSec, box });
+    }
+    const crops = frames.map((f) => {
+      const box = boxAt(dets, f.timeSec);
+      return box ? squareCrop(f, box) : null;
+    });
+    const usable = crops.flatMap((c) => (c ? [c] : []));
+    const lms = await m.landmarks(usable.map((c) => c.crop));
+    let k = 0;
+    return frames.map((f, i) => {
+      const c = crops[i];
+      if (!c) return { timeSec: f.timeSec, opening: null };
+      const lm = lms[k++]!;
+      // Landmarks of a crop without a face are still 68 points: keep only a plausible eye distance.
+      const iod = interOcular(lm) / c.side;
+      return { timeSec: f.timeSec, opening: iod > 0.2 && iod < 0.7 ? mouthOpening(lm) : null };
+    });
+  }
+
+  async function track(video: string, windows: Array<[number, number]>, probe?: MediaProbe) {
+    const p = probe ?? (await probeFile(video));
+    const frames = await sampleWindowFrames(video, {
+      windows,
+      fps: plan.fps,
+      maxSide: opts.maxSide ?? 480,
+      probe: p,
+    });
+    return frames.length > 0 ? mouthSamples(frames) : [];
+  }
+
+  async function analyze(input: LipSyncInput): Promise<LipSyncAnalysis> {
+    const c0 = process.cpuUsage();
+    const probe = input.probe ?? (await probeFile(input.video));
+    const audio =
+      input.audio ??
+      (probe.audio ? await retryCloseRace(() => extractAudio(input.video, { probe })) : undefined);
+    const cpuMs = () => {
+      const c = process.cpuUsage(c0);
+      return Math.round((c.user + c.system) / 100) / 10;
+    };
+    if (!audio) {
+      const r = {
+        score: 0,
+        lagSec: 0,
+        decision: 'inconclusive' as const,
+        framesUsed: 0,
+        mouthStd: 0,
+        windowsSec: 0,
+      };
+      return { ...r, segmentsFrom: 'audio', mouth: [], cpuMs: cpuMs() };
+    }
+    const env = speechEnvelope(audio);
+    const fromSpeech = (input.segments?.length ?? 0) > 0;
+    const segments = fromSpeech ? input.segments! : voicedSegments(env);
+    const { windows } = planWindows(segments, probe.durationSec, plan);
+    const mouth = await track(input.video, windows, probe);
+    const span = windows.reduce((s, [a, b]) => s + b - a, 0);
+    avModel ??= readAvModel();
+    const r = scoreLipSync(mouth, normaliseBands(bandEnvelope(audio)), avModel, span, params);
+    return { ...r, segmentsFrom: fromSpeech ? 'speech' : 'audio', mouth, cpuMs: cpuMs() };
+  }
+
+  return { analyze, track, net };
+}

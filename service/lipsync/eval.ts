@@ -1,0 +1,228 @@
+// `idv eval lipsync <index.json>`: real talking-face clips scored with their own sound (false alarms), with the
+// sound of other clips (detections of a swapped-audio dub), and the generator-made clips (kind "dubbed").
+// Each clip's mouth is tracked once over its first seconds; every audio track is then scored against that
+// track exactly as the engine does (voiced windows of that audio, the same plan and scorer). The learned model
+// is cross-validated: each real clip is scored by a model fitted without it (leave-one-clip-out).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import { extractAudio } from '../media/audio.js';
+import { isMediaError } from '../media/media-error.js';
+import { probe as probeFile } from '../media/probe.js';
+import type { MediaProbe } from '../media/probe-parse.js';
+import { DEFAULT_AV_PARAMS, normaliseBands, trainAvModel, type AvModel, type NormBands } from './av-model.js';
+import { bandEnvelope, speechEnvelope, voicedSegments } from './envelope.js';
+import { createLipSyncEngine } from './engine.js';
+import { isCloseRace } from './frames.js';
+import type { LandmarkNet } from './mouth-model.js';
+import { DEFAULT_PLAN, insideWindows, planWindows, type PlanOptions } from './plan.js';
+import { DEFAULT_SCORE, scoreLipSync, type ScoreParams } from './score.js';
+import type { AudioEnvelope, LipSyncResult, MouthSample } from './types.js';
+
+const IndexFile = z.array(z.object({ file: z.string(), kind: z.string() }));
+
+export interface LipSyncEvalOptions {
+  index: string;
+  /** Other clips' audio tracks tried on each real clip. Default 4. */
+  swapsPerClip?: number;
+  net?: LandmarkNet;
+  plan?: Partial<PlanOptions>;
+  score?: Partial<ScoreParams>;
+  /** Seconds of each clip tracked (the plan caps what is scored). Default 12. */
+  trackSec?: number;
+  /** Also fit the model on every real clip and write it here (models/lipsync/av-model.json). */
+  writeModel?: string;
+  progress?: (msg: string) => void;
+}
+
+export interface ClipScore {
+  file: string;
+  kind: string;
+  own: Pick<LipSyncResult, 'score' | 'lagSec' | 'framesUsed' | 'decision'>;
+  /** Scores with other clips' audio (real clips only). */
+  swapped: Array<{ audio: string; score: number; decision: LipSyncResult['decision'] }>;
+}
+
+export interface LipSyncEvalReport {
+  net: LandmarkNet;
+  threshold: number;
+  plan: PlanOptions;
+  crossValidated: 'leave-one-clip-out';
+  originals: { n: number; flagged: number; inconclusive: number; falseAlarmRate: number };
+  swapped: { n: number; flagged: number; inconclusive: number; detectionRate: number };
+  dubbed: Array<{ file: string; score: number; lagSec: number; flagged: boolean }>;
+  /** CPU ms of this process to track one second of video (landmarks at the plan's rate), median. */
+  trackCpuMsPerSec: number;
+  clips: ClipScore[];
+}
+
+interface Clip {
+  file: string;
+  kind: string;
+  durationSec: number;
+  env: AudioEnvelope;
+  bands: NormBands;
+  mouth: MouthSample[];
+}
+
+/**
+ * The clip as the service would receive it: containers it refuses (e.g. FLV) are re-encoded to MP4 in `tmp`,
+ * as a browser recording of the same scene would be.
+ */
+async function acceptedCopy(
+  path: string,
+  tmp: string,
+): Promise<{ path: string; probe: MediaProbe; converted: boolean }> {
+  try {
+    return { path, probe: await probeFile(path), converted: false };
+  } catch (e) {
+    if (!isMediaError(e) || e.code !== 'unsupported_format') throw e;
+  }
+  const out = join(tmp, `${Math.random().toString(36).slice(2)}.mp4`);
+  await promisify(execFile)('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    path,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '18',
+    '-c:a',
+    'aac',
+    out,
+  ]);
+  return { path: out, probe: await probeFile(out), converted: true };
+}
+
+/** The mouth samples the engine would use with this audio, and the seconds they span. */
+function windowed(mouth: MouthSample[], audio: Clip, durationSec: number, plan: PlanOptions) {
+  const { windows } = planWindows(voicedSegments(audio.env), durationSec, plan);
+  return { mouth: insideWindows(mouth, windows), span: windows.reduce((s, [a, b]) => s + b - a, 0) };
+}
+
+/** fluent-ffmpeg's close race on a loaded machine (see frames.ts) is retried; any other error is not. */
+async function withRetry<T>(f: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (e) {
+      if (attempt >= 3 || !isCloseRace(e)) throw e;
+    }
+  }
+}
+
+export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalReport> {
+  const entries = IndexFile.parse(JSON.parse(readFileSync(o.index, 'utf8')));
+  const base = dirname(o.index);
+  const net = o.net ?? 'full';
+  const plan: PlanOptions = { ...DEFAULT_PLAN, ...o.plan };
+  const params: ScoreParams = { ...DEFAULT_SCORE, ...o.score };
+  const engine = createLipSyncEngine({ net, plan });
+  const trackSec = o.trackSec ?? 12;
+  const clips: Clip[] = [];
+  const cpuPerSec: number[] = [];
+  const tmp = mkdtempSync(join(tmpdir(), 'idv-lipsync-eval-'));
+  try {
+    for (const e of entries) {
+      const { path, probe, converted } = await acceptedCopy(join(base, e.file), tmp);
+      const audio = await withRetry(() => extractAudio(path, { probe }));
+      const durationSec = Math.min(probe.durationSec, trackSec);
+      const c0 = process.cpuUsage();
+      const mouth = await engine.track(path, [[0, durationSec]], probe);
+      const c = process.cpuUsage(c0);
+      cpuPerSec.push((c.user + c.system) / 1000 / durationSec);
+      clips.push({
+        file: e.file,
+        kind: e.kind,
+        durationSec,
+        env: speechEnvelope(audio),
+        bands: normaliseBands(bandEnvelope(audio)),
+        mouth,
+      });
+      const found = mouth.filter((m) => m.opening !== null).length;
+      o.progress?.(
+        `${e.file}: mouth in ${found}/${mouth.length} frames${converted ? ' (re-encoded to MP4)' : ''}`,
+      );
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const real = clips.filter((c) => c.kind === 'real');
+  const training = (c: Clip) => ({
+    file: c.file,
+    mouth: windowed(c.mouth, c, c.durationSec, plan).mouth,
+    bands: c.bands,
+  });
+  const fitWithout = (skip: Clip | null): AvModel =>
+    trainAvModel(real.filter((c) => c !== skip).map(training), DEFAULT_AV_PARAMS);
+  const full = fitWithout(null);
+  if (o.writeModel) writeFileSync(o.writeModel, JSON.stringify(full, null, 1) + '\n');
+  const score = (c: Clip, audio: Clip, model: AvModel) => {
+    const w = windowed(c.mouth, audio, c.durationSec, plan);
+    return scoreLipSync(w.mouth, audio.bands, model, w.span, params);
+  };
+  const k = Math.min(o.swapsPerClip ?? 4, real.length - 1);
+  const stride = Math.max(1, Math.floor(real.length / (k + 1)));
+  const out: ClipScore[] = clips.map((c) => {
+    const model = c.kind === 'real' ? fitWithout(c) : full;
+    const own = score(c, c, model);
+    const swapped: ClipScore['swapped'] = [];
+    if (c.kind === 'real') {
+      const ri = real.indexOf(c);
+      // Partners spread over the list, not only neighbours (which often share a source and a format).
+      for (let s = 1; s <= k; s++) {
+        const other = real[(ri + s * stride) % real.length]!;
+        if (other === c) continue;
+        const r = score(c, other, model);
+        swapped.push({ audio: other.file, score: r.score, decision: r.decision });
+      }
+    }
+    return {
+      file: c.file,
+      kind: c.kind,
+      own: { score: own.score, lagSec: own.lagSec, framesUsed: own.framesUsed, decision: own.decision },
+      swapped,
+    };
+  });
+  const originals = out.filter((c) => c.kind === 'real');
+  const swaps = originals.flatMap((c) => c.swapped);
+  const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
+  const flaggedOwn = originals.filter((c) => c.own.decision === 'mismatch').length;
+  const flaggedSwap = swaps.filter((s) => s.decision === 'mismatch').length;
+  cpuPerSec.sort((a, b) => a - b);
+  return {
+    net,
+    threshold: params.threshold,
+    plan,
+    crossValidated: 'leave-one-clip-out',
+    originals: {
+      n: originals.length,
+      flagged: flaggedOwn,
+      inconclusive: originals.filter((c) => c.own.decision === 'inconclusive').length,
+      falseAlarmRate: rate(flaggedOwn, originals.length),
+    },
+    swapped: {
+      n: swaps.length,
+      flagged: flaggedSwap,
+      inconclusive: swaps.filter((s) => s.decision === 'inconclusive').length,
+      detectionRate: rate(flaggedSwap, swaps.length),
+    },
+    dubbed: out
+      .filter((c) => c.kind === 'dubbed')
+      .map((c) => ({
+        file: c.file,
+        score: c.own.score,
+        lagSec: c.own.lagSec,
+        flagged: c.own.decision === 'mismatch',
+      })),
+    trackCpuMsPerSec: Math.round(cpuPerSec[cpuPerSec.length >> 1] ?? 0),
+    clips: out,
+  };
+}
