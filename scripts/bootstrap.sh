@@ -12,8 +12,8 @@ major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 
 # Runtime: ffmpeg (media), redis-server (queue), OCR-B (fixtures, glyph rendering), espeak-ng (fixture speech).
 debs=(ffmpeg redis-server fonts-ocr-b espeak-ng)
-# Tests also drive a real browser and use a real French voice for the speech engine.
-if [ "$MODE" = "--test" ]; then debs+=(chromium asterisk-core-sounds-fr-wav); fi
+# Tests also drive a real browser, use a real French voice for the speech engine and render PDFs (pdftoppm).
+if [ "$MODE" = "--test" ]; then debs+=(chromium asterisk-core-sounds-fr-wav poppler-utils); fi
 ensure_debs "${debs[@]}"
 
 # npm dependencies: reinstall when package-lock.json changed since the last install.
@@ -33,8 +33,9 @@ fi
 # Build: TypeScript service and the reviewer console, when any source is newer than the last build.
 build_stamp=dist/.build-stamp
 if [ ! -f "$build_stamp" ] || [ -n "$(find service reviewer-ui/src reviewer-ui/index.html reviewer-ui/vite.config.ts \
+      applicant-ui/src applicant-ui/index.html applicant-ui/vite.config.ts \
       tsconfig.json tsconfig.build.json package-lock.json -newer "$build_stamp" -print -quit 2>/dev/null)" ]; then
-  log "building service and reviewer console"
+  log "building service, reviewer console and applicant app"
   npm run --silent build >&2
   mkdir -p dist && touch "$build_stamp"
 fi

@@ -13,6 +13,8 @@ import { createPipelineRepository, type PipelineRepository } from './pipeline/pi
 import { createLocalMediaStore, type MediaStore } from './storage/index.js';
 import { createActivation, type ActivationService } from './activation/service.js';
 import { createReviewExpiry, type ReviewExpiry } from './review/expiry-queue.js';
+import { loadEvidenceKeys, type EvidenceKeys } from './evidence/keys.js';
+import { createEvidenceService, type EvidenceService } from './evidence/service.js';
 
 export interface Composition {
   config: Config;
@@ -26,6 +28,10 @@ export interface Composition {
   pipeline: PipelineRepository;
   activation: ActivationService;
   expiry: ReviewExpiry;
+  /** The evidence signing key and the published public keys. */
+  evidenceKeys: EvidenceKeys;
+  /** Signed evidence files of final outcomes. */
+  evidence: EvidenceService;
   close(): Promise<void>;
 }
 
@@ -37,16 +43,25 @@ export async function compose(config: Config, logger: Logger): Promise<Compositi
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queues = createPipelineQueues(config.REDIS_URL, config.QUEUE_PREFIX);
   const activation = createActivation({ config, db, logger, redis, queues });
+  const store = createLocalMediaStore(join(config.DATA_DIR, 'media'), config.MEDIA_ENCRYPTION_KEY);
+  const evidenceKeys = loadEvidenceKeys(config);
   return {
     config,
     logger,
     db,
     redis,
     queues,
-    store: createLocalMediaStore(join(config.DATA_DIR, 'media'), config.MEDIA_ENCRYPTION_KEY),
+    store,
     pipeline: createPipelineRepository(db),
     activation,
     expiry: createReviewExpiry(queues.expiry),
+    evidenceKeys,
+    evidence: createEvidenceService({
+      db,
+      store,
+      keys: evidenceKeys,
+      evidenceYears: config.RETENTION_EVIDENCE_YEARS,
+    }),
     async close() {
       await activation.stop().catch((err: unknown) => logger.warn({ err }, 'activation stop failed'));
       await queues.close();

@@ -8,11 +8,20 @@ import { createOpenApiRouter } from './api/openapi.js';
 import { createReviewRouter } from './api/review/router.js';
 import { createConsoleRouter } from './api/review/console.js';
 import { activationRouter, letterRouter } from './api/activation/routes.js';
+import { requireApplicant } from './api/applicant/auth.js';
+import { createChallengeRouter } from './api/applicant/challenge.js';
+import { createSessionRouter } from './api/applicant/session.js';
+import { createApplicantActivationRouter } from './api/applicant/activation.js';
+import { createApplicantAppRouter } from './api/applicant/app-router.js';
+import { invitationApiRouter, invitationPageRouter } from './api/invitation/routes.js';
 import { enqueueIngest } from './pipeline/graph.js';
 import { retryPolicy } from './pipeline/worker.js';
 import { faceThresholds } from './pipeline/policy-config.js';
 import { createMediaCache } from './review/media-cache.js';
 import { createOps, type Ops } from './ops/ops.js';
+import { evidenceKeysRouter, evidenceRouter } from './evidence/router.js';
+import { erasureRouter, legalHoldRouter } from './retention/router.js';
+import { retentionPolicyFrom } from './retention/policy.js';
 
 export interface RunningApi {
   server: Server;
@@ -26,6 +35,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
   const media = createMediaCache(store);
   const ops = createOps({ config, db, logger, queues });
   const retry = retryPolicy(config);
+  const applicant = requireApplicant(db);
   const routers: Array<[string, Router]> = [
     [
       '/v1',
@@ -36,6 +46,13 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
         startPipeline: (ref) => enqueueIngest(queues, ref, retry),
       }),
     ],
+    // The applicant app's own endpoints (session view, challenge on demand, activation without a reference).
+    ['/v1', createChallengeRouter({ db, ttlMinutes: config.CHALLENGE_TTL_MINUTES, applicant })],
+    ['/v1', createSessionRouter({ config, db, applicant })],
+    ['/v1', createApplicantActivationRouter({ db, activation })],
+    ['/v1', invitationApiRouter({ db, secret: config.CODE_HMAC_SECRET, apiKeys: config.API_KEYS })],
+    ['/v', createApplicantAppRouter()],
+    ['/invitations', invitationPageRouter(db, config.CODE_HMAC_SECRET)],
     ['/', createOpenApiRouter()],
     [
       '/api/review',
@@ -54,6 +71,19 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     ['/console', createConsoleRouter()],
     ['/v1/activations', activationRouter(activation, config.API_KEYS)],
     ['/letters', letterRouter(activation)],
+    ['/v1', evidenceRouter(c.evidence, config.API_KEYS)],
+    ['/', evidenceKeysRouter(c.evidenceKeys.published)],
+    [
+      '/v1',
+      erasureRouter({
+        db,
+        store,
+        policy: retentionPolicyFrom(config),
+        evidence: c.evidence,
+        apiKeys: config.API_KEYS,
+      }),
+    ],
+    ['/api/retention', legalHoldRouter(db, config.SESSION_SECRET)],
     ...ops.routers,
   ];
   const app = createApp({ logger, readiness, routers });

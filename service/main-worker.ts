@@ -4,7 +4,11 @@ import type { ReadinessCheck } from './api/app.js';
 import { startPipelineWorkers } from './pipeline/worker.js';
 import { startOutboxDispatcher, createWebhookHandler } from './outbox/index.js';
 import { activationOutboxHandler } from './activation/outbox-handler.js';
+import { createInvitationOutboxHandler } from './invitation/outbox-handler.js';
 import { startExpiryWorker } from './review/expiry-queue.js';
+import { evidenceOutboxHandler } from './evidence/outbox-handler.js';
+import { startRetentionJobs } from './retention/job.js';
+import { retentionPolicyFrom } from './retention/policy.js';
 
 export interface RunningWorkers {
   /** Worker-side readiness: the face models. */
@@ -28,6 +32,7 @@ export async function startWorkers(c: Composition): Promise<RunningWorkers> {
   void pipeline
     .modelsReady()
     .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'face models failed to load'));
+  const invitation = createInvitationOutboxHandler({ config, db, logger });
   const outbox = startOutboxDispatcher({
     db,
     queues,
@@ -35,10 +40,23 @@ export async function startWorkers(c: Composition): Promise<RunningWorkers> {
     handlers: {
       webhook: createWebhookHandler({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET }),
       activation: activationOutboxHandler(activation),
+      invitation: invitation.handler,
+      evidence: evidenceOutboxHandler(c.evidence),
     },
   });
   await activation.startWorkers();
   const stopExpiry = startExpiryWorker(db, queues.workerConnection(), queues.prefix, logger);
+  const retention = await startRetentionJobs({
+    db,
+    store: c.store,
+    policy: retentionPolicyFrom(config),
+    evidence: c.evidence,
+    signingKey: c.evidenceKeys.signing,
+    anchorDir: config.AUDIT_ANCHOR_DIR,
+    queues,
+    logger,
+    everyMinutes: config.RETENTION_SWEEP_MINUTES,
+  });
   // Anything left in `processing` by a previous run is picked up at once.
   void pipeline.sweep().catch(() => undefined);
   return {
@@ -56,8 +74,10 @@ export async function startWorkers(c: Composition): Promise<RunningWorkers> {
     ],
     sweep: () => pipeline.sweep(),
     async close() {
+      await retention.close();
       await stopExpiry();
       await outbox.close();
+      invitation.close();
       await pipeline.close();
     },
   };

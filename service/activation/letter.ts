@@ -64,6 +64,8 @@ export async function openLetter(
         state === 'active' ? unseal(deps.sealingKey, code.code_sealed, `code:${letter.case_id}`) : undefined,
       expiresAt: new Date(code.expires_at),
       receivedAt: letter.opened_at ? new Date(letter.opened_at) : now,
+      // The app's activation page authenticates with this letter's token: no reference to type.
+      activateUrl: `/v/${token}/activate`,
     });
     return { html, firstOpening: first, caseId: letter.case_id };
   });

@@ -4,6 +4,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import * as s from './applicant/schemas.js';
 import { activationOpenApiPaths } from './activation/openapi.js';
+import { applicantAppOpenApiPaths } from './applicant/openapi-app.js';
+import { retentionOpenApiPaths } from '../retention/openapi.js';
 
 type Json = Record<string, unknown>;
 
@@ -138,6 +140,8 @@ export function openApiDocument(): Json {
         },
       },
       ...activationOpenApiPaths,
+      ...applicantAppOpenApiPaths,
+      ...retentionOpenApiPaths,
       '/openapi.json': {
         get: {
           operationId: 'openapi',

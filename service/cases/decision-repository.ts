@@ -78,6 +78,8 @@ export async function recordDecision(q: Queryable, c: CaseRow, d: DecisionInput)
     });
   }
   if (status === 'approved') await insertOutbox(q, 'activation', c.id, { caseId: c.id });
+  // The signed evidence file of the final outcome (service/evidence), built after this transaction commits.
+  if (final) await insertOutbox(q, 'evidence', c.id, { caseId: c.id });
   return status;
 }
 

@@ -36,6 +36,12 @@ export const backOfficeEnv = {
   NOTIFY_BACKOFF_MS: envInt(30000, 10, 86400000).describe(
     'First retry delay of a failed delivery, in ms; doubles at each retry (exponential backoff).',
   ),
+  INVITE_EMAIL: envBool(false).describe(
+    'Default of invite.email in POST /v1/verifications: send the invitation e-letter to the applicant.',
+  ),
+  INVITE_SMS: envBool(false).describe(
+    'Default of invite.sms in POST /v1/verifications: send the invitation link by SMS.',
+  ),
   SMTP_HOST: z.string().default('127.0.0.1').describe('SMTP server for registered e-letters.'),
   SMTP_PORT: envInt(25, 1, 65535).describe('SMTP port.'),
   SMTP_SECURE: envBool(false).describe('Use implicit TLS to the SMTP server.'),

@@ -17,7 +17,9 @@ export const engineEnv = {
   ),
   MINIMUM_AGE: envInt(18, 0, 120).describe('Minimum applicant age in years on the verification day.'),
   SPEECH_LANGS: envList('fr,en').describe('Languages offered for the spoken challenge.'),
-  CHALLENGE_TTL_MINUTES: envInt(30, 1, 1440).describe('Lifetime of a spoken-digit challenge.'),
+  CHALLENGE_TTL_MINUTES: envInt(5, 1, 1440).describe(
+    'Lifetime of a spoken-digit challenge, counted from when the applicant app asks for it (Record).',
+  ),
   REVIEW_ALL: envBool(false).describe('When true, every case goes to human review (no automatic decision).'),
   MAX_ATTEMPTS: envInt(3, 1, 10).describe(
     'Submissions allowed per verification before a resubmission request becomes a rejection.',

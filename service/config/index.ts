@@ -6,8 +6,9 @@ import { join, resolve } from 'node:path';
 import { coreEnv } from './core.js';
 import { engineEnv } from './engines.js';
 import { backOfficeEnv } from './back-office.js';
+import { retentionEnv } from './retention.js';
 
-export const envSchema = z.object({ ...coreEnv, ...engineEnv, ...backOfficeEnv });
+export const envSchema = z.object({ ...coreEnv, ...engineEnv, ...backOfficeEnv, ...retentionEnv });
 type Parsed = z.infer<typeof envSchema>;
 
 /** The validated configuration; secrets are always present (from env, or generated outside production). */
@@ -19,6 +20,10 @@ export type Config = Parsed & {
   CODE_HMAC_SECRET: string;
   WEBHOOK_SECRET: string;
   METRICS_TOKEN: string;
+  /** Always set: the configured file, or DATA_DIR/secrets/evidence-signing-key.pem outside production. */
+  EVIDENCE_SIGNING_KEY_FILE: string;
+  EVIDENCE_RETIRED_KEYS_DIR: string;
+  AUDIT_ANCHOR_DIR: string;
 };
 
 export class ConfigError extends Error {
@@ -56,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     Object.assign(secrets, loadOrCreateDevSecrets(dataDir));
   }
+  if (!c.EVIDENCE_SIGNING_KEY_FILE && c.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: EVIDENCE_SIGNING_KEY_FILE=(unset): required in production');
+  }
   return {
     ...c,
     DATA_DIR: dataDir,
@@ -66,6 +74,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     CODE_HMAC_SECRET: c.CODE_HMAC_SECRET ?? secrets.CODE_HMAC_SECRET!,
     WEBHOOK_SECRET: c.WEBHOOK_SECRET ?? secrets.WEBHOOK_SECRET!,
     METRICS_TOKEN: c.METRICS_TOKEN ?? secrets.METRICS_TOKEN!,
+    // The key file itself is generated on first use (service/evidence/keys.ts), like the secrets above.
+    EVIDENCE_SIGNING_KEY_FILE: resolve(
+      c.EVIDENCE_SIGNING_KEY_FILE ?? join(dataDir, 'secrets', 'evidence-signing-key.pem'),
+    ),
+    EVIDENCE_RETIRED_KEYS_DIR: resolve(
+      c.EVIDENCE_RETIRED_KEYS_DIR ?? join(dataDir, 'secrets', 'evidence-retired-keys'),
+    ),
+    AUDIT_ANCHOR_DIR: resolve(c.AUDIT_ANCHOR_DIR ?? join(dataDir, 'audit-anchors')),
   };
 }
 

@@ -1,6 +1,6 @@
 // The closed, versioned vocabulary of reasons a decision can carry. Adding or changing a code bumps
 // POLICY_VERSION so that stored decisions stay interpretable.
-export const POLICY_VERSION = '2026-11.1';
+export const POLICY_VERSION = '2026-12.1';
 
 /** What a reason, on its own, asks for. The strongest class present wins (reject > review > resubmit). */
 export type ReasonClass = 'reject' | 'review' | 'resubmit';
@@ -32,6 +32,8 @@ export const REASONS = {
   CARD_NOT_IN_VIDEO: 'resubmit',
   NO_SPEECH: 'resubmit',
   MRZ_UNREADABLE: 'resubmit',
+  // A card's front without its back (the MRZ side): "photograph the back of your card".
+  MRZ_SIDE_MISSING: 'resubmit',
   // Added by the policy itself.
   ATTEMPTS_EXHAUSTED: 'reject',
 } as const satisfies Record<string, ReasonClass>;

@@ -57,7 +57,36 @@ export interface DecodeOptions {
    * avoiding letters that look like digits: a round glyph there is a '0' unless the check digits say otherwise.
    */
   alnumLetterPrior?: number;
+  /**
+   * A check-digit-covered character may be changed from what the classifier reads there (its top class
+   * over the whole alphabet) to satisfy a check digit only when that reading's probability is below this:
+   * a genuinely uncertain glyph. A clearly printed character that the check digits would change makes the
+   * block `check_digit` (a wrong printed check digit, an altered document), never a repaired valid
+   * reading. Default `REPAIR_MAX_PRINTED_PROB` (calibrated: see models/mrz/README.md).
+   */
+  maxRepairPrintedProb?: number;
 }
+
+/**
+ * Bound of the repairs (see `DecodeOptions.maxRepairPrintedProb`). Calibrated on the real line crops and
+ * the real document photos (models/mrz/README.md, "Repairs are evidence").
+ */
+export const REPAIR_MAX_PRINTED_PROB = 0.9;
+
+/** One character the decoder changed from the classifier's reading to satisfy the check digits. */
+export interface Repair {
+  line: number;
+  col: number;
+  /** The classifier's most probable character there (over the whole alphabet). */
+  printed: string;
+  chosen: string;
+  /** Classifier probabilities of the printed and the chosen characters. */
+  pPrinted: number;
+  pChosen: number;
+}
+
+/** Names of the check-digit fields of a layout, in `fieldChecks` order then the composite. */
+export type CheckedField = 'documentNumber' | 'birthDate' | 'expirationDate' | 'optionalData' | 'composite';
 
 export interface Decoded {
   layout: Layout['name'];
@@ -80,6 +109,12 @@ export interface Decoded {
   nameConfidence: number;
   /** Minimum per-cell probability over every character no check digit covers (names included). */
   uncheckedConfidence: number;
+  /** Every check-digit-covered character changed from the classifier's reading. */
+  repairs: Repair[];
+  /** Check-digit fields that fail on the classifier's own reading (restricted to each field's class). */
+  failingFields: CheckedField[];
+  /** True when a repair would change a clearly printed character (above the bound): status check_digit. */
+  repairRefused: boolean;
   status: 'ok' | 'ambiguous' | 'check_digit';
 }
 
@@ -268,7 +303,13 @@ function kBest(
     trace(f, m);
     return m;
   });
-  const tied = (m: Map<string, string>): boolean => ties.every(([a, b]) => m.get(a) === m.get(b));
+  // A document number does not start with a filler: '<000000000' is not a number, whatever its check
+  // digit says ('<' and '0' both count 0, so a half-cut first glyph read as a filler would otherwise tie).
+  // (Fillers inside do occur: the German specimen's 'C<00000004'.)
+  const num = layout.fieldChecks[0]!.span;
+  const wellFormed = (m: Map<string, string>): boolean => m.get(`${num[0]}:${num[1]}`) !== '<';
+  const tied = (m: Map<string, string>): boolean =>
+    wellFormed(m) && ties.every(([a, b]) => m.get(a) === m.get(b));
   const consistent = readings.map(tied);
   const first = consistent.indexOf(true);
   const b0 = first >= 0 ? first : 0;
@@ -323,19 +364,32 @@ function withSameGlyph(
   return { probs: probs.map((_, l) => out.subarray(l * n * K, (l + 1) * n * K)), ties };
 }
 
+/** Extra prior odds of an 'O' (on top of the letter prior) in alphanumeric fields. */
+const O_IN_NUMBER_PRIOR = 0.01;
+
 /** `probs` with the letters of alphanumeric ('X') positions weighed by `letterPrior` (rows renormalised). */
 function withFieldPriors(layout: Layout, probs: Float32Array[], letterPrior: number): Float32Array[] {
   if (letterPrior === 1) return probs;
   const K = MRZ_ALPHABET.length;
-  const w = Float32Array.from(MRZ_ALPHABET, (ch) => (ch >= 'A' && ch <= 'Z' ? letterPrior : 1));
+  // In document numbers, 'O' further still (1:1000): its glyph is the zero's, issuers avoid it there (none among the
+  // 233 document-number letters of the real line set), and the check digits cannot tell them apart where
+  // two of them stand at weights 7 and 3 ('OO' and '00' both count 0): a real passport's '0000000000'
+  // was read 'OO00000000' and verified.
+  const w = Float32Array.from(MRZ_ALPHABET, (ch) =>
+    ch === 'O' ? letterPrior * O_IN_NUMBER_PRIOR : ch >= 'A' && ch <= 'Z' ? letterPrior : 1,
+  );
+  const wOther = Float32Array.from(MRZ_ALPHABET, (ch) => (ch >= 'A' && ch <= 'Z' ? letterPrior : 1));
+  const num = layout.fieldChecks[0]!.span;
   return probs.map((row, l) => {
     const cls = layout.classes[l]!;
     if (!cls.includes('X')) return row;
     const out = row.slice();
     for (let c = 0; c < layout.length; c++) {
       if (cls[c] !== 'X') continue;
+      // The 'O' odds apply to the document number (optional data may spell codes such as 'KOR').
+      const wc = l === num[0] && c >= num[1] && c < num[1] + 9 ? w : wOther;
       let s = 0;
-      for (let k = 0; k < K; k++) s += out[c * K + k] = row[c * K + k]! * w[k]!;
+      for (let k = 0; k < K; k++) s += out[c * K + k] = row[c * K + k]! * wc[k]!;
       for (let k = 0; k < K; k++) out[c * K + k] = out[c * K + k]! / s;
     }
     return out;
@@ -471,10 +525,13 @@ export function decodeWithLayout(
     ? lines.map((line, l) => [...line].map((ch, c) => second.get(`${l}:${c}`) ?? ch).join(''))
     : null;
   const repairCost = Math.max(0, rawLogProb - logProb);
+  const repairs = listRepairs(layout, probsIn, best);
+  const bound = opts.maxRepairPrintedProb ?? REPAIR_MAX_PRINTED_PROB;
+  const repairRefused = repairs.some((r) => r.pPrinted >= bound && !lookAlike(r.printed, r.chosen));
   const status =
-    !Number.isFinite(checkedLp) || repairCost > maxRepairCost
+    !Number.isFinite(checkedLp) || repairCost > maxRepairCost || repairRefused
       ? 'check_digit'
-      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb
+      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb || !namesWellFormed(layout, lines)
         ? 'ambiguous'
         : 'ok';
   return {
@@ -489,8 +546,113 @@ export function decodeWithLayout(
     confidence: sumP / (layout.lines * layout.length),
     nameConfidence,
     uncheckedConfidence,
+    repairs,
+    failingFields: failingFields(layout, probs),
+    repairRefused,
     status,
   };
+}
+
+/**
+ * ICAO 9303 names: components joined by '<', the primary and secondary identifiers by one '<<', then
+ * fillers to the end. A run of three fillers before more letters, or a second '<<' (but on the 1988 French
+ * card, which joins given names with '<<'), is a line cut with cells between the glyphs: a reading no
+ * check digit can catch, so it is refused and the next cut is tried.
+ */
+function namesWellFormed(layout: Layout, lines: string[]): boolean {
+  for (const [l, s, e] of layout.names) {
+    const name = lines[l]!.slice(s, e).replace(/<+$/, '');
+    if (name.includes('<<<')) return false;
+    if (layout.name !== 'FR_ID_OLD' && name.split('<<').length > 2) return false;
+  }
+  return true;
+}
+
+/** The characters of `best` (checked positions) that differ from the classifier's top class. */
+function listRepairs(layout: Layout, probs: Float32Array[], best: Map<string, string>): Repair[] {
+  const K = MRZ_ALPHABET.length;
+  const out: Repair[] = [];
+  for (const [key, ch] of best) {
+    const [l, c] = key.split(':').map(Number) as [number, number];
+    const row = probs[l]!;
+    let top = 0;
+    for (let k = 1; k < K; k++) if (row[c * K + k]! > row[c * K + top]!) top = k;
+    const printed = MRZ_ALPHABET[top]!;
+    if (printed === ch) continue;
+    out.push({
+      line: l,
+      col: c,
+      printed,
+      chosen: ch,
+      pPrinted: round3(row[c * K + top]!),
+      pChosen: round3(row[c * K + MRZ_ALPHABET.indexOf(ch)]!),
+    });
+  }
+  return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/**
+ * Letter/digit pairs that OCR-B prints with nearly the same glyph (and issuers avoid mixing): reading
+ * one as the other is the classifier's uncertainty, not a change of what is printed, whatever its
+ * probability. On the real line crops every confident repair of a correct reading is one of these
+ * ('O' → '0' up to 0.997); no other repair of a correct reading is above 0.81.
+ */
+const LOOK_ALIKE: Record<string, string> = {
+  O: '0',
+  Q: '0',
+  D: '0',
+  U: '0',
+  I: '1',
+  L: '1',
+  Z: '2',
+  S: '5',
+  G: '6',
+  B: '8',
+};
+
+export function lookAlike(a: string, b: string): boolean {
+  return LOOK_ALIKE[a] === b || LOOK_ALIKE[b] === a;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Field names of a layout's check digits (the first is the document number). */
+function fieldName(layout: Layout, i: number): CheckedField {
+  const fc = layout.fieldChecks[i]!;
+  if (i === 0) return 'documentNumber';
+  const len = fc.span[2] - fc.span[1];
+  if (len === 6) {
+    // TD1/TD2/TD3: birth then expiry; the 1988 French card: birth only.
+    const dates = layout.fieldChecks.filter((f) => f.span[2] - f.span[1] === 6);
+    return dates[0] === fc ? 'birthDate' : 'expirationDate';
+  }
+  return 'optionalData';
+}
+
+/** Check-digit fields failing on the per-cell reading restricted to each position's class. */
+function failingFields(layout: Layout, probs: Float32Array[]): CheckedField[] {
+  const ch = (p: Pos): string =>
+    allowedChoices(probs[p[0]]!, p[1], layout.classes[p[0]]![p[1]] as CharClass, 1)[0]!.ch;
+  const digitOf = (chars: string[]): number => {
+    let s = 0;
+    chars.forEach((c, i) => (s += charValue(c) * WEIGHTS[i % 3]!));
+    return s % 10;
+  };
+  const out: CheckedField[] = [];
+  layout.fieldChecks.forEach((fc, i) => {
+    const chars: string[] = [];
+    for (let c = fc.span[1]; c < fc.span[2]; c++) chars.push(ch([fc.span[0], c]));
+    const cd = ch(fc.cd);
+    // An optional field's '<' check digit stands for an empty field.
+    if (cd === '<' ? chars.some((x) => x !== '<') : digitOf(chars) !== charValue(cd))
+      out.push(fieldName(layout, i));
+  });
+  if (layout.composite) {
+    const chars: string[] = [];
+    for (const [l, s, e] of layout.composite.spans) for (let c = s; c < e; c++) chars.push(ch([l, c]));
+    if (digitOf(chars) !== charValue(ch(layout.composite.cd))) out.push('composite');
+  }
+  return out;
 }
 
 /** Below this mean per-cell top probability a block gets no same-glyph evidence. */

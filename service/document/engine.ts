@@ -4,8 +4,8 @@ import type { RgbImage } from '../media/types.js';
 import { loadGlyphClassifier, type GlyphClassifier } from './classifier.js';
 import type { NameModel } from './name-model.js';
 import { loadNameModel } from './name-model-file.js';
-import { decodeBlock, type Decoded, type DecodeOptions } from './decode.js';
-import { toGray, type GrayImage } from './gray.js';
+import { decodeBlock, type Decoded, type DecodeOptions, type Repair } from './decode.js';
+import { resampleBox, sample, toGray, type GrayImage } from './gray.js';
 import { CELL_H, CELL_W, lineCuts } from './line-cells.js';
 import { alignBlock, extractLine, findTextLines, groupBlocks, type TextLine } from './locate.js';
 import {
@@ -23,6 +23,11 @@ export interface DocumentEngineOptions {
   decode?: DecodeOptions;
   /** Max line blocks tried per photo and orientation. Default 6. */
   maxBlocks?: number;
+  /**
+   * Stop searching for the MRZ after this many CPU milliseconds of the process (the best reading so far
+   * stands; CPU rather than wall time so that a loaded machine reads the same). Default 6000.
+   */
+  maxSearchMs?: number;
 }
 
 export interface ReadInput {
@@ -33,12 +38,34 @@ export interface ReadInput {
   /** Accepted document types (ID_CARD, PASSPORT, RESIDENCE_PERMIT). */
   allowedTypes: readonly string[];
   minimumAge: number;
+  /**
+   * Which side of the document each image shows, as the applicant labelled it (same order as `images`).
+   * Default: a single image is unlabelled; two are front then back (the pipeline's order).
+   */
+  sides?: (DocumentSide | null)[];
+  /**
+   * The document type the applicant declared, when known: a passport's data page carries its MRZ, so a
+   * passport photo without one is unreadable, not a missing side.
+   */
+  documentType?: string;
 }
+
+export type DocumentSide = 'front' | 'back';
+
+/**
+ * Where reading stopped: `read` (a reading verified), `check_digit` (an MRZ whose printed check digits do
+ * not verify, or would verify only by changing a clearly printed character), `ambiguous` (two readings
+ * close, or an unchecked character below its floor), `not_cut` (MRZ-shaped text found but not read as
+ * one: a wrong cut or other text), `not_located` (nothing cut into MRZ lines).
+ */
+export type ReadStage = 'read' | 'check_digit' | 'ambiguous' | 'not_cut' | 'not_located';
 
 /** Where the MRZ was found: image index and the line axes (full-resolution pixels). */
 export interface MrzBox {
   image: number;
   flipped: boolean;
+  /** Read on the image turned a quarter clockwise (coordinates are in that turned frame). */
+  rotated?: boolean;
   lines: { x0: number; y0: number; x1: number; y1: number; height: number }[];
 }
 
@@ -53,6 +80,13 @@ export interface DocumentAnalysis {
   fields: DocumentFields | null;
   findings: DocumentFinding[];
   mrzBox?: MrzBox;
+  /** Where reading stopped (see ReadStage). */
+  stage: ReadStage;
+  /** Characters changed from the classifier's reading to satisfy the check digits (shown to reviewers). */
+  repairs: Repair[];
+  /** The side the MRZ was read on, when the image was labelled; `sidesSwapped` when it was the other one. */
+  side?: DocumentSide;
+  sidesSwapped?: boolean;
   timings: { totalMs: number; attempts: number };
 }
 
@@ -173,6 +207,142 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
   return best;
 }
 
+/**
+ * Below this mean character probability a decoded block is other text (a card front's fields decoded at
+ * random), not an MRZ: on generated card fronts such blocks read at 0.3-0.5, MRZs above 0.9.
+ */
+const MRZ_LIKE_MIN_CONFIDENCE = 0.6;
+
+/** The side each layout's MRZ is printed on: TD1 cards on the back, passports and the 1988 card in front. */
+const EXPECTED_SIDE: Record<Decoded['layout'], DocumentSide> = {
+  TD1: 'back',
+  TD2: 'front',
+  TD3: 'front',
+  MRVA: 'front',
+  MRVB: 'front',
+  FR_ID_OLD: 'front',
+};
+
+/** Below this mean character probability a block failing its check digits is not taken for an MRZ. */
+const CHECK_DIGIT_MIN_CONFIDENCE = 0.9;
+
+/** The finding detail of a refused check-digit reading: the failing fields and the refused repairs (no data). */
+function checkDigitDetail(d: Decoded): string {
+  const fields = d.failingFields.length ? d.failingFields.join(', ') : 'none on the classifier reading';
+  return d.repairRefused
+    ? `check digits fail on the printed reading (${fields}); verifying them would change a clearly printed character`
+    : `check digits fail (${fields})`;
+}
+
+function cpuMsSince(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+interface Pass {
+  delta: number;
+  flip: boolean;
+  rot: boolean;
+  fine: boolean;
+}
+
+/**
+ * How a reading stands against others, for keeping the best over blocks and passes: a verified reading,
+ * then an MRZ-like ambiguous one, an MRZ failing its check digits, and below 1 anything else by its
+ * confidence (other text decoded at random).
+ */
+function standing(r: LineReading): number {
+  const c = r.decoded?.confidence ?? 0;
+  if (r.status === 'ok') return 3 + c;
+  if (r.status === 'ambiguous' && c >= MRZ_LIKE_MIN_CONFIDENCE) return 2 + c;
+  if (r.status === 'check_digit' && c >= CHECK_DIGIT_MIN_CONFIDENCE) return 1 + c;
+  return c * 0.99;
+}
+
+/**
+ * Long side at which text lines are searched (the locator's thresholds are tuned for it: windows,
+ * dilation, minimum line length): photos far larger or smaller are resampled to it first. `fine`: the
+ * second look at large photos, at twice that, for a document filling a small share of the frame
+ * (null when the photo is not large enough for it to differ).
+ */
+const WORK_LONG_SIDE = 1280;
+
+function workScale(g: GrayImage, fine: boolean): number | null {
+  const long = Math.max(g.width, g.height);
+  if (fine) return long >= 2 * WORK_LONG_SIDE * 1.25 ? (2 * WORK_LONG_SIDE) / long : null;
+  if (long > 1.25 * WORK_LONG_SIDE || long < 0.7 * WORK_LONG_SIDE) return WORK_LONG_SIDE / long;
+  return 1;
+}
+
+/** Text lines found on `g` resampled by `scale`, in `g`'s coordinates. */
+function findLinesAtScale(g: GrayImage, scale: number, delta: number): TextLine[] {
+  if (scale === 1) return findTextLines(g, { delta });
+  const w = Math.max(1, Math.round(g.width * scale));
+  const h = Math.max(1, Math.round(g.height * scale));
+  const small: GrayImage = { width: w, height: h, data: resampleBox(g, 0, 0, g.width, g.height, w, h) };
+  const sx = g.width / w;
+  const sy = g.height / h;
+  return findTextLines(small, { delta }).map((l) => ({
+    ...l,
+    cx: l.cx * sx,
+    cy: l.cy * sy,
+    s0: l.s0 * sx,
+    s1: l.s1 * sx,
+    t0: l.t0 * sy,
+    t1: l.t1 * sy,
+  }));
+}
+
+/** A two-line block completed to three, with the third line one spacing above or below. */
+function withThirdLine(g: GrayImage, lines: TextLine[]): TextLine[][] {
+  if (lines.length !== 2) return [];
+  const [a, b] = lines as [TextLine, TextLine];
+  const dx = b.cx - a.cx;
+  const dy = b.cy - a.cy;
+  const shifted = (l: TextLine, k: number): TextLine =>
+    settleAcross(g, { ...l, cx: l.cx + k * dx, cy: l.cy + k * dy });
+  return [
+    [a, b, shifted(b, 1)],
+    [shifted(a, -1), a, b],
+  ];
+}
+
+/**
+ * Move a guessed line across its axis (up to 0.6 of its height) onto the darkest band: the ink of the
+ * text, where the spacing of the other lines only says roughly where it is.
+ */
+function settleAcross(g: GrayImage, l: TextLine): TextLine {
+  const h = Math.max(2, l.t1 - l.t0);
+  const N = 48;
+  let bestO = 0;
+  let bestInk = -Infinity;
+  for (let k = -6; k <= 6; k++) {
+    const o = (k / 10) * h;
+    let ink = 0;
+    for (let i = 0; i < N; i++) {
+      const sAlong = l.s0 + ((i + 0.5) / N) * (l.s1 - l.s0);
+      for (let j = 0; j < 5; j++) {
+        const t = l.t0 + o + ((j + 0.5) / 5) * h;
+        ink += 1 - sample(g, l.cx + sAlong * l.ux - t * l.uy, l.cy + sAlong * l.uy + t * l.ux);
+      }
+    }
+    if (ink > bestInk) {
+      bestInk = ink;
+      bestO = o;
+    }
+  }
+  return { ...l, cx: l.cx - bestO * l.uy, cy: l.cy + bestO * l.ux };
+}
+
+/** The image turned a quarter clockwise. */
+function rotate90(g: GrayImage): GrayImage {
+  const { width: w, height: h, data } = g;
+  const out = new Float32Array(w * h);
+  // New size h × w: new (x', y') shows old (y', h - 1 - x').
+  for (let y = 0; y < w; y++) for (let x = 0; x < h; x++) out[y * h + x] = data[(h - 1 - x) * w + y]!;
+  return { width: h, height: w, data: out };
+}
+
 function boxOf(l: TextLine): MrzBox['lines'][number] {
   return {
     x0: l.cx + l.s0 * l.ux,
@@ -194,6 +364,7 @@ export function createEngineWith(
 ): DocumentEngine {
   const decodeOpts: DecodeOptions = { nameModel: names, ...opts.decode };
   const maxBlocks = opts.maxBlocks ?? 6;
+  const maxSearchMs = opts.maxSearchMs ?? 6000;
 
   function readLines(lineImages: (RgbImage | GrayImage)[]): LineReading {
     return readGrayLines(
@@ -207,75 +378,134 @@ export function createEngineWith(
     const t0 = performance.now();
     let attempts = 0;
     let best: { r: LineReading; box: MrzBox } | null = null;
+    const c0 = process.cpuUsage();
     const grays = input.images.map(toGray);
-    // Cheap passes first (upright, default threshold) on every image, then the fall-backs.
-    const passes: { delta: number; flip: boolean }[] = [
-      { delta: 0.05, flip: false },
-      { delta: 0.05, flip: true },
-      { delta: 0.025, flip: false },
-      { delta: 0.09, flip: false },
+    // Cheap passes first (upright, default threshold, the working scale) on every image, then the
+    // fall-backs: the other threshold contrasts, a quarter turn (photos taken sideways, or an EXIF
+    // orientation that turned them), and the finer scale of large photos (a small document in the frame).
+    const passes: Pass[] = [
+      { delta: 0.05, flip: false, rot: false, fine: false },
+      { delta: 0.05, flip: true, rot: false, fine: false },
+      // Strong contrast only: dark print over a busy light background (guilloche, watermarks), which a
+      // weak threshold joins to the text into blobs.
+      { delta: 0.18, flip: false, rot: false, fine: false },
+      { delta: 0.18, flip: true, rot: false, fine: false },
+      { delta: 0.025, flip: false, rot: false, fine: false },
+      { delta: 0.09, flip: false, rot: false, fine: false },
+      { delta: 0.05, flip: false, rot: true, fine: false },
+      { delta: 0.05, flip: true, rot: true, fine: false },
+      { delta: 0.05, flip: false, rot: false, fine: true },
+      { delta: 0.05, flip: true, rot: false, fine: true },
     ];
     const linesCache = new Map<string, TextLine[]>();
+    const rotated = new Map<number, GrayImage>();
     search: for (const pass of passes) {
       // Fall-back passes only while no block looked like an MRZ at all: a block that decoded to an
       // ambiguous or check-digit-failing reading was the MRZ, and other text will not do better.
-      if (
-        best &&
-        (best.r.status === 'ambiguous' ||
-          (best.r.status === 'check_digit' && (best.r.decoded?.confidence ?? 0) >= 0.9))
-      )
-        break;
+      if (best && standing(best.r) >= 1) break;
       for (let im = 0; im < grays.length; im++) {
-        const g = grays[im]!;
-        const key = `${im}:${pass.delta}`;
+        let g = grays[im]!;
+        if (pass.rot) {
+          let r = rotated.get(im);
+          if (!r) {
+            r = rotate90(g);
+            rotated.set(im, r);
+          }
+          g = r;
+        }
+        const scale = workScale(g, pass.fine);
+        if (scale === null) continue;
+        const key = `${im}:${pass.delta}:${pass.rot}:${scale}`;
         let found = linesCache.get(key);
         if (!found) {
-          found = findTextLines(g, { delta: pass.delta });
+          found = findLinesAtScale(g, scale, pass.delta);
           linesCache.set(key, found);
         }
         for (const block of groupBlocks(found, maxBlocks)) {
-          attempts++;
           const aligned = alignBlock(block.lines);
-          const ordered = pass.flip ? [...aligned].reverse() : aligned;
-          const strips = ordered.map((l) => extractLine(g, l, { flip: pass.flip }));
-          const r = readGrayLines(clf, strips, decodeOpts);
-          if (!best || RANK[r.status] > RANK[best.r.status]) {
-            best = { r, box: { image: im, flipped: pass.flip, lines: ordered.map(boxOf) } };
+          // A pair of lines may be two of a TD1's three (the third missed: glare, the card's edge):
+          // also read it with a third line where the spacing puts it, above and below.
+          for (const lines of [aligned, ...withThirdLine(g, aligned)]) {
+            attempts++;
+            const ordered = pass.flip ? [...lines].reverse() : lines;
+            const strips = ordered.map((l) => extractLine(g, l, { flip: pass.flip }));
+            const r = readGrayLines(clf, strips, decodeOpts);
+            if (!best || standing(r) > standing(best.r)) {
+              best = {
+                r,
+                box: {
+                  image: im,
+                  flipped: pass.flip,
+                  ...(pass.rot ? { rotated: true } : {}),
+                  lines: ordered.map(boxOf),
+                },
+              };
+            }
+            if (r.status === 'ok') break search;
+            // A bounded search: a photo where nothing reads after this long goes to the applicant or a
+            // reviewer rather than holding a worker (real photos of busy pages otherwise took up to 47 s).
+            if (cpuMsSince(c0) > maxSearchMs) break search;
+            if (standing(r) >= 1) break;
           }
-          if (r.status === 'ok') break search;
         }
       }
     }
     const totalMs = performance.now() - t0;
     const today = input.today ?? new Date();
     const d = best?.r.decoded ?? null;
+    const sides = input.sides ?? (input.images.length === 2 ? ['front', 'back'] : []);
+    // Something shaped and read like an MRZ (not the front's other text decoded at random).
+    const mrzLike = !!d && best!.r.status !== 'unreadable' && d.confidence >= MRZ_LIKE_MIN_CONFIDENCE;
+    const side = mrzLike ? (sides[best!.box.image] ?? undefined) : undefined;
+    const expected = d ? EXPECTED_SIDE[d.layout] : undefined;
     const base = {
       lines: d ? d.lines : [],
       confidence: d?.confidence ?? 0,
       nameConfidence: d?.nameConfidence ?? 0,
+      repairs: d?.repairs ?? [],
       timings: { totalMs, attempts },
       ...(best ? { mrzBox: best.box } : {}),
+      ...(side ? { side } : {}),
+      ...(side && expected && side !== expected && best!.r.status === 'ok' ? { sidesSwapped: true } : {}),
     };
     if (!d || best!.r.status !== 'ok') {
+      // No MRZ anywhere and no photo of the back: the applicant photographed only the front of a card.
+      const sideMissing =
+        !mrzLike && !sides.includes('back') && input.documentType !== 'PASSPORT' && input.images.length > 0;
       const code =
-        best?.r.status === 'ambiguous'
+        best?.r.status === 'ambiguous' && mrzLike
           ? 'MRZ_AMBIGUOUS'
-          : best?.r.status === 'check_digit' && (d?.confidence ?? 0) >= 0.9
+          : best?.r.status === 'check_digit' && (d?.confidence ?? 0) >= CHECK_DIGIT_MIN_CONFIDENCE
             ? 'MRZ_CHECK_DIGIT'
-            : 'MRZ_UNREADABLE';
+            : sideMissing
+              ? 'MRZ_SIDE_MISSING'
+              : 'MRZ_UNREADABLE';
+      const stage: ReadStage =
+        code === 'MRZ_AMBIGUOUS'
+          ? 'ambiguous'
+          : code === 'MRZ_CHECK_DIGIT'
+            ? 'check_digit'
+            : mrzLike
+              ? 'not_cut'
+              : 'not_located';
+      const detail =
+        code === 'MRZ_SIDE_MISSING'
+          ? 'no machine-readable zone on the photos and no photo of the back: photograph the back of the card'
+          : code === 'MRZ_UNREADABLE'
+            ? 'no machine-readable zone could be read'
+            : code === 'MRZ_CHECK_DIGIT'
+              ? checkDigitDetail(d!)
+              : `MRZ reading refused (${best!.r.status})`;
       return {
         status: 'unreadable',
         format: null,
         fields: null,
         findings: [
-          {
-            code,
-            detail:
-              code === 'MRZ_UNREADABLE'
-                ? 'no machine-readable zone could be read'
-                : `MRZ reading refused (${best!.r.status})`,
-          },
+          code === 'MRZ_CHECK_DIGIT'
+            ? { code, detail, failingFields: d!.failingFields, repairs: d!.repairs }
+            : { code, detail },
         ],
+        stage,
         ...base,
       };
     }
@@ -286,6 +516,7 @@ export function createEngineWith(
         format: null,
         fields: null,
         findings: [{ code: 'MRZ_UNREADABLE', detail: 'MRZ format not recognised' }],
+        stage: 'not_cut',
         ...base,
       };
     }
@@ -294,7 +525,7 @@ export function createEngineWith(
       allowedTypes: input.allowedTypes,
       minimumAge: input.minimumAge,
     });
-    return { status: 'read', format: parsed.format, fields: parsed.fields, findings, ...base };
+    return { status: 'read', format: parsed.format, fields: parsed.fields, findings, stage: 'read', ...base };
   }
 
   return { read, readLines };

@@ -4,7 +4,9 @@ export type {
   DocumentAnalysis,
   DocumentEngine,
   DocumentEngineOptions,
+  DocumentSide,
   LineReading,
+  ReadStage,
   MrzBox,
   ReadInput,
 } from './engine.js';
@@ -22,3 +24,11 @@ export {
 } from './validate.js';
 export { checkDigit, MRZ_ALPHABET } from './check-digit.js';
 export { ModelIntegrityError } from './classifier.js';
+export {
+  precheckDocumentPhoto,
+  MRZ_SIDE,
+  type PrecheckAdvice,
+  type PrecheckDocType,
+  type PrecheckResult,
+} from './precheck.js';
+export { REPAIR_MAX_PRINTED_PROB, type Repair } from './decode.js';

@@ -11,6 +11,7 @@ export const FINDING_CODES = [
   'MRZ_UNREADABLE',
   'MRZ_AMBIGUOUS',
   'MRZ_CHECK_DIGIT',
+  'MRZ_SIDE_MISSING',
   'DOCUMENT_EXPIRED',
   'APPLICANT_MINOR',
   'DOCUMENT_TYPE_NOT_ALLOWED',
@@ -21,6 +22,17 @@ export type FindingCode = (typeof FINDING_CODES)[number];
 export interface DocumentFinding {
   code: FindingCode;
   detail: string;
+  /** MRZ_CHECK_DIGIT from the decoder: the check-digit fields failing on the printed reading. */
+  failingFields?: string[];
+  /** MRZ_CHECK_DIGIT from the decoder: the changes the check digits asked for (for the reviewer's MRZ crop). */
+  repairs?: {
+    line: number;
+    col: number;
+    printed: string;
+    chosen: string;
+    pPrinted: number;
+    pChosen: number;
+  }[];
 }
 
 export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'FRENCH_NATIONAL_ID';

@@ -78,6 +78,7 @@ const PAGE = {
     expiry: (d: string) => `Ce code est à usage unique et valable jusqu’au ${d}.`,
     received: (d: string) => `Accusé de réception enregistré le ${d}.`,
     never: 'Ne communiquez ce code à personne.',
+    activate: 'Saisir mon code',
     gone: {
       superseded: 'Cette lettre a été remplacée par une lettre plus récente : utilisez le dernier code reçu.',
       used: 'Votre identité numérique est déjà activée.',
@@ -92,6 +93,7 @@ const PAGE = {
     expiry: (d: string) => `This code can be used once and is valid until ${d}.`,
     received: (d: string) => `Proof of receipt recorded on ${d}.`,
     never: 'Never share this code with anyone.',
+    activate: 'Enter my code',
     gone: {
       superseded: 'This letter has been replaced by a newer one: use the latest code you received.',
       used: 'Your digital identity is already activated.',
@@ -111,6 +113,8 @@ export interface LetterPageInput {
   code?: string;
   expiresAt: Date;
   receivedAt: Date;
+  /** The applicant app's activation page for this letter (same origin), linked from an active letter. */
+  activateUrl?: string;
 }
 
 const fmtDateTime = (d: Date, lang: Lang) =>
@@ -126,11 +130,13 @@ export function renderLetterPage(i: LetterPageInput): string {
   const main =
     i.state === 'active' && i.code
       ? `<p>${esc(t.body)}</p><p class="code" aria-label="code">${esc(i.code)}</p>
-<p>${esc(t.expiry(fmtDate(i.expiresAt, i.lang)))}</p><p><strong>${esc(t.never)}</strong></p>`
+<p>${esc(t.expiry(fmtDate(i.expiresAt, i.lang)))}</p><p><strong>${esc(t.never)}</strong></p>${
+          i.activateUrl ? `<p><a class="cta" href="${esc(i.activateUrl)}">${esc(t.activate)}</a></p>` : ''
+        }`
       : `<p>${esc(t.gone[i.state as keyof typeof t.gone])}</p>`;
   return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<meta name="robots" content="noindex"><title>${esc(t.title)}</title>
-<style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}.code{font-size:2.2em;letter-spacing:.3em;font-family:monospace}</style>
+<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${esc(t.title)}</title>
+<style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}.code{font-size:2.2em;letter-spacing:.3em;font-family:monospace}.cta{display:inline-block;line-height:48px;padding:0 1.2em;background:#1d3b8b;color:#fff;text-decoration:none;border-radius:8px;font-weight:600}</style>
 </head><body><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p>${main}
 <p style="color:#555">${esc(t.received(fmtDateTime(i.receivedAt, i.lang)))}</p></body></html>`;
 }

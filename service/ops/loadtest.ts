@@ -177,6 +177,8 @@ async function runOne(
   };
   await upload('front', c.front, 'front.jpg', 'image/jpeg');
   if (c.back) await upload('back', c.back, 'back.jpg', 'image/jpeg');
+  // As the applicant app does when recording starts (the create response carries no digits).
+  await call(`${base}/v1/applicant/challenge`, { method: 'POST', headers: auth }, 'challenge');
   await upload('video', c.video, c.videoName, 'video/webm');
   const uploadS = (Date.now() - t0) / 1000;
   await call(`${base}/v1/applicant/submit`, { method: 'POST', headers: auth }, 'submit');

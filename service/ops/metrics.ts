@@ -2,6 +2,7 @@
 // event-driven latency histograms (queue-watch.ts) and review/decision figures read from the database.
 // Counters derived from the database report the persisted total, so they never go backwards across scrapes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerRetentionMetrics } from '../retention/metrics.js';
 import type { Queue } from 'bullmq';
 import type { Queryable } from '../db/index.js';
 import type { SlaPolicy } from '../review/calendar.js';
@@ -68,6 +69,7 @@ export function createOpsMetrics(deps: OpsMetricsDeps): OpsMetrics {
   const now = deps.now ?? (() => new Date());
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerRetentionMetrics(registry, deps.db);
 
   new Gauge({
     name: 'idv_queue_jobs',

@@ -136,7 +136,13 @@ export async function benchPipeline(o: BenchOptions) {
       }),
     });
     const c = (await r.json()) as { id: string; token: string };
-    // The fixture says fixed digits: make them the issued challenge.
+    // The applicant app asks for the challenge when recording starts; the fixture says fixed digits: make them
+    // the issued challenge.
+    const ch = await fetch(`${base}/v1/applicant/challenge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.token}` },
+    });
+    if (ch.status !== 200) throw new Error(`challenge: HTTP ${ch.status}`);
     await setChallengeDigits(svc.runtime.db, c.id, l.digits);
     const auth = { authorization: `Bearer ${c.token}` };
     for (const [kind, rel] of [

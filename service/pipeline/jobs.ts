@@ -25,7 +25,7 @@ export type DecideJob = CaseRef & { stage: 'decide' };
 export type PipelineJob = IngestJob | DocumentJob | FaceJob | SpeechJob | DecideJob;
 
 /** Outbox topics: what a row written in a state-changing transaction announces. */
-export const OUTBOX_TOPICS = ['webhook', 'activation'] as const;
+export const OUTBOX_TOPICS = ['webhook', 'activation', 'invitation', 'evidence'] as const;
 export type OutboxTopic = (typeof OUTBOX_TOPICS)[number];
 export interface OutboxJob {
   outboxId: string;
@@ -42,6 +42,9 @@ export interface ExpireJob {
   caseId: string;
 }
 
+/** One retention run (service/retention/job.ts): purges due data, exports an audit anchor. No payload. */
+export type RetentionJob = Record<string, never>;
+
 // ---- queues ----------------------------------------------------------------------------------------
 
 /** Every queue, with the payload its jobs carry and the name of those jobs. */
@@ -54,6 +57,7 @@ export const QUEUE = {
   outbox: 'outbox',
   notify: 'notify',
   expiry: 'review-expiry',
+  retention: 'retention',
 } as const;
 export type QueueKey = keyof typeof QUEUE;
 export type QueueName = (typeof QUEUE)[QueueKey];
@@ -67,11 +71,15 @@ export interface JobOf {
   outbox: OutboxJob;
   notify: DeliverJob;
   expiry: ExpireJob;
+  retention: RetentionJob;
 }
 
 /** Job names of the queues whose jobs are all of one kind (stage jobs are named after their stage). */
 export const DELIVER_JOB = 'deliver';
 export const EXPIRE_JOB = 'expire';
+export const RETENTION_JOB = 'sweep';
+/** The job scheduler of the periodic retention run (one per deployment, whatever the number of workers). */
+export const RETENTION_SCHEDULER_ID = 'retention-sweep';
 
 /** BullMQ `prefix` option: every queue of this deployment lives under it (QUEUE_PREFIX config). */
 export function bullPrefix(queuePrefix: string): string {
@@ -148,4 +156,9 @@ export function expiryJobOptions(deadline: Date, now = Date.now()): JobsOptions 
     removeOnComplete: true,
     removeOnFail: { age: WEEK_S },
   };
+}
+
+/** Retention runs: the receipts live in the audit trail; Redis keeps the last runs for bull-board. */
+export function retentionJobOptions(): JobsOptions {
+  return { removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } };
 }

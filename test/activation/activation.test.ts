@@ -14,7 +14,10 @@ import { createApp } from '../../service/api/app.js';
 import { openDb, type Db } from '../../service/db/index.js';
 import { migrate } from '../../service/db/migrate.js';
 import { createRedis } from '../../service/infra/redis.js';
+import { createInvitationOutboxHandler } from '../../service/invitation/outbox-handler.js';
 import { activationOutboxHandler } from '../../service/activation/outbox-handler.js';
+import { evidenceOutboxHandler } from '../../service/evidence/outbox-handler.js';
+import { evidenceFor } from '../../service/evidence/service.js';
 import { activationRouter, letterRouter } from '../../service/api/activation/routes.js';
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
 import {
@@ -178,6 +181,8 @@ beforeAll(async () => {
     handlers: {
       webhook: createWebhookHandler({ url: hooks.url, secret: config.WEBHOOK_SECRET }),
       activation: activationOutboxHandler(act),
+      invitation: createInvitationOutboxHandler({ config, db, logger }).handler,
+      evidence: evidenceOutboxHandler(evidenceFor({ config, db })),
     },
   });
   await act.startWorkers();

@@ -125,7 +125,13 @@ describe('authentication', () => {
   it('creates a verification (response matches the schema) and stores only the token hash', async () => {
     const c = await api.create(identityOf(genuine));
     schemas.createVerificationResponse.parse(c);
-    expect(c.challenge.digits).toMatch(/^\d{3}$/);
+    expect(c).not.toHaveProperty('challenge');
+    // The digits come to the applicant when recording starts; asking again returns the same unexpired ones.
+    const ch = schemas.applicantChallengeResponse.parse(await api.challenge(c.token));
+    expect(ch.digits).toMatch(/^\d{3}$/);
+    expect(ch.issued).toBe(true);
+    const again = await api.challenge(c.token);
+    expect(again).toMatchObject({ digits: ch.digits, expiresAt: ch.expiresAt, issued: false });
     const row = await svc.runtime.db.query<{ applicant_token_hash: string }>(
       'SELECT applicant_token_hash FROM cases WHERE id = $1',
       [c.id],

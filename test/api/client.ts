@@ -9,7 +9,6 @@ export interface Created {
   reference: string;
   token: string;
   applicantUrl: string;
-  challenge: { digits: string; lang: string; expiresAt: string };
   expiresAt: string;
 }
 
@@ -33,14 +32,30 @@ export class ApiClient {
     readonly apiKey: string,
   ) {}
 
-  async create(applicant: Record<string, string>, lang = 'fr'): Promise<Created> {
+  async create(
+    applicant: Record<string, string>,
+    lang = 'fr',
+    extra: Record<string, unknown> = {},
+  ): Promise<Created> {
     const r = await fetch(`${this.base}/v1/verifications`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': this.apiKey },
-      body: JSON.stringify({ lang, applicant }),
+      body: JSON.stringify({ lang, applicant, ...extra }),
     });
     if (r.status !== 201) throw new Error(`create: ${r.status} ${await r.text()}`);
     return (await r.json()) as Created;
+  }
+
+  /** The challenge, as the applicant app asks for it when recording starts (issued on the first call). */
+  async challenge(
+    token: string,
+  ): Promise<{ digits: string; lang: string; expiresAt: string; issued: boolean }> {
+    const r = await fetch(`${this.base}/v1/applicant/challenge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (r.status !== 200) throw new Error(`challenge: ${r.status} ${await r.text()}`);
+    return (await r.json()) as { digits: string; lang: string; expiresAt: string; issued: boolean };
   }
 
   async upload(
@@ -98,6 +113,7 @@ export class ApiClient {
   ): Promise<Created> {
     const c = await this.create(identityOf(fx), fx.truth.lang);
     // The fixture video says fixed digits: make them the issued challenge (the server's digits are random).
+    await this.challenge(c.token);
     await db.query('UPDATE challenges SET digits = $1 WHERE case_id = $2', [fx.truth.digits, c.id]);
     for (const [kind, path] of [
       ['front', fx.front],

@@ -57,9 +57,10 @@ describe('document engine on generated photos', () => {
 
   it('reports an unreadable MRZ on a photo without one', async () => {
     const blank = { width: 640, height: 360, data: Buffer.alloc(640 * 360 * 3, 200) };
-    const a = await engine.read({ images: [blank], ...RULES });
+    const a = await engine.read({ images: [blank, blank], ...RULES });
     expect(a.status).toBe('unreadable');
     expect(a.findings.map((f) => f.code)).toEqual(['MRZ_UNREADABLE']);
+    expect(a.stage).toBe('not_located');
   });
 });
 

@@ -51,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 describe('recordDecision', () => {
-  it('approval writes the webhook and activation outbox rows with the state change', async () => {
+  it('approval writes the webhook, activation and evidence outbox rows with the state change', async () => {
     const c = await newCase();
     const status = await db.tx((q) =>
       recordDecision(q, c, { outcome: 'approve', reasons: [], source: 'auto', now: new Date() }),
@@ -61,8 +61,9 @@ describe('recordDecision', () => {
     expect(after.status).toBe('approved');
     expect(after.decidedAt).not.toBeNull();
     const rows = await listOutbox(db, { caseId: c.id });
-    expect(rows.map((r) => r.topic).sort()).toEqual(['activation', 'webhook']);
+    expect(rows.map((r) => r.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     expect(rows.find((r) => r.topic === 'activation')!.payload).toEqual({ caseId: c.id });
+    expect(rows.find((r) => r.topic === 'evidence')!.payload).toEqual({ caseId: c.id });
     expect(rows.find((r) => r.topic === 'webhook')!.payload).toMatchObject({
       event: 'verification.decided',
       caseId: c.id,

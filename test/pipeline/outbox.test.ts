@@ -14,7 +14,10 @@ import {
   verifyWebhook,
   type OutboxDispatcher,
 } from '../../service/outbox/index.js';
-import { REDIS_URL } from '../helpers/env.js';
+import { REDIS_URL, testConfig } from '../helpers/env.js';
+import { createInvitationOutboxHandler } from '../../service/invitation/outbox-handler.js';
+import { evidenceOutboxHandler } from '../../service/evidence/outbox-handler.js';
+import { evidenceFor } from '../../service/evidence/service.js';
 
 let db: Db;
 let queues: PipelineQueues;
@@ -65,10 +68,16 @@ beforeAll(async () => {
     pollMs: 100,
     handlers: {
       webhook: createWebhookHandler({ url: hookUrl, secret: SECRET }),
+      invitation: createInvitationOutboxHandler({
+        config: testConfig(),
+        db,
+        logger: pino({ level: 'silent' }),
+      }).handler,
       // This dispatcher's `activation` topic stands for a downstream that always refuses.
       activation: async () => {
         throw new Error('downstream refused');
       },
+      evidence: evidenceOutboxHandler(evidenceFor({ config: testConfig(), db })),
     },
   });
 });

@@ -344,8 +344,9 @@ describe('claims and decisions', () => {
       'SELECT topic, payload FROM outbox WHERE case_id = $1',
       [id],
     );
-    expect(out.rows.map((o) => o.topic)).toEqual(['webhook']);
-    expect(out.rows[0]!.payload.status).toBe('rejected');
+    // The webhook, and the evidence file of the final outcome (service/evidence).
+    expect(out.rows.map((o) => o.topic).sort()).toEqual(['evidence', 'webhook']);
+    expect(out.rows.find((o) => o.topic === 'webhook')!.payload.status).toBe('rejected');
     const again = await clients.alice!.post(`/api/review/cases/${id}/decision`, { action: 'approve' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('not_in_review');
@@ -360,8 +361,8 @@ describe('claims and decisions', () => {
       'SELECT topic, payload FROM outbox WHERE case_id = $1 ORDER BY id',
       [id],
     );
-    // Both rows in the same transaction as the decision.
-    expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'webhook']);
+    // All rows in the same transaction as the decision.
+    expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     expect(out.rows.find((o) => o.topic === 'activation')!.payload).toEqual({ caseId: id });
   });
 
@@ -419,7 +420,7 @@ describe('claims and decisions', () => {
         'SELECT topic FROM outbox WHERE case_id = $1 ORDER BY id',
         [id],
       );
-      expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'webhook']);
+      expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     }
   });
 });

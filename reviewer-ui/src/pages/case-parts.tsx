@@ -176,6 +176,7 @@ export function VideoSection({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
   const ref = useRef<HTMLVideoElement>(null);
   const speech = stageResult(c, 'speech');
+  const decision = speech?.signals.decision;
   const hasVideo = c.media.some((m) => m.kind === 'video');
   const seek = (s: number) => {
     const v = ref.current;
@@ -202,14 +203,22 @@ export function VideoSection({ c }: { c: CaseDetail }) {
         <dt>{t('case.challenge')}</dt>
         <dd className="mono">{c.challengeDigits ?? '—'}</dd>
         <dt>{t('case.recognised')}</dt>
-        <dd
-          className={`mono ${speech?.recognised && speech.recognised === c.challengeDigits ? 'ok' : 'fail'}`}
-        >
-          {speech?.recognised || '—'}
+        {/* The string the verdict rests on, each digit with its confidence: green only when the verdict is a match. */}
+        <dd className={`mono ${decision === 'match' ? 'ok' : 'fail'}`} data-testid="recognised-digits">
+          {speech?.recognised
+            ? speech.segments.length === speech.recognised.length
+              ? speech.segments.map((s, i) => (
+                  <span key={i} className="digit">
+                    {s.digit}
+                    {s.score != null && <sub>{s.score.toFixed(2)}</sub>}{' '}
+                  </span>
+                ))
+              : speech.recognised
+            : '—'}
         </dd>
         <dt>
           {t('case.speechDecision', {
-            decision: speech?.signals.decision ?? t('common.unknown'),
+            decision: decision ?? t('common.unknown'),
           })}
         </dt>
         <dd>{speech ? speech.confidence.toFixed(2) : ''}</dd>

@@ -29,6 +29,7 @@ import { requireApiKey } from '../api-key.js';
 import { receiveUpload, type UploadKind } from './upload.js';
 import { createVerificationBody, type CreateVerificationBody } from './schemas.js';
 import { activationStatus, type ActivationStatus } from '../../activation/status.js';
+import { inviteInTx, invitationSummary, type Channel } from '../../invitation/service.js';
 
 export interface ApplicantApiDeps {
   config: Config;
@@ -80,9 +81,9 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const body: CreateVerificationBody = parsed.data;
     const now = new Date();
     const { token, hash } = newApplicantToken();
-    const challenge = newChallenge(body.lang, config.CHALLENGE_TTL_MINUTES, now);
     const c = await db
       .tx(async (q) => {
+        // No challenge yet: the applicant app asks for it when recording starts (POST /v1/applicant/challenge).
         const c = await insertCase(q, {
           reference: body.reference ?? `idv-${randomUUID()}`,
           lang: body.lang,
@@ -90,7 +91,15 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
           tokenHash: hash,
           expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
         });
-        await insertChallenge(q, { caseId: c.id, attempt: 1, ...challenge });
+        // Always kept (sealed), so that POST /verifications/:id/invite can send the link later.
+        const channels: Channel[] = [];
+        if (body.invite?.email ?? config.INVITE_EMAIL) channels.push('email');
+        if (body.invite?.sms ?? config.INVITE_SMS) channels.push('sms');
+        await inviteInTx(
+          q,
+          { secret: config.CODE_HMAC_SECRET },
+          { caseId: c.id, applicantToken: token, channels },
+        );
         return c;
       })
       .catch((e: { code?: string }) => {
@@ -103,7 +112,6 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       reference: c.reference,
       token,
       applicantUrl: `${config.PUBLIC_URL}/v/${token}`,
-      challenge: { digits: challenge.digits, lang: body.lang, expiresAt: challenge.expiresAt.toISOString() },
       expiresAt: c.expiresAt.toISOString(),
     });
   });
@@ -122,6 +130,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       reasons: c.reasons,
       decidedAt: iso(c.decidedAt),
       reviewDeadline: iso(c.reviewDeadline),
+      invitation: await invitationSummary(db, c.id),
       activation: c.status === 'approved' ? activationSummary(await activationStatus(db, c.id)) : null,
     });
   });
@@ -159,7 +168,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
       progress: progressView(c.status === 'processing' || c.submittedAt ? c.progress : {}),
       challenge:
         ch && (c.status === 'created' || c.status === 'resubmission_requested')
-          ? { digits: ch.digits, lang: ch.lang, expiresAt: ch.expiresAt.toISOString() }
+          ? { lang: ch.lang, expiresAt: ch.expiresAt.toISOString() }
           : null,
       uploaded: media.filter((m) => m.kind in UPLOAD_KINDS).map((m) => m.kind),
       reasons: c.status === 'resubmission_requested' ? c.reasons : [],

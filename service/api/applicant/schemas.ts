@@ -28,6 +28,12 @@ export const createVerificationBody = z.object({
       .trim()
       .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number'),
   }),
+  invite: z
+    .object({ email: z.boolean().optional(), sms: z.boolean().optional() })
+    .optional()
+    .describe(
+      'Send the invitation e-letter (email) and/or an SMS with the link; defaults INVITE_EMAIL / INVITE_SMS.',
+    ),
 });
 export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
 
@@ -37,12 +43,16 @@ export const challengeSchema = z.object({
   expiresAt: z.string(),
 });
 
+/** POST /v1/applicant/challenge (applicant token): the digits to say, issued when recording starts. */
+export const applicantChallengeResponse = challengeSchema.extend({
+  issued: z.boolean().describe('True when this call issued the challenge; false: the unexpired one again.'),
+});
+
 export const createVerificationResponse = z.object({
   id: z.uuid(),
   reference: z.string(),
   token: z.string().describe('One-time applicant token: give it to the applicant only (link below).'),
   applicantUrl: z.string(),
-  challenge: challengeSchema,
   expiresAt: z.string(),
 });
 
@@ -64,7 +74,10 @@ export const statusResponse = z.object({
     speech: stageProgress,
     decide: stageProgress,
   }),
-  challenge: challengeSchema.nullable(),
+  challenge: challengeSchema
+    .omit({ digits: true })
+    .nullable()
+    .describe('The current challenge (its digits only from POST /v1/applicant/challenge).'),
   uploaded: z.array(z.enum(['front', 'back', 'video'])),
   reasons: z.array(z.string()).describe('Why a resubmission is requested (empty otherwise).'),
 });
@@ -78,6 +91,16 @@ export const businessStatusResponse = z.object({
   reasons: z.array(z.string()),
   decidedAt: z.string().nullable(),
   reviewDeadline: z.string().nullable(),
+  invitation: z
+    .object({
+      sentCount: z.number().int(),
+      resendsLeft: z.number().int(),
+      receivedAt: z.string().nullable(),
+      email: z.enum(['pending', 'sent', 'failed']).nullable(),
+      sms: z.enum(['pending', 'sent', 'failed']).nullable(),
+    })
+    .nullable()
+    .describe('Invitation e-letter delivery per channel (latest letter) and when the applicant acted on it.'),
   activation: z
     .object({
       state: z.enum(['none', 'issued', 'activated']),

@@ -5,12 +5,17 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { CliContext } from '../index.js';
 import { percentile, printResult, progress, progressEvery } from '../output.js';
 import { createDocumentEngine, parseMrz, type DocumentEngine } from '../../document/index.js';
-import { decodeImage } from '../../media/index.js';
+import { decodeImage, isMediaError } from '../../media/index.js';
 
 export interface IndexEntry {
   file?: string;
   line_files?: string[];
   mrz: string[];
+  /** Document type label (mrz-docs: TD1, TD3, FR_ID_OLD; generated sets: cni2021, passport...). */
+  doc_type?: string;
+  doc?: string;
+  /** False when the printed check digits do not verify: the engine must report MRZ_CHECK_DIGIT. */
+  check_digits_valid?: boolean;
 }
 
 const FIELD_KEYS = ['documentNumber', 'birthDate', 'expirationDate', 'lastName', 'firstName'] as const;
@@ -36,6 +41,12 @@ interface ItemResult {
   status: string;
   /** The best reading, also when refused. */
   best: string[];
+  /** Where a refused reading failed (photos): not_located / not_cut / ambiguous / check_digit / undecodable. */
+  stage: string;
+  confidence?: number;
+  /** Check-digit repairs the engine made (photos). */
+  repairs?: unknown[];
+  side?: string;
 }
 
 async function readEntry(engine: DocumentEngine, base: string, e: IndexEntry): Promise<ItemResult> {
@@ -50,9 +61,25 @@ async function readEntry(engine: DocumentEngine, base: string, e: IndexEntry): P
       ms,
       status: r.status,
       best: r.decoded?.lines ?? [],
+      stage: r.status === 'ok' ? 'read' : r.status === 'unreadable' ? 'not_cut' : r.status,
+      repairs: r.decoded?.repairs ?? [],
     };
   }
-  const img = await decodeImage(resolve(base, e.file!));
+  let img;
+  try {
+    img = await decodeImage(resolve(base, e.file!));
+  } catch (err) {
+    // An entry the media layer refuses (e.g. a BMP named .jpg) is counted and reported, not fatal.
+    if (!isMediaError(err)) throw err;
+    return {
+      lines: [],
+      valid: false,
+      ms: 0,
+      status: `undecodable:${err.code}`,
+      best: [],
+      stage: 'undecodable',
+    };
+  }
   const t0 = performance.now();
   const a = await engine.read({
     images: [img],
@@ -62,10 +89,16 @@ async function readEntry(engine: DocumentEngine, base: string, e: IndexEntry): P
   const ms = performance.now() - t0;
   return {
     lines: a.status === 'read' ? a.lines : [],
-    valid: a.status === 'read' && !a.findings.some((f) => f.code === 'MRZ_CHECK_DIGIT'),
+    // A reading the engine accepted whose check digits verify (a finding on the fields, such as the
+    // Czech specimen's 29 February 1911, is the validation's business, not a misreading).
+    valid: a.status === 'read' && (parseMrz(a.lines)?.checkDigitsValid ?? false),
     ms,
-    status: a.status === 'read' ? 'ok' : a.findings.map((f) => f.code).join(','),
+    status: [...(a.status === 'read' ? ['ok'] : []), ...a.findings.map((f) => f.code)].join(','),
     best: a.lines,
+    stage: a.stage,
+    confidence: Number(a.confidence.toFixed(3)),
+    repairs: a.repairs,
+    ...(a.side ? { side: a.side } : {}),
   };
 }
 
@@ -104,6 +137,15 @@ export async function evalMrz(
   let exact = 0;
   let valid = 0;
   let wrongValid = 0;
+  let undecodable = 0;
+  // Documents printing check digits that do not verify: must come out MRZ_CHECK_DIGIT, never valid.
+  let badCd = 0;
+  let badCdReported = 0;
+  let badCdValid = 0;
+  let goodCd = 0;
+  let goodCdExact = 0;
+  const byType: Record<string, { n: number; exact: number; wrong_but_valid: number }> = {};
+  const stages: Record<string, number> = {};
   const fieldOk: Record<string, number> = Object.fromEntries(FIELD_KEYS.map((k) => [k, 0]));
   const times: number[] = [];
   const tick = progressEvery('eval mrz', entries.length);
@@ -115,7 +157,8 @@ export async function evalMrz(
     times.push(r.ms);
     const isExact = r.lines.length === e.mrz.length && r.lines.every((l, k) => l === e.mrz[k]);
     if (report) {
-      const outcome = isExact ? 'exact' : r.valid ? 'wrong_but_valid' : 'refused';
+      const outcome =
+        isExact && e.check_digits_valid !== false ? 'exact' : r.valid ? 'wrong_but_valid' : 'refused';
       writeSync(
         report,
         JSON.stringify({
@@ -125,12 +168,40 @@ export async function evalMrz(
           truth: e.mrz,
           read: r.best,
           best_reading_right: r.best.join() === e.mrz.join(),
+          stage: r.stage,
+          ...(e.doc_type ? { doc_type: e.doc_type } : {}),
+          ...(e.check_digits_valid === false ? { check_digits_valid: false } : {}),
+          ...(r.repairs?.length ? { repairs: r.repairs } : {}),
+          ...(r.side ? { side: r.side } : {}),
+          ...(r.confidence !== undefined ? { confidence: r.confidence } : {}),
+          ms: Math.round(r.ms),
         }) + '\n',
       );
     }
-    if (isExact) exact++;
+    const printedValid = e.check_digits_valid !== false;
+    // A document printing failing check digits has no "exact" valid reading: it must be refused.
+    const exactOk = isExact && printedValid;
+    if (exactOk) exact++;
     if (r.valid) valid++;
-    if (r.valid && !isExact) wrongValid++;
+    if (r.valid && !exactOk) wrongValid++;
+    if (r.stage === 'undecodable') undecodable++;
+    if (printedValid) {
+      goodCd++;
+      if (exactOk) goodCdExact++;
+    } else {
+      badCd++;
+      if (r.valid) badCdValid++;
+      else if (r.status.split(',').includes('MRZ_CHECK_DIGIT') || r.status === 'check_digit') badCdReported++;
+    }
+    const t = e.doc_type ?? e.doc ?? (e.line_files ? `lines${e.line_files.length}` : 'photo');
+    const bt = (byType[t] ??= { n: 0, exact: 0, wrong_but_valid: 0 });
+    bt.n++;
+    if (exactOk) bt.exact++;
+    if (r.valid && !exactOk) bt.wrong_but_valid++;
+    if (!r.valid) {
+      const st = printedValid ? r.stage : `${r.stage}(printed_invalid)`;
+      stages[st] = (stages[st] ?? 0) + 1;
+    }
     const truth = evalFields(e.mrz, today);
     const got = r.lines.length ? evalFields(r.lines, today) : null;
     for (const k of FIELD_KEYS) if (truth && got && truth[k] === got[k]) fieldOk[k]!++;
@@ -147,6 +218,23 @@ export async function evalMrz(
     wrong_but_valid: rate(wrongValid),
     fields: Object.fromEntries(FIELD_KEYS.map((k) => [k, rate(fieldOk[k]!)])),
     ms_per_image_p50: Number(percentile(times, 50).toFixed(1)),
+    ms_per_image_max: Number(Math.max(0, ...times).toFixed(1)),
+    ...(undecodable ? { undecodable } : {}),
+    ...(badCd
+      ? {
+          check_digits_valid_docs: {
+            n: goodCd,
+            exact: Number((goodCdExact / Math.max(1, goodCd)).toFixed(4)),
+          },
+          check_digits_invalid_docs: {
+            n: badCd,
+            reported_check_digit: badCdReported,
+            reported_valid: badCdValid,
+          },
+        }
+      : {}),
+    by_type: byType,
+    refused_by_stage: stages,
   };
 }
 

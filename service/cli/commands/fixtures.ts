@@ -58,21 +58,32 @@ export function register({ program }: CliContext): void {
     .option('--seed <seed>', 'random seed', parseIntOpt, 1)
     .option('--types <list>', `comma-separated subset of ${DOC_TYPES.join(',')}`, parseDocTypes)
     .option('--today <date>', 'reference date YYYY-MM-DD for validity dates (default today)')
+    .option('--wrong-check-digit', "print each document number's check digit wrong (never to be read valid)")
     .requiredOption('--out <dir>', 'output directory')
-    .action(async (o: { n: number; seed: number; out: string; types?: DocType[]; today?: string }) => {
-      const t0 = Date.now();
-      const out = resolve(o.out);
-      const index = await generateDocumentSet({
-        n: o.n,
-        seed: o.seed,
-        out,
-        ...(o.types ? { types: o.types } : {}),
-        ...(o.today ? { today: o.today } : {}),
-        onProgress: progressEvery('documents', o.n),
-      });
-      progress(`wrote ${out}/index.json`);
-      printResult({ out, documents: o.n, mrzPhotos: index.length, ms: Date.now() - t0 });
-    });
+    .action(
+      async (o: {
+        n: number;
+        seed: number;
+        out: string;
+        types?: DocType[];
+        today?: string;
+        wrongCheckDigit?: boolean;
+      }) => {
+        const t0 = Date.now();
+        const out = resolve(o.out);
+        const index = await generateDocumentSet({
+          n: o.n,
+          seed: o.seed,
+          out,
+          ...(o.types ? { types: o.types } : {}),
+          ...(o.today ? { today: o.today } : {}),
+          ...(o.wrongCheckDigit ? { wrongCheckDigit: true } : {}),
+          onProgress: progressEvery('documents', o.n),
+        });
+        progress(`wrote ${out}/index.json`);
+        printResult({ out, documents: o.n, mrzPhotos: index.length, ms: Date.now() - t0 });
+      },
+    );
 
   fx.command('case')
     .description(

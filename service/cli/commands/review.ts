@@ -1,5 +1,9 @@
 // `idv sla deadline`, `idv audit verify`, `idv reviewer create`: operator commands of the review area.
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { verifyAgainstAnchor } from '../../evidence/anchor.js';
+import { readKeySet } from './evidence.js';
+import { registerAuditAnchor } from './retention.js';
 import type { CliContext } from '../index.js';
 import { loadConfig } from '../../config/index.js';
 import { openDb, type Db } from '../../db/index.js';
@@ -56,11 +60,19 @@ export function register({ program }: CliContext): void {
   audit
     .command('verify')
     .description('Recompute the hash chain of the audit trail; exit code 1 when it is broken')
-    .action(async () => {
-      const r = await withDb((db) => verifyAuditChain(db));
+    .option('--anchor <file>', 'also check the chain against an exported signed head (`idv audit anchor`)')
+    .option('--keys <file>', "published public keys for the anchor (default: this deployment's)")
+    .action(async (opts: { anchor?: string; keys?: string }) => {
+      const r = await withDb<{ ok: boolean; problems?: string[] }>((db) =>
+        opts.anchor
+          ? verifyAgainstAnchor(db, JSON.parse(readFileSync(opts.anchor, 'utf8')), readKeySet(opts.keys))
+          : verifyAuditChain(db),
+      );
       process.stdout.write(`${JSON.stringify(r)}\n`);
       if (!r.ok) process.exitCode = 1;
+      for (const p of r.problems ?? []) process.stderr.write(`audit verify: ${p}\n`);
     });
+  registerAuditAnchor(audit);
 
   const reviewer = program.command('reviewer').description('Reviewer accounts');
   reviewer

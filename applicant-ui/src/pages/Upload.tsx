@@ -1,0 +1,79 @@
+// Sending the video with a progress bar, then the submission. A dropped connection is retried automatically
+// (a few times, with a growing pause) before a button is offered.
+import { useEffect, useRef, useState } from 'react';
+import { useI18n } from '../i18n';
+import { Layout, Progress } from '../components/Layout';
+import { uploadMedia } from '../domains/upload';
+import { submit } from '../domains/session';
+import { ApiError } from '../domains/http';
+import { extensionOf } from '../domains/recorder';
+import type { Recording } from './Video';
+
+const AUTO_RETRIES = 4;
+
+export function Upload(props: {
+  recording: Recording;
+  onSubmitted(): void;
+  onChallengeExpired(): void;
+  onFatal(code: string): void;
+}) {
+  const { t } = useI18n();
+  const [progress, setProgress] = useState(0);
+  const [phase, setPhase] = useState<'upload' | 'submit' | 'failed'>('upload');
+  const [attempt, setAttempt] = useState(0);
+  const started = useRef(-1);
+
+  useEffect(() => {
+    if (started.current === attempt) return;
+    started.current = attempt;
+    const ctrl = new AbortController();
+    (async () => {
+      setPhase('upload');
+      try {
+        const r = props.recording;
+        await uploadMedia('video', r.blob, `video.${extensionOf(r.mime)}`, setProgress, ctrl.signal);
+        setPhase('submit');
+        await submit();
+        props.onSubmitted();
+      } catch (e) {
+        if (ctrl.signal.aborted) return;
+        if (e instanceof ApiError) {
+          if (e.code === 'challenge_expired') return props.onChallengeExpired();
+          if (e.code === 'already_submitted' || e.code === 'verification_expired')
+            return props.onFatal(e.code);
+          if (e.code === 'network' && attempt < AUTO_RETRIES) {
+            window.setTimeout(() => setAttempt((a) => a + 1), 1000 * 2 ** attempt);
+            return;
+          }
+          if (e.code === 'invalid_media') return props.onFatal('invalid_video');
+        }
+        setPhase('failed');
+      }
+    })();
+    return () => ctrl.abort();
+  }, [attempt]);
+
+  return (
+    <Layout title={t('upload.title')} step={[4, 4]}>
+      <p className="lead">{t('upload.lead')}</p>
+      <Progress value={phase === 'upload' ? progress : 1} label={t('upload.videoProgress')} />
+      <p aria-live="polite" role="status">
+        {phase === 'upload'
+          ? attempt > 0
+            ? t('upload.retrying')
+            : t('upload.sending')
+          : phase === 'submit'
+            ? t('upload.submitting')
+            : ''}
+      </p>
+      {phase === 'failed' && (
+        <div className="notice error" role="alert">
+          <p>{t('upload.network')}</p>
+          <button type="button" className="primary" onClick={() => setAttempt((a) => a + 1)}>
+            {t('common.tryAgain')}
+          </button>
+        </div>
+      )}
+    </Layout>
+  );
+}

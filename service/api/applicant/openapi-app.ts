@@ -1,0 +1,86 @@
+// OpenAPI paths of the applicant app's endpoints and of invitations, merged into /openapi.json.
+import { z } from 'zod';
+import { applicantChallengeResponse } from './schemas.js';
+
+const err = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+const body = (t: z.ZodType) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(t, { io: 'output', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return { 'application/json': { schema: rest } };
+};
+const applicantAuth = [{ applicantToken: [] }];
+
+export const applicantAppOpenApiPaths = {
+  '/v1/applicant/challenge': {
+    post: {
+      operationId: 'getChallenge',
+      summary:
+        'The spoken-digit challenge, asked for when recording starts: the current unexpired one, or a new one (CHALLENGE_TTL_MINUTES)',
+      security: applicantAuth,
+      responses: {
+        '200': { description: 'Digits to say', content: body(applicantChallengeResponse) },
+        '401': err('Missing or invalid link token'),
+        '409': err('Already submitted'),
+        '410': err('Verification expired'),
+      },
+    },
+  },
+  '/v1/applicant/session': {
+    get: {
+      operationId: 'getApplicantSession',
+      summary:
+        'What the applicant app shows: status, allowed documents, review deadline, reasons, activation state',
+      security: applicantAuth,
+      responses: { '200': { description: 'Session view' }, '401': err('Missing or invalid link token') },
+    },
+  },
+  '/v1/applicant/activation': {
+    post: {
+      operationId: 'activateFromApp',
+      summary:
+        'Activate with the 6-digit code; bearer = the applicant link token or the activation letter token (no reference needed)',
+      security: applicantAuth,
+      responses: {
+        '200': { description: 'Activated' },
+        '400': err('invalid_code (details.attemptsRemaining)'),
+        '401': err('Missing or invalid token'),
+        '410': err('code_expired'),
+        '423': err('code_locked'),
+        '429': err('rate_limited'),
+      },
+    },
+  },
+  '/v1/verifications/{id}/invite': {
+    post: {
+      operationId: 'resendInvitation',
+      summary: 'Send a new invitation e-letter (and/or SMS); at most 4 invitations per verification',
+      security: [{ apiKey: [] }],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      responses: {
+        '202': { description: 'Queued' },
+        '404': err('No such verification'),
+        '409': err('invite_limit, or already submitted'),
+      },
+    },
+  },
+  '/invitations/{token}': {
+    get: {
+      summary: 'The invitation e-letter page (records nothing: link scanners fetch it too)',
+      parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { '200': { description: 'The letter', content: { 'text/html': {} } } },
+    },
+  },
+  '/invitations/{token}/confirm': {
+    post: {
+      summary:
+        '"Confirm my identity": records the proof of receipt in the audit trail, then 303 to /v/<token>',
+      parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { '303': { description: 'To the applicant app' }, '404': { description: 'Unknown letter' } },
+    },
+  },
+} as const;
