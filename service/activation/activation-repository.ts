@@ -2,7 +2,8 @@
 // Every function takes a Queryable so it can run inside the caller's transaction.
 import type { Queryable } from '../db/index.js';
 
-export type Lang = 'fr' | 'en';
+export type { Lang } from '../contracts/lang.js';
+import type { Lang } from '../contracts/lang.js';
 export type CodeStatus = 'active' | 'used' | 'superseded' | 'locked';
 
 export interface ApplicantContact {

@@ -1,6 +1,6 @@
 // HTTP: the business service downloads a verification's evidence file (API key); anyone reads the public keys.
 import { Router, type Request, type Response } from 'express';
-import { requireApiKey } from '../api/applicant/auth.js';
+import { requireApiKey } from '../api/api-key.js';
 import { conflict, HttpError, notFound } from '../api/errors.js';
 import type { EvidenceService } from './service.js';
 import type { PublishedKeySet } from './keys.js';

@@ -144,3 +144,13 @@ export async function caseContact(
   const a = typeof row.applicant === 'string' ? JSON.parse(row.applicant) : row.applicant;
   return { lang: row.lang, firstNames: a.firstNames, email: a.email, mobile: a.mobile, status: row.status };
 }
+
+/** When the applicant first acted on any of the case's invitations (null: not yet). */
+export async function firstActedAt(q: Queryable, caseId: string): Promise<Date | null> {
+  const r = await q.query<{ acted_at: Date | null }>(
+    'SELECT min(acted_at) AS acted_at FROM invitations WHERE case_id = $1',
+    [caseId],
+  );
+  const v = r.rows[0]?.acted_at;
+  return v ? new Date(v) : null;
+}

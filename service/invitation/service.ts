@@ -65,15 +65,12 @@ export async function invitationSummary(q: Queryable, caseId: string): Promise<I
   const latest = await repo.latestInvitation(q, caseId);
   if (!latest) return null;
   const ds = (await repo.deliveriesOfCase(q, caseId)).filter((d) => d.invitation_id === latest.id);
-  const first = await q.query<{ acted_at: Date | null }>(
-    'SELECT min(acted_at) AS acted_at FROM invitations WHERE case_id = $1',
-    [caseId],
-  );
+  const receivedAt = await repo.firstActedAt(q, caseId);
   const n = latest.generation;
   return {
     sentCount: n,
     resendsLeft: Math.max(0, MAX_INVITATIONS - n),
-    receivedAt: first.rows[0]?.acted_at ? new Date(first.rows[0].acted_at).toISOString() : null,
+    receivedAt: receivedAt?.toISOString() ?? null,
     email: ds.find((d) => d.channel === 'email')?.status ?? null,
     sms: ds.find((d) => d.channel === 'sms')?.status ?? null,
   };

@@ -1,6 +1,7 @@
 // One delivery attempt: load what the channel needs, render, send, record the outcome. Idempotent:
 // a delivery that is no longer pending is skipped, and one whose code was superseded or used is
 // cancelled instead of sent. Nothing personal (addresses, code, names) is logged or stored in errors.
+import type { Lang } from '../contracts/lang.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { appendAudit } from '../audit/audit-repository.js';
@@ -86,7 +87,7 @@ export async function deliver(
 async function sendOne(
   deps: DeliverDeps,
   d: Delivery,
-  lang: 'fr' | 'en',
+  lang: Lang,
   applicant: { firstNames?: string; email?: string; mobile?: string },
   codeSealed: string,
   expiresAt: Date,

@@ -1,6 +1,7 @@
 // Message templates (pure). The e-mail announces the registered e-letter and carries only the link;
 // the letter page (opened through that link) and the SMS carry the code. French and English.
-export type Lang = 'fr' | 'en';
+export type { Lang } from '../contracts/lang.js';
+import type { Lang } from '../contracts/lang.js';
 
 export interface RenderedMail {
   subject: string;

@@ -3,6 +3,7 @@
 // PostgreSQL required: with embedded PGlite only one process may open the database).
 // Two phases: latency (one case in flight at a time: the time an applicant waits after submitting) and
 // throughput (many cases in flight: the capacity of the machine, with the latency seen under that load).
+import type { Lang } from '../contracts/lang.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -40,7 +41,7 @@ interface Line {
   back?: string;
   video: string;
   digits: string;
-  lang: 'fr' | 'en';
+  lang: Lang;
   case: string;
 }
 

@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
-import { requireApiKey } from '../api/applicant/auth.js';
+import { requireApiKey } from '../api/api-key.js';
 import { badRequest, conflict, forbidden, notFound } from '../api/errors.js';
 import { requireJson, sessionGuard, type AuthedRequest } from '../auth/middleware.js';
 import { eraseOnRequest, type PurgeDeps } from './purge.js';

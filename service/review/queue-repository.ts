@@ -1,10 +1,11 @@
 // The review queue: cases in review, most urgent deadline first, with filters.
+import type { Lang } from '../contracts/lang.js';
 import type { Queryable } from '../db/index.js';
 import { isAtRisk, workingHoursBetween, type SlaPolicy } from './calendar.js';
 
 export interface QueueFilters {
   reason?: string;
-  lang?: 'fr' | 'en';
+  lang?: Lang;
   docType?: string;
   atRisk?: boolean;
   /** Only cases waiting for a supervisor's second approval. */

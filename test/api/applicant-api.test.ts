@@ -226,7 +226,7 @@ describe('genuine case end to end (PGlite)', () => {
     ).toBe(true);
 
     const outbox = await listOutbox(db, { caseId: c.id });
-    expect(outbox.map((o) => o.topic).sort()).toEqual(['activation', 'webhook']);
+    expect(outbox.map((o) => o.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     const end = Date.now() + 20_000;
     while (!received.some((r) => r.body.includes(c.id)) && Date.now() < end)
       await new Promise((r) => setTimeout(r, 200));

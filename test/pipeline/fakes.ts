@@ -146,6 +146,8 @@ export function memoryPipelineRepository(): MemoryPipelineRepository {
       c.updatedAt = new Date();
       if (FINAL_STATUSES.has(status)) outbox.push({ topic: 'webhook', caseId: id });
       if (status === 'approved') outbox.push({ topic: 'activation', caseId: id });
+      if (status === 'approved' || status === 'rejected' || status === 'expired')
+        outbox.push({ topic: 'evidence', caseId: id });
       return status;
     },
     async listProcessing(olderThan) {

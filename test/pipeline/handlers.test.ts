@@ -289,12 +289,12 @@ describe('decide', () => {
     return c;
   }
 
-  it('approves a clear pass and announces it (webhook and activation outbox rows)', async () => {
+  it('approves a clear pass and announces it (webhook, activation and evidence outbox rows)', async () => {
     const h = harness();
     const c = await analysed(h);
     expect((await handleDecide(h.deps, run(c.id))).status).toBe('ok');
     expect(h.cases.cases.get(c.id)!.status).toBe('approved');
-    expect(h.cases.outbox.map((o) => o.topic).sort()).toEqual(['activation', 'webhook']);
+    expect(h.cases.outbox.map((o) => o.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     expect((await h.cases.getStageResult(c.id, 1, 'decide'))?.result).toMatchObject({
       outcome: 'approve',
       status: 'approved',

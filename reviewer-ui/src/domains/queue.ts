@@ -1,4 +1,5 @@
 // The review queue and its filters (kept in the URL so links are shareable).
+import { LangSchema } from '../../../service/contracts/lang';
 import { z } from 'zod';
 import { api } from './http';
 
@@ -27,7 +28,7 @@ export const FiltersSchema = z.object({
     .regex(/^[A-Z_]+$/)
     .optional()
     .catch(undefined),
-  lang: z.enum(['fr', 'en']).optional().catch(undefined),
+  lang: LangSchema.optional().catch(undefined),
   docType: z.string().max(40).optional().catch(undefined),
   atRisk: z.enum(['1']).optional().catch(undefined),
   awaitingSecondApproval: z.enum(['1']).optional().catch(undefined),

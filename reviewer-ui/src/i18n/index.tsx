@@ -3,7 +3,8 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import fr from './fr.json';
 import en from './en.json';
 
-export type Lang = 'fr' | 'en';
+export type { Lang } from '../../../service/contracts/lang';
+import type { Lang } from '../../../service/contracts/lang';
 type Dict = Record<string, string>;
 const DICTS: Record<Lang, Dict> = { fr, en };
 

@@ -4,10 +4,10 @@
 //   GET  /v1/activations/:ref     business service (API key): activation and delivery status
 //   GET  /letters/:token          the registered e-letter (records the proof of receipt on first opening)
 // Bodies are never logged (the access log carries the route pattern and status only).
-import { Router, type NextFunction, type Request, type Response } from 'express';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError, badRequest, notFound, tooMany, unauthorized } from '../errors.js';
+import { HttpError, badRequest, notFound, tooMany } from '../errors.js';
+import { requireApiKey } from '../api-key.js';
 import { ActivationError, type ActivationErrorCode } from '../../activation/errors.js';
 import type { ActivationService } from '../../activation/service.js';
 import { renderNotFoundPage } from '../../notify/templates.js';
@@ -37,21 +37,6 @@ const ActivateBody = z.object({
   code: z.string().min(1).max(32),
 });
 const ResendBody = z.object({ reference: z.string().min(1).max(200) });
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** API key from `Authorization: Bearer <key>` or `X-Api-Key`, compared in constant time. */
-export function requireApiKey(keys: readonly string[]) {
-  const wanted = keys.map(digest);
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const auth = req.get('authorization');
-    const given = auth?.startsWith('Bearer ') ? auth.slice(7) : req.get('x-api-key');
-    if (!given) return next(unauthorized('API key required'));
-    const d = digest(given);
-    if (!wanted.some((w) => timingSafeEqual(w, d))) return next(unauthorized('Invalid API key'));
-    next();
-  };
-}
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);

@@ -1,6 +1,6 @@
-// Authentication of the two callers of the applicant API: the business service (API key) and the
-// applicant (the one-time link token; only its sha256 is stored).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+// Authentication of the applicant (the one-time link token; only its sha256 is stored). The business
+// service's API key is checked by api/api-key.ts.
+import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Queryable } from '../../db/index.js';
 import { findCaseByTokenHash, type CaseRow } from '../../cases/index.js';
@@ -15,27 +15,10 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function bearer(req: Request): string | undefined {
+export function bearer(req: Request): string | undefined {
   const h = req.get('authorization');
   const m = h && /^Bearer\s+(\S+)$/i.exec(h);
   return m?.[1];
-}
-
-/** Constant-time comparison of the presented key with each configured key (hashing equalises lengths). */
-function keyMatches(presented: string, keys: readonly string[]): boolean {
-  const p = createHash('sha256').update(presented).digest();
-  let ok = false;
-  for (const k of keys) ok = timingSafeEqual(p, createHash('sha256').update(k).digest()) || ok;
-  return ok;
-}
-
-export function requireApiKey(keys: readonly string[]) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const presented = req.get('x-api-key') ?? bearer(req);
-    if (!presented || !keyMatches(presented, keys))
-      return next(unauthorized('A valid API key is required (X-API-Key header)'));
-    next();
-  };
 }
 
 export type ApplicantRequest = Request & { case: CaseRow };

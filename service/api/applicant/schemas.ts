@@ -1,4 +1,5 @@
 // Request and response bodies of the applicant API (zod), also the source of the OpenAPI schemas.
+import { LangSchema } from '../../contracts/lang.js';
 import { z } from 'zod';
 import { CASE_STATUSES } from '../../cases/types.js';
 
@@ -53,7 +54,7 @@ export type CreateVerificationBody = z.infer<typeof createVerificationBody>;
 
 export const challengeSchema = z.object({
   digits: z.string(),
-  lang: z.enum(['fr', 'en']),
+  lang: LangSchema,
   expiresAt: z.string(),
 });
 

@@ -6,7 +6,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { HttpError, badRequest, conflict, notFound } from '../errors.js';
-import { requireApiKey } from '../applicant/auth.js';
+import { requireApiKey } from '../api-key.js';
 import { confirmLetter, letterPage, resendInvitation, type Channel } from '../../invitation/service.js';
 import { renderNotFoundPage } from '../../notify/templates.js';
 

@@ -1,6 +1,7 @@
 // Reviewer API under /api/review. Every route needs a session (401), every state-changing route a CSRF token
 // (403 csrf_failed) and JSON, and every route a role with the right capability (403). Media views and
 // decisions are written to the audit trail.
+import { LangSchema } from '../../contracts/lang.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import cookieParser from 'cookie-parser';
 import { createReadStream } from 'node:fs';
@@ -65,7 +66,7 @@ const queueQuery = z.object({
     .string()
     .regex(/^[A-Z_]{2,64}$/)
     .optional(),
-  lang: z.enum(['fr', 'en']).optional(),
+  lang: LangSchema.optional(),
   docType: z
     .string()
     .regex(/^[\w -]{1,40}$/)

@@ -1,4 +1,5 @@
 // `idv fixtures ...`: synthetic documents and verification cases (deterministic from --seed).
+import type { Lang } from '../../contracts/lang.js';
 import { resolve } from 'node:path';
 import type { CliContext } from '../index.js';
 import { printResult, progress, progressEvery } from '../output.js';
@@ -51,7 +52,7 @@ interface CaseCliOptions {
   out: string;
   seed: number;
   doc: DocType;
-  lang: 'fr' | 'en';
+  lang: Lang;
   digits?: string;
   attack: Attack;
   face?: string;
