@@ -79,6 +79,12 @@ const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
     'resubmit',
     ['MRZ_UNREADABLE'],
   ],
+  [
+    'front of a card without its back',
+    [finding('MRZ_SIDE_MISSING'), (s) => delete s.document!.identity],
+    'resubmit',
+    ['MRZ_SIDE_MISSING'],
+  ],
   ['check digit', [finding('MRZ_CHECK_DIGIT')], 'review', ['MRZ_CHECK_DIGIT']],
   ['ambiguous mrz', [finding('MRZ_AMBIGUOUS')], 'review', ['MRZ_AMBIGUOUS']],
   ['unknown finding', [finding('SOMETHING_NEW')], 'review', ['DOCUMENT_UNVERIFIED']],
