@@ -10,6 +10,8 @@ import { createConsoleRouter } from './api/review/console.js';
 import { activationRouter, letterRouter } from './api/activation/routes.js';
 import { requireApplicant } from './api/applicant/auth.js';
 import { createChallengeRouter } from './api/applicant/challenge.js';
+import { createCaptureRouter } from './api/applicant/capture.js';
+import { createPrecheckRouter } from './api/applicant/precheck.js';
 import { createSessionRouter } from './api/applicant/session.js';
 import { createApplicantActivationRouter } from './api/applicant/activation.js';
 import { createApplicantAppRouter } from './api/applicant/app-router.js';
@@ -49,6 +51,8 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     // The applicant app's own endpoints (session view, challenge on demand, activation without a reference).
     ['/v1', createChallengeRouter({ db, ttlMinutes: config.CHALLENGE_TTL_MINUTES, applicant })],
     ['/v1', createSessionRouter({ config, db, applicant })],
+    ['/v1', createCaptureRouter({ db, applicant })],
+    ['/v1', createPrecheckRouter({ config, db, store, applicant })],
     ['/v1', createApplicantActivationRouter({ db, activation })],
     ['/v1', invitationApiRouter({ db, secret: config.CODE_HMAC_SECRET, apiKeys: config.API_KEYS })],
     ['/v', createApplicantAppRouter()],

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Config } from './config/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { pingRedis } from './infra/redis.js';
+import { pingDb } from './db/health.js';
 import { compose, type Composition } from './compose.js';
 import { startApi, type RunningApi } from './main-api.js';
 import { startWorkers, type RunningWorkers } from './main-worker.js';
@@ -24,7 +25,7 @@ export async function startService(config: Config, opts: { logger?: Logger } = {
   const workers = config.ROLE !== 'api' ? await startWorkers(c) : undefined;
   const readiness: ReadinessCheck[] = [
     { name: 'redis', check: () => pingRedis(c.redis) },
-    { name: 'database', check: async () => void (await c.db.query('SELECT 1')) },
+    { name: 'database', check: () => pingDb(c.db) },
     ...(workers?.readiness ?? []),
   ];
   const api = config.ROLE !== 'worker' ? await startApi(c, readiness) : undefined;

@@ -3,11 +3,15 @@
 // deliveries are queued after commit (a sweeper re-queues any that a crash left behind).
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/index.js';
-import { appendAudit, type ActorType } from '../audit/index.js';
-import { cancelDeliveriesOfCode, createDeliveries, pendingDeliveriesOfCode } from '../notify/deliveries.js';
+import { appendAudit, type ActorType } from '../audit/audit-repository.js';
+import {
+  cancelDeliveriesOfCode,
+  createDeliveries,
+  pendingDeliveriesOfCode,
+} from '../notify/delivery-repository.js';
 import { generateCode, hashCode, newLetterToken, seal, sha256Hex } from './code.js';
 import { ActivationError } from './errors.js';
-import * as store from './store.js';
+import * as store from './activation-repository.js';
 
 /** A code may be re-issued at most this many times (issue 9). */
 export const MAX_RESENDS = 3;

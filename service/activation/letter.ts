@@ -3,10 +3,10 @@
 // transaction), before the letter, with the code, is shown. Plain sha256 (not keyed) on purpose: in a
 // dispute, anyone holding the IP and user agent from another source can check them against the proof.
 import type { Db } from '../db/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { renderLetterPage, type LetterState } from '../notify/templates.js';
 import { sha256Hex, unseal } from './code.js';
-import * as store from './store.js';
+import * as store from './activation-repository.js';
 
 export interface LetterDeps {
   db: Db;

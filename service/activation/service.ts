@@ -15,7 +15,7 @@ import { activate, type Activated } from './verify.js';
 import { openLetter, type OpenedLetter, type Reader } from './letter.js';
 import { activationStatus, type ActivationStatus } from './status.js';
 import { RateLimiter, type RateDecision } from './rate-limit.js';
-import { caseIdByReference } from './store.js';
+import { caseIdByReference } from './activation-repository.js';
 import { createNotifyQueue, type NotifyQueue } from '../notify/queue.js';
 import { deliver, UndeliverableError, errorLabel, type DeliverDeps } from '../notify/deliver.js';
 import { createMailer, type Mailer } from '../notify/mailer.js';
@@ -25,7 +25,7 @@ import {
   reopenDelivery,
   stalePendingDeliveries,
   type Delivery,
-} from '../notify/deliveries.js';
+} from '../notify/delivery-repository.js';
 
 /** Window of the activation rate limits. */
 export const RATE_WINDOW_MS = 15 * 60_000;

@@ -1,9 +1,9 @@
 // The activation part of a case's status, for the console and the business service's status API.
 import type { Queryable } from '../db/index.js';
-import { deliveriesOfCase } from '../notify/deliveries.js';
+import { deliveriesOfCase } from '../notify/delivery-repository.js';
 import { MAX_RESENDS } from './issue.js';
 import { MAX_WRONG_ATTEMPTS } from './verify.js';
-import * as store from './store.js';
+import * as store from './activation-repository.js';
 
 export interface ChannelStatus {
   deliveryId: number;
@@ -38,14 +38,7 @@ export async function activationStatus(q: Queryable, caseId: string): Promise<Ac
   const act = await store.activationOf(q, caseId);
   const code = await store.latestCode(q, caseId);
   const letter = code ? await store.letterByCode(q, code.id) : undefined;
-  const gens = new Map<string, number>(
-    (
-      await q.query<{ id: string; generation: number }>(
-        'SELECT id, generation FROM activation_codes WHERE case_id = $1',
-        [caseId],
-      )
-    ).rows.map((r) => [r.id, r.generation]),
-  );
+  const gens = await store.codeGenerations(q, caseId);
   const all = await deliveriesOfCase(q, caseId);
   const view = (d: (typeof all)[number]): ChannelStatus => ({
     deliveryId: d.id,

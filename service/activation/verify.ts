@@ -3,11 +3,11 @@
 // cannot exceed the limit. Success marks the identity activated and writes the `webhook` outbox row
 // (event identity.activated) in that same transaction.
 import type { Db } from '../db/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { insertOutbox } from '../cases/outbox-repository.js';
 import { codeMatches, normaliseCode } from './code.js';
 import { ActivationError } from './errors.js';
-import * as store from './store.js';
+import * as store from './activation-repository.js';
 
 /** Wrong attempts allowed per code before it is locked (issue 9). */
 export const MAX_WRONG_ATTEMPTS = 5;

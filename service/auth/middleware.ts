@@ -3,8 +3,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import cookieParser from 'cookie-parser';
 import type { Queryable } from '../db/index.js';
 import { forbidden, HttpError, unauthorized } from '../api/errors.js';
-import { can, type Capability } from './accounts.js';
-import { csrfMatches, getSession, type Session } from './sessions.js';
+import { can, type Capability } from './account-repository.js';
+import { csrfMatches, getSession, type Session } from './session-repository.js';
 
 export const SESSION_COOKIE = 'idv_session';
 export const CSRF_HEADER = 'x-csrf-token';

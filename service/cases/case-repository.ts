@@ -165,3 +165,21 @@ export async function listProcessing(
   );
   return r.rows;
 }
+
+/** Replaces the digits of a case's challenges (load tests and benchmarks replay recorded videos). */
+export async function setChallengeDigits(q: Queryable, caseId: string, digits: string): Promise<void> {
+  await q.query('UPDATE challenges SET digits = $1 WHERE case_id = $2', [digits, caseId]);
+}
+
+/** A case's status, submission time and latest decision time (benchmarks and load tests wait on it). */
+export async function decisionTiming(
+  q: Queryable,
+  caseId: string,
+): Promise<{ status: CaseStatus; submittedAt: Date | null; decidedAt: Date | null } | undefined> {
+  const r = await q.query<{ status: CaseStatus; submitted_at: Date | null; decided: Date | null }>(
+    `SELECT c.status, c.submitted_at, (SELECT max(created_at) FROM decisions d WHERE d.case_id = c.id) AS decided FROM cases c WHERE c.id = $1`,
+    [caseId],
+  );
+  const x = r.rows[0];
+  return x && { status: x.status, submittedAt: toDate(x.submitted_at), decidedAt: toDate(x.decided) };
+}

@@ -82,3 +82,51 @@ export async function recordDecision(q: Queryable, c: CaseRow, d: DecisionInput)
   if (final) await insertOutbox(q, 'evidence', c.id, { caseId: c.id });
   return status;
 }
+
+// ---- figures (ops metrics and summaries) ---------------------------------------------------------------
+
+/** Decisions since a time, counted by outcome. */
+export async function countDecisionsSince(
+  q: Queryable,
+  since: Date,
+): Promise<Array<{ outcome: string; count: number }>> {
+  const r = await q.query<{ outcome: string; n: string | number }>(
+    `SELECT outcome, count(*) AS n FROM decisions WHERE created_at > $1 GROUP BY outcome ORDER BY outcome`,
+    [since],
+  );
+  return r.rows.map((d) => ({ outcome: d.outcome, count: Number(d.n) }));
+}
+
+/** Every persisted decision counted by outcome and reason code (null: a decision without reasons). */
+export async function countDecisionsByReason(
+  q: Queryable,
+): Promise<Array<{ outcome: string; reason: string | null; count: number }>> {
+  const r = await q.query<{ outcome: string; reason: string | null; n: string | number }>(
+    `SELECT d.outcome, r.reason, count(*) AS n
+       FROM decisions d LEFT JOIN LATERAL unnest(d.reasons) AS r(reason) ON true
+      GROUP BY d.outcome, r.reason`,
+  );
+  return r.rows.map((x) => ({ outcome: x.outcome, reason: x.reason, count: Number(x.n) }));
+}
+
+/** The newest decision's sequence number (0 when none). */
+export async function lastDecisionId(q: Queryable): Promise<number> {
+  const r = await q.query<{ id: string | null }>('SELECT max(id) AS id FROM decisions');
+  return Number(r.rows[0]?.id ?? 0);
+}
+
+/** Seconds from submission to decision of the decisions in (afterId, upToId] with one of these outcomes. */
+export async function decisionLatencies(
+  q: Queryable,
+  afterId: number,
+  upToId: number,
+  outcomes: readonly string[],
+): Promise<number[]> {
+  const { rows } = await q.query<{ seconds: number | string | null }>(
+    `SELECT EXTRACT(EPOCH FROM (d.created_at - c.submitted_at)) AS seconds
+       FROM decisions d JOIN cases c ON c.id = d.case_id
+      WHERE d.id > $1 AND d.id <= $2 AND d.outcome = ANY($3)`,
+    [afterId, upToId, outcomes],
+  );
+  return rows.flatMap((r) => (r.seconds !== null && Number(r.seconds) >= 0 ? [Number(r.seconds)] : []));
+}

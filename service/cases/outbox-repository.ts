@@ -94,3 +94,11 @@ export async function noteOutboxAttemptFailed(q: Queryable, id: string, err: str
     [id, err],
   );
 }
+
+/** Rows kept as failed after their last delivery attempt, counted by topic. */
+export async function countFailedByTopic(q: Queryable): Promise<Array<{ topic: string; count: number }>> {
+  const r = await q.query<{ topic: string; n: string | number }>(
+    `SELECT topic, count(*) AS n FROM outbox WHERE status = 'failed' GROUP BY topic ORDER BY topic`,
+  );
+  return r.rows.map((f) => ({ topic: f.topic, count: Number(f.n) }));
+}

@@ -50,3 +50,15 @@ export async function putStageResult<T>(q: Queryable, row: StageResultRow<T>): P
   );
   return (await getStageResult<T>(q, row.caseId, row.attempt, row.stage))!;
 }
+
+/** Each stage's recorded duration over some cases (benchmarks). */
+export async function stageDurations(
+  q: Queryable,
+  caseIds: string[],
+): Promise<Array<{ stage: Stage; ms: number }>> {
+  const r = await q.query<{ stage: Stage; ms: number | string }>(
+    'SELECT stage, duration_ms AS ms FROM stage_results WHERE case_id = ANY($1::uuid[])',
+    [caseIds],
+  );
+  return r.rows.map((x) => ({ stage: x.stage, ms: Number(x.ms) }));
+}

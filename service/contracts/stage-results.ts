@@ -96,7 +96,15 @@ export const SpeechStageResultSchema = z.object({
   confidence: z.number(),
   /** Recognised digits (compared with the challenge by the reviewer). */
   recognised: z.string(),
-  segments: z.array(z.object({ digit: z.string(), startSec: z.number(), endSec: z.number() })),
+  segments: z.array(
+    z.object({
+      digit: z.string(),
+      startSec: z.number(),
+      endSec: z.number(),
+      /** Confidence (0..1) of this digit of the string the verdict rests on. */
+      score: z.number().optional(),
+    }),
+  ),
 });
 export type SpeechStageResult = z.infer<typeof SpeechStageResultSchema>;
 

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/index.js';
-import { verifyAuditChain } from '../audit/index.js';
+import { verifyAuditChain } from '../audit/audit-repository.js';
 import { signCanonical, verifyCanonical } from './signature.js';
 import type { PublishedKeySet, SigningKey } from './keys.js';
 import { auditEntryHash, auditHead, insertAnchor } from './anchor-repository.js';

@@ -2,7 +2,7 @@
 // an Ed25519 signature over the digests. `verifyEvidenceFile` needs only the file and the published public keys
 // (offline) and names every part that does not match. Pure: node:crypto only.
 import { entryHash } from '../audit/chain.js';
-import type { AuditRecord } from '../audit/index.js';
+import type { AuditRecord } from '../audit/audit-repository.js';
 import { canonicalJson, sha256Hex, signCanonical, verifyCanonical } from './signature.js';
 import type { EvidenceManifest } from './manifest.js';
 import type { PublishedKeySet, SigningKey } from './keys.js';

@@ -1,6 +1,6 @@
 // Every SQL statement of the evidence area: the rows an evidence file is built from, and the evidence_files table.
 import type { Queryable } from '../db/index.js';
-import { caseAudit } from '../audit/index.js';
+import { caseAudit } from '../audit/audit-repository.js';
 import type { CaseRecord } from './manifest.js';
 
 const toDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));

@@ -7,9 +7,18 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  randomBytes,
   type KeyObject,
 } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** One public key as published at /.well-known/idv-evidence-keys.json (a JWK with its key id). */
@@ -72,7 +81,17 @@ export function loadSigningKey(file: string, opts: { generate: boolean }): Signi
     if (!opts.generate) throw new Error(`evidence signing key file not found: ${file}`);
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
+    // Written whole under a private name, then linked into place (atomic; fails if it exists): processes of one
+    // deployment starting together never read a half-written key, and the first one's key wins.
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(tmp);
+    }
   }
   const privateKey = createPrivateKey(readFileSync(file));
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`not an Ed25519 private key: ${file}`);

@@ -2,7 +2,7 @@
 // as it did, without the service's database. Pure: built from the case's rows, no I/O.
 // Personal data kept out on purpose: no name, birth date, contact data or MRZ reading (the business service
 // holds the identity; `reference` links the two); media appear as sha256 digests only.
-import type { AuditRecord } from '../audit/index.js';
+import type { AuditRecord } from '../audit/audit-repository.js';
 
 export const MANIFEST_FORMAT = 'idv-evidence-manifest/1';
 
@@ -35,10 +35,14 @@ export interface ManifestAttempt {
     expiresAt: string;
     usedAt: string | null;
   } | null;
-  /** What the speech check heard: recognised digits and their time segments. */
+  /**
+   * What the speech check heard: `restsOn` is the digit string the verdict rests on (the segments' digits: the
+   * challenge located in the audio when it matched, else the free decode), `recognised` the free decode.
+   */
   transcript: {
+    restsOn: string;
     recognised: string;
-    segments: Array<{ digit: string; startSec: number; endSec: number }>;
+    segments: Array<{ digit: string; startSec: number; endSec: number; score: number | null }>;
   } | null;
   checks: ManifestCheck[];
   media: ManifestMedia[];
@@ -203,10 +207,15 @@ function transcriptOf(raw: unknown): ManifestAttempt['transcript'] {
   const segments = Array.isArray(r.segments)
     ? r.segments.map((s) => {
         const o = obj(s);
-        return { digit: String(o.digit ?? ''), startSec: num(o.startSec) ?? 0, endSec: num(o.endSec) ?? 0 };
+        return {
+          digit: String(o.digit ?? ''),
+          startSec: num(o.startSec) ?? 0,
+          endSec: num(o.endSec) ?? 0,
+          score: num(o.score),
+        };
       })
     : [];
-  return { recognised: r.recognised, segments };
+  return { restsOn: segments.map((s) => s.digit).join(''), recognised: r.recognised, segments };
 }
 
 const STAGE_ORDER = ['ingest', 'document', 'face', 'speech', 'decide'];

@@ -108,13 +108,17 @@ export async function renderEvidencePdf(m: EvidenceManifest, keyId: string): Pro
         `${a.challenge.digits} (${a.challenge.lang}), issued ${fmtTime(a.challenge.issuedAt)}, used ${fmtTime(a.challenge.usedAt)}`,
       );
     if (a.transcript) {
-      row('Free decode of the speech', a.transcript.recognised ? `"${a.transcript.recognised}"` : 'nothing');
+      row('Digits the verdict rests on', a.transcript.restsOn ? `"${a.transcript.restsOn}"` : 'none');
       row(
-        'Digits located in the audio',
+        'Located in the audio',
         a.transcript.segments
-          .map((s) => `${s.digit} at ${s.startSec.toFixed(2)}-${s.endSec.toFixed(2)} s`)
+          .map(
+            (s) =>
+              `${s.digit} at ${s.startSec.toFixed(2)}-${s.endSec.toFixed(2)} s${s.score === null ? '' : ` (score ${s.score.toFixed(2)})`}`,
+          )
           .join(', ') || 'none',
       );
+      row('Free decode', a.transcript.recognised ? `"${a.transcript.recognised}"` : 'nothing');
     }
     doc.moveDown(0.3);
     const cols = [MARGIN, MARGIN + 70, MARGIN + 130, MARGIN + 210, MARGIN + 260];

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Db } from '../db/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { mediaStoreFor, readAll, type MediaStore } from '../storage/index.js';
 import type { Config } from '../config/index.js';
 import { loadEvidenceKeys } from './keys.js';

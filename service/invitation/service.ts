@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { insertOutbox } from '../cases/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { seal, sealingKey, sha256Hex, unseal } from '../activation/code.js';
 import type { Mailer } from '../notify/mailer.js';
 import type { SmsSender } from '../notify/sms.js';

@@ -3,10 +3,16 @@
 // cancelled instead of sent. Nothing personal (addresses, code, names) is logged or stored in errors.
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { unseal } from '../activation/code.js';
-import { caseById, codeById, letterByCode } from '../activation/store.js';
-import { cancelDelivery, deliveryById, markAttemptFailed, markSent, type Delivery } from './deliveries.js';
+import { caseById, codeById, letterByCode } from '../activation/activation-repository.js';
+import {
+  cancelDelivery,
+  deliveryById,
+  markAttemptFailed,
+  markSent,
+  type Delivery,
+} from './delivery-repository.js';
 import type { Mailer } from './mailer.js';
 import type { SmsSender } from './sms.js';
 import { renderLetterMail, renderSms } from './templates.js';

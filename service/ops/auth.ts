@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forbidden, HttpError, unauthorized } from '../api/errors.js';
 import type { AuthedRequest } from '../auth/middleware.js';
-import type { Role } from '../auth/accounts.js';
+import type { Role } from '../auth/account-repository.js';
 
 /** Roles that see queues and ops figures. Supervisors see the at-risk list in the review console instead. */
 export const OPS_ROLES: readonly Role[] = ['ops', 'admin'];

@@ -6,7 +6,8 @@ import { registerRetentionMetrics } from '../retention/metrics.js';
 import type { Queue } from 'bullmq';
 import type { Queryable } from '../db/index.js';
 import type { SlaPolicy } from '../review/calendar.js';
-import { queueStats } from '../review/queue.js';
+import { queueStats } from '../review/queue-repository.js';
+import { countDecisionsByReason, decisionLatencies, lastDecisionId } from '../cases/index.js';
 import type { QueueObserver } from './queue-watch.js';
 
 /** Job states reported per queue (BullMQ getJobCounts). */
@@ -177,17 +178,10 @@ export function createOpsMetrics(deps: OpsMetricsDeps): OpsMetrics {
     labelNames: ['outcome', 'reason'],
     registers: [registry],
     async collect() {
-      const res = await deps.db
-        .query<{ outcome: string; reason: string | null; n: string | number }>(
-          `SELECT d.outcome, r.reason, count(*) AS n
-             FROM decisions d LEFT JOIN LATERAL unnest(d.reasons) AS r(reason) ON true
-            GROUP BY d.outcome, r.reason`,
-        )
-        .catch(() => undefined);
-      if (!res) return; // database unavailable: keep the last totals
-      const { rows } = res;
+      const rows = await countDecisionsByReason(deps.db).catch(() => undefined);
+      if (!rows) return; // database unavailable: keep the last totals
       this.reset();
-      for (const r of rows) this.inc({ outcome: r.outcome, reason: r.reason ?? 'none' }, Number(r.n));
+      for (const r of rows) this.inc({ outcome: r.outcome, reason: r.reason ?? 'none' }, r.count);
     },
   });
 
@@ -195,22 +189,13 @@ export function createOpsMetrics(deps: OpsMetricsDeps): OpsMetrics {
   // starts at the newest decision when this process starts (like any in-process histogram, it starts empty).
   let cursor: number | undefined;
   let polling: Promise<void> | undefined;
-  const maxId = async () =>
-    Number(
-      (await deps.db.query<{ id: string | null }>('SELECT max(id) AS id FROM decisions')).rows[0]?.id ?? 0,
-    );
+  const maxId = () => lastDecisionId(deps.db);
   async function poll(): Promise<void> {
     cursor ??= await maxId();
     const top = await maxId();
     if (top <= cursor) return;
-    const { rows } = await deps.db.query<{ seconds: number | string | null }>(
-      `SELECT EXTRACT(EPOCH FROM (d.created_at - c.submitted_at)) AS seconds
-         FROM decisions d JOIN cases c ON c.id = d.case_id
-        WHERE d.id > $1 AND d.id <= $2 AND d.outcome = ANY($3)`,
-      [cursor, top, FINAL_OUTCOMES],
-    );
-    for (const r of rows)
-      if (r.seconds !== null && Number(r.seconds) >= 0) latency.observe(Number(r.seconds));
+    for (const seconds of await decisionLatencies(deps.db, cursor, top, FINAL_OUTCOMES))
+      latency.observe(seconds);
     cursor = top;
   }
   const pollDecisions = () => {

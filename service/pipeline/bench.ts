@@ -15,6 +15,7 @@ import { resolveEntry } from '../shared/entry.js';
 import { percentile } from '../cli/output.js';
 import { processTreeCpuMs } from '../media/cpu-time.js';
 import { availableParallelism } from 'node:os';
+import { decisionTiming, setChallengeDigits, stageDurations } from '../cases/index.js';
 
 /** Distinct fixture cases generated for the throughput phase at most (generation takes ~3 s per case). */
 const DISTINCT_CASES = 20;
@@ -141,7 +142,7 @@ export async function benchPipeline(o: BenchOptions) {
       headers: { authorization: `Bearer ${c.token}` },
     });
     if (ch.status !== 200) throw new Error(`challenge: HTTP ${ch.status}`);
-    await svc.runtime.db.query('UPDATE challenges SET digits = $1 WHERE case_id = $2', [l.digits, c.id]);
+    await setChallengeDigits(svc.runtime.db, c.id, l.digits);
     const auth = { authorization: `Bearer ${c.token}` };
     for (const [kind, rel] of [
       ['front', l.front],
@@ -161,15 +162,11 @@ export async function benchPipeline(o: BenchOptions) {
     const sub = await fetch(`${base}/v1/applicant/submit`, { method: 'POST', headers: auth });
     if (sub.status !== 202) throw new Error(`submit: HTTP ${sub.status}`);
     for (;;) {
-      const row = await svc.runtime.db.query<{ status: string; submitted_at: Date; decided: Date | null }>(
-        `SELECT c.status, c.submitted_at, (SELECT max(created_at) FROM decisions d WHERE d.case_id = c.id) AS decided FROM cases c WHERE c.id = $1`,
-        [c.id],
-      );
-      const x = row.rows[0]!;
-      if (x.status !== 'processing' && x.decided)
+      const x = (await decisionTiming(svc.runtime.db, c.id))!;
+      if (x.status !== 'processing' && x.decidedAt)
         return {
           id: c.id,
-          latencyMs: new Date(x.decided).getTime() - new Date(x.submitted_at).getTime(),
+          latencyMs: x.decidedAt.getTime() - (x.submittedAt?.getTime() ?? 0),
           status: x.status,
         };
       await new Promise((res) => setTimeout(res, 100));
@@ -217,12 +214,12 @@ export async function benchPipeline(o: BenchOptions) {
     const cpuPerCaseS = (tree() - cpu0) / 1000 / par.out.length;
     const latency = summary(seq.out);
     // Where the latency goes: each stage's own duration (as recorded by the workers), median per stage.
-    const stages = await svc.runtime.db.query<{ stage: string; ms: number }>(
-      'SELECT stage, duration_ms AS ms FROM stage_results WHERE case_id = ANY($1::uuid[])',
-      [seq.out.map((x) => x.id)],
+    const stages = await stageDurations(
+      svc.runtime.db,
+      seq.out.map((x) => x.id),
     );
     const byStage: Record<string, number[]> = {};
-    for (const r of stages.rows) (byStage[r.stage] ??= []).push(Number(r.ms));
+    for (const r of stages) (byStage[r.stage] ??= []).push(r.ms);
     const stageP50 = Object.fromEntries(
       Object.entries(byStage).map(([k, v]) => [k, Math.round(percentile(v, 50))]),
     );

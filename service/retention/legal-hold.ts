@@ -1,6 +1,6 @@
 // Legal hold: an admin freezes a case (litigation, investigation); no purge and no erasure touches it until lifted.
 import type { Db } from '../db/index.js';
-import { appendAudit, type ActorType } from '../audit/index.js';
+import { appendAudit, type ActorType } from '../audit/audit-repository.js';
 import { setLegalHold } from './retention-repository.js';
 
 export async function changeLegalHold(

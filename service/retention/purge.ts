@@ -8,7 +8,7 @@
 // the store taken before the purge stays readable with that key. Destroying a per-case data key instead (so that
 // backups and replicas become unreadable too) comes with per-case keys (issue #21).
 import type { Db, Queryable } from '../db/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import type { MediaStore } from '../storage/index.js';
 import type { EvidenceService } from '../evidence/service.js';
 import { latestEvidence } from '../evidence/evidence-repository.js';
@@ -18,6 +18,7 @@ import {
   deleteOldDeliveryLogs,
   deleteOldSessions,
   erasePersonalData,
+  getRetentionCase,
   insertPurgeReceipt,
   listEvidenceDue,
   listMediaDue,
@@ -194,8 +195,7 @@ export async function eraseOnRequest(
   caseId: string,
   now: Date,
 ): Promise<ErasureResult> {
-  const before = await deps.db.query<{ status: string }>('SELECT status FROM cases WHERE id = $1', [caseId]);
-  const status = before.rows[0]?.status;
+  const status = (await getRetentionCase(deps.db, caseId))?.status;
   if (!status) return { status: 'not_found' };
   const final = FINAL.includes(status);
   // The proof is secured before the data it summarises go.

@@ -1,12 +1,19 @@
 // Reviewer decisions. Everything happens in one transaction with the case row locked:
 // status and deadline checks, the lease check, the four-eyes rule, the decision row, the outbox rows
 // (activation + webhook on approval) and the audit entry all commit together or not at all.
+import {
+  addPendingApproval,
+  dropLease,
+  dropPendingApprovals,
+  firstApprover,
+  leaseHolder,
+} from './lease-repository.js';
 import type { Db, Queryable } from '../db/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { isReasonCode, POLICY_VERSION } from '../decision/reason-codes.js';
 import { lockCase as lockCaseRow, recordDecision, type CaseRow } from '../cases/index.js';
 import { newChallenge } from '../cases/challenge.js';
-import { can, type Reviewer } from '../auth/accounts.js';
+import { can, type Reviewer } from '../auth/account-repository.js';
 import { ReviewError } from './errors.js';
 
 export type ReviewAction = 'approve' | 'reject' | 'resubmit';
@@ -59,11 +66,7 @@ export async function decideCase(
   return db.tx(async (q) => {
     const c = await lockCase(q, input.caseId);
     assertDecidable(c, now);
-    const lease = await q.query<{ reviewer_id: string }>(
-      'SELECT reviewer_id FROM review_leases WHERE case_id = $1 AND expires_at > $2',
-      [c.id, now],
-    );
-    if (lease.rows[0]?.reviewer_id !== input.reviewer.id) {
+    if ((await leaseHolder(q, c.id, now)) !== input.reviewer.id) {
       throw new ReviewError(
         'lease_required',
         'Claim this case before deciding (your claim may have expired or another reviewer holds it)',
@@ -71,18 +74,16 @@ export async function decideCase(
     }
 
     if (input.action === 'approve' && needsFourEyes(c.reasons)) {
-      const pending = await q.query<{ reviewer_id: string }>(
-        'SELECT reviewer_id FROM pending_approvals WHERE case_id = $1 AND attempt = $2',
-        [c.id, c.attempt],
-      );
-      const first = pending.rows[0];
+      const first = await firstApprover(q, c.id, c.attempt);
       if (!first) {
-        await q.query(
-          'INSERT INTO pending_approvals (case_id, attempt, reviewer_id, note) VALUES ($1, $2, $3, $4)',
-          [c.id, c.attempt, input.reviewer.id, note],
-        );
+        await addPendingApproval(q, {
+          caseId: c.id,
+          attempt: c.attempt,
+          reviewerId: input.reviewer.id,
+          note,
+        });
         // The first approver steps aside so that a supervisor can claim the case.
-        await q.query('DELETE FROM review_leases WHERE case_id = $1', [c.id]);
+        await dropLease(q, c.id);
         await appendAudit(q, {
           actorType: 'reviewer',
           actorId: input.reviewer.id,
@@ -95,7 +96,7 @@ export async function decideCase(
         });
         return { status: 'awaiting_second_approval' } as const;
       }
-      if (first.reviewer_id === input.reviewer.id) {
+      if (first === input.reviewer.id) {
         throw new ReviewError('same_approver', 'The second approval must come from a different person');
       }
       if (!can(input.reviewer.role, 'supervise')) {
@@ -118,8 +119,8 @@ export async function decideCase(
         : {}),
     });
 
-    await q.query('DELETE FROM review_leases WHERE case_id = $1', [c.id]);
-    await q.query('DELETE FROM pending_approvals WHERE case_id = $1', [c.id]);
+    await dropLease(q, c.id);
+    await dropPendingApprovals(q, c.id);
     await appendAudit(q, {
       actorType: 'reviewer',
       actorId: input.reviewer.id,

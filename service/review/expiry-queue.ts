@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { expireCase, sweepExpired } from './expiry.js';
-import { purgeExpiredSessions } from '../auth/sessions.js';
+import { purgeExpiredSessions } from '../auth/session-repository.js';
 import { EXPIRE_JOB, QUEUE, expiryJobId, expiryJobOptions, type ExpireJob } from '../pipeline/jobs.js';
 
 export interface ReviewExpiry {

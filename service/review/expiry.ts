@@ -2,9 +2,10 @@
 // recorded, the business service is told. Run by a delayed BullMQ job per case and by a periodic sweeper
 // (the safety net if a job is lost); both are idempotent.
 import type { Db } from '../db/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { POLICY_VERSION } from '../decision/reason-codes.js';
 import { lockCase, recordDecision } from '../cases/index.js';
+import { dropLease, dropPendingApprovals, listOverdue, recordBreach } from './lease-repository.js';
 
 export type ExpireOutcome = 'expired' | 'not_due' | 'not_in_review' | 'not_found';
 
@@ -23,12 +24,9 @@ export async function expireCase(db: Db, caseId: string, now = new Date()): Prom
       policyVersion: POLICY_VERSION,
       now,
     });
-    await q.query(
-      'INSERT INTO sla_breaches (case_id, attempt, deadline, expired_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      [c.id, c.attempt, deadline, now],
-    );
-    await q.query('DELETE FROM review_leases WHERE case_id = $1', [c.id]);
-    await q.query('DELETE FROM pending_approvals WHERE case_id = $1', [c.id]);
+    await recordBreach(q, { caseId: c.id, attempt: c.attempt, deadline, expiredAt: now });
+    await dropLease(q, c.id);
+    await dropPendingApprovals(q, c.id);
     await appendAudit(q, {
       actorType: 'system',
       actorId: 'review-expiry',
@@ -42,17 +40,9 @@ export async function expireCase(db: Db, caseId: string, now = new Date()): Prom
 
 /** Expires every case whose deadline has passed. Returns how many were expired. */
 export async function sweepExpired(db: Db, now = new Date(), limit = 500): Promise<number> {
-  const { rows } = await db.query<{ id: string }>(
-    `SELECT id FROM cases WHERE status = 'in_review' AND review_deadline <= $1 ORDER BY review_deadline LIMIT $2`,
-    [now, limit],
-  );
   let n = 0;
-  for (const r of rows) if ((await expireCase(db, r.id, now)) === 'expired') n++;
+  for (const id of await listOverdue(db, now, limit)) if ((await expireCase(db, id, now)) === 'expired') n++;
   return n;
 }
 
-/** Total SLA breaches recorded (for metrics). */
-export async function countBreaches(db: Db): Promise<number> {
-  const r = await db.query<{ n: string | number }>('SELECT count(*) AS n FROM sla_breaches');
-  return Number(r.rows[0]?.n ?? 0);
-}
+export { countBreaches } from './lease-repository.js';

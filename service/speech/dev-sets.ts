@@ -6,6 +6,7 @@ import type { PcmAudio } from '../media/types.js';
 import type { SpeechLang } from './types.js';
 import { encodeWav, parseWav, resample } from './wav.js';
 import { mulberry32 } from '../shared/mulberry32.js';
+import { digitsToText, synthesize } from './synth.js';
 
 export const MANIFEST_NAME = 'manifest.tsv';
 const RATE = 16000;
@@ -33,6 +34,14 @@ export function differentDigits(rand: () => number, not: string): string {
     const d = randomDigits(rand, not.length);
     if (d !== not) return d;
   }
+}
+
+/** A challenge that differs from `truth` in exactly one position (the hardest impostor trial). */
+export function oneDigitDifferent(rand: () => number, truth: string): string {
+  const i = Math.floor(rand() * truth.length);
+  const shift = 1 + Math.floor(rand() * 9);
+  const d = String((Number(truth[i]) + shift) % 10);
+  return truth.slice(0, i) + d + truth.slice(i + 1);
 }
 
 function gaussian(rand: () => number): number {
@@ -140,6 +149,96 @@ export function buildSingleVoiceSet(o: SingleVoiceOptions): ManifestRow[] {
     );
     return { name: String(i).padStart(4, '0'), digits, audio };
   });
+}
+
+export interface SynthVoice {
+  speed: number;
+  pitch: number;
+  /** espeak-ng voice variant, e.g. "+f2". */
+  variant?: string;
+}
+
+export interface SynthSetOptions {
+  lang: SpeechLang;
+  voices: SynthVoice[];
+  n: number;
+  seed: number;
+  out: string;
+  /** Add room reverberation (a synthetic impulse response, RT60 0.2–0.6 s). */
+  reverb?: boolean;
+  /** Speech-to-noise ratio range (dB) of added pink-ish noise; none when absent. */
+  snrDb?: [number, number];
+}
+
+/**
+ * espeak-ng voices at several speeds and pitches reading three digits, optionally in a reverberant room and over
+ * noise: the French (and English) material that exists without recordings. One voice per utterance.
+ */
+export function buildSynthSet(o: SynthSetOptions): ManifestRow[] {
+  const rand = seededRandom(o.seed);
+  return writeSet(o.out, o.n, o.lang, (i) => {
+    const vi = Math.floor(rand() * o.voices.length);
+    const v = o.voices[vi]!;
+    const digits = randomDigits(rand);
+    let x: Float64Array = Float64Array.from(
+      synthesize(o.lang, digitsToText(o.lang, digits), {
+        speed: v.speed,
+        pitch: v.pitch,
+        ...(v.variant ? { variant: v.variant } : {}),
+      }).samples,
+    );
+    if (o.reverb) x = reverberate(x, 0.2 + 0.4 * rand(), rand);
+    const pad = new Float64Array(Math.round((0.3 + 0.4 * rand()) * RATE));
+    x = Float64Array.from([...pad, ...x, ...pad]);
+    if (o.snrDb) x = addNoise(x, o.snrDb[0] + (o.snrDb[1] - o.snrDb[0]) * rand(), rand);
+    const peak = x.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+    const gain = Math.min(1, 30000 / peak);
+    const samples = Int16Array.from(x, (v) => Math.round(v * gain));
+    return { name: `${String(i).padStart(4, '0')}_v${vi}`, digits, audio: { sampleRate: RATE, samples } };
+  });
+}
+
+/** Convolution with an exponentially decaying noise tail (a rough room impulse response), 30 % wet. */
+function reverberate(x: Float64Array, rt60: number, rand: () => number): Float64Array {
+  const len = Math.round(rt60 * RATE);
+  const ir = new Float64Array(len);
+  const decay = Math.log(1000) / len; // -60 dB at rt60
+  for (let k = 0; k < len; k++) ir[k] = gaussian(rand) * Math.exp(-decay * k);
+  let energy = 0;
+  for (const v of ir) energy += v * v;
+  const norm = 0.3 / Math.sqrt(energy);
+  const out = new Float64Array(x.length + len);
+  for (let i = 0; i < x.length; i++) out[i] += 0.7 * x[i]!;
+  // Sparse taps keep the cost down (every 4th sample of the tail, scaled): a diffuse tail needs no more.
+  for (let k = 0; k < len; k += 4) {
+    const h = ir[k]! * norm * 2;
+    if (h === 0) continue;
+    for (let i = 0; i < x.length; i++) out[i + k] += h * x[i]!;
+  }
+  return out;
+}
+
+/** Pink-ish noise (leaky-integrated white noise) at the given speech-to-noise ratio over the speech's active part. */
+function addNoise(x: Float64Array, snrDb: number, rand: () => number): Float64Array {
+  let e = 0;
+  let n = 0;
+  for (const v of x) {
+    if (Math.abs(v) > 300) {
+      e += v * v;
+      n++;
+    }
+  }
+  const speechRms = Math.sqrt(e / Math.max(1, n));
+  const noise = new Float64Array(x.length);
+  let b = 0;
+  let ne = 0;
+  for (let i = 0; i < x.length; i++) {
+    b = 0.9 * b + gaussian(rand);
+    noise[i] = b;
+    ne += b * b;
+  }
+  const scale = speechRms / 10 ** (snrDb / 20) / Math.sqrt(ne / x.length);
+  return x.map((v, i) => v + scale * noise[i]!);
 }
 
 function writeSet(

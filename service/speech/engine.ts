@@ -1,9 +1,11 @@
-// The speech engine: gate → free 3-digit decode → forced alignment of the challenge → decision.
+// The speech engine: gate → free 3-digit decode → forced alignment of the challenge → competing "anything else"
+// decode (digits and other words in a loop) → decision. `match` means the challenge explains the audio about as well
+// as any digit string and as well as any sequence of words the engine knows.
 // Decoders are created lazily, once per language per engine, and reused for every utterance.
 import { decide, type DecideOptions } from './decide.js';
 import { DECODER_RATE, DigitDecoder, toFloat32, type DecodeResult } from './decoder.js';
 import { speechGate, type SpeechGateOptions } from './gate.js';
-import { expectedDigitsGrammar, freeDigitsGrammar, wordToDigit } from './lexicon.js';
+import { anythingGrammar, expectedDigitsGrammar, freeDigitsGrammar, wordToDigit } from './lexicon.js';
 import { isValidDigits } from './challenge.js';
 import type { DigitSegment, SpeechEvidence, SpeechLang, SpeechVerification, VerifyInput } from './types.js';
 import { resample } from './wav.js';
@@ -50,8 +52,7 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
       pcm.samples.subarray(Math.floor(start * DECODER_RATE), Math.ceil(end * DECODER_RATE)),
     );
     const decoder = await decoderFor(lang);
-    // Both searches use the same beams so that their scores compare fairly. If either finds no path (a badly fitting
-    // expected path pruned away), both are redone with wide beams.
+    // Both searches use the same beams so that their scores compare fairly.
     const run = (wideBeams: boolean) => {
       const free = decoder.decode(region, freeDigitsGrammar(lang), { wideBeams });
       const recognised = digitsOf(lang, free);
@@ -63,8 +64,15 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
       return { free, forced, recognised };
     };
     let searched = run(false);
-    if (!searched.free.ok || !searched.forced.ok) searched = run(true);
+    // Wide beams again only when the free search itself found nothing. A challenge that cannot be aligned within the
+    // default beams is far from the best explanation and cannot match; widening the beams for it cost seconds of CPU
+    // on long sentences for nothing.
+    if (!searched.free.ok) searched = run(true);
     const { free, forced, recognised } = searched;
+    // The competing model: what the audio is when it is not exactly three digits (narrower beams: it is the costliest
+    // search, and its best path is rarely pruned by them).
+    const other = decoder.decode(region, anythingGrammar(lang), { beams: 'narrow' });
+    const otherDigits = other.words.filter((w) => wordToDigit(lang, w.word) !== undefined).length;
     const evidence: SpeechEvidence = {
       llrPerFrame:
         !forced.ok || !free.ok
@@ -72,13 +80,30 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
           : forced === free
             ? 0
             : (free.score - forced.score) / Math.max(1, free.frames),
+      llrTotal: !forced.ok || !free.ok ? null : forced === free ? 0 : free.score - forced.score,
       freeDecoded: free.ok,
       minExpectedFit: forced.ok ? Math.min(...forced.words.map((w) => w.fit)) : 0,
       freeAgree: [...recognised].filter((d, i) => expected[i] === d).length,
+      freeDecode: recognised,
+      otherLlrPerFrame:
+        !forced.ok || !other.ok ? null : (other.score - forced.score) / Math.max(1, forced.frames),
+      otherFreeLlrPerFrame:
+        !free.ok || !other.ok ? null : (other.score - free.score) / Math.max(1, free.frames),
+      otherWords: other.words.length - otherDigits,
+      otherDigits,
     };
     const d = decide({ lang, gate, expected, recognised, evidence }, options.decide);
-    const segments = toSegments(lang, d.decision === 'match' ? forced : free, from);
-    return { ...d, recognised, segments, gate, evidence, ms: performance.now() - t0 };
+    // The string shown is the one the verdict rests on: the challenge's alignment when it matched.
+    const basis = d.decision === 'match' ? forced : free;
+    const segments = toSegments(lang, basis, from, basis === forced ? free : forced);
+    return {
+      ...d,
+      recognised: segments.map((s) => s.digit).join(''),
+      segments,
+      gate,
+      evidence,
+      ms: performance.now() - t0,
+    };
   }
 
   return {
@@ -97,12 +122,34 @@ function digitsOf(lang: SpeechLang, r: DecodeResult): string {
   return r.words.map((w) => wordToDigit(lang, w.word) ?? '').join('');
 }
 
-function toSegments(lang: SpeechLang, r: DecodeResult, offsetSec: number): DigitSegment[] {
+/**
+ * Digit segments of a decode, each scored by its acoustic fit, halved when the other decode (free vs forced) puts a
+ * different digit over most of that stretch.
+ */
+function toSegments(
+  lang: SpeechLang,
+  r: DecodeResult,
+  offsetSec: number,
+  other: DecodeResult,
+): DigitSegment[] {
   return r.words.flatMap((w) => {
     const digit = wordToDigit(lang, w.word);
-    return digit === undefined
-      ? []
-      : [{ digit, startSec: round2(w.startSec + offsetSec), endSec: round2(w.endSec + offsetSec) }];
+    if (digit === undefined) return [];
+    let overlap = 0;
+    let there: string | undefined;
+    for (const o of other.words) {
+      const ov = Math.min(w.endSec, o.endSec) - Math.max(w.startSec, o.startSec);
+      if (ov > overlap) [overlap, there] = [ov, wordToDigit(lang, o.word)];
+    }
+    const agrees = !other.ok || there === undefined || there === digit;
+    return [
+      {
+        digit,
+        startSec: round2(w.startSec + offsetSec),
+        endSec: round2(w.endSec + offsetSec),
+        score: round2(Math.max(0, Math.min(1, w.fit)) * (agrees ? 1 : 0.5)),
+      },
+    ];
   });
 }
 

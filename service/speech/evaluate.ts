@@ -1,11 +1,14 @@
-// Accuracy evaluation on a manifest: each utterance is verified against its true digits (genuine trial) and against
-// a different, seeded random challenge (impostor trial).
+// Accuracy evaluation on a manifest: each utterance is verified against its true digits (genuine trial), against a
+// seeded random other challenge (impostor trial) and against a challenge that differs from the truth in exactly one
+// digit (the hardest impostor: two thirds of the audio fit it). Figures are reported per language.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { differentDigits, parseManifest, seededRandom } from './dev-sets.js';
+import { differentDigits, oneDigitDifferent, parseManifest, seededRandom } from './dev-sets.js';
 import type { SpeechEngine } from './engine.js';
-import type { SpeechVerification } from './types.js';
+import type { SpeechLang, SpeechVerification } from './types.js';
 import { parseWav } from './wav.js';
+
+export type TrialKind = 'genuine' | 'impostor' | 'one_digit';
 
 export interface DigitsEvalOptions {
   /** Seed of the impostor challenges. Default 7. */
@@ -16,7 +19,8 @@ export interface DigitsEvalOptions {
   /** Called with every trial (for threshold tuning; contains no audio). */
   onTrial?: (t: {
     row: number;
-    kind: 'genuine' | 'impostor';
+    audio: string;
+    kind: TrialKind;
     expected: string;
     truth: string;
     result: SpeechVerification;
@@ -24,18 +28,52 @@ export interface DigitsEvalOptions {
   }) => void;
 }
 
-export interface DigitsEvalResult {
+export interface DigitsLangResult {
   n: number;
   genuine_accept: number;
   genuine_uncertain: number;
+  /** Random other challenges accepted. */
   false_accept: number;
   impostor_uncertain: number;
+  /** Challenges one digit away from the truth accepted. */
+  false_accept_one_digit: number;
+  one_digit_mismatch: number;
   recognised_exact: number;
   no_speech: number;
-  ms_per_utterance_p50: number;
   cpu_ms_per_utterance_p50: number;
+}
+
+export interface DigitsEvalResult extends DigitsLangResult {
+  by_lang: Partial<Record<SpeechLang, DigitsLangResult>>;
+  ms_per_utterance_p50: number;
   ms_per_utterance_p90: number;
 }
+
+interface Tally {
+  n: number;
+  accept: number;
+  gUnc: number;
+  fa: number;
+  iUnc: number;
+  fa1: number;
+  mis1: number;
+  exact: number;
+  noSpeech: number;
+  cpu: number[];
+}
+
+const newTally = (): Tally => ({
+  n: 0,
+  accept: 0,
+  gUnc: 0,
+  fa: 0,
+  iUnc: 0,
+  fa1: 0,
+  mis1: 0,
+  exact: 0,
+  noSpeech: 0,
+  cpu: [],
+});
 
 export async function evaluateDigits(
   engine: SpeechEngine,
@@ -45,54 +83,60 @@ export async function evaluateDigits(
   const base = dirname(resolve(manifestPath));
   const rows = parseManifest(readFileSync(manifestPath, 'utf8')).slice(0, options.limit ?? Infinity);
   const rand = seededRandom(options.seed ?? 7);
-  let accept = 0;
-  let gUnc = 0;
-  let fa = 0;
-  let iUnc = 0;
-  let exact = 0;
-  let noSpeech = 0;
+  const all = newTally();
+  const byLang = new Map<SpeechLang, Tally>();
   const ms: number[] = [];
-  const cpu: number[] = [];
   for (const [i, row] of rows.entries()) {
     const audio = parseWav(readFileSync(resolve(base, row.audio)));
-    const c0 = process.cpuUsage();
-    const g = await engine.verify({ audio, expected: row.digits, lang: row.lang });
-    const c = process.cpuUsage(c0);
-    const cpuMs = (c.user + c.system) / 1000;
-    ms.push(g.ms);
-    cpu.push(cpuMs);
-    options.onTrial?.({ row: i, kind: 'genuine', expected: row.digits, truth: row.digits, result: g, cpuMs });
-    if (g.decision === 'match') accept++;
-    if (g.decision === 'uncertain') gUnc++;
-    if (g.decision === 'no_speech') noSpeech++;
-    if (g.recognised === row.digits) exact++;
-    const other = differentDigits(rand, row.digits);
-    const imp = await engine.verify({ audio, expected: other, lang: row.lang });
-    options.onTrial?.({
-      row: i,
-      kind: 'impostor',
-      expected: other,
-      truth: row.digits,
-      result: imp,
-      cpuMs: 0,
-    });
-    if (imp.decision === 'match') fa++;
-    if (imp.decision === 'uncertain') iUnc++;
+    const t = byLang.get(row.lang) ?? newTally();
+    byLang.set(row.lang, t);
+    const trial = async (kind: TrialKind, expected: string) => {
+      const c0 = process.cpuUsage();
+      const r = await engine.verify({ audio, expected, lang: row.lang });
+      const c = process.cpuUsage(c0);
+      const cpuMs = (c.user + c.system) / 1000;
+      options.onTrial?.({ row: i, audio: row.audio, kind, expected, truth: row.digits, result: r, cpuMs });
+      return { r, cpuMs };
+    };
+    const g = await trial('genuine', row.digits);
+    ms.push(g.r.ms);
+    const imp = await trial('impostor', differentDigits(rand, row.digits));
+    const one = await trial('one_digit', oneDigitDifferent(rand, row.digits));
+    for (const x of [all, t]) {
+      x.n++;
+      x.cpu.push(g.cpuMs);
+      if (g.r.decision === 'match') x.accept++;
+      if (g.r.decision === 'uncertain') x.gUnc++;
+      if (g.r.decision === 'no_speech') x.noSpeech++;
+      if (g.r.evidence?.freeDecode === row.digits) x.exact++;
+      if (imp.r.decision === 'match') x.fa++;
+      if (imp.r.decision === 'uncertain') x.iUnc++;
+      if (one.r.decision === 'match') x.fa1++;
+      if (one.r.decision === 'mismatch') x.mis1++;
+    }
     options.onProgress?.(i + 1, rows.length);
   }
-  const n = rows.length;
-  const rate = (k: number) => (n === 0 ? 0 : Math.round((k / n) * 10000) / 10000);
   return {
-    n,
-    genuine_accept: rate(accept),
-    genuine_uncertain: rate(gUnc),
-    false_accept: rate(fa),
-    impostor_uncertain: rate(iUnc),
-    recognised_exact: rate(exact),
-    no_speech: rate(noSpeech),
+    ...summarise(all),
+    by_lang: Object.fromEntries([...byLang].map(([l, t]) => [l, summarise(t)])),
     ms_per_utterance_p50: Math.round(pct(ms, 50)),
-    cpu_ms_per_utterance_p50: Math.round(pct(cpu, 50)),
     ms_per_utterance_p90: Math.round(pct(ms, 90)),
+  };
+}
+
+function summarise(t: Tally): DigitsLangResult {
+  const rate = (k: number) => (t.n === 0 ? 0 : Math.round((k / t.n) * 10000) / 10000);
+  return {
+    n: t.n,
+    genuine_accept: rate(t.accept),
+    genuine_uncertain: rate(t.gUnc),
+    false_accept: rate(t.fa),
+    impostor_uncertain: rate(t.iUnc),
+    false_accept_one_digit: rate(t.fa1),
+    one_digit_mismatch: rate(t.mis1),
+    recognised_exact: rate(t.exact),
+    no_speech: rate(t.noSpeech),
+    cpu_ms_per_utterance_p50: Math.round(pct(t.cpu, 50)),
   };
 }
 

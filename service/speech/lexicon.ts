@@ -11,7 +11,6 @@ export interface DigitWord {
 
 const EN: DigitWord[] = [
   { word: 'zero', digit: '0', prons: ['Z IH R OW', 'Z IY R OW'] },
-  { word: 'oh', digit: '0', prons: ['OW'] },
   { word: 'one', digit: '1', prons: ['W AH N'] },
   { word: 'two', digit: '2', prons: ['T UW'] },
   { word: 'three', digit: '3', prons: ['TH R IY'] },
@@ -40,6 +39,106 @@ const FR: DigitWord[] = [
 
 export const LEXICON: Record<SpeechLang, DigitWord[]> = { en: EN, fr: FR };
 
+/**
+ * "Anything else": short frequent words, fillers and number words that are not single digits, none a homophone of a
+ * digit (no "for", "to", "ate", "won"). Looped with the digits they form the competing model of an utterance that is
+ * not exactly the challenge (a sentence, hesitations, "et", septante/nonante, "twenty"). The challenge only matches
+ * when it explains the audio nearly as well as this loop. Prons from the models' dictionaries.
+ */
+// "oh" for zero is heard but not accepted as a digit: a lone vowel fits the vowel of almost any digit ("two" said as
+// "oh" matched a 0 on FSDD); an applicant who says "oh" goes to review instead.
+const OTHER_EN: [string, string][] = [
+  ['oh', 'OW'],
+  ['and', 'AH N D'],
+  ['uh', 'AH'],
+  ['um', 'AH M'],
+  ['the', 'DH AH'],
+  ['i', 'AY'],
+  ['it', 'IH T'],
+  ['is', 'IH Z'],
+  ['that', 'DH AE T'],
+  ['you', 'Y UW'],
+  ['so', 'S OW'],
+  ['now', 'N AW'],
+  ['at', 'AE T'],
+  ['my', 'M AY'],
+  ['number', 'N AH M B ER'],
+  ['okay', 'OW K EY'],
+  ['yes', 'Y EH S'],
+  ['no', 'N OW'],
+  ['hello', 'HH AH L OW'],
+  ['well', 'W EH L'],
+  ['then', 'DH EH N'],
+  ['was', 'W AA Z'],
+  ['we', 'W IY'],
+  ['this', 'DH IH S'],
+  ['have', 'HH AE V'],
+  ['what', 'W AH T'],
+  ['with', 'W IH DH'],
+  ['but', 'B AH T'],
+  ['be', 'B IY'],
+  ['not', 'N AA T'],
+  ['in', 'IH N'],
+  ['like', 'L AY K'],
+  ['just', 'JH AH S T'],
+  ['think', 'TH IH NG K'],
+  ['go', 'G OW'],
+  ['said', 'S EH D'],
+  ['here', 'HH IY R'],
+  ['all', 'AO L'],
+  ['up', 'AH P'],
+  ['ten', 'T EH N'],
+  ['eleven', 'IH L EH V AH N'],
+  ['twenty', 'T W EH N T IY'],
+  ['hundred', 'HH AH N D R AH D'],
+  ['thirty', 'TH ER D IY'],
+  ['double', 'D AH B AH L'],
+];
+const OTHER_FR: [string, string][] = [
+  ['et', 'ai'],
+  ['et(2)', 'ei'],
+  ['euh', 'eu'],
+  ['heu', 'oe'],
+  ['ben', 'bb in'],
+  ['bah', 'bb aa'],
+  ['alors', 'aa ll oo rr'],
+  ['donc', 'dd on kk'],
+  ['le', 'll ee'],
+  ['la', 'll aa'],
+  ['les', 'll ai'],
+  ['de', 'dd ee'],
+  ['du', 'dd uu'],
+  ['je', 'jj ee'],
+  ['il', 'ii ll'],
+  ['elle', 'ai ll'],
+  ['mais', 'mm ai'],
+  ['ou', 'ou'],
+  ['oui', 'ww ii'],
+  ['non', 'nn on'],
+  ['bonjour', 'bb on jj ou rr'],
+  ['merci', 'mm ai rr ss ii'],
+  ['voila', 'vv ww aa ll aa'],
+  ['ca', 'ss aa'],
+  ['mon', 'mm on'],
+  ['numero', 'nn uu mm ei rr au'],
+  ['dix', 'dd ii ss'],
+  ['vingt', 'vv in'],
+  ['cent', 'ss an'],
+  ['septante', 'ss ai pp tt an tt'],
+  ['huitante', 'uy ii tt an tt'],
+  ['nonante', 'nn oo nn an tt'],
+  ['soixante', 'ss ww aa ss an tt'],
+  ['quatrevingt', 'kk aa tt rr ee vv in'],
+  ['mille', 'mm ii ll'],
+  ['onze', 'on zz'],
+  ['douze', 'dd ou zz'],
+  ['trente', 'tt rr an tt'],
+  ['quarante', 'kk aa rr an tt'],
+  ['cinquante', 'ss in kk an tt'],
+  ['puis', 'pp uy ii'],
+];
+export const OTHER_WORDS: Record<SpeechLang, [string, string][]> = { en: OTHER_EN, fr: OTHER_FR };
+
 /** Model directory names inside node_modules/soundswallower/model. */
 export const MODEL_NAME: Record<SpeechLang, string> = { en: 'en-us', fr: 'fr-fr' };
 
@@ -49,6 +148,7 @@ export function dictionaryText(lang: SpeechLang): string {
   for (const w of LEXICON[lang]) {
     w.prons.forEach((p, i) => lines.push(i === 0 ? `${w.word} ${p}` : `${w.word}(${i + 1}) ${p}`));
   }
+  for (const [w, p] of OTHER_WORDS[lang]) lines.push(`${w} ${p}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -60,6 +160,13 @@ export function wordToDigit(lang: SpeechLang, word: string): string | undefined 
 export function freeDigitsGrammar(lang: SpeechLang, count = 3): string {
   const alts = LEXICON[lang].map((w) => w.word).join(' | ');
   return `#JSGF V1.0;\ngrammar digits;\n<d> = ${alts};\npublic <s> = ${Array(count).fill('<d>').join(' ')};\n`;
+}
+
+/** Any sequence of digits and other words: the competing model of "anything but exactly the challenge". */
+export function anythingGrammar(lang: SpeechLang): string {
+  const digits = LEXICON[lang].map((w) => w.word).join(' | ');
+  const other = [...new Set(OTHER_WORDS[lang].map(([w]) => w.replace(/\(\d+\)$/, '')))].join(' | ');
+  return `#JSGF V1.0;\ngrammar other;\n<d> = ${digits};\n<o> = ${other};\npublic <s> = (<d> | <o>)+;\n`;
 }
 
 /** Grammar of the expected digits only (forced alignment), accepting any word that denotes each digit. */

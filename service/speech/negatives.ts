@@ -1,7 +1,10 @@
 // Negative trials for the speech engine: audio that must never `match` a challenge (silence, noise, tones, music,
 // and spoken sentences without digits). Used by `idv eval digits-negatives`.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PcmAudio } from '../media/types.js';
 import { randomDigits, seededRandom } from './dev-sets.js';
+import { parseWav } from './wav.js';
 import type { SpeechEngine } from './engine.js';
 import { synthesize } from './synth.js';
 import type { SpeechDecision, SpeechLang } from './types.js';
@@ -104,4 +107,106 @@ export async function evaluateNegatives(
     if (r.decision === 'no_speech') noSpeech++;
   }
   return { n: clips.length, match, no_speech: noSpeech, by_kind: byKind };
+}
+
+export interface NonDigitResult {
+  clips: number;
+  trials: number;
+  match: number;
+  accept_rate: number;
+  by_decision: Partial<Record<SpeechDecision, number>>;
+}
+
+/**
+ * Real recordings that are not a three-digit answer (sentences, prompts; 16 kHz mono WAV files in `dir`, e.g.
+ * `ffmpeg -i clip.mp4 -ac 1 -ar 16000 clip.wav`), each verified against `perClip` random challenges and against the
+ * "123"-style challenge built from any digits the engine's free decode heard (the most favourable challenge).
+ */
+export async function evaluateNonDigitDir(
+  engine: SpeechEngine,
+  dir: string,
+  lang: SpeechLang,
+  perClip: number,
+  seed: number,
+  onClip?: (done: number, total: number, decisions: SpeechDecision[]) => void,
+): Promise<NonDigitResult> {
+  const rand = seededRandom(seed);
+  const files = readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith('.wav'))
+    .sort();
+  const byDecision: NonDigitResult['by_decision'] = {};
+  let match = 0;
+  let trials = 0;
+  for (const f of files) {
+    const audio = parseWav(readFileSync(join(dir, f)));
+    const challenges = Array.from({ length: perClip }, () => randomDigits(rand));
+    const first = await engine.verify({ audio, expected: challenges[0]!, lang });
+    const heard = first.evidence?.freeDecode ?? '';
+    if (/^\d{3}$/.test(heard) && !challenges.includes(heard)) challenges.push(heard);
+    const decisions: SpeechDecision[] = [];
+    for (const [k, expected] of challenges.entries()) {
+      const r = k === 0 ? first : await engine.verify({ audio, expected, lang });
+      trials++;
+      decisions.push(r.decision);
+      byDecision[r.decision] = (byDecision[r.decision] ?? 0) + 1;
+      if (r.decision === 'match') match++;
+    }
+    onClip?.(files.indexOf(f) + 1, files.length, decisions);
+  }
+  return {
+    clips: files.length,
+    trials,
+    match,
+    accept_rate: trials === 0 ? 0 : Math.round((match / trials) * 10000) / 10000,
+    by_decision: byDecision,
+  };
+}
+
+/**
+ * French speech around digits that must never match another challenge: "et" and "euh" in place of a digit,
+ * Belgian/Swiss septante/nonante and "vingt et un" where a digit would be. Each text is verified against every
+ * challenge that would read the non-digit word as a digit (all ten choices at that position).
+ */
+export const FRENCH_CONFUSIONS: { text: string; challenge: string }[] = [
+  { text: 'quatre, euh, un', challenge: '4?1' },
+  { text: 'euh, sept, deux', challenge: '?72' },
+  { text: 'quatre, et, sept', challenge: '4?7' },
+  { text: 'six, huit, et', challenge: '68?' },
+  { text: 'septante, deux, un', challenge: '?21' },
+  { text: 'nonante, trois, cinq', challenge: '?35' },
+  { text: 'un, deux, septante', challenge: '12?' },
+  { text: 'vingt et un, cinq, six', challenge: '?56' },
+];
+
+export async function evaluateFrenchConfusions(
+  engine: SpeechEngine,
+  voices: { speed: number; pitch: number; variant?: string }[],
+): Promise<NonDigitResult> {
+  const byDecision: NonDigitResult['by_decision'] = {};
+  let match = 0;
+  let trials = 0;
+  for (const v of voices) {
+    for (const c of FRENCH_CONFUSIONS) {
+      const audio = synthesize('fr', c.text, {
+        speed: v.speed,
+        pitch: v.pitch,
+        ...(v.variant ? { variant: v.variant } : {}),
+      });
+      // Every digit at the open position: none may match.
+      for (let k = 0; k < 10; k++) {
+        const expected = c.challenge.replace('?', String(k));
+        const r = await engine.verify({ audio, expected, lang: 'fr' });
+        trials++;
+        byDecision[r.decision] = (byDecision[r.decision] ?? 0) + 1;
+        if (r.decision === 'match') match++;
+      }
+    }
+  }
+  return {
+    clips: voices.length * FRENCH_CONFUSIONS.length,
+    trials,
+    match,
+    accept_rate: trials === 0 ? 0 : Math.round((match / trials) * 10000) / 10000,
+    by_decision: byDecision,
+  };
 }

@@ -5,11 +5,16 @@ export const SPEECH_LANGS: readonly SpeechLang[] = ['fr', 'en'];
 
 export type SpeechDecision = 'match' | 'mismatch' | 'uncertain' | 'no_speech';
 
-/** One recognised digit with its time span in the analysed audio (for the mouth-movement check). */
+/** One digit of the string the verdict rests on, with its time span in the audio (for the lip-sync check). */
 export interface DigitSegment {
   digit: string;
   startSec: number;
   endSec: number;
+  /**
+   * Confidence that this stretch of audio is this digit (0..1): the decoder's acoustic fit of the word, halved when
+   * the free decode heard another digit there. Shown beside each digit in the console.
+   */
+  score: number;
 }
 
 /** What the speech gate measured before any recognition. */
@@ -38,9 +43,12 @@ export interface SpeechVerification {
   decision: SpeechDecision;
   /** Confidence in the decision, 0..1. */
   confidence: number;
-  /** Best free 3-digit decode ('' when the gate refused or the decode failed). */
+  /**
+   * The digit string the verdict rests on: the challenge when it matched, else the best free 3-digit decode ('' when
+   * the gate refused or the decode failed). Always the digits of `segments`.
+   */
   recognised: string;
-  /** Word segments of the expected digits when they align, else of the free decode. */
+  /** Per-digit times and scores of `recognised` (the challenge's alignment when it matched). */
   segments: DigitSegment[];
   gate: SpeechGateResult;
   /** The scores behind the decision (null when the gate refused). */
@@ -56,12 +64,31 @@ export interface SpeechEvidence {
    * expected string; null when either search found no path.
    */
   llrPerFrame: number | null;
+  /**
+   * The same gap over the whole utterance (not per frame): a wrong digit costs about the same whatever the length of
+   * the pauses around it, while the per-frame gap dilutes it in long recordings.
+   */
+  llrTotal: number | null;
   /** The free 3-digit search found a path (false: nothing to compare the expected digits with). */
   freeDecoded: boolean;
   /** Lowest per-word acoustic fit (0..1) of the expected digits in the forced alignment. */
   minExpectedFit: number;
   /** Positions where the free decode agrees with the expected digits (0..3). */
   freeAgree: number;
+  /** The best free 3-digit decode (equal to `recognised` unless the challenge matched against it). */
+  freeDecode: string;
+  /**
+   * Per-frame log-likelihood gap between the competing "anything else" model (any sequence of digits and other
+   * words) and the challenge alignment: large when the audio holds more than the challenge (a sentence, extra or
+   * repeated digits, hesitations). null when either search found no path.
+   */
+  otherLlrPerFrame: number | null;
+  /** Per-frame gap between the competing model and the best free 3-digit decode (null when either found no path). */
+  otherFreeLlrPerFrame: number | null;
+  /** Words of the competing decode that are not digits (0 for a clean three-digit answer). */
+  otherWords: number;
+  /** Digits in the competing decode (3 for a clean three-digit answer). */
+  otherDigits: number;
 }
 
 export interface VerifyInput {

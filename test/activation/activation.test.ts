@@ -28,7 +28,7 @@ import {
 } from '../../service/outbox/index.js';
 import { createLogger } from '../../service/logger.js';
 import { createActivation, type ActivationService } from '../../service/activation/service.js';
-import { caseAudit } from '../../service/audit/index.js';
+import { caseAudit } from '../../service/audit/audit-repository.js';
 import { listOutbox } from '../../service/cases/index.js';
 import { hashCode, sealingKey } from '../../service/activation/code.js';
 import { issueOnApproval } from '../../service/activation/issue.js';

@@ -282,6 +282,17 @@ describe('applicant app', () => {
     expect(((await up.json()) as { mime: string }).mime).toBe('video/webm');
     await page.getByRole('heading', { name: /nous vérifions votre identité/i }).waitFor();
     await shot(page, 'phone-10-status-processing');
+    // The app reported how it captured the video, stored with it for reviewers.
+    const facts = await svc.runtime.db.query<{ kind: string; capture: Record<string, unknown> | null }>(
+      `SELECT kind, capture FROM media WHERE case_id = $1 ORDER BY kind`,
+      [created.id],
+    );
+    const video = facts.rows.find((r) => r.kind === 'video')!.capture!;
+    expect(video).toMatchObject({ source: 'camera', retakes: 1 });
+    expect(String(video.recorderMime)).toMatch(/^video\/webm;codecs=vp[89],opus$/);
+    expect(video.durationMs as number).toBeGreaterThan(9000);
+    expect(video.challengeToUploadMs as number).toBeGreaterThan(10_000);
+    expect(facts.rows.find((r) => r.kind === 'front')!.capture).toMatchObject({ source: 'file', retakes: 0 });
 
     // The desktop page followed the phone.
     await desk

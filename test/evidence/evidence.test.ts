@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, type RunningService } from '../../service/server.js';
-import { claimCase } from '../../service/review/leases.js';
+import { claimCase } from '../../service/review/lease-repository.js';
 import { decideCase } from '../../service/review/decide.js';
 import type { EvidenceFile } from '../../service/evidence/evidence-file.js';
 import { verifyEvidenceFile } from '../../service/evidence/evidence-file.js';
@@ -95,6 +95,9 @@ describe('evidence file', () => {
     const attempt = m.attempts[0]!;
     expect(attempt.challenge!.digits).toMatch(/^\d{3}$/);
     expect(attempt.transcript!.recognised).toMatch(/^\d{0,3}$/);
+    // The genuine fixture matched: the verdict rests on the challenge digits, located in the audio.
+    expect(attempt.transcript!.restsOn).toBe(attempt.challenge!.digits);
+    expect(attempt.transcript!.segments).toHaveLength(3);
     expect(attempt.checks.map((c) => c.stage)).toEqual(['ingest', 'document', 'face', 'speech', 'decide']);
     expect(attempt.checks.find((c) => c.stage === 'face')!.score).toBeGreaterThan(0);
     expect(attempt.media.map((x) => x.kind)).toEqual(expect.arrayContaining(['front', 'back', 'video']));

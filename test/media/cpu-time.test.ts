@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { processTreeCpuMs } from '../../service/media/cpu-time.js';
 
 // Burns 400 ms of its own CPU time (not wall time: on a loaded machine a wall-clock loop gets less CPU).
-const BURN = 'const c = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const t = c(); while (c() - t < 400) {}';
+const BURN =
+  'const c = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const t = c(); while (c() - t < 400) {}';
 
 describe('processTreeCpuMs', () => {
   it('counts the CPU of a process tree, including a grandchild that has exited', async () => {

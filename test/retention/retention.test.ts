@@ -13,7 +13,7 @@ import { evidenceFor } from '../../service/evidence/service.js';
 import { loadEvidenceKeys } from '../../service/evidence/keys.js';
 import { verifyEvidenceFile } from '../../service/evidence/evidence-file.js';
 import { createAnchor, verifyAgainstAnchor } from '../../service/evidence/anchor.js';
-import { entryHash, rowToRecord, verifyAuditChain } from '../../service/audit/index.js';
+import { entryHash, rowToRecord, verifyAuditChain } from '../../service/audit/audit-repository.js';
 import { retentionPolicyFrom } from '../../service/retention/policy.js';
 import { runRetentionSweep } from '../../service/retention/purge.js';
 import { runRetentionJob, startRetentionJobs, RETENTION_SCHEDULER_ID } from '../../service/retention/job.js';

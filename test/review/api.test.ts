@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { startService, type RunningService } from '../../service/server.js';
 import { testConfig } from '../helpers/env.js';
-import { verifyAuditChain } from '../../service/audit/index.js';
+import { verifyAuditChain } from '../../service/audit/audit-repository.js';
 import express from 'express';
 import type { Server } from 'node:http';
 import { sessionGuard } from '../../service/auth/middleware.js';
@@ -35,6 +35,7 @@ beforeAll(async () => {
   // The real stages run once (face models, MRZ and speech engines), before the first case is seeded.
   await realRun();
   await realRun('passport');
+  testVideo();
 }, 600_000);
 afterAll(async () => svc?.stop());
 
@@ -85,7 +86,7 @@ describe('every reviewer route', () => {
   let caseId: string;
   beforeAll(async () => {
     caseId = await seedCase(db(), store);
-  });
+  }, 120_000);
   const routes = (id: string): Array<[string, string, string]> => [
     // method, path, capability
     ['GET', '/api/review/auth/me', 'any'],

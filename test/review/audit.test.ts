@@ -7,7 +7,7 @@ import {
   AuditDetailsError,
   canonicalJson,
   verifyAuditChain,
-} from '../../service/audit/index.js';
+} from '../../service/audit/audit-repository.js';
 import { createTempDatabase } from './pg.js';
 
 describe('canonical JSON', () => {

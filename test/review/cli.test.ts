@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { openDb, type Db } from '../../service/db/index.js';
-import { checkPassword } from '../../service/auth/accounts.js';
+import { checkPassword } from '../../service/auth/account-repository.js';
 import { tempDir } from '../helpers/env.js';
 import { createTempDatabase } from './pg.js';
 

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import type { Db } from '../../service/db/index.js';
 import type { MediaStore } from '../../service/storage/index.js';
-import { createReviewer, type Role } from '../../service/auth/accounts.js';
+import { createReviewer, type Role } from '../../service/auth/account-repository.js';
 import { putStageResult } from '../../service/cases/index.js';
 import { createLocalVerifier, type LocalResult } from '../../service/pipeline/in-process.js';
 import { tempDir, testConfig } from '../helpers/env.js';
@@ -130,11 +130,14 @@ export function realRun(doc: 'cni2021' | 'passport' = 'cni2021'): Promise<RealRu
           return { fixture, stages: { ...base.stages, document: r.stages.document }, decision: r.decision };
         }
         const r = await verifier.verify({ files, digits: fixture.truth.digits, lang: fixture.truth.lang });
+        if (!r.stages.document || !r.stages.face || !r.stages.speech)
+          throw new Error(`a stage failed on the generated case: ${JSON.stringify(r.errors)}`);
         return { fixture, stages: r.stages, decision: r.decision };
       } finally {
         await verifier.close();
       }
     })();
+    p.catch(() => runs.delete(doc)); // a failed run is not kept: the next seed tries again
     runs.set(doc, p);
   }
   return p;

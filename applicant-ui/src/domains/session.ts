@@ -63,3 +63,13 @@ export const activate = (code: string) =>
     method: 'POST',
     body: { code },
   });
+
+export const precheckPhoto = (side: Side, doc: DocId) =>
+  api(
+    z.object({
+      verdict: z.enum(['ok', 'mrz_unreadable', 'wrong_side', 'no_mrz_expected']),
+      mrzRead: z.boolean(),
+    }),
+    `/v1/applicant/media/${side}/precheck`,
+    { method: 'POST', body: { doc } },
+  );

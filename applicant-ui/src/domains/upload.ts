@@ -33,3 +33,12 @@ export function uploadMedia(
     xhr.send(form);
   });
 }
+
+/** How the medium was captured, for reviewers (no personal data). Best effort: a failure is ignored. */
+export async function sendCaptureFacts(name: UploadName, facts: Record<string, unknown>): Promise<void> {
+  await fetch(`/v1/applicant/media/${name}/capture`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...authHeader() },
+    body: JSON.stringify(facts),
+  }).catch(() => undefined);
+}

@@ -7,20 +7,21 @@ import { Layout, Progress } from '../components/Layout';
 import { CameraProblem } from '../components/PermissionHelp';
 import { CameraError, openDocumentCamera, stopStream, type CameraFailure } from '../domains/camera';
 import { assessPhoto, type PhotoQuality } from '../domains/photo-quality';
-import { uploadMedia } from '../domains/upload';
+import { sendCaptureFacts, uploadMedia } from '../domains/upload';
 import { ApiError } from '../domains/http';
-import type { DocId, Side } from '../domains/session';
+import { precheckPhoto, type DocId, type Side } from '../domains/session';
 
 /** Width / height of the guide frame: ID-1 cards 85.6 × 54 mm, passport pages (ID-3) 125 × 88 mm. */
 const ASPECT: Record<DocId, number> = { cni2021: 1.586, cni1988: 1.4, passport: 1.42, permit: 1.586 };
 
 interface Shot {
+  source: 'camera' | 'file';
   blob: Blob;
   url: string;
   quality: PhotoQuality;
 }
 
-async function analyse(blob: Blob): Promise<Shot> {
+async function analyse(blob: Blob, source: Shot['source']): Promise<Shot> {
   const bmp = await createImageBitmap(blob, { imageOrientation: 'from-image' });
   const scale = Math.min(1, 640 / bmp.width);
   const w = Math.max(1, Math.round(bmp.width * scale));
@@ -32,7 +33,7 @@ async function analyse(blob: Blob): Promise<Shot> {
   ctx.drawImage(bmp, 0, 0, w, h);
   const quality = assessPhoto({ width: bmp.width, height: bmp.height }, ctx.getImageData(0, 0, w, h));
   bmp.close();
-  return { blob, url: URL.createObjectURL(blob), quality };
+  return { source, blob, url: URL.createObjectURL(blob), quality };
 }
 
 export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: number): void; onBack(): void }) {
@@ -44,6 +45,9 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
   const [shot, setShot] = useState<Shot>();
   const [progress, setProgress] = useState<number>();
   const [error, setError] = useState<string>();
+  /** The server's advice on the uploaded photo, when it found a problem. */
+  const [advice, setAdvice] = useState<string>();
+  const [checking, setChecking] = useState(false);
   const retakes = useRef(0);
   const video = useRef<HTMLVideoElement>(null);
 
@@ -72,20 +76,30 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
     if (!blob) return;
     stopStream(stream);
     setStream(undefined);
-    setShot(await analyse(blob));
+    setShot(await analyse(blob, 'camera'));
   };
 
   const fromFile = async (file: File | undefined) => {
     if (!file) return;
     setError(undefined);
     try {
-      setShot(await analyse(file));
+      setShot(await analyse(file, 'file'));
     } catch {
       setError(t('photo.unreadable'));
     }
   };
 
+  const next = () => {
+    setAdvice(undefined);
+    if (shot) URL.revokeObjectURL(shot.url);
+    setShot(undefined);
+    setProgress(undefined);
+    if (index + 1 < props.sides.length) setIndex(index + 1);
+    else props.onDone(retakes.current);
+  };
+
   const retake = () => {
+    setAdvice(undefined);
     retakes.current++;
     if (shot) URL.revokeObjectURL(shot.url);
     setShot(undefined);
@@ -99,11 +113,21 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
     setProgress(0);
     try {
       await uploadMedia(side, shot.blob, `${side}.jpg`, setProgress);
-      URL.revokeObjectURL(shot.url);
-      setShot(undefined);
-      setProgress(undefined);
-      if (index + 1 < props.sides.length) setIndex(index + 1);
-      else props.onDone(retakes.current);
+      await sendCaptureFacts(side, {
+        source: shot.source,
+        width: shot.quality.width,
+        height: shot.quality.height,
+        retakes: retakes.current,
+      });
+      // The server reads the photo as the pipeline will (a few hundred ms) and says what it sees.
+      setChecking(true);
+      const check = await precheckPhoto(side, props.doc).catch(() => undefined);
+      setChecking(false);
+      if (check && (check.verdict === 'mrz_unreadable' || check.verdict === 'wrong_side')) {
+        setAdvice(t(`precheck.${check.verdict}.${props.doc}`));
+        return;
+      }
+      next();
     } catch (e) {
       setProgress(undefined);
       const code = e instanceof ApiError ? e.code : 'network';
@@ -179,13 +203,33 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
               {t('photo.check.ok')}
             </p>
           )}
-          {progress !== undefined && <Progress value={progress} label={t('upload.photoProgress')} />}
+          {progress !== undefined && !advice && (
+            <Progress value={progress} label={t('upload.photoProgress')} />
+          )}
+          {checking && (
+            <p role="status" aria-live="polite">
+              {t('precheck.checking')}
+            </p>
+          )}
+          {advice && (
+            <div className="notice warn" role="alert">
+              <p>{advice}</p>
+              <div className="actions">
+                <button type="button" className="primary" onClick={retake}>
+                  {t('photo.retake')}
+                </button>
+                <button type="button" className="link" onClick={next}>
+                  {t('precheck.keep')}
+                </button>
+              </div>
+            </div>
+          )}
           {error && (
             <p className="notice error" role="alert">
               {error}
             </p>
           )}
-          <div className="actions">
+          <div className="actions" hidden={!!advice}>
             <button type="button" className="primary" onClick={accept} disabled={progress !== undefined}>
               {shot.quality.problems.length ? t('photo.useAnyway') : t('photo.use')}
             </button>

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { Layout, Progress } from '../components/Layout';
-import { uploadMedia } from '../domains/upload';
+import { sendCaptureFacts, uploadMedia } from '../domains/upload';
 import { submit } from '../domains/session';
 import { ApiError } from '../domains/http';
 import { extensionOf } from '../domains/recorder';
@@ -32,6 +32,18 @@ export function Upload(props: {
       try {
         const r = props.recording;
         await uploadMedia('video', r.blob, `video.${extensionOf(r.mime)}`, setProgress, ctrl.signal);
+        const f = r.facts;
+        await sendCaptureFacts('video', {
+          source: 'camera',
+          cameraLabel: f.cameraLabel,
+          ...(f.width ? { width: Math.round(f.width) } : {}),
+          ...(f.height ? { height: Math.round(f.height) } : {}),
+          ...(f.frameRate ? { frameRate: f.frameRate } : {}),
+          recorderMime: r.mime,
+          durationMs: Math.round(r.durationMs),
+          retakes: r.retakes,
+          challengeToUploadMs: Math.max(0, Date.now() - r.challengeAt),
+        });
         setPhase('submit');
         await submit();
         props.onSubmitted();

@@ -29,7 +29,15 @@ export const CaseSchema = z.object({
     birthDate: z.string().nullable(),
   }),
   challengeDigits: z.string().nullable(),
-  media: z.array(z.object({ kind: z.string(), mime: z.string(), sizeBytes: z.number() })),
+  media: z.array(
+    z.object({
+      kind: z.string(),
+      mime: z.string(),
+      sizeBytes: z.number(),
+      /** How the applicant app captured it (camera, resolution, recorder, retakes...). */
+      capture: z.record(z.string(), z.unknown()).nullable().optional(),
+    }),
+  ),
   stages: z.partialRecord(z.enum(STAGES), StoredStageSchema),
   decisions: z.array(
     z.object({

@@ -172,10 +172,42 @@ export function FacesSection({ c }: { c: CaseDetail }) {
   );
 }
 
+/** How the applicant app recorded the video: context for a doubtful recording, never a reason on its own. */
+function CaptureFacts({ facts }: { facts: Record<string, unknown> | null | undefined }) {
+  const { t } = useI18n();
+  if (!facts) return null;
+  const n = (k: string) => (typeof facts[k] === 'number' ? (facts[k] as number) : undefined);
+  const rows: Array<[string, string]> = [];
+  if (typeof facts.cameraLabel === 'string' && facts.cameraLabel)
+    rows.push([t('case.capture.camera'), facts.cameraLabel]);
+  if (n('width') && n('height'))
+    rows.push([
+      t('case.capture.track'),
+      `${n('width')}×${n('height')}${n('frameRate') ? ` @ ${Math.round(n('frameRate')!)} fps` : ''}`,
+    ]);
+  if (typeof facts.recorderMime === 'string') rows.push([t('case.capture.mime'), facts.recorderMime]);
+  if (n('durationMs') !== undefined)
+    rows.push([t('case.capture.duration'), `${(n('durationMs')! / 1000).toFixed(1)} s`]);
+  if (n('retakes') !== undefined) rows.push([t('case.capture.retakes'), String(n('retakes'))]);
+  if (n('challengeToUploadMs') !== undefined)
+    rows.push([t('case.capture.challengeToUpload'), `${Math.round(n('challengeToUploadMs')! / 1000)} s`]);
+  return (
+    <dl className="capture" data-testid="capture-facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export function VideoSection({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
   const ref = useRef<HTMLVideoElement>(null);
   const speech = stageResult(c, 'speech');
+  const decision = speech?.signals.decision;
   const hasVideo = c.media.some((m) => m.kind === 'video');
   const seek = (s: number) => {
     const v = ref.current;
@@ -198,18 +230,27 @@ export function VideoSection({ c }: { c: CaseDetail }) {
       ) : (
         <p>{t('case.noVideo')}</p>
       )}
+      <CaptureFacts facts={c.media.find((m) => m.kind === 'video')?.capture} />
       <dl className="digits">
         <dt>{t('case.challenge')}</dt>
         <dd className="mono">{c.challengeDigits ?? '—'}</dd>
         <dt>{t('case.recognised')}</dt>
-        <dd
-          className={`mono ${speech?.recognised && speech.recognised === c.challengeDigits ? 'ok' : 'fail'}`}
-        >
-          {speech?.recognised || '—'}
+        {/* The string the verdict rests on, each digit with its confidence: green only when the verdict is a match. */}
+        <dd className={`mono ${decision === 'match' ? 'ok' : 'fail'}`} data-testid="recognised-digits">
+          {speech?.recognised
+            ? speech.segments.length === speech.recognised.length
+              ? speech.segments.map((s, i) => (
+                  <span key={i} className="digit">
+                    {s.digit}
+                    {s.score != null && <sub>{s.score.toFixed(2)}</sub>}{' '}
+                  </span>
+                ))
+              : speech.recognised
+            : '—'}
         </dd>
         <dt>
           {t('case.speechDecision', {
-            decision: speech?.signals.decision ?? t('common.unknown'),
+            decision: decision ?? t('common.unknown'),
           })}
         </dt>
         <dd>{speech ? speech.confidence.toFixed(2) : ''}</dd>

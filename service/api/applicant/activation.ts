@@ -5,7 +5,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import { findCaseByTokenHash } from '../../cases/index.js';
-import { letterByTokenHash } from '../../activation/store.js';
+import { letterByTokenHash } from '../../activation/activation-repository.js';
 import type { ActivationService } from '../../activation/service.js';
 import { HttpError, badRequest, tooMany, unauthorized } from '../errors.js';
 import { toHttpError } from '../activation/routes.js';

@@ -7,15 +7,16 @@ import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import type { Logger } from '../../logger.js';
-import { appendAudit } from '../../audit/index.js';
-import { checkPassword, type LockoutPolicy } from '../../auth/accounts.js';
+import { appendAudit } from '../../audit/audit-repository.js';
+import { checkPassword, reviewerEmails, type LockoutPolicy } from '../../auth/account-repository.js';
+import { countDecisionsSince, countFailedByTopic } from '../../cases/index.js';
 import {
   createSession,
   deleteSession,
   ipThrottled,
   recordLoginAttempt,
   type SessionPolicy,
-} from '../../auth/sessions.js';
+} from '../../auth/session-repository.js';
 import {
   loadSession,
   requireAuth,
@@ -25,11 +26,11 @@ import {
 } from '../../auth/middleware.js';
 import { REASON_CODES, REASONS } from '../../decision/reason-codes.js';
 import type { SlaPolicy } from '../../review/calendar.js';
-import { claimCase, releaseCase } from '../../review/leases.js';
+import { claimCase, releaseCase } from '../../review/lease-repository.js';
 import { decideCase } from '../../review/decide.js';
-import { listQueue, queueStats } from '../../review/queue.js';
-import { opsTimeline } from '../../review/ops-timeline.js';
-import { loadCaseDetail, mediaOf } from '../../review/case-view.js';
+import { listQueue, queueStats } from '../../review/queue-repository.js';
+import { opsTimeline } from '../../review/ops-timeline-repository.js';
+import { loadCaseDetail, mediaOf } from '../../review/case-view-repository.js';
 import { ReviewError } from '../../review/errors.js';
 import { extractFrameJpeg, parseRange, type MediaCache } from '../../review/media-cache.js';
 import { badRequest, HttpError, notFound, tooMany } from '../errors.js';
@@ -214,20 +215,15 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       const t = now();
       const stats = await queueStats(db, deps.sla, t);
       const atRisk = await listQueue(db, { atRisk: true }, deps.sla, t, 50);
-      const failed = await db.query<{ topic: string; n: string | number }>(
-        `SELECT topic, count(*) AS n FROM outbox WHERE status = 'failed' GROUP BY topic ORDER BY topic`,
-      );
-      const recent = await db.query<{ outcome: string; n: string | number }>(
-        `SELECT outcome, count(*) AS n FROM decisions WHERE created_at > $1 GROUP BY outcome ORDER BY outcome`,
-        [new Date(t.getTime() - 24 * 3600_000)],
-      );
+      const failed = await countFailedByTopic(db);
+      const recent = await countDecisionsSince(db, new Date(t.getTime() - 24 * 3600_000));
       res.json({
         now: t.toISOString(),
         stats,
         timeline: await opsTimeline(db, t),
         atRisk,
-        failedDeliveries: failed.rows.map((f) => ({ topic: f.topic, count: Number(f.n) })),
-        decisionsLast24h: recent.rows.map((d) => ({ outcome: d.outcome, count: Number(d.n) })),
+        failedDeliveries: failed,
+        decisionsLast24h: recent,
       });
     }),
   );
@@ -246,14 +242,7 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
           detail.fourEyes.firstApproverId,
         ]),
       ].filter((x): x is string => typeof x === 'string' && uuid.safeParse(x).success);
-      const names = ids.length
-        ? (
-            await db.query<{ id: string; email: string }>(
-              'SELECT id, email FROM reviewers WHERE id = ANY($1::uuid[])',
-              [ids],
-            )
-          ).rows
-        : [];
+      const names = await reviewerEmails(db, ids);
       await appendAudit(db, {
         actorType: 'reviewer',
         actorId: reviewerId(req),

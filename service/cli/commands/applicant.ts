@@ -96,6 +96,7 @@ export function register({ benchCmd }: CliContext): void {
             viewport: { width: 390, height: 844 },
             isMobile: true,
             hasTouch: true,
+            locale: 'fr-FR',
           });
           const page = await ctx.newPage();
           const cdp = await ctx.newCDPSession(page);

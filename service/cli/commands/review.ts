@@ -9,8 +9,8 @@ import { loadConfig } from '../../config/index.js';
 import { openDb, type Db } from '../../db/index.js';
 import { migrate } from '../../db/migrate.js';
 import { addWorkingHours, atRiskFrom, toParisIso } from '../../review/calendar.js';
-import { appendAudit, verifyAuditChain } from '../../audit/index.js';
-import { createReviewer, generatePassword, ROLES, type Role } from '../../auth/accounts.js';
+import { appendAudit, verifyAuditChain } from '../../audit/audit-repository.js';
+import { createReviewer, generatePassword, ROLES, type Role } from '../../auth/account-repository.js';
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   const config = loadConfig();

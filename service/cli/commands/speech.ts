@@ -3,9 +3,15 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { CliContext } from '../index.js';
 import { percentile, printResult, progress, progressEvery } from '../output.js';
 import { createSpeechEngine, parseWav, type SpeechLang } from '../../speech/index.js';
-import { buildFsddSet, buildSingleVoiceSet, randomDigits, seededRandom } from '../../speech/dev-sets.js';
+import {
+  buildFsddSet,
+  buildSingleVoiceSet,
+  buildSynthSet,
+  randomDigits,
+  seededRandom,
+} from '../../speech/dev-sets.js';
 import { evaluateDigits } from '../../speech/evaluate.js';
-import { evaluateNegatives } from '../../speech/negatives.js';
+import { evaluateFrenchConfusions, evaluateNegatives, evaluateNonDigitDir } from '../../speech/negatives.js';
 import { digitsToText, synthesize } from '../../speech/synth.js';
 
 function lang(v: string): SpeechLang {
@@ -21,41 +27,103 @@ function range(v: string): [number, number] {
 
 export function register({ program, evalCmd, benchCmd }: CliContext): void {
   evalCmd
-    .command('digits <manifest>')
-    .description('Spoken-digit verification on a manifest (audio digits lang): genuine and impostor trials')
+    .command('digits [manifests...]')
+    .description(
+      'Spoken-digit verification per manifest (audio digits lang): genuine, random-impostor and one-digit-different ' +
+        'trials; optionally non-digit speech (real recordings, generated noise/silence/sentences, French et/euh/septante)',
+    )
     .option('--seed <n>', 'seed of the impostor challenges', '7')
-    .option('--limit <n>', 'only the first N utterances')
+    .option('--limit <n>', 'only the first N utterances of each manifest')
     .option(
       '--trials <file>',
       'write every trial as JSON lines (scores, decisions; no audio) for threshold tuning',
     )
-    .action(async (manifest: string, o: { seed: string; limit?: string; trials?: string }) => {
-      const engine = createSpeechEngine();
-      if (o.trials) writeFileSync(o.trials, '');
-      const t0 = Date.now();
-      try {
-        let report: ((done: number) => void) | undefined;
-        const result = await evaluateDigits(engine, manifest, {
-          seed: Number(o.seed),
-          ...(o.limit ? { limit: Number(o.limit) } : {}),
-          onProgress: (done, total) => (report ??= progressEvery('eval digits', total))(done),
-          ...(o.trials
-            ? {
-                onTrial: (t) => {
-                  const { gate, ...rest } = t.result;
-                  appendFileSync(
-                    o.trials!,
-                    JSON.stringify({ ...t, result: { ...rest, gate: { ...gate } } }) + '\n',
-                  );
-                },
-              }
-            : {}),
-        });
-        printResult({ manifest, ...result, seconds: Math.round((Date.now() - t0) / 1000) });
-      } finally {
-        engine.close();
-      }
-    });
+    .option(
+      '--non-digit <dir:lang>',
+      'folder of 16 kHz mono WAV speech without a three-digit answer (repeatable), e.g. talking-face audio:en',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--per-clip <n>', 'random challenges per non-digit clip', '3')
+    .option('--negatives <n>', 'generated silence/noise/tone/music/sentence clips per kind (0: none)', '0')
+    .option(
+      '--french-confusions',
+      'French et/euh/septante/nonante clips (espeak-ng, 3 voices) vs every digit',
+    )
+    .action(
+      async (
+        manifests: string[],
+        o: {
+          seed: string;
+          limit?: string;
+          trials?: string;
+          nonDigit: string[];
+          perClip: string;
+          negatives: string;
+          frenchConfusions?: boolean;
+        },
+      ) => {
+        const engine = createSpeechEngine();
+        if (o.trials) writeFileSync(o.trials, '');
+        const t0 = Date.now();
+        try {
+          const sets: Record<string, unknown> = {};
+          for (const manifest of manifests) {
+            let report: ((done: number) => void) | undefined;
+            sets[manifest] = await evaluateDigits(engine, manifest, {
+              seed: Number(o.seed),
+              ...(o.limit ? { limit: Number(o.limit) } : {}),
+              onProgress: (done, total) => (report ??= progressEvery(`eval digits ${manifest}`, total))(done),
+              ...(o.trials
+                ? {
+                    onTrial: (t) => appendFileSync(o.trials!, JSON.stringify({ manifest, ...t }) + '\n'),
+                  }
+                : {}),
+            });
+          }
+          const nonDigit: Record<string, unknown> = {};
+          for (const spec of o.nonDigit) {
+            const m = /^(.*):(fr|en)$/.exec(spec);
+            if (!m) throw new Error('--non-digit must look like DIR:en or DIR:fr');
+            progress(`eval digits: non-digit speech in ${m[1]}`);
+            nonDigit[spec] = await evaluateNonDigitDir(
+              engine,
+              m[1]!,
+              lang(m[2]!),
+              Number(o.perClip),
+              Number(o.seed),
+            );
+          }
+          const generated =
+            Number(o.negatives) > 0
+              ? await evaluateNegatives(engine, Number(o.negatives), Number(o.seed))
+              : undefined;
+          const frenchConfusions = o.frenchConfusions
+            ? await evaluateFrenchConfusions(engine, [
+                { speed: 120, pitch: 35 },
+                { speed: 160, pitch: 50, variant: '+f2' },
+                { speed: 200, pitch: 70, variant: '+m3' },
+              ])
+            : undefined;
+          printResult({
+            sets,
+            ...(o.nonDigit.length ? { non_digit: nonDigit } : {}),
+            ...(generated ? { generated_negatives: generated } : {}),
+            ...(frenchConfusions ? { french_confusions: frenchConfusions } : {}),
+            targets: {
+              en_genuine_accept: 0.97,
+              fr_genuine_accept: 0.95,
+              false_accept: 0.005,
+              false_accept_one_digit: 0.005,
+              non_digit_match: 0,
+            },
+            seconds: Math.round((Date.now() - t0) / 1000),
+          });
+        } finally {
+          engine.close();
+        }
+      },
+    );
 
   evalCmd
     .command('digits-negatives')
@@ -132,7 +200,13 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       '--asterisk <dir>',
       'folder with <digit>.wav of one voice (e.g. /usr/share/asterisk/sounds/fr/digits)',
     )
-    .option('--lang <lang>', 'language of the --asterisk voice', 'fr')
+    .option('--lang <lang>', 'language of the --asterisk or --espeak voices', 'fr')
+    .option(
+      '--espeak <voices>',
+      'espeak-ng voices speed:pitch[:variant], comma-separated, e.g. 120:35,160:50:+f2,200:70:+m3',
+    )
+    .option('--reverb', 'add room reverberation (espeak sets)')
+    .option('--snr <range>', 'add noise at this speech-to-noise ratio range in dB, e.g. 10-30 (espeak sets)')
     .option('--n <n>', 'number of utterances', '120')
     .option('--seed <n>', 'random seed', '1')
     .requiredOption('--out <dir>', 'output folder')
@@ -143,6 +217,9 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
         takes?: string;
         asterisk?: string;
         lang: string;
+        espeak?: string;
+        reverb?: boolean;
+        snr?: string;
         n: string;
         seed: string;
         out: string;
@@ -158,8 +235,20 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
           });
         } else if (o.asterisk) {
           rows = buildSingleVoiceSet({ ...common, dir: o.asterisk, lang: lang(o.lang) });
+        } else if (o.espeak) {
+          const voices = o.espeak.split(',').map((v) => {
+            const [speed, pitch, variant] = v.split(':');
+            return { speed: Number(speed), pitch: Number(pitch), ...(variant ? { variant } : {}) };
+          });
+          rows = buildSynthSet({
+            ...common,
+            lang: lang(o.lang),
+            voices,
+            ...(o.reverb ? { reverb: true } : {}),
+            ...(o.snr ? { snrDb: range(o.snr) } : {}),
+          });
         } else {
-          throw new Error('give --fsdd or --asterisk');
+          throw new Error('give --fsdd, --asterisk or --espeak');
         }
         progress(`wrote ${rows.length} utterances to ${o.out}`);
         printResult({ n: rows.length, out: o.out, manifest: `${o.out}/manifest.tsv` });

@@ -13,7 +13,12 @@ export function speechStageResult(r: SpeechVerification): SpeechStageResult {
     signals: { decision: r.decision },
     confidence: r.confidence,
     recognised: r.recognised,
-    segments: r.segments.map((s) => ({ digit: s.digit, startSec: s.startSec, endSec: s.endSec })),
+    segments: r.segments.map((s) => ({
+      digit: s.digit,
+      startSec: s.startSec,
+      endSec: s.endSec,
+      score: s.score,
+    })),
   };
 }
 

@@ -3,7 +3,7 @@
 // Each session has its own CSRF token (sent back by the console in the X-CSRF-Token header).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
-import type { Reviewer, Role } from './accounts.js';
+import type { Reviewer, Role } from './account-repository.js';
 
 export interface SessionPolicy {
   /** Absolute lifetime. Default 12 hours (one working day). */

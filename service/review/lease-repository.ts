@@ -1,7 +1,7 @@
 // Claims: a reviewer takes a time-limited lease on a case; only the holder of an unexpired lease may decide.
 // One SQL statement takes or renews the lease atomically, so two reviewers can never both hold it.
 import type { Queryable } from '../db/index.js';
-import { appendAudit } from '../audit/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import { ReviewError } from './errors.js';
 
 export interface Lease {
@@ -69,4 +69,72 @@ export async function currentLease(db: Queryable, caseId: string, now = new Date
   );
   const l = r.rows[0];
   return l ? { caseId, reviewerId: l.reviewer_id, expiresAt: new Date(l.expires_at) } : null;
+}
+
+/** The reviewer holding an unexpired lease on the case, if any. */
+export async function leaseHolder(q: Queryable, caseId: string, now: Date): Promise<string | undefined> {
+  const r = await q.query<{ reviewer_id: string }>(
+    'SELECT reviewer_id FROM review_leases WHERE case_id = $1 AND expires_at > $2',
+    [caseId, now],
+  );
+  return r.rows[0]?.reviewer_id;
+}
+
+export async function dropLease(q: Queryable, caseId: string): Promise<void> {
+  await q.query('DELETE FROM review_leases WHERE case_id = $1', [caseId]);
+}
+
+// ---- four-eyes: the first approval waiting for a supervisor's second one ----------------------------------
+
+export async function firstApprover(
+  q: Queryable,
+  caseId: string,
+  attempt: number,
+): Promise<string | undefined> {
+  const r = await q.query<{ reviewer_id: string }>(
+    'SELECT reviewer_id FROM pending_approvals WHERE case_id = $1 AND attempt = $2',
+    [caseId, attempt],
+  );
+  return r.rows[0]?.reviewer_id;
+}
+
+export async function addPendingApproval(
+  q: Queryable,
+  a: { caseId: string; attempt: number; reviewerId: string; note: string | null },
+): Promise<void> {
+  await q.query(
+    'INSERT INTO pending_approvals (case_id, attempt, reviewer_id, note) VALUES ($1, $2, $3, $4)',
+    [a.caseId, a.attempt, a.reviewerId, a.note],
+  );
+}
+
+export async function dropPendingApprovals(q: Queryable, caseId: string): Promise<void> {
+  await q.query('DELETE FROM pending_approvals WHERE case_id = $1', [caseId]);
+}
+
+// ---- SLA breaches ------------------------------------------------------------------------------------
+
+export async function recordBreach(
+  q: Queryable,
+  b: { caseId: string; attempt: number; deadline: Date; expiredAt: Date },
+): Promise<void> {
+  await q.query(
+    'INSERT INTO sla_breaches (case_id, attempt, deadline, expired_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+    [b.caseId, b.attempt, b.deadline, b.expiredAt],
+  );
+}
+
+/** Cases in review whose deadline has passed, most overdue first. */
+export async function listOverdue(q: Queryable, now: Date, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT id FROM cases WHERE status = 'in_review' AND review_deadline <= $1 ORDER BY review_deadline LIMIT $2`,
+    [now, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Total SLA breaches recorded (for metrics). */
+export async function countBreaches(q: Queryable): Promise<number> {
+  const r = await q.query<{ n: string | number }>('SELECT count(*) AS n FROM sla_breaches');
+  return Number(r.rows[0]?.n ?? 0);
 }

@@ -199,3 +199,12 @@ export async function recordLetterOpen(
   );
   return r.rows[0]?.first === true;
 }
+
+/** Generation number of each of a case's activation codes, by code id. */
+export async function codeGenerations(q: Queryable, caseId: string): Promise<Map<string, number>> {
+  const r = await q.query<{ id: string; generation: number }>(
+    'SELECT id, generation FROM activation_codes WHERE case_id = $1',
+    [caseId],
+  );
+  return new Map(r.rows.map((x) => [x.id, x.generation]));
+}

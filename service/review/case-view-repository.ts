@@ -1,7 +1,7 @@
 // Everything the case page shows, read in one place. Declared identity is limited to what the reviewer
 // compares (names, birth date): contact details stay out of the console.
 import type { Queryable } from '../db/index.js';
-import { caseAudit, type AuditRecord } from '../audit/index.js';
+import { caseAudit, type AuditRecord } from '../audit/audit-repository.js';
 import { isAtRisk, workingHoursBetween, type SlaPolicy } from './calendar.js';
 import { FOUR_EYES_REASONS } from './decide.js';
 import { ReviewError } from './errors.js';
@@ -19,7 +19,7 @@ export interface CaseDetail {
   atRisk: boolean;
   declared: { lastName: string | null; firstNames: string | null; birthDate: string | null };
   challengeDigits: string | null;
-  media: Array<{ kind: string; mime: string; sizeBytes: number }>;
+  media: Array<{ kind: string; mime: string; sizeBytes: number; capture: Record<string, unknown> | null }>;
   /** Stage results of the current attempt, as written by the pipeline (document, face, speech, decide, ...). */
   stages: Record<string, { status: string; result: unknown; durationMs: number | null }>;
   decisions: Array<{
@@ -60,8 +60,13 @@ export async function loadCaseDetail(
   ).rows[0];
   if (!c) throw new ReviewError('case_not_found', 'No such case');
   const [media, stages, decisions, lease, pending, challenge, audit] = await Promise.all([
-    db.query<{ kind: string; mime: string; size_bytes: string | number }>(
-      'SELECT kind, mime, size_bytes FROM media WHERE case_id = $1 AND attempt = $2 ORDER BY kind',
+    db.query<{
+      kind: string;
+      mime: string;
+      size_bytes: string | number;
+      capture: Record<string, unknown> | null;
+    }>(
+      'SELECT kind, mime, size_bytes, capture FROM media WHERE case_id = $1 AND attempt = $2 ORDER BY kind',
       [c.id, c.attempt],
     ),
     db.query<{ stage: string; status: string; result: unknown; duration_ms: number | null }>(
@@ -113,7 +118,12 @@ export async function loadCaseDetail(
       birthDate: str(c.applicant.birthDate),
     },
     challengeDigits: challenge.rows[0]?.digits ?? null,
-    media: media.rows.map((m) => ({ kind: m.kind, mime: m.mime, sizeBytes: Number(m.size_bytes) })),
+    media: media.rows.map((m) => ({
+      kind: m.kind,
+      mime: m.mime,
+      sizeBytes: Number(m.size_bytes),
+      capture: m.capture ?? null,
+    })),
     stages: Object.fromEntries(
       stages.rows.map((s) => [s.stage, { status: s.status, result: s.result, durationMs: s.duration_ms }]),
     ),

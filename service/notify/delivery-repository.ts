@@ -152,3 +152,43 @@ export async function reopenDelivery(q: Queryable, id: number): Promise<boolean>
   );
   return r.rowCount > 0;
 }
+
+// ---- ops: what failed for good (deliveries and outbox rows) ----------------------------------------------
+
+export interface DeliveryFailure {
+  source: 'delivery' | 'outbox';
+  id: string;
+  caseId: string | null;
+  /** email / sms for deliveries, the outbox topic otherwise. */
+  channel: string;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+export async function deliveryFailures(db: Queryable, limit = 50): Promise<DeliveryFailure[]> {
+  const { rows } = await db.query<{
+    source: 'delivery' | 'outbox';
+    id: string;
+    case_id: string | null;
+    channel: string;
+    attempts: number;
+    last_error: string | null;
+    updated_at: Date;
+  }>(
+    `(SELECT 'delivery' AS source, id::text AS id, case_id, channel, attempts, last_error, updated_at FROM deliveries WHERE status = 'failed')
+     UNION ALL
+     (SELECT 'outbox' AS source, id::text AS id, case_id, topic AS channel, attempts, last_error, updated_at FROM outbox WHERE status = 'failed')
+     ORDER BY updated_at DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    source: r.source,
+    id: r.id,
+    caseId: r.case_id,
+    channel: r.channel,
+    attempts: Number(r.attempts),
+    lastError: r.last_error,
+    updatedAt: new Date(r.updated_at).toISOString(),
+  }));
+}

@@ -127,3 +127,16 @@ export type Capability = keyof typeof CAPABILITIES;
 export function can(role: Role, cap: Capability): boolean {
   return (CAPABILITIES[cap] as readonly Role[]).includes(role);
 }
+
+/** E-mail addresses of reviewers by id (the case page names who did what). */
+export async function reviewerEmails(
+  q: Queryable,
+  ids: string[],
+): Promise<Array<{ id: string; email: string }>> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ id: string; email: string }>(
+    'SELECT id, email FROM reviewers WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  return r.rows;
+}

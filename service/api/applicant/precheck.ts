@@ -1,0 +1,56 @@
+// POST /v1/applicant/media/:side/precheck {doc}: the document engine on that one uploaded photo (the same MRZ
+// reader as the pipeline's document stage), answered in plain terms the app turns into advice: is the MRZ
+// found and readable on the side that carries it, or is this the other side. Advice only: the applicant may
+// keep the photo. The portrait is not looked for here (the face engine runs in the workers).
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Config } from '../../config/index.js';
+import type { Db } from '../../db/index.js';
+import type { MediaStore } from '../../storage/index.js';
+import { withDecrypted } from '../../storage/index.js';
+import { listMedia } from '../../cases/index.js';
+import { decodeImage } from '../../media/index.js';
+import { readDocument } from '../../pipeline/engines/document.js';
+import { badRequest, notFound } from '../errors.js';
+import type { ApplicantRequest } from './auth.js';
+
+/** Which side of each document carries the MRZ. */
+export const MRZ_SIDE = { cni2021: 'back', cni1988: 'front', passport: 'front', permit: 'back' } as const;
+const Body = z.object({ doc: z.enum(['cni2021', 'cni1988', 'passport', 'permit']) });
+
+export type PrecheckVerdict = 'ok' | 'mrz_unreadable' | 'wrong_side' | 'no_mrz_expected';
+
+/** Pure: the verdict from where the MRZ should be and what the engine read. */
+export function precheckVerdict(mrzExpected: boolean, mrzRead: boolean): PrecheckVerdict {
+  if (mrzExpected) return mrzRead ? 'ok' : 'mrz_unreadable';
+  return mrzRead ? 'wrong_side' : 'no_mrz_expected';
+}
+
+export function createPrecheckRouter(deps: {
+  config: Config;
+  db: Db;
+  store: MediaStore;
+  applicant: (req: Request, res: Response, next: (e?: unknown) => void) => unknown;
+}): Router {
+  const r = Router();
+  r.post('/applicant/media/:side/precheck', deps.applicant, async (req: Request, res: Response) => {
+    const side = String(req.params.side);
+    if (side !== 'front' && side !== 'back') throw notFound('Side must be front or back');
+    const body = Body.safeParse(req.body ?? {});
+    if (!body.success) throw badRequest('invalid_request', 'Expected {doc}');
+    const c = (req as ApplicantRequest).case;
+    const m = (await listMedia(deps.db, c.id, c.attempt)).find((x) => x.kind === side);
+    if (!m) throw notFound('Upload this photo first');
+    const t0 = performance.now();
+    const result = await withDecrypted(deps.store, [{ key: m.storageKey, name: 'image' }], async (p) =>
+      readDocument([await decodeImage(p.image!)], new Date(), {
+        allowedTypes: deps.config.DOCUMENT_TYPES_ALLOWED,
+        minimumAge: deps.config.MINIMUM_AGE,
+      }),
+    );
+    const mrzRead = result.status === 'read';
+    const verdict = precheckVerdict(MRZ_SIDE[body.data.doc] === side, mrzRead);
+    res.json({ side, verdict, mrzRead, ms: Math.round(performance.now() - t0) });
+  });
+  return r;
+}

@@ -1,0 +1,56 @@
+// The photo pre-check against a running service: the document engine reads the one uploaded photo and
+// says whether the MRZ is readable on the side that carries it, or whether this is the other side.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService, type RunningService } from '../../service/server.js';
+import { testConfig } from '../helpers/env.js';
+import { fixtureCase, type FixtureCase } from '../helpers/fixtures.js';
+import { ApiClient, identityOf } from './client.js';
+import { precheckVerdict } from '../../service/api/applicant/precheck.js';
+
+let svc: RunningService;
+let api: ApiClient;
+let fx: FixtureCase;
+
+beforeAll(async () => {
+  svc = await startService(testConfig());
+  api = new ApiClient(svc.url!, svc.runtime.config.API_KEYS[0]!);
+  fx = await fixtureCase({ seed: 31, doc: 'cni2021', formats: [] });
+}, 180_000);
+
+afterAll(async () => {
+  await svc?.stop();
+});
+
+const precheck = async (token: string, side: string, doc: string) => {
+  const r = await fetch(`${svc.url}/v1/applicant/media/${side}/precheck`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ doc }),
+  });
+  return { status: r.status, body: (await r.json()) as { verdict: string; mrzRead: boolean } };
+};
+
+describe('photo pre-check', () => {
+  it('verdicts: MRZ side read or not, other side recognised', () => {
+    expect(precheckVerdict(true, true)).toBe('ok');
+    expect(precheckVerdict(true, false)).toBe('mrz_unreadable');
+    expect(precheckVerdict(false, true)).toBe('wrong_side');
+    expect(precheckVerdict(false, false)).toBe('no_mrz_expected');
+  });
+
+  it('reads the back of a 2021 card, and recognises it uploaded as the front', async () => {
+    const c = await api.create(identityOf(fx), 'fr');
+    expect((await precheck(c.token, 'back', 'cni2021')).status).toBe(404);
+    expect((await api.upload(c.token, 'back', fx.back!)).status).toBe(201);
+    expect(await precheck(c.token, 'back', 'cni2021')).toEqual({
+      status: 200,
+      body: expect.objectContaining({ verdict: 'ok', mrzRead: true }),
+    });
+    // The MRZ side photographed when the front was asked for.
+    expect((await api.upload(c.token, 'front', fx.back!)).status).toBe(201);
+    expect((await precheck(c.token, 'front', 'cni2021')).body.verdict).toBe('wrong_side');
+    expect((await api.upload(c.token, 'front', fx.front)).status).toBe(201);
+    expect((await precheck(c.token, 'front', 'cni2021')).body.verdict).toBe('no_mrz_expected');
+    expect((await precheck(c.token, 'front', 'nope')).status).toBe(400);
+  }, 120_000);
+});

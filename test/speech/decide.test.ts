@@ -1,0 +1,54 @@
+// The verification policy on its own: the competing "anything else" model vetoes a match, and a wrong digit said
+// cleanly is a mismatch while other speech is only uncertain.
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../service/speech/decide.js';
+import { speechGate } from '../../service/speech/gate.js';
+import type { SpeechEvidence } from '../../service/speech/types.js';
+import { synthesize } from '../../service/speech/synth.js';
+
+// A real gate result (espeak-ng speech) so that only the decoder evidence varies between cases.
+const gate = speechGate(synthesize('en', 'four, seven, one'));
+const evidence = (e: Partial<SpeechEvidence>): SpeechEvidence => ({
+  llrPerFrame: 0,
+  llrTotal: 0,
+  freeDecoded: true,
+  minExpectedFit: 0.8,
+  freeAgree: 3,
+  freeDecode: '471',
+  otherLlrPerFrame: 1,
+  otherFreeLlrPerFrame: 1,
+  otherWords: 0,
+  otherDigits: 3,
+  ...e,
+});
+const run = (e: Partial<SpeechEvidence>, lang: 'en' | 'fr' = 'en') =>
+  decide({ lang, gate, expected: '471', recognised: e.freeDecode ?? '471', evidence: evidence(e) });
+
+describe('decide', () => {
+  it('matches when the challenge explains the audio as well as every alternative', () => {
+    expect(gate.isSpeech).toBe(true);
+    const r = run({});
+    expect(r.decision).toBe('match');
+    expect(r.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('never matches when "anything else" explains the audio clearly better (a sentence around the digits)', () => {
+    for (const lang of ['en', 'fr'] as const) {
+      expect(run({ otherLlrPerFrame: 30, otherWords: 12 }, lang).decision).toBe('uncertain');
+      expect(run({ otherLlrPerFrame: 10.6, otherDigits: 0 }, lang).decision).not.toBe('match');
+    }
+  });
+
+  it('a cleanly spoken other digit is a mismatch; a near miss is uncertain', () => {
+    expect(run({ freeDecode: '478', freeAgree: 2, llrPerFrame: 11, otherLlrPerFrame: 12 }).decision).toBe(
+      'mismatch',
+    );
+    expect(run({ freeDecode: '478', freeAgree: 2, llrPerFrame: 4, otherLlrPerFrame: 5 }).decision).toBe(
+      'uncertain',
+    );
+    // Other digits "heard" inside other speech are not evidence of a wrong answer.
+    expect(run({ freeDecode: '478', freeAgree: 2, llrPerFrame: 11, otherLlrPerFrame: 40 }).decision).toBe(
+      'uncertain',
+    );
+  });
+});
