@@ -371,15 +371,23 @@ const O_IN_NUMBER_PRIOR = 0.01;
 function withFieldPriors(layout: Layout, probs: Float32Array[], letterPrior: number): Float32Array[] {
   if (letterPrior === 1) return probs;
   const K = MRZ_ALPHABET.length;
-  // In document numbers, 'O' further still (1:1000): its glyph is the zero's, issuers avoid it there (none among the
-  // 233 document-number letters of the real line set), and the check digits cannot tell them apart where
-  // two of them stand at weights 7 and 3 ('OO' and '00' both count 0): a real passport's '0000000000'
-  // was read 'OO00000000' and verified.
+  // In a numeric document number, 'O' further still (1:1000): its glyph is the zero's, and the check
+  // digits cannot tell them apart where two stand at weights 7 and 3 ('OO' and '00' both count 0): a real
+  // passport's '0000000000' was read 'OO00000000' and verified. Numeric: no letter but 'O' among the
+  // number's likeliest characters; alphanumeric numbers (the 2021 French card's) may print an 'O'.
+  const num = layout.fieldChecks[0]!.span;
+  let numeric = true;
+  for (let c = num[1]; c < num[1] + 9 && c < layout.length; c++) {
+    const row = probs[num[0]]!;
+    let top = 0;
+    for (let k = 1; k < K; k++) if (row[c * K + k]! > row[c * K + top]!) top = k;
+    const ch = MRZ_ALPHABET[top]!;
+    if (ch >= 'A' && ch <= 'Z' && ch !== 'O') numeric = false;
+  }
   const w = Float32Array.from(MRZ_ALPHABET, (ch) =>
-    ch === 'O' ? letterPrior * O_IN_NUMBER_PRIOR : ch >= 'A' && ch <= 'Z' ? letterPrior : 1,
+    ch === 'O' && numeric ? letterPrior * O_IN_NUMBER_PRIOR : ch >= 'A' && ch <= 'Z' ? letterPrior : 1,
   );
   const wOther = Float32Array.from(MRZ_ALPHABET, (ch) => (ch >= 'A' && ch <= 'Z' ? letterPrior : 1));
-  const num = layout.fieldChecks[0]!.span;
   return probs.map((row, l) => {
     const cls = layout.classes[l]!;
     if (!cls.includes('X')) return row;

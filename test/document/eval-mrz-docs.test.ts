@@ -81,5 +81,7 @@ describe('idv eval mrz on document photos', () => {
       expect(bad.reported_check_digit).toBeGreaterThanOrEqual(6);
       expect(r.undecodable).toBe(2);
     },
+    // 48 real photos, up to a few CPU-seconds each on a busy page.
+    900_000,
   );
 });
