@@ -8,7 +8,6 @@
 // the store taken before the purge stays readable with that key. Destroying a per-case data key instead (so that
 // backups and replicas become unreadable too) comes with per-case keys (issue #21).
 import type { Db, Queryable } from '../db/index.js';
-import { getCase } from '../cases/index.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import type { MediaStore } from '../storage/index.js';
 import type { EvidenceService } from '../evidence/service.js';
