@@ -1,6 +1,8 @@
 // Pure frame-quality scoring for live faces: size, sharpness, pose and open eyes, each mapped to 0..1.
 import { eyeAspectRatio, headPose, interOcular } from './geometry.js';
-import type { FaceObservation } from './types.js';
+import type { CaptureProblem, CaptureSummary, FaceObservation } from './types.js';
+
+export type { CaptureProblem, CaptureSummary } from './types.js';
 
 export interface QualityOptions {
   /** Face box width (px) from which size no longer limits quality. Default 140. */
@@ -107,7 +109,6 @@ export function regionLuminance(
 }
 
 /** What makes a live face unusable for a verdict; each maps to concrete advice for the applicant. */
-export type CaptureProblem = 'too_small' | 'blurred' | 'turned' | 'dark' | 'overexposed';
 
 /** Limits below/above which the live face is not good enough for an identity verdict (config FACE_MIN_*). */
 export interface CaptureLimits {
@@ -142,17 +143,6 @@ export interface FrameCapture {
   poseDeg: number;
   luminance: number;
   contrast: number;
-}
-
-export interface CaptureSummary {
-  /** Median over frames with a live face. */
-  facePx: number;
-  /** Best frames (the ones described): the best value among them. */
-  sharpness: number;
-  poseDeg: number;
-  luminance: number;
-  contrast: number;
-  problems: CaptureProblem[];
 }
 
 const medianOf = (xs: number[]): number => {

@@ -1,6 +1,5 @@
 // Public result shapes of the face engine. Engines exchange plain data: no tensors, no classes.
 import type { RgbImage, VideoFrame } from '../media/types.js';
-import type { CaptureProblem, CaptureSummary } from './quality.js';
 
 export type { RgbImage, VideoFrame };
 
@@ -133,4 +132,19 @@ export interface CompareResult {
   similarity: number | null;
   decision: FaceDecision | null;
   failureToEnrol: { a: FailureToEnrol | null; b: FailureToEnrol | null };
+}
+
+/** A reason the live face is not good enough for an identity verdict (leads to a resubmission, never a mismatch). */
+export type CaptureProblem = 'too_small' | 'blurred' | 'turned' | 'dark' | 'overexposed';
+
+/** Capture quality of the live face over the video (see quality.ts). */
+export interface CaptureSummary {
+  /** Median over frames with a live face. */
+  facePx: number;
+  /** Best frames (the ones described): the best value among them. */
+  sharpness: number;
+  poseDeg: number;
+  luminance: number;
+  contrast: number;
+  problems: CaptureProblem[];
 }
