@@ -9,6 +9,9 @@ import { anythingGrammar, expectedDigitsGrammar, freeDigitsGrammar, wordToDigit 
 import { isValidDigits } from './challenge.js';
 import type { DigitSegment, SpeechEvidence, SpeechLang, SpeechVerification, VerifyInput } from './types.js';
 import { resample } from './wav.js';
+// Each search is synchronous WASM: yielding between them lets the host process serve its timers and I/O (a job's
+// lock renewal, a test runner's RPC, which gives up after 60 s of silence on a loaded machine).
+import { setImmediate as tick } from 'node:timers/promises';
 
 export interface SpeechEngineOptions {
   gate?: SpeechGateOptions;
@@ -53,25 +56,28 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
     );
     const decoder = await decoderFor(lang);
     // Both searches use the same beams so that their scores compare fairly.
-    const run = (wideBeams: boolean) => {
+    const run = async (wideBeams: boolean) => {
       const free = decoder.decode(region, freeDigitsGrammar(lang), { wideBeams });
+      await tick();
       const recognised = digitsOf(lang, free);
       // When the free decode already says the expected digits, it is the forced alignment too: skip a second search.
       const forced =
         recognised === expected
           ? free
           : decoder.decode(region, expectedDigitsGrammar(lang, expected), { wideBeams });
+      await tick();
       return { free, forced, recognised };
     };
-    let searched = run(false);
+    let searched = await run(false);
     // Wide beams again only when the free search itself found nothing. A challenge that cannot be aligned within the
     // default beams is far from the best explanation and cannot match; widening the beams for it cost seconds of CPU
     // on long sentences for nothing.
-    if (!searched.free.ok) searched = run(true);
+    if (!searched.free.ok) searched = await run(true);
     const { free, forced, recognised } = searched;
     // The competing model: what the audio is when it is not exactly three digits (narrower beams: it is the costliest
     // search, and its best path is rarely pruned by them).
     const other = decoder.decode(region, anythingGrammar(lang), { beams: 'narrow' });
+    await tick();
     const otherDigits = other.words.filter((w) => wordToDigit(lang, w.word) !== undefined).length;
     const evidence: SpeechEvidence = {
       llrPerFrame:
