@@ -10,7 +10,6 @@ import type { Db } from '../../db/index.js';
 import type { Logger } from '../../logger.js';
 import { appendAudit } from '../../audit/audit-repository.js';
 import { checkPassword, reviewerEmails, type LockoutPolicy } from '../../auth/account-repository.js';
-import { countDecisionsSince, countFailedByTopic } from '../../cases/index.js';
 import {
   createSession,
   deleteSession,
@@ -29,8 +28,7 @@ import { REASON_CODES, REASONS } from '../../decision/reason-codes.js';
 import type { SlaPolicy } from '../../review/calendar.js';
 import { claimCase, releaseCase } from '../../review/lease-repository.js';
 import { decideCase } from '../../review/decide.js';
-import { listQueue, queueStats } from '../../review/queue-repository.js';
-import { opsTimeline } from '../../review/ops-timeline-repository.js';
+import { listQueue } from '../../review/queue-repository.js';
 import { loadCaseDetail, mediaOf } from '../../review/case-view-repository.js';
 import { ReviewError } from '../../review/errors.js';
 import { extractFrameJpeg, parseRange, type MediaCache } from '../../review/media-cache.js';
@@ -209,26 +207,6 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       res.json({ items: await listQueue(db, { atRisk: true }, deps.sla, now()), now: now().toISOString() });
     }),
   );
-  r.get(
-    '/ops/summary',
-    requireAuth('ops'),
-    h(async (_req, res) => {
-      const t = now();
-      const stats = await queueStats(db, deps.sla, t);
-      const atRisk = await listQueue(db, { atRisk: true }, deps.sla, t, 50);
-      const failed = await countFailedByTopic(db);
-      const recent = await countDecisionsSince(db, new Date(t.getTime() - 24 * 3600_000));
-      res.json({
-        now: t.toISOString(),
-        stats,
-        timeline: await opsTimeline(db, t),
-        atRisk,
-        failedDeliveries: failed,
-        decisionsLast24h: recent,
-      });
-    }),
-  );
-
   // --- one case ---
   r.get(
     '/cases/:id',
