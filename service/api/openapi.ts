@@ -26,6 +26,7 @@ export function openApiDocument(): Json {
     info: {
       title: 'Identity verification API',
       version: '1.0.0',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description:
         'Remote identity verification. The business service creates a verification with its API key and hands the returned ' +
         'link to the applicant, who uploads the document photos and a selfie video (saying the challenge digits) with the link token.',

@@ -9,6 +9,7 @@ const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'strin
 export const retentionOpenApiPaths = {
   '/v1/verifications/{id}/evidence': {
     get: {
+      operationId: 'getEvidence',
       summary: 'The signed evidence file of a verification (business service)',
       description:
         'Built at each final outcome (approved, rejected, expired): a JSON document with the manifest (timeline, challenge and ' +
@@ -60,6 +61,7 @@ export const retentionOpenApiPaths = {
   },
   '/v1/verifications/{id}/personal-data': {
     delete: {
+      operationId: 'erasePersonalData',
       summary: 'Erase the personal data of a verification at once (business service)',
       description:
         'Deletes the media (photos, video, face crops), the declared identity and contact data, the MRZ reading, reviewer notes ' +
@@ -110,6 +112,8 @@ export const retentionOpenApiPaths = {
   },
   '/.well-known/idv-evidence-keys.json': {
     get: {
+      operationId: 'getEvidenceKeys',
+      security: [], // public keys, public by design
       summary: 'Public keys that sign evidence files and audit anchors (JWK set: current and retired keys)',
       responses: {
         200: {

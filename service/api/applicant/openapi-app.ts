@@ -70,13 +70,20 @@ export const applicantAppOpenApiPaths = {
   },
   '/invitations/{token}': {
     get: {
+      operationId: 'openInvitation',
+      security: [], // the unguessable token in the path is the credential
       summary: 'The invitation e-letter page (records nothing: link scanners fetch it too)',
       parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'The letter', content: { 'text/html': {} } } },
+      responses: {
+        '200': { description: 'The letter', content: { 'text/html': {} } },
+        '404': { description: 'Unknown or expired invitation', content: { 'text/html': {} } },
+      },
     },
   },
   '/invitations/{token}/confirm': {
     post: {
+      operationId: 'confirmInvitation',
+      security: [], // the unguessable token in the path is the credential
       summary:
         '"Confirm my identity": records the proof of receipt in the audit trail, then 303 to /v/<token>',
       parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
