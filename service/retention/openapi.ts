@@ -1,4 +1,7 @@
 // OpenAPI description of the evidence and retention routes, merged into /openapi.json by the API document.
+import { z } from 'zod';
+import type { RouteDoc } from '../api/route-doc.js';
+import { holdBody } from './router.js';
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -145,3 +148,23 @@ export const retentionOpenApiPaths = {
     },
   },
 };
+
+/** Route table of the legal hold (console, admin only). */
+export const retentionRoutes: readonly RouteDoc[] = [
+  {
+    method: 'put',
+    path: '/api/retention/cases/{id}/legal-hold',
+    operationId: 'setLegalHold',
+    summary: 'Set or lift the legal hold of a case (admin session)',
+    auth: 'session',
+    params: { id: z.string().uuid() },
+    body: holdBody,
+    ok: { '200': { description: 'Hold state' } },
+    errors: {
+      '400': 'Invalid body',
+      '401': 'No session',
+      '403': 'Not an admin, or missing CSRF token',
+      '404': 'No such case',
+    },
+  },
+];

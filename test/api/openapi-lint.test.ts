@@ -16,12 +16,15 @@ const run = promisify(execFile);
  * Warnings we accept, each for a reason:
  * - POST /invitations/{token}/confirm answers only 303 (to the applicant app) or 404: it is an HTML form post,
  *   a redirect is its success;
- * - GET /openapi.json and the public evidence key set cannot fail for the caller: they have no 4xx answer.
+ * - GET /openapi.json, the public evidence key set and the /healthz and /readyz probes cannot fail for the
+ *   caller: they have no 4xx answer.
  */
 const ACCEPTED_WARNINGS = new Set([
   'operation-2xx-response #/paths/~1invitations~1{token}~1confirm/post/responses',
   'operation-4xx-response #/paths/~1.well-known~1idv-evidence-keys.json/get/responses',
   'operation-4xx-response #/paths/~1openapi.json/get/responses',
+  'operation-4xx-response #/paths/~1healthz/get/responses',
+  'operation-4xx-response #/paths/~1readyz/get/responses',
 ]);
 
 interface LintProblem {

@@ -1,6 +1,9 @@
 // OpenAPI paths of the applicant app's endpoints and of invitations, merged into /openapi.json.
 import { z } from 'zod';
 import { applicantChallengeResponse } from './schemas.js';
+import type { RouteDoc } from '../route-doc.js';
+import { captureFacts } from './capture.js';
+import { precheckBody } from './precheck.js';
 
 const err = (description: string) => ({
   description,
@@ -91,3 +94,47 @@ export const applicantAppOpenApiPaths = {
     },
   },
 } as const;
+
+/** Route table of the applicant app's capture, precheck and activation-status endpoints. */
+export const applicantRoutes: readonly RouteDoc[] = [
+  {
+    method: 'put',
+    path: '/v1/applicant/media/{kind}/capture',
+    operationId: 'putCaptureFacts',
+    summary: 'How a medium was captured (camera or file, size, retakes): no content',
+    auth: 'applicant',
+    params: { kind: z.enum(['front', 'back', 'video']) },
+    body: captureFacts,
+    ok: { '204': { description: 'Recorded' } },
+    errors: {
+      '400': 'Unexpected capture facts',
+      '401': 'Missing or invalid link token',
+      '404': 'Unknown kind, or medium not uploaded yet',
+      '409': 'Already submitted',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/applicant/media/{side}/precheck',
+    operationId: 'precheckDocument',
+    summary: 'Quick check of an uploaded document photo (MRZ readable?) before submitting',
+    auth: 'applicant',
+    params: { side: z.enum(['front', 'back']) },
+    body: precheckBody,
+    ok: { '200': { description: 'Verdict' } },
+    errors: {
+      '400': 'Expected {doc}',
+      '401': 'Missing or invalid link token',
+      '404': 'Unknown side, or photo not uploaded yet',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/applicant/activation',
+    operationId: 'getApplicantActivation',
+    summary: 'Activation state of the applicant’s verification',
+    auth: 'applicant',
+    ok: { '200': { description: 'Activation state' } },
+    errors: { '401': 'Missing or invalid link token' },
+  },
+];

@@ -53,13 +53,16 @@ export interface ReviewApiDeps {
 }
 
 const uuid = z.string().uuid();
-const loginBody = z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) });
-const decisionBody = z.object({
+export const loginBody = z.object({
+  email: z.string().min(3).max(254),
+  password: z.string().min(1).max(1024),
+});
+export const decisionBody = z.object({
   action: z.enum(['approve', 'reject', 'resubmit']),
   reasons: z.array(z.string().max(64)).max(20).optional(),
   note: z.string().max(2000).optional(),
 });
-const queueQuery = z.object({
+export const queueQuery = z.object({
   reason: z
     .string()
     .regex(/^[A-Z_]{2,64}$/)
