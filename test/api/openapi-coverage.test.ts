@@ -18,7 +18,8 @@ function routesOf(mount: string, router: Router): string[] {
       if (l.route) {
         for (const m of Object.keys(l.route.methods)) {
           const path = (mount === '/' ? '' : mount) + l.route.path;
-          out.push(`${m.toUpperCase()} ${path.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1')}`);
+          const templated = path.replace(/:(\w+)/g, '{$1}').replace(/\{\*(\w+)\}/g, '{$1}');
+          out.push(`${m.toUpperCase()} ${templated.replace(/(.)\/$/, '$1')}`);
         }
       } else if (l.handle.stack) walk(l.handle.stack);
     }

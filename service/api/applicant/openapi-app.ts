@@ -98,6 +98,17 @@ export const applicantAppOpenApiPaths = {
 /** Route table of the applicant app's capture, precheck and activation-status endpoints. */
 export const applicantRoutes: readonly RouteDoc[] = [
   {
+    method: 'get',
+    path: '/v/{rest}',
+    operationId: 'applicantApp',
+    summary:
+      'The applicant app (HTML); the link token is in the path (registered only when the app is built)',
+    auth: 'none',
+    params: { rest: z.string() },
+    ok: { '200': { description: 'The app', contentType: 'text/html' } },
+    errors: {},
+  },
+  {
     method: 'put',
     path: '/v1/applicant/media/{kind}/capture',
     operationId: 'putCaptureFacts',

@@ -109,7 +109,6 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
   });
   const caseId = (req: Request) => parse(uuid, req.params.id);
   const reviewerId = (req: AuthedRequest) => req.session!.reviewer.id;
-  const fail = (status: number, code: string, message: string) => new HttpError(status, code, message);
 
   // --- authentication ---
   r.post(
@@ -123,9 +122,13 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       await recordLoginAttempt(db, ip, result.ok);
       if (!result.ok) {
         if (result.reason === 'locked') {
-          throw fail(429, 'account_locked', 'Too many failed attempts: this account is locked for a while');
+          throw new HttpError(
+            429,
+            'account_locked',
+            'Too many failed attempts: this account is locked for a while',
+          );
         }
-        throw fail(401, 'invalid_credentials', 'Wrong e-mail address or password');
+        throw new HttpError(401, 'invalid_credentials', 'Wrong e-mail address or password');
       }
       const { token, session } = await createSession(
         db,
@@ -291,7 +294,7 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       const range = parseRange(req.get('range'), file.size);
       if (range === 'invalid') {
         res.setHeader('Content-Range', `bytes */${file.size}`);
-        throw fail(416, 'range_not_satisfiable', 'Requested range not satisfiable');
+        throw new HttpError(416, 'range_not_satisfiable', 'Requested range not satisfiable');
       }
       // A video plays as many range requests; one audit entry per view (the first bytes), not per chunk.
       if (!range || range.start === 0) {
