@@ -4,7 +4,10 @@ import {
   dictionaryText,
   expectedDigitsGrammar,
   freeDigitsGrammar,
+  LEXICON,
+  OTHER_WORDS,
   verificationGrammar,
+  wordToDigit,
 } from '../../service/speech/lexicon.js';
 import { encodeWav, parseWav, resample } from '../../service/speech/wav.js';
 
@@ -34,7 +37,7 @@ describe('challenge', () => {
 });
 
 describe('lexicon and grammars', () => {
-  it('knows only digit words', () => {
+  it('knows the digit words, and the other words of the competing model apart from them', () => {
     const fr = dictionaryText('fr');
     expect(fr).toContain('quatre kk aa tt rr');
     expect(
@@ -57,21 +60,29 @@ describe('lexicon and grammars', () => {
         'neuf',
       ]),
     );
-    expect(
-      new Set(
-        dictionaryText('en')
+    // Every dictionary word is a digit word or one of the competing model's other words, never both: "oh" is heard
+    // as another word (a lone vowel matched "two"), "et", "euh" and "septante" as speech that is no digit.
+    for (const lang of ['en', 'fr'] as const) {
+      const words = new Set(
+        dictionaryText(lang)
           .trim()
           .split('\n')
           .map((l) => l.split(' ')[0]!.replace(/\(\d+\)$/, '')),
-      ).size,
-    ).toBe(11);
+      );
+      const digits = new Set(LEXICON[lang].map((w) => w.word));
+      const others = new Set(OTHER_WORDS[lang].map(([w]) => w));
+      for (const w of words) expect(digits.has(w) !== others.has(w), `${lang} ${w}`).toBe(true);
+      expect(new Set([...digits].map((w) => wordToDigit(lang, w))).size).toBe(10);
+    }
+    expect(wordToDigit('en', 'oh')).toBeUndefined();
+    for (const w of ['et', 'euh', 'septante', 'nonante']) expect(wordToDigit('fr', w)).toBeUndefined();
   });
 
   it('builds free, forced and verification grammars', () => {
     expect(freeDigitsGrammar('en')).toContain('public <s> = <d> <d> <d>;');
     expect(expectedDigitsGrammar('fr', '410')).toContain('public <s> = quatre (un | une) zéro;');
     expect(verificationGrammar('en', '05', 1000)).toContain(
-      '(/1000/ (zero | oh) | /1/ <d>) (/1000/ (five) | /1/ <d>)',
+      '(/1000/ (zero) | /1/ <d>) (/1000/ (five) | /1/ <d>)',
     );
   });
 });
