@@ -19,6 +19,7 @@ const STATUS: Record<ActivationErrorCode, number> = {
   code_expired: 410,
   code_locked: 423,
   invalid_code: 400,
+  malformed_code: 400,
   resend_limit: 409,
 };
 
