@@ -6,11 +6,11 @@ export const engineEnv = {
   FACE_WORKERS: envInt(Math.max(1, cpus().length), 1, 64).describe(
     'Face inference worker processes (default: one per core).',
   ),
-  FACE_ACCEPT_SIMILARITY: envNum(0.77, 0, 1).describe(
-    'Calibrated similarity (0..1, see models/face/CALIBRATION.md) of the fused video face to the ID portrait at or above which they match; 0.77 = descriptor distance 0.40.',
+  FACE_ACCEPT_SIMILARITY: envNum(0.92, 0, 1).describe(
+    'Calibrated similarity (0..1, see models/face/CALIBRATION.md) of the fused video face to the ID portrait at or above which they match; 0.92 = descriptor distance 0.35.',
   ),
-  FACE_REJECT_SIMILARITY: envNum(0.44, 0, 1).describe(
-    'Calibrated similarity below which a good-quality live face is a mismatch (between: review); 0.44 = descriptor distance 0.46.',
+  FACE_REJECT_SIMILARITY: envNum(0.25, 0, 1).describe(
+    'Calibrated similarity below which a good-quality live face is a mismatch (between: review); 0.25 = descriptor distance 0.49.',
   ),
   FACE_MIN_FACE_PX: envInt(60, 10, 1000).describe(
     'Median live-face width (px on the 640 px analysed frame) below which the applicant is asked to come closer (FACE_TOO_SMALL), never judged.',

@@ -100,7 +100,7 @@ export interface FaceEngine {
 }
 
 /** The defaults of FACE_ACCEPT_SIMILARITY / FACE_REJECT_SIMILARITY (see calibration.ts for their meaning). */
-export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.77, reject: 0.44 };
+export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.92, reject: 0.25 };
 
 /** Live-frame detection: Tiny (SSD when Tiny finds nothing), landmarks for the largest face. */
 const FRAME_DETECT: DetectOptions = LIVE_FRAME_DETECT;

@@ -1,6 +1,7 @@
 // Pure audio measures for the lip-sync check: the speech-band energy envelope and voiced windows found from it
 // (used when the speech engine gave no digit segments).
 import type { AudioEnvelope, PcmAudio, SpokenSegment } from './types.js';
+import { fft } from '../shared/fft.js';
 
 /** Second-order section (RBJ cookbook biquad), run in place. */
 function biquad(x: Float32Array, b0: number, b1: number, b2: number, a1: number, a2: number): void {
@@ -101,41 +102,6 @@ export interface BandEnvelope {
   db: Float32Array;
 }
 
-function fftInPlace(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    const wr = Math.cos(ang);
-    const wi = Math.sin(ang);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const a = i + k;
-        const b = a + len / 2;
-        const tr = re[b]! * cr - im[b]! * ci;
-        const ti = re[b]! * ci + im[b]! * cr;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-        const nr = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = nr;
-      }
-    }
-  }
-}
-
 /** Log energy in the BANDS_HZ bands, 25 ms Hann windows every `hopSec` (a small spectrogram). */
 export function bandEnvelope(audio: PcmAudio, hopSec = 0.01): BandEnvelope {
   const rate = audio.sampleRate;
@@ -157,7 +123,7 @@ export function bandEnvelope(audio: PcmAudio, hopSec = 0.01): BandEnvelope {
     re.fill(0);
     im.fill(0);
     for (let i = 0; i < win; i++) re[i] = (audio.samples[f * hop + i]! / 32768) * hann[i]!;
-    fftInPlace(re, im);
+    fft(re, im);
     for (let b = 0; b < bands; b++) {
       let e = 0;
       for (let k = binOf(BANDS_HZ[b]!); k < binOf(BANDS_HZ[b + 1]!); k++)

@@ -25,6 +25,9 @@ export interface SpeechEngine {
   close(): void;
 }
 
+/** Regions longer than this (s) get no wide-beam second search (three digits with pauses fit well within it). */
+const WIDE_RERUN_MAX_SEC = 6;
+
 export class InvalidChallengeError extends Error {
   override name = 'InvalidChallengeError';
 }
@@ -69,10 +72,11 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
       return { free, forced, recognised };
     };
     let searched = await run(false);
-    // Wide beams again only when the free search itself found nothing. A challenge that cannot be aligned within the
-    // default beams is far from the best explanation and cannot match; widening the beams for it cost seconds of CPU
-    // on long sentences for nothing.
-    if (!searched.free.ok) searched = await run(true);
+    // Wide beams again when either search found nothing, but not on long audio: a challenge that cannot be aligned
+    // within the default beams over a long recording is far from the best explanation and cannot match, and widening
+    // the beams there cost seconds of CPU for nothing.
+    if (!searched.free.ok || (!searched.forced.ok && end - start <= WIDE_RERUN_MAX_SEC))
+      searched = await run(true);
     const { free, forced, recognised } = searched;
     // The competing model: what the audio is when it is not exactly three digits (narrower beams: it is the costliest
     // search, and its best path is rarely pruned by them).
