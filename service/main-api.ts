@@ -90,7 +90,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     ['/api/retention', legalHoldRouter(db, config.SESSION_SECRET)],
     ...ops.routers,
   ];
-  const app = createApp({ logger, readiness, routers });
+  const app = createApp({ logger, readiness, routers, secure: config.COOKIE_SECURE });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);

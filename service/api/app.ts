@@ -21,6 +21,8 @@ export interface AppDeps {
   routers?: Array<[string, Router]>;
   /** JSON body limit for ordinary requests (uploads stream and have their own caps). */
   jsonLimit?: string;
+  /** Served over HTTPS (COOKIE_SECURE): only then does the CSP ask browsers to upgrade requests to https. */
+  secure?: boolean;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -60,6 +62,8 @@ export function createApp(deps: AppDeps): Express {
           imgSrc: ["'self'", 'blob:', 'data:'],
           mediaSrc: ["'self'", 'blob:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
+          // Over plain HTTP the upgrade sends every script to an https:// that is not there: a blank console.
+          upgradeInsecureRequests: deps.secure ? [] : null,
         },
       },
     }),

@@ -1,4 +1,4 @@
-// The access log names the matched route pattern (mount path + route path), never the URL with its tokens.
+// The HTTP app: the access log names the matched route pattern, never the URL with its tokens; the CSP upgrade.
 import { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -49,6 +49,26 @@ const lineOf = async (id: string) => {
     await new Promise((r) => setTimeout(r, 20));
   return lines.find((l) => (l.req as { id?: string } | undefined)?.id === id)!;
 };
+
+describe('content security policy', () => {
+  it('asks for upgrade-insecure-requests only when served over HTTPS (COOKIE_SECURE)', async () => {
+    const plain = (await fetch(`${base}/healthz`)).headers.get('content-security-policy')!;
+    expect(plain).toContain("default-src 'self'");
+    expect(plain).not.toContain('upgrade-insecure-requests');
+    const app = createApp({ logger: createLogger('silent'), readiness: [], secure: true });
+    const s = await new Promise<Server>((r) => {
+      const x = app.listen(0, '127.0.0.1', () => r(x));
+    });
+    try {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/healthz`;
+      expect((await fetch(url)).headers.get('content-security-policy')).toContain(
+        'upgrade-insecure-requests',
+      );
+    } finally {
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+  });
+});
 
 describe('access log', () => {
   it('logs the route pattern of matched, failing and unmatched requests, never the token', async () => {
