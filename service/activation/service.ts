@@ -52,7 +52,8 @@ export interface ActivationService {
   activateByLink(caseId: string, code: string): Promise<Activated>;
   /** Undefined when allowed; otherwise when to retry. */
   checkRateLimit(ip: string, reference: string): Promise<RateDecision | undefined>;
-  openLetter(token: string, reader: Reader): Promise<OpenedLetter | undefined>;
+  /** `act`: the person pressed the letter's button (POST); a GET never records the receipt. */
+  openLetter(token: string, reader: Reader, act?: boolean): Promise<OpenedLetter | undefined>;
   status(caseId: string): Promise<ActivationStatus>;
   caseIdOf(reference: string): Promise<string | undefined>;
   /** Ops: deliveries whose last retry failed. */
@@ -144,7 +145,7 @@ export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}
       });
       return bySession.allowed ? undefined : bySession;
     },
-    openLetter: (token, reader) => openLetter({ db, sealingKey: key }, token, reader),
+    openLetter: (token, reader, act) => openLetter({ db, sealingKey: key }, token, reader, act),
     status: (caseId) => activationStatus(db, caseId),
     caseIdOf: (reference) => caseIdByReference(db, reference),
     failedDeliveries: (limit) => failedDeliveries(db, limit),

@@ -66,8 +66,7 @@ export async function createReviewer(
   return { id, email: email.data, role: input.role };
 }
 
-export type LoginResult =
-  { ok: true; reviewer: Reviewer } | { ok: false; reason: 'invalid' };
+export type LoginResult = { ok: true; reviewer: Reviewer } | { ok: false; reason: 'invalid' };
 
 // A hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
 let dummyHash: Promise<string> | undefined;
@@ -84,10 +83,7 @@ export async function checkPassword(
     role: Role;
     password_hash: string;
     disabled: boolean;
-  }>(
-    'SELECT id, email, role, password_hash, disabled FROM reviewers WHERE email = $1',
-    [email],
-  );
+  }>('SELECT id, email, role, password_hash, disabled FROM reviewers WHERE email = $1', [email]);
   const row = rows[0];
   if (!row || row.disabled) {
     dummyHash ??= argonHash('not-a-password-xxxxxxxx', ARGON2_OPTS);

@@ -270,6 +270,25 @@ describe('activation', () => {
     expect(status.letterReceivedAt).toBeNull();
 
     const ua = 'Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0';
+    // A GET (a mail filter scanning the link) shows a button, not the code, and records nothing.
+    const scan = await fetch(`${svc.url}/letters/${token}`, { headers: { 'user-agent': 'LinkScanner/2.0' } });
+    expect(scan.status).toBe(200);
+    const envelope = await scan.text();
+    expect(envelope).not.toContain(code);
+    expect(envelope).toContain(`<form method="post" action="/letters/${token}">`);
+    expect((await act.status(c.id)).letterReceivedAt).toBeNull();
+    expect((await caseAudit(svc.runtime.db, c.id)).map((e) => e.action)).not.toContain(
+      'activation.letter.received',
+    );
+    // The person presses the button: the first opening, then the letter.
+    const pressed = await fetch(`${svc.url}/letters/${token}`, {
+      method: 'POST',
+      headers: { 'user-agent': ua, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    });
+    expect(pressed.status).toBe(303);
+    expect(pressed.headers.get('location')).toBe(`/letters/${token}`);
     const page = await fetch(`${svc.url}/letters/${token}`, { headers: { 'user-agent': ua } });
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toBe('no-store');
