@@ -30,6 +30,8 @@ export interface RunningApi {
   server: Server;
   url: string;
   ops: Ops;
+  /** The mounted routers, as listed here (the OpenAPI coverage test walks their stacks). */
+  routers: ReadonlyArray<[string, Router]>;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     server,
     url: `http://127.0.0.1:${port}`,
     ops,
+    routers,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await ops.close();

@@ -1,5 +1,6 @@
-// HTTP side of ops: /metrics (bearer token), bull-board under /ops/queues and /api/ops/summary (ops or
-// admin session).
+// HTTP side of ops: /metrics (bearer token), bull-board under /ops/queues (ops or admin session) and
+// /api/ops/summary, the one ops summary: every role with the `ops` capability (ops, supervisor, admin), the
+// same rule the console uses to show its ops page.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import cookieParser from 'cookie-parser';
 import type { Queue } from 'bullmq';
@@ -8,7 +9,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Registry } from 'prom-client';
 import type { Queryable } from '../db/index.js';
-import { loadSession, type AuthedRequest } from '../auth/middleware.js';
+import { loadSession, sessionGuard, type AuthedRequest } from '../auth/middleware.js';
 import { forbidden } from '../api/errors.js';
 import type { SlaPolicy } from '../review/calendar.js';
 import { requireBearer, requireOpsSession } from './auth.js';
@@ -65,7 +66,7 @@ export function opsApiRouter(deps: {
   sla: SlaPolicy;
 }): Router {
   const r = express.Router();
-  r.use(cookieParser(), loadSession(deps.db, deps.sessionSecret), requireOpsSession());
+  r.use(...sessionGuard(deps.db, deps.sessionSecret, 'ops'));
   r.get('/summary', (_req: Request, res: Response, next: NextFunction) => {
     opsSummary(deps.db, deps.sampler.points(), deps.sampler.intervalMs, deps.sla)
       .then((s) => {

@@ -1,4 +1,7 @@
 // OpenAPI description of the evidence and retention routes, merged into /openapi.json by the API document.
+import { z } from 'zod';
+import type { RouteDoc } from '../api/route-doc.js';
+import { holdBody } from './router.js';
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -9,6 +12,7 @@ const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'strin
 export const retentionOpenApiPaths = {
   '/v1/verifications/{id}/evidence': {
     get: {
+      operationId: 'getEvidence',
       summary: 'The signed evidence file of a verification (business service)',
       description:
         'Built at each final outcome (approved, rejected, expired): a JSON document with the manifest (timeline, challenge and ' +
@@ -60,6 +64,7 @@ export const retentionOpenApiPaths = {
   },
   '/v1/verifications/{id}/personal-data': {
     delete: {
+      operationId: 'erasePersonalData',
       summary: 'Erase the personal data of a verification at once (business service)',
       description:
         'Deletes the media (photos, video, face crops), the declared identity and contact data, the MRZ reading, reviewer notes ' +
@@ -110,6 +115,8 @@ export const retentionOpenApiPaths = {
   },
   '/.well-known/idv-evidence-keys.json': {
     get: {
+      operationId: 'getEvidenceKeys',
+      security: [], // public keys, public by design
       summary: 'Public keys that sign evidence files and audit anchors (JWK set: current and retired keys)',
       responses: {
         200: {
@@ -141,3 +148,23 @@ export const retentionOpenApiPaths = {
     },
   },
 };
+
+/** Route table of the legal hold (console, admin only). */
+export const retentionRoutes: readonly RouteDoc[] = [
+  {
+    method: 'put',
+    path: '/api/retention/cases/{id}/legal-hold',
+    operationId: 'setLegalHold',
+    summary: 'Set or lift the legal hold of a case (admin session)',
+    auth: 'session',
+    params: { id: z.string().uuid() },
+    body: holdBody,
+    ok: { '200': { description: 'Hold state' } },
+    errors: {
+      '400': 'Invalid body',
+      '401': 'No session',
+      '403': 'Not an admin, or missing CSRF token',
+      '404': 'No such case',
+    },
+  },
+];

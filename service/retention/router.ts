@@ -39,7 +39,7 @@ export function erasureRouter(
   return r;
 }
 
-const holdBody = z.object({ hold: z.boolean(), reason: z.string().max(500).optional() });
+export const holdBody = z.object({ hold: z.boolean(), reason: z.string().max(500).optional() });
 
 export function legalHoldRouter(db: Db, sessionSecret: string): Router {
   const r = Router();

@@ -6,7 +6,14 @@ import { Queue } from 'bullmq';
 import { createApp } from '../../service/api/app.js';
 import { createLogger } from '../../service/logger.js';
 import { createRedis } from '../../service/infra/redis.js';
-import { createReviewer, generatePassword, type Role } from '../../service/auth/account-repository.js';
+import {
+  CAPABILITIES,
+  can,
+  createReviewer,
+  generatePassword,
+  ROLES,
+  type Role,
+} from '../../service/auth/account-repository.js';
 import { createSession } from '../../service/auth/session-repository.js';
 import { SESSION_COOKIE } from '../../service/auth/middleware.js';
 import { createOps, type Ops } from '../../service/ops/ops.js';
@@ -176,23 +183,44 @@ describe('/ops/queues (bull-board)', () => {
 });
 
 describe('/api/ops/summary', () => {
-  it('gives ops the sampled series, at-risk list and delivery failures; refuses others', async () => {
+  it('is the one ops summary: every role with the ops capability reads it, the same rule as the console', async () => {
     expect((await fetch(`${base}/api/ops/summary`)).status).toBe(401);
-    expect((await fetch(`${base}/api/ops/summary`, { headers: { cookie: cookies.reviewer! } })).status).toBe(
-      403,
-    );
+    for (const role of ROLES) {
+      const res = await fetch(`${base}/api/ops/summary`, { headers: { cookie: cookies[role]! } });
+      // The console shows its ops page to exactly these roles (reviewer-ui/src/domains/auth.ts canOps).
+      expect(res.status, role).toBe(can(role, 'ops') ? 200 : 403);
+      if (res.status === 403)
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    }
+    expect(CAPABILITIES.ops).toEqual(['ops', 'supervisor', 'admin']);
+    // The older copy under the review API is gone.
+    const old = await fetch(`${base}/api/review/ops/summary`, { headers: { cookie: cookies.admin! } });
+    expect(old.status).toBe(404);
+  });
+
+  it('gives the review figures, the sampled series, the at-risk list and delivery failures in one answer', async () => {
     await ops.sample();
-    const res = await fetch(`${base}/api/ops/summary`, { headers: { cookie: cookies.ops! } });
+    const res = await fetch(`${base}/api/ops/summary`, { headers: { cookie: cookies.supervisor! } });
     expect(res.status).toBe(200);
     const s = (await res.json()) as {
+      now: string;
       intervalSec: number;
+      stats: { depth: number; atRisk: number; breaches: number };
+      timeline: unknown[];
       series: unknown[];
       atRisk: unknown[];
+      failedDeliveries: unknown[];
       deliveryFailures: unknown[];
+      decisionsLast24h: unknown[];
     };
+    expect(Number.isNaN(Date.parse(s.now))).toBe(false);
     expect(s.intervalSec).toBe(15);
+    expect(s.stats.depth).toBeGreaterThanOrEqual(0);
+    expect(s.timeline).toHaveLength(12);
     expect(Array.isArray(s.atRisk)).toBe(true);
+    expect(Array.isArray(s.failedDeliveries)).toBe(true);
     expect(Array.isArray(s.deliveryFailures)).toBe(true);
+    expect(Array.isArray(s.decisionsLast24h)).toBe(true);
     expect(s.series.length).toBeGreaterThanOrEqual(1);
   });
 });

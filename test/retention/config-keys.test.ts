@@ -17,6 +17,8 @@ const PROD_SECRETS = {
   WEBHOOK_SECRET: 'w'.repeat(16),
   METRICS_TOKEN: 'm'.repeat(16),
   API_KEYS: 'k'.repeat(24),
+  SMS_PROVIDER: 'http',
+  SMS_HTTP_URL: 'https://sms.example.test/send',
 };
 
 describe('retention configuration', () => {

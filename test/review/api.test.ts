@@ -109,7 +109,7 @@ describe('every reviewer route', () => {
     ['GET', '/api/review/reasons', 'review'],
     ['GET', '/api/review/queue', 'review'],
     ['GET', '/api/review/supervisor/at-risk', 'supervise'],
-    ['GET', '/api/review/ops/summary', 'ops'],
+    ['GET', '/api/ops/summary', 'ops'],
     ['GET', `/api/review/cases/${id}`, 'review'],
     ['POST', `/api/review/cases/${id}/claim`, 'review'],
     ['POST', `/api/review/cases/${id}/release`, 'review'],
@@ -138,7 +138,7 @@ describe('every reviewer route', () => {
     }
     // And the right roles get through.
     expect((await clients.sue!.get('/api/review/supervisor/at-risk')).status).toBe(200);
-    expect((await clients.otto!.get('/api/review/ops/summary')).status).toBe(200);
+    expect((await clients.otto!.get('/api/ops/summary')).status).toBe(200);
   });
 
   it('refuses state-changing calls without the CSRF token, with a wrong one, or without JSON', async () => {
@@ -466,7 +466,7 @@ describe('the review deadline', () => {
       [id],
     );
     expect(hook.rows[0]!.payload.status).toBe('expired');
-    const summary = await clients.otto!.get('/api/review/ops/summary');
+    const summary = await clients.otto!.get('/api/ops/summary');
     expect(summary.body.stats.breaches).toBeGreaterThanOrEqual(1);
     // Last-hour timeline: 12 five-minute buckets; the seeded cases were decided automatically ~1 h after submission.
     expect(summary.body.timeline).toHaveLength(12);

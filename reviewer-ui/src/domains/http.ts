@@ -39,7 +39,8 @@ export async function api<T>(
   }
   let res: Response;
   try {
-    res = await fetch(API_BASE + path, {
+    // Paths of other areas (e.g. /api/ops/summary) are given whole; console paths are relative to API_BASE.
+    res = await fetch(path.startsWith('/api/') ? path : API_BASE + path, {
       method,
       headers,
       credentials: 'same-origin',

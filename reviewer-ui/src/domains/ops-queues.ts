@@ -1,6 +1,7 @@
-// Queue figures of the ops page: /api/ops/summary (service/ops), sampled every 15 s over the last hour.
+// Queue figures of the ops page: the queue part of /api/ops/summary (service/ops), sampled every 15 s over the
+// last hour.
 import { z } from 'zod';
-import { ApiError } from './http';
+import { api } from './http';
 
 const Percentiles = z.object({ n: z.number(), p50: z.number(), p95: z.number() });
 const PointSchema = z.object({
@@ -19,7 +20,7 @@ const FailureSchema = z.object({
   updatedAt: z.string(),
 });
 const QueueSummarySchema = z.object({
-  generatedAt: z.string(),
+  now: z.string(),
   intervalSec: z.number(),
   series: z.array(PointSchema),
   deliveryFailures: z.array(FailureSchema),
@@ -27,25 +28,8 @@ const QueueSummarySchema = z.object({
 export type QueueSummary = z.infer<typeof QueueSummarySchema>;
 export type QueuePoint = z.infer<typeof PointSchema>;
 
-/** null when the role may not see queue figures (supervisors see the review part of the page only). */
-export async function fetchQueueSummary(): Promise<QueueSummary | null> {
-  let res: Response;
-  try {
-    res = await fetch('/api/ops/summary', {
-      headers: { accept: 'application/json' },
-      credentials: 'same-origin',
-    });
-  } catch (e) {
-    throw new ApiError(0, 'network', (e as Error).message);
-  }
-  if (res.status === 403) return null;
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? `HTTP ${res.status}`);
-  }
-  return QueueSummarySchema.parse(body);
-}
+/** The queue part of the same answer as the ops page's summary (every role that sees the page may read it). */
+export const fetchQueueSummary = () => api(QueueSummarySchema, '/api/ops/summary');
 
 /** Pipeline queue name → stage label used by the processing series. */
 export const stageOf = (queue: string) => queue.replace(/^pipeline-/, '');

@@ -1,4 +1,4 @@
-// Ops dashboard data.
+// Ops dashboard data: the review part of /api/ops/summary (the one ops summary, service/ops).
 import { z } from 'zod';
 import { api } from './http';
 import { QueueItemSchema } from './queue';
@@ -26,4 +26,4 @@ const OpsSchema = z.object({
   decisionsLast24h: z.array(z.object({ outcome: z.string(), count: z.number() })),
 });
 export type OpsSummary = z.infer<typeof OpsSchema>;
-export const fetchOpsSummary = () => api(OpsSchema, '/ops/summary');
+export const fetchOpsSummary = () => api(OpsSchema, '/api/ops/summary');

@@ -10,6 +10,9 @@ const apiKey = [{ apiKey: [] }];
 export const activationOpenApiPaths = {
   '/v1/activations': {
     post: {
+      operationId: 'activateIdentity',
+      // The applicant proves themselves with the code: no API key, no session.
+      security: [],
       summary: 'Activate an approved identity with the 6-digit code (applicant)',
       description:
         'Constant-time check of the code. At most 5 wrong attempts per code, then the code is locked (423) until a new code is sent. ' +
@@ -59,6 +62,7 @@ export const activationOpenApiPaths = {
   },
   '/v1/activations/resend': {
     post: {
+      operationId: 'resendActivationCode',
       summary: 'Send a new code (new e-letter and SMS); the previous code stops working. At most 3 resends.',
       security: apiKey,
       requestBody: {
@@ -97,6 +101,7 @@ export const activationOpenApiPaths = {
   },
   '/v1/activations/{reference}': {
     get: {
+      operationId: 'getActivation',
       summary: 'Activation state and per-channel delivery status (email, sms) of a case',
       security: apiKey,
       parameters: [{ name: 'reference', in: 'path', required: true, schema: { type: 'string' } }],
@@ -112,6 +117,8 @@ export const activationOpenApiPaths = {
   },
   '/letters/{token}': {
     get: {
+      operationId: 'openLetter',
+      security: [], // the unguessable token in the path is the credential
       summary: 'The registered e-letter (HTML). The first opening records the proof of receipt.',
       parameters: [
         {

@@ -11,7 +11,7 @@ import { HttpError, badRequest, tooMany, unauthorized } from '../errors.js';
 import { toHttpError } from '../activation/routes.js';
 import { hashToken } from './auth.js';
 
-const Body = z.object({ code: z.string().min(1).max(32) });
+export const activationBody = z.object({ code: z.string().min(1).max(32) });
 const TOKEN_RE = /^[A-Za-z0-9_-]{20,200}$/;
 
 /** The case behind an applicant token or an activation letter token (both stored as sha256). */
@@ -53,7 +53,7 @@ export function createApplicantActivationRouter(deps: { db: Db; activation: Acti
     '/applicant/activation',
     wrap(async (req, res) => {
       const caseId = await caseOf(deps.db, req);
-      const body = Body.safeParse(req.body);
+      const body = activationBody.safeParse(req.body);
       if (!body.success) throw badRequest('invalid_body', 'Expected {code}');
       const limited = await deps.activation.checkRateLimit(req.ip ?? 'unknown', caseId);
       if (limited) {

@@ -2,6 +2,7 @@
 // /v/assets/* its hashed bundle. The page carries the link token in its path: never cached, never sent as
 // a referrer, never indexed.
 import express, { type Router } from 'express';
+import { HttpError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +19,8 @@ export function applicantAppDir(): string | undefined {
 export function createApplicantAppRouter(dir = applicantAppDir()): Router {
   const r = express.Router();
   if (!dir) {
-    r.use((_req, res) => {
-      res.status(503).json({
-        error: { code: 'app_not_built', message: 'The applicant app is not built: run npm run build:ui' },
-      });
+    r.use((_req, _res, next) => {
+      next(new HttpError(503, 'app_not_built', 'The applicant app is not built: run npm run build:ui'));
     });
     return r;
   }

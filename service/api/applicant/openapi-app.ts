@@ -1,6 +1,9 @@
 // OpenAPI paths of the applicant app's endpoints and of invitations, merged into /openapi.json.
 import { z } from 'zod';
 import { applicantChallengeResponse } from './schemas.js';
+import type { RouteDoc } from '../route-doc.js';
+import { captureFacts } from './capture.js';
+import { precheckBody } from './precheck.js';
 
 const err = (description: string) => ({
   description,
@@ -70,13 +73,20 @@ export const applicantAppOpenApiPaths = {
   },
   '/invitations/{token}': {
     get: {
+      operationId: 'openInvitation',
+      security: [], // the unguessable token in the path is the credential
       summary: 'The invitation e-letter page (records nothing: link scanners fetch it too)',
       parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { '200': { description: 'The letter', content: { 'text/html': {} } } },
+      responses: {
+        '200': { description: 'The letter', content: { 'text/html': {} } },
+        '404': { description: 'Unknown or expired invitation', content: { 'text/html': {} } },
+      },
     },
   },
   '/invitations/{token}/confirm': {
     post: {
+      operationId: 'confirmInvitation',
+      security: [], // the unguessable token in the path is the credential
       summary:
         '"Confirm my identity": records the proof of receipt in the audit trail, then 303 to /v/<token>',
       parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
@@ -84,3 +94,58 @@ export const applicantAppOpenApiPaths = {
     },
   },
 } as const;
+
+/** Route table of the applicant app's capture, precheck and activation-status endpoints. */
+export const applicantRoutes: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v/{rest}',
+    operationId: 'applicantApp',
+    summary:
+      'The applicant app (HTML); the link token is in the path (registered only when the app is built)',
+    auth: 'none',
+    params: { rest: z.string() },
+    ok: { '200': { description: 'The app', contentType: 'text/html' } },
+    errors: {},
+  },
+  {
+    method: 'put',
+    path: '/v1/applicant/media/{kind}/capture',
+    operationId: 'putCaptureFacts',
+    summary: 'How a medium was captured (camera or file, size, retakes): no content',
+    auth: 'applicant',
+    params: { kind: z.enum(['front', 'back', 'video']) },
+    body: captureFacts,
+    ok: { '204': { description: 'Recorded' } },
+    errors: {
+      '400': 'Unexpected capture facts',
+      '401': 'Missing or invalid link token',
+      '404': 'Unknown kind, or medium not uploaded yet',
+      '409': 'Already submitted',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/applicant/media/{side}/precheck',
+    operationId: 'precheckDocument',
+    summary: 'Quick check of an uploaded document photo (MRZ readable?) before submitting',
+    auth: 'applicant',
+    params: { side: z.enum(['front', 'back']) },
+    body: precheckBody,
+    ok: { '200': { description: 'Verdict' } },
+    errors: {
+      '400': 'Expected {doc}',
+      '401': 'Missing or invalid link token',
+      '404': 'Unknown side, or photo not uploaded yet',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/applicant/activation',
+    operationId: 'getApplicantActivation',
+    summary: 'Activation state of the applicant’s verification',
+    auth: 'applicant',
+    ok: { '200': { description: 'Activation state' } },
+    errors: { '401': 'Missing or invalid link token' },
+  },
+];

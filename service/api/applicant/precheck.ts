@@ -16,7 +16,7 @@ import type { ApplicantRequest } from './auth.js';
 
 /** Which side of each document carries the MRZ. */
 export const MRZ_SIDE = { cni2021: 'back', cni1988: 'front', passport: 'front', permit: 'back' } as const;
-const Body = z.object({ doc: z.enum(['cni2021', 'cni1988', 'passport', 'permit']) });
+export const precheckBody = z.object({ doc: z.enum(['cni2021', 'cni1988', 'passport', 'permit']) });
 
 export type PrecheckVerdict = 'ok' | 'mrz_unreadable' | 'wrong_side' | 'no_mrz_expected';
 
@@ -36,7 +36,7 @@ export function createPrecheckRouter(deps: {
   r.post('/applicant/media/:side/precheck', deps.applicant, async (req: Request, res: Response) => {
     const side = String(req.params.side);
     if (side !== 'front' && side !== 'back') throw notFound('Side must be front or back');
-    const body = Body.safeParse(req.body ?? {});
+    const body = precheckBody.safeParse(req.body ?? {});
     if (!body.success) throw badRequest('invalid_request', 'Expected {doc}');
     const c = (req as ApplicantRequest).case;
     const m = (await listMedia(deps.db, c.id, c.attempt)).find((x) => x.kind === side);

@@ -1,5 +1,6 @@
 // The built reviewer console under /console (SPA fallback), or a 503 explaining how to build it.
 import express, { type Router } from 'express';
+import { HttpError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,13 +18,10 @@ export function consoleDir(): string | undefined {
 export function createConsoleRouter(dir = consoleDir()): Router {
   const r = express.Router();
   if (!dir) {
-    r.use((_req, res) => {
-      res.status(503).json({
-        error: {
-          code: 'console_not_built',
-          message: 'The reviewer console is not built: run npm run build:ui',
-        },
-      });
+    r.use((_req, _res, next) => {
+      next(
+        new HttpError(503, 'console_not_built', 'The reviewer console is not built: run npm run build:ui'),
+      );
     });
     return r;
   }

@@ -10,7 +10,6 @@ import type { Db } from '../../db/index.js';
 import type { Logger } from '../../logger.js';
 import { appendAudit } from '../../audit/audit-repository.js';
 import { checkPassword, reviewerEmails, type LockoutPolicy } from '../../auth/account-repository.js';
-import { countDecisionsSince, countFailedByTopic } from '../../cases/index.js';
 import {
   createSession,
   deleteSession,
@@ -30,8 +29,7 @@ import { REASON_CODES, REASONS } from '../../decision/reason-codes.js';
 import type { SlaPolicy } from '../../review/calendar.js';
 import { claimCase, releaseCase } from '../../review/lease-repository.js';
 import { decideCase } from '../../review/decide.js';
-import { listQueue, queueStats } from '../../review/queue-repository.js';
-import { opsTimeline } from '../../review/ops-timeline-repository.js';
+import { listQueue } from '../../review/queue-repository.js';
 import { loadCaseDetail, mediaOf } from '../../review/case-view-repository.js';
 import { ReviewError } from '../../review/errors.js';
 import { extractFrameJpeg, parseRange, type MediaCache } from '../../review/media-cache.js';
@@ -56,13 +54,16 @@ export interface ReviewApiDeps {
 }
 
 const uuid = z.string().uuid();
-const loginBody = z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) });
-const decisionBody = z.object({
+export const loginBody = z.object({
+  email: z.string().min(3).max(254),
+  password: z.string().min(1).max(1024),
+});
+export const decisionBody = z.object({
   action: z.enum(['approve', 'reject', 'resubmit']),
   reasons: z.array(z.string().max(64)).max(20).optional(),
   note: z.string().max(2000).optional(),
 });
-const queueQuery = z.object({
+export const queueQuery = z.object({
   reason: z
     .string()
     .regex(/^[A-Z_]{2,64}$/)
@@ -109,7 +110,6 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
   });
   const caseId = (req: Request) => parse(uuid, req.params.id);
   const reviewerId = (req: AuthedRequest) => req.session!.reviewer.id;
-  const fail = (status: number, code: string, message: string) => new HttpError(status, code, message);
 
   // --- authentication ---
   r.post(
@@ -120,14 +120,22 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       if (await ipThrottled(db, ip))
         throw tooMany('Too many failed sign-in attempts from this address; try again later');
       if (await accountLocked(db, body.email, ip, deps.lockout))
-        throw fail(429, 'account_locked', 'Too many failed attempts: this account is locked for a while');
+        throw new HttpError(
+          429,
+          'account_locked',
+          'Too many failed attempts: this account is locked for a while',
+        );
       const result = await checkPassword(db, body.email, body.password);
       await recordLoginAttempt(db, ip, result.ok, body.email);
       if (!result.ok) {
         // The fifth failure answers the lock at once, for real and unknown e-mails alike.
         if (await accountLocked(db, body.email, ip, deps.lockout))
-          throw fail(429, 'account_locked', 'Too many failed attempts: this account is locked for a while');
-        throw fail(401, 'invalid_credentials', 'Wrong e-mail address or password');
+          throw new HttpError(
+            429,
+            'account_locked',
+            'Too many failed attempts: this account is locked for a while',
+          );
+        throw new HttpError(401, 'invalid_credentials', 'Wrong e-mail address or password');
       }
       const { token, session } = await createSession(
         db,
@@ -212,26 +220,6 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       res.json({ items: await listQueue(db, { atRisk: true }, deps.sla, now()), now: now().toISOString() });
     }),
   );
-  r.get(
-    '/ops/summary',
-    requireAuth('ops'),
-    h(async (_req, res) => {
-      const t = now();
-      const stats = await queueStats(db, deps.sla, t);
-      const atRisk = await listQueue(db, { atRisk: true }, deps.sla, t, 50);
-      const failed = await countFailedByTopic(db);
-      const recent = await countDecisionsSince(db, new Date(t.getTime() - 24 * 3600_000));
-      res.json({
-        now: t.toISOString(),
-        stats,
-        timeline: await opsTimeline(db, t),
-        atRisk,
-        failedDeliveries: failed,
-        decisionsLast24h: recent,
-      });
-    }),
-  );
-
   // --- one case ---
   r.get(
     '/cases/:id',
@@ -313,7 +301,7 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       const range = parseRange(req.get('range'), file.size);
       if (range === 'invalid') {
         res.setHeader('Content-Range', `bytes */${file.size}`);
-        throw fail(416, 'range_not_satisfiable', 'Requested range not satisfiable');
+        throw new HttpError(416, 'range_not_satisfiable', 'Requested range not satisfiable');
       }
       // A video plays as many range requests; one audit entry per view (the first bytes), not per chunk.
       if (!range || range.start === 0) {
