@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Router } from 'express';
 import type { Composition } from './compose.js';
 import { createApp, type ReadinessCheck } from './api/app.js';
+import { listen } from './api/server.js';
 import { createApplicantRouter } from './api/applicant/router.js';
 import { createOpenApiRouter } from './api/openapi.js';
 import { createReviewRouter } from './api/review/router.js';
@@ -92,10 +93,12 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     ['/api/retention', legalHoldRouter(db, config.SESSION_SECRET)],
     ...ops.routers,
   ];
-  const app = createApp({ logger, readiness, routers });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.on('error', reject);
+  const app = createApp({ logger, readiness, routers, secure: config.COOKIE_SECURE });
+  const server = await listen(app, {
+    port: config.PORT,
+    host: config.HOST,
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;

@@ -6,6 +6,7 @@ export type ActivationErrorCode =
   | 'code_expired'
   | 'code_locked' // too many wrong attempts on the current code
   | 'invalid_code'
+  | 'malformed_code' // not 6 digits: refused before any lookup, costs no attempt
   | 'resend_limit';
 
 export class ActivationError extends Error {

@@ -21,8 +21,17 @@ export class RateLimiter {
     private readonly keyPrefix: string,
   ) {}
 
+  /** Hits counted in the current window, without counting one. */
+  async count(scope: string, subject: string): Promise<number> {
+    return Number((await this.redis.get(this.key(scope, subject))) ?? 0);
+  }
+
+  private key(scope: string, subject: string): string {
+    return `${this.keyPrefix}:rl:${scope}:${sha256Hex(subject).slice(0, 32)}`;
+  }
+
   async hit(scope: string, subject: string, rule: RateLimit): Promise<RateDecision> {
-    const key = `${this.keyPrefix}:rl:${scope}:${sha256Hex(subject).slice(0, 32)}`;
+    const key = this.key(scope, subject);
     // INCR then set the expiry only on the first hit of the window (NX), atomically.
     const res = await this.redis.multi().incr(key).pexpire(key, rule.windowMs, 'NX').pttl(key).exec();
     const count = Number(res?.[0]?.[1] ?? 0);

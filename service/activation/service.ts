@@ -9,9 +9,10 @@ import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { QUEUE, type DeliverJob } from '../pipeline/jobs.js';
 import type { PipelineQueues } from '../pipeline/queues.js';
-import { sealingKey } from './code.js';
+import { normaliseCode, sealingKey } from './code.js';
 import { issueOnApproval, resendCode, type IssueResult, type Requester } from './issue.js';
-import { activate, type Activated } from './verify.js';
+import { MAX_WRONG_ATTEMPTS, activate, type Activated } from './verify.js';
+import { ActivationError } from './errors.js';
 import { openLetter, type OpenedLetter, type Reader } from './letter.js';
 import { activationStatus, type ActivationStatus } from './status.js';
 import { RateLimiter, type RateDecision } from './rate-limit.js';
@@ -44,10 +45,15 @@ export interface ActivationService {
   /** Outbox topic `activation` ({caseId}): issue the first code and queue the letter and the SMS. */
   handleApproval(caseId: string): Promise<IssueResult>;
   resend(caseId: string, by: Requester): Promise<IssueResult & { resendsLeft: number }>;
+  /** By a bare reference (POST /v1/activations): every failure answers the same (no oracle on references) and
+   * wrong codes do not touch the code's own budget; a separate per-reference budget closes this door instead. */
   activate(reference: string, code: string): Promise<Activated>;
+  /** From the applicant's link (letter or applicant token): wrong codes count against the code and lock it. */
+  activateByLink(caseId: string, code: string): Promise<Activated>;
   /** Undefined when allowed; otherwise when to retry. */
   checkRateLimit(ip: string, reference: string): Promise<RateDecision | undefined>;
-  openLetter(token: string, reader: Reader): Promise<OpenedLetter | undefined>;
+  /** `act`: the person pressed the letter's button (POST); a GET never records the receipt. */
+  openLetter(token: string, reader: Reader, act?: boolean): Promise<OpenedLetter | undefined>;
   status(caseId: string): Promise<ActivationStatus>;
   caseIdOf(reference: string): Promise<string | undefined>;
   /** Ops: deliveries whose last retry failed. */
@@ -109,7 +115,24 @@ export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}
     queue,
     handleApproval: (caseId) => issueOnApproval(issueDeps, caseId),
     resend: (caseId, by) => resendCode(issueDeps, caseId, by),
-    activate: (reference, code) => activate({ db, hmacSecret: config.CODE_HMAC_SECRET }, reference, code),
+    async activate(reference, code) {
+      const same = () => new ActivationError('invalid_code', 'The reference or the code is not valid');
+      if (!normaliseCode(code)) throw new ActivationError('malformed_code', 'An activation code is 6 digits');
+      if ((await limiter.count('act-ref-wrong', reference)) >= MAX_WRONG_ATTEMPTS) throw same();
+      try {
+        return await activate({ db, hmacSecret: config.CODE_HMAC_SECRET }, reference, code, {
+          countAttempts: false,
+        });
+      } catch (e) {
+        if (!(e instanceof ActivationError)) throw e;
+        await limiter.hit('act-ref-wrong', reference, {
+          limit: MAX_WRONG_ATTEMPTS,
+          windowMs: config.ACTIVATION_CODE_TTL_DAYS * 86_400_000,
+        });
+        throw same();
+      }
+    },
+    activateByLink: (caseId, code) => activate({ db, hmacSecret: config.CODE_HMAC_SECRET }, caseId, code),
     async checkRateLimit(ip, reference) {
       const byIp = await limiter.hit('act-ip', ip, {
         limit: config.ACTIVATION_RATE_LIMIT_IP,
@@ -122,7 +145,7 @@ export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}
       });
       return bySession.allowed ? undefined : bySession;
     },
-    openLetter: (token, reader) => openLetter({ db, sealingKey: key }, token, reader),
+    openLetter: (token, reader, act) => openLetter({ db, sealingKey: key }, token, reader, act),
     status: (caseId) => activationStatus(db, caseId),
     caseIdOf: (reference) => caseIdByReference(db, reference),
     failedDeliveries: (limit) => failedDeliveries(db, limit),

@@ -25,8 +25,21 @@ export interface Activated {
 
 type Outcome = { ok: true; value: Activated } | { ok: false; error: ActivationError };
 
-export async function activate(deps: VerifyDeps, reference: string, rawCode: string): Promise<Activated> {
+export interface ActivateOptions {
+  /** Count a wrong code against the code's attempt budget (and lock it at the limit). Only the applicant's own
+   * link does: a bare reference is no secret, and whoever knows it must not be able to lock the applicant out. */
+  countAttempts: boolean;
+}
+
+export async function activate(
+  deps: VerifyDeps,
+  reference: string,
+  rawCode: string,
+  opts: ActivateOptions = { countAttempts: true },
+): Promise<Activated> {
+  // A malformed entry is a typo, not a guess: refused before any lookup (same answer for every reference).
   const code = normaliseCode(rawCode);
+  if (!code) throw new ActivationError('malformed_code', 'An activation code is 6 digits');
   const outcome = await deps.db.tx(async (q): Promise<Outcome> => {
     const fail = (e: ActivationError): Outcome => ({ ok: false, error: e });
     const caseId = await store.caseIdByReference(q, reference);
@@ -57,8 +70,17 @@ export async function activate(deps: VerifyDeps, reference: string, rawCode: str
     if (current.expired)
       return fail(new ActivationError('code_expired', 'This code has expired; ask for a new code'));
 
-    // A malformed entry counts as a wrong attempt too: it is still a guess.
-    if (!code || !codeMatches(deps.hmacSecret, caseId, code, current.code_hmac)) {
+    if (!codeMatches(deps.hmacSecret, caseId, code, current.code_hmac)) {
+      if (!opts.countAttempts) {
+        await appendAudit(q, {
+          actorType: 'applicant',
+          actorId: null,
+          action: 'activation.code.rejected',
+          caseId,
+          details: { generation: current.generation, counted: false },
+        });
+        return fail(new ActivationError('invalid_code', 'Wrong activation code'));
+      }
       const n = await store.recordWrongAttempt(q, current.id, MAX_WRONG_ATTEMPTS);
       const left = Math.max(0, MAX_WRONG_ATTEMPTS - n);
       await appendAudit(q, {

@@ -21,6 +21,8 @@ export interface AppDeps {
   routers?: Array<[string, Router]>;
   /** JSON body limit for ordinary requests (uploads stream and have their own caps). */
   jsonLimit?: string;
+  /** Served over HTTPS (COOKIE_SECURE): only then does the CSP ask browsers to upgrade requests to https. */
+  secure?: boolean;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -29,6 +31,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
 
   app.use((req, res, next) => {
+    trackRoute(req, res);
     const incoming = req.get('x-request-id');
     const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     (req as Request & { id: string }).id = id;
@@ -39,13 +42,11 @@ export function createApp(deps: AppDeps): Express {
     pinoHttp({
       logger: deps.logger,
       genReqId: (req) => (req as unknown as { id: string }).id,
-      // Never the raw URL: paths carry tokens and ids. The matched route pattern is enough.
+      // Never the raw URL: paths carry tokens and ids. The matched route pattern is enough; it is known only
+      // once routing is done, so it is added to the line written when the response ends.
+      customProps: (_req, res) => (res.writableEnded ? { route: routeOf(res) } : {}),
       serializers: {
-        req: (req: { id: string; method: string; raw?: Request }) => ({
-          id: req.id,
-          method: req.method,
-          route: routeOf(req.raw),
-        }),
+        req: (req: { id: string; method: string }) => ({ id: req.id, method: req.method }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, err) =>
@@ -61,6 +62,8 @@ export function createApp(deps: AppDeps): Express {
           imgSrc: ["'self'", 'blob:', 'data:'],
           mediaSrc: ["'self'", 'blob:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
+          // Over plain HTTP the upgrade sends every script to an https:// that is not there: a blank console.
+          upgradeInsecureRequests: deps.secure ? [] : null,
         },
       },
     }),
@@ -102,9 +105,28 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-function routeOf(req?: Request): string {
-  if (!req) return 'unknown';
-  return req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+const ROUTE = Symbol('matched route');
+
+/**
+ * Records the full pattern of the route that matches (mount paths + route path) at the moment Express assigns
+ * `req.route`: later, routers restore `baseUrl` on the way out, so the pattern can't be rebuilt at the end.
+ */
+function trackRoute(req: Request, res: Response): void {
+  let current: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set(v: { path?: unknown } | undefined) {
+      current = v;
+      if (v && typeof v.path === 'string')
+        (res as Response & { [ROUTE]?: string })[ROUTE] = `${req.baseUrl}${v.path}`;
+    },
+  });
+}
+
+function routeOf(res: unknown): string {
+  return (res as { [ROUTE]?: string })[ROUTE] ?? 'unmatched';
 }
 
 export function errorHandler(logger: Logger) {

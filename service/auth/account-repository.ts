@@ -1,4 +1,5 @@
-// Reviewer accounts: argon2id password hashes, per-account lockout after repeated failures.
+// Reviewer accounts: argon2id password hashes. The lockout after repeated failures is per account AND client
+// address (session-repository.ts), so that nobody can lock a reviewer out from elsewhere.
 // @node-rs/argon2 ships a prebuilt N-API binary per platform; the `argon2` package's prebuild crashed here.
 import { type Algorithm, hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,7 +16,7 @@ export interface Reviewer {
 }
 
 export interface LockoutPolicy {
-  /** Consecutive failures that lock the account. Default 5. */
+  /** Failures (for one account from one address, since its last success) that lock that pair. Default 5. */
   maxFailures: number;
   /** How long the lock lasts. Default 15 minutes. */
   lockMinutes: number;
@@ -65,8 +66,7 @@ export async function createReviewer(
   return { id, email: email.data, role: input.role };
 }
 
-export type LoginResult =
-  { ok: true; reviewer: Reviewer } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date };
+export type LoginResult = { ok: true; reviewer: Reviewer } | { ok: false; reason: 'invalid' };
 
 // A hash to verify against when the e-mail is unknown, so timing does not reveal which accounts exist.
 let dummyHash: Promise<string> | undefined;
@@ -75,8 +75,6 @@ export async function checkPassword(
   db: Queryable,
   emailInput: string,
   password: string,
-  policy: LockoutPolicy = DEFAULT_LOCKOUT,
-  now = new Date(),
 ): Promise<LoginResult> {
   const email = emailInput.trim().toLowerCase();
   const { rows } = await db.query<{
@@ -85,33 +83,15 @@ export async function checkPassword(
     role: Role;
     password_hash: string;
     disabled: boolean;
-    failed_logins: number;
-    locked_until: Date | null;
-  }>(
-    'SELECT id, email, role, password_hash, disabled, failed_logins, locked_until FROM reviewers WHERE email = $1',
-    [email],
-  );
+  }>('SELECT id, email, role, password_hash, disabled FROM reviewers WHERE email = $1', [email]);
   const row = rows[0];
   if (!row || row.disabled) {
     dummyHash ??= argonHash('not-a-password-xxxxxxxx', ARGON2_OPTS);
     await argonVerify(await dummyHash, password).catch(() => false);
     return { ok: false, reason: 'invalid' };
   }
-  if (row.locked_until && new Date(row.locked_until) > now)
-    return { ok: false, reason: 'locked', lockedUntil: new Date(row.locked_until) };
   const valid = await argonVerify(row.password_hash, password).catch(() => false);
-  if (!valid) {
-    const failures = row.failed_logins + 1;
-    const lock =
-      failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockMinutes * 60_000) : null;
-    await db.query('UPDATE reviewers SET failed_logins = $2, locked_until = $3 WHERE id = $1', [
-      row.id,
-      lock ? 0 : failures,
-      lock,
-    ]);
-    return lock ? { ok: false, reason: 'locked', lockedUntil: lock } : { ok: false, reason: 'invalid' };
-  }
-  await db.query('UPDATE reviewers SET failed_logins = 0, locked_until = NULL WHERE id = $1', [row.id]);
+  if (!valid) return { ok: false, reason: 'invalid' };
   return { ok: true, reviewer: { id: row.id, email: row.email, role: row.role } };
 }
 

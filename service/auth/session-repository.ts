@@ -1,9 +1,9 @@
 // Server-side reviewer sessions. The cookie carries a random token; the database keeps only
 // HMAC(SESSION_SECRET, token), so neither a database leak nor a guessed id yields a live session.
 // Each session has its own CSRF token (sent back by the console in the X-CSRF-Token header).
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
-import type { Reviewer, Role } from './account-repository.js';
+import { DEFAULT_LOCKOUT, type LockoutPolicy, type Reviewer, type Role } from './account-repository.js';
 
 export interface SessionPolicy {
   /** Absolute lifetime. Default 12 hours (one working day). */
@@ -120,7 +120,41 @@ export async function recordLoginAttempt(
   db: Queryable,
   ip: string,
   ok: boolean,
+  email: string,
   now = new Date(),
 ): Promise<void> {
-  await db.query('INSERT INTO login_attempts (ip, ok, created_at) VALUES ($1, $2, $3)', [ip, ok, now]);
+  await db.query('INSERT INTO login_attempts (ip, ok, account, created_at) VALUES ($1, $2, $3, $4)', [
+    ip,
+    ok,
+    loginAccountKey(email),
+    now,
+  ]);
+}
+
+/** The attempted e-mail as stored in login_attempts: a hash (most attempted addresses are nobody's). */
+export function loginAccountKey(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+/**
+ * True when this e-mail has too many failures from this address since its last success there. Counted the same
+ * for unknown e-mails (no enumeration by the lock answer) and per address (a remote attacker locks only
+ * himself out; the address throttle above bounds him across accounts).
+ */
+export async function accountLocked(
+  db: Queryable,
+  email: string,
+  ip: string,
+  policy: LockoutPolicy = DEFAULT_LOCKOUT,
+  now = new Date(),
+): Promise<boolean> {
+  const since = new Date(now.getTime() - policy.lockMinutes * 60_000);
+  const { rows } = await db.query<{ n: string | number }>(
+    `SELECT count(*) AS n FROM login_attempts a
+      WHERE a.account = $1 AND a.ip = $2 AND NOT a.ok AND a.created_at > $3
+        AND a.created_at > COALESCE(
+          (SELECT max(created_at) FROM login_attempts WHERE account = $1 AND ip = $2 AND ok), $3)`,
+    [loginAccountKey(email), ip, since],
+  );
+  return Number(rows[0]?.n ?? 0) >= policy.maxFailures;
 }

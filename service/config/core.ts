@@ -10,6 +10,12 @@ export const coreEnv = {
     .describe('Run mode; production refuses generated secrets.'),
   PORT: envInt(8080, 0, 65535).describe('HTTP port of the API and console (0: any free port).'),
   HOST: z.string().default('0.0.0.0').describe('Interface the HTTP server binds to.'),
+  HTTP_HEADERS_TIMEOUT_MS: envInt(15_000, 1_000, 600_000).describe(
+    'Time a client has to send the request headers; a slower client is answered 408 and closed.',
+  ),
+  HTTP_REQUEST_TIMEOUT_MS: envInt(120_000, 5_000, 3_600_000).describe(
+    'Time a client has to send a whole request, body included (a slow upload is cut after it; Node default 300 s).',
+  ),
   PUBLIC_URL: z
     .string()
     .url()

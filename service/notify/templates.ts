@@ -79,6 +79,8 @@ const PAGE = {
     received: (d: string) => `Accusé de réception enregistré le ${d}.`,
     never: 'Ne communiquez ce code à personne.',
     activate: 'Saisir mon code',
+    envelope: 'Une lettre recommandée électronique vous attend. L’ouvrir enregistre l’accusé de réception.',
+    open: 'Ouvrir ma lettre',
     gone: {
       superseded: 'Cette lettre a été remplacée par une lettre plus récente : utilisez le dernier code reçu.',
       used: 'Votre identité numérique est déjà activée.',
@@ -94,6 +96,8 @@ const PAGE = {
     received: (d: string) => `Proof of receipt recorded on ${d}.`,
     never: 'Never share this code with anyone.',
     activate: 'Enter my code',
+    envelope: 'A registered electronic letter is waiting for you. Opening it records the proof of receipt.',
+    open: 'Open my letter',
     gone: {
       superseded: 'This letter has been replaced by a newer one: use the latest code you received.',
       used: 'Your digital identity is already activated.',
@@ -112,7 +116,8 @@ export interface LetterPageInput {
   /** Present only when state is active. */
   code?: string;
   expiresAt: Date;
-  receivedAt: Date;
+  /** Absent when the letter was never opened (a replaced or closed letter shown without its code). */
+  receivedAt?: Date;
   /** The applicant app's activation page for this letter (same origin), linked from an active letter. */
   activateUrl?: string;
 }
@@ -138,7 +143,20 @@ export function renderLetterPage(i: LetterPageInput): string {
 <meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${esc(t.title)}</title>
 <style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}.code{font-size:2.2em;letter-spacing:.3em;font-family:monospace}.cta{display:inline-block;line-height:48px;padding:0 1.2em;background:#1d3b8b;color:#fff;text-decoration:none;border-radius:8px;font-weight:600}</style>
 </head><body><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p>${main}
-<p style="color:#555">${esc(t.received(fmtDateTime(i.receivedAt, i.lang)))}</p></body></html>`;
+${i.receivedAt ? `<p style="color:#555">${esc(t.received(fmtDateTime(i.receivedAt, i.lang)))}</p>` : ''}</body></html>`;
+}
+
+/**
+ * The closed letter (GET before the first opening): only a button, whose POST records the receipt. A mail filter
+ * that follows the link does not press it, so a link scan is never taken for a reading.
+ */
+export function renderLetterEnvelope(i: { lang: Lang; firstNames?: string; action: string }): string {
+  const t = PAGE[i.lang];
+  return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${esc(t.title)}</title>
+<style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}button{font:inherit;font-weight:600;min-height:48px;padding:0 1.2em;border:0;border-radius:8px;background:#1d3b8b;color:#fff;cursor:pointer}</style>
+</head><body><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p><p>${esc(t.envelope)}</p>
+<form method="post" action="${esc(i.action)}"><button type="submit">${esc(t.open)}</button></form></body></html>`;
 }
 
 export function renderNotFoundPage(): string {

@@ -9,7 +9,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Registry } from 'prom-client';
 import type { Queryable } from '../db/index.js';
-import { loadSession, sessionGuard } from '../auth/middleware.js';
+import { loadSession, sessionGuard, type AuthedRequest } from '../auth/middleware.js';
+import { forbidden } from '../api/errors.js';
 import type { SlaPolicy } from '../review/calendar.js';
 import { requireBearer, requireOpsSession } from './auth.js';
 import type { SeriesSampler } from './series.js';
@@ -33,16 +34,28 @@ export function metricsRouter(registry: Registry, token: string): Router {
 }
 
 export function queuesUiRouter(db: Queryable, sessionSecret: string, queues: Queue[]): Router {
-  const adapter = new ExpressAdapter();
-  adapter.setBasePath(QUEUES_UI_PATH);
-  createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q)),
-    serverAdapter: adapter,
-    options: { uiConfig: { boardTitle: 'idv queues' } },
-  });
+  // Two boards on one path: ops watch (read-only: no retry, clean, empty, obliterate, pause), admin acts.
+  const board = (readOnlyMode: boolean) => {
+    const adapter = new ExpressAdapter();
+    adapter.setBasePath(QUEUES_UI_PATH);
+    createBullBoard({
+      queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode })),
+      serverAdapter: adapter,
+      options: { uiConfig: { boardTitle: 'idv queues' } },
+    });
+    return adapter.getRouter() as Router;
+  };
+  const readOnly = board(true);
+  const writable = board(false);
   const r = express.Router();
   r.use(cookieParser(), loadSession(db, sessionSecret), requireOpsSession());
-  r.use(adapter.getRouter() as Router);
+  r.use((req: Request, res: Response, next: NextFunction) => {
+    const admin = (req as AuthedRequest).session?.reviewer.role === 'admin';
+    // The board hides the buttons; this refuses the calls themselves.
+    if (!admin && !['GET', 'HEAD', 'OPTIONS'].includes(req.method))
+      return next(forbidden('Queues are read-only for ops; an admin account can act on them'));
+    (admin ? writable : readOnly)(req, res, next);
+  });
   return r;
 }
 

@@ -1,5 +1,6 @@
 // Topic `webhook`: a signed POST to the business service. Signature = HMAC-SHA256(secret, timestamp + "." + body),
 // sent as `X-IDV-Signature: v1=<hex>` with `X-IDV-Timestamp: <unix seconds>`; receivers should refuse stale timestamps.
+// Delivery is at least once; `X-IDV-Delivery` is the event id (the outbox row id), identical on every redelivery.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OutboxRow } from '../cases/index.js';
 import type { OutboxHandler } from './dispatcher.js';
@@ -52,7 +53,7 @@ export function createWebhookHandler(o: WebhookOptions): OutboxHandler {
           'content-type': 'application/json',
           [TIMESTAMP_HEADER]: ts,
           [SIGNATURE_HEADER]: signWebhook(o.secret, ts, body),
-          // Lets the receiver de-duplicate: an at-least-once delivery may arrive twice.
+          // The event id (README): stable across retries and crash redeliveries, the receiver de-duplicates on it.
           [DELIVERY_HEADER]: row.id,
         },
         body,

@@ -2,6 +2,7 @@
 // (unit tests give them an in-memory fake), and `createPipelineRepository` implements it over the case
 // store's repository functions.
 import type { Db } from '../db/index.js';
+import { appendAudit } from '../audit/audit-repository.js';
 import {
   getCase,
   getChallenge,
@@ -66,7 +67,22 @@ export function createPipelineRepository(db: Db): PipelineRepository {
         const c = await lockCase(q, id);
         if (!c) return undefined;
         if (c.status !== 'processing' || c.attempt !== attempt) return c.status;
-        return recordDecision(q, c, d);
+        const status = await recordDecision(q, c, d);
+        // Every decision is in the audit trail (README), automatic ones too: same transaction, same chain.
+        await appendAudit(q, {
+          actorType: 'system',
+          actorId: d.source === 'auto' ? 'decision-policy' : 'pipeline',
+          action: 'case.decided',
+          caseId: c.id,
+          details: {
+            attempt: c.attempt,
+            source: d.source,
+            outcome: d.outcome,
+            reasons: d.reasons,
+            policyVersion: d.policyVersion ?? null,
+          },
+        });
+        return status;
       }),
     listProcessing: (olderThan) => listProcessing(db, olderThan),
   };

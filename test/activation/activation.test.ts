@@ -18,6 +18,7 @@ import { createInvitationOutboxHandler } from '../../service/invitation/outbox-h
 import { activationOutboxHandler } from '../../service/activation/outbox-handler.js';
 import { evidenceOutboxHandler } from '../../service/evidence/outbox-handler.js';
 import { evidenceFor } from '../../service/evidence/service.js';
+import { createApplicantActivationRouter } from '../../service/api/applicant/activation.js';
 import { activationRouter, letterRouter } from '../../service/api/activation/routes.js';
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
 import {
@@ -140,6 +141,22 @@ async function postActivation(reference: string, code: string, ip = '198.51.100.
   };
 }
 
+/** The applicant app's activation: the bearer is the letter's link token. */
+async function postByLink(token: string, code: string, ip = '198.51.100.2') {
+  const r = await fetch(`${svc.url}/v1/applicant/activation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, authorization: `Bearer ${token}` },
+    body: JSON.stringify({ code }),
+  });
+  return {
+    status: r.status,
+    body: (await r.json()) as { error?: { code: string; details?: { attemptsRemaining: number } } },
+  };
+}
+
+const letterToken = (mail: { parsed: { text?: string | false } }) =>
+  /\/letters\/([A-Za-z0-9_-]{43})/.exec(String(mail.parsed.text ?? ''))![1]!;
+
 const wrongCode = (code: string, i = 1) => String((Number(code) + 1000 * i) % 1_000_000).padStart(6, '0');
 
 beforeAll(async () => {
@@ -192,6 +209,7 @@ beforeAll(async () => {
     routers: [
       ['/v1/activations', activationRouter(act, config.API_KEYS)],
       ['/letters', letterRouter(act)],
+      ['/v1', createApplicantActivationRouter({ db, activation: act })],
     ],
   });
   server = await new Promise<Server>((r) => {
@@ -252,6 +270,25 @@ describe('activation', () => {
     expect(status.letterReceivedAt).toBeNull();
 
     const ua = 'Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0';
+    // A GET (a mail filter scanning the link) shows a button, not the code, and records nothing.
+    const scan = await fetch(`${svc.url}/letters/${token}`, { headers: { 'user-agent': 'LinkScanner/2.0' } });
+    expect(scan.status).toBe(200);
+    const envelope = await scan.text();
+    expect(envelope).not.toContain(code);
+    expect(envelope).toContain(`<form method="post" action="/letters/${token}">`);
+    expect((await act.status(c.id)).letterReceivedAt).toBeNull();
+    expect((await caseAudit(svc.runtime.db, c.id)).map((e) => e.action)).not.toContain(
+      'activation.letter.received',
+    );
+    // The person presses the button: the first opening, then the letter.
+    const pressed = await fetch(`${svc.url}/letters/${token}`, {
+      method: 'POST',
+      headers: { 'user-agent': ua, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    });
+    expect(pressed.status).toBe(303);
+    expect(pressed.headers.get('location')).toBe(`/letters/${token}`);
     const page = await fetch(`${svc.url}/letters/${token}`, { headers: { 'user-agent': ua } });
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toBe('no-store');
@@ -291,7 +328,9 @@ describe('activation', () => {
     // Activation: a wrong code first, then the right one; the webhook is queued in the outbox.
     const wrong = await postActivation(c.reference, wrongCode(code));
     expect(wrong.status).toBe(400);
-    expect(wrong.body.error).toMatchObject({ code: 'invalid_code', details: { attemptsRemaining: 4 } });
+    expect(wrong.body.error).toMatchObject({ code: 'invalid_code' });
+    // A bare reference says nothing about the code's budget (and does not spend it).
+    expect(wrong.body.error!.details).toBeUndefined();
     const ok = await postActivation(c.id, code);
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('activated');
@@ -323,7 +362,7 @@ describe('activation', () => {
     expect(sig).toBe(true);
 
     // The same code again: refused.
-    const reused = await postActivation(c.reference, code);
+    const reused = await postByLink(token, code);
     expect(reused.status).toBe(409);
     expect(reused.body.error!.code).toBe('already_activated');
     // The letter no longer shows the code once used.
@@ -340,15 +379,16 @@ describe('activation', () => {
     const code = await nextSmsCode(c, 1);
     const mail = await waitFor(() => mailsTo(c)[0], 'the e-letter');
     expect(mail.parsed.subject).toMatch(/Registered e-letter/);
+    const token = letterToken(mail);
     for (let i = 1; i <= 4; i++) {
-      const r = await postActivation(c.reference, wrongCode(code, i));
+      const r = await postByLink(token, wrongCode(code, i));
       expect(r.status).toBe(400);
       expect(r.body.error!.details!.attemptsRemaining).toBe(5 - i);
     }
-    const fifth = await postActivation(c.reference, wrongCode(code, 5));
+    const fifth = await postByLink(token, wrongCode(code, 5));
     expect(fifth.status).toBe(423);
     expect(fifth.body.error!.code).toBe('code_locked');
-    const right = await postActivation(c.reference, code);
+    const right = await postByLink(token, code);
     expect(right.status).toBe(423);
     expect((await act.status(c.id)).code).toMatchObject({ status: 'locked', attemptsLeft: 0 });
 
@@ -360,6 +400,30 @@ describe('activation', () => {
     expect(resend.status).toBe(202);
     const code2 = await nextSmsCode(c, 2);
     expect((await postActivation(c.reference, code2)).status).toBe(200);
+  });
+
+  it('a bare reference is no oracle and cannot lock the applicant out; malformed codes cost nothing', async () => {
+    const c = await approvedCase('en');
+    const code = await nextSmsCode(c, 1);
+    const token = letterToken(await waitFor(() => mailsTo(c)[0], 'the e-letter'));
+    const unknown = await postActivation(`ref-${randomUUID()}`, wrongCode(code), '192.0.2.77');
+    const known = await postActivation(c.reference, wrongCode(code), '192.0.2.78');
+    expect(known.status).toBe(unknown.status);
+    expect(known.body).toEqual(unknown.body);
+    // Someone who knows the reference guesses until the bare-reference door closes...
+    for (let i = 2; i <= 8; i++) {
+      const r = await postActivation(c.reference, i === 8 ? code : wrongCode(code, i), `192.0.2.${80 + i}`);
+      expect(r.body).toEqual(unknown.body);
+    }
+    // ...yet the applicant's own code is untouched: full budget on the link.
+    expect((await act.status(c.id)).code).toMatchObject({ status: 'active', attemptsLeft: 5 });
+    // A malformed entry is refused without spending an attempt.
+    const typo = await postByLink(token, '12a456');
+    expect(typo.status).toBe(400);
+    expect(typo.body.error!.code).toBe('malformed_code');
+    expect((await act.status(c.id)).code).toMatchObject({ attemptsLeft: 5 });
+    const ok = await postByLink(token, code);
+    expect(ok.status).toBe(200);
   });
 
   it('a resend invalidates the previous code; at most 3 resends', async () => {
@@ -425,7 +489,8 @@ describe('activation', () => {
       `UPDATE activation_codes SET expires_at = now() - interval '1 second' WHERE case_id = $1`,
       [c.id],
     );
-    const r = await postActivation(c.reference, code);
+    const token = letterToken(await waitFor(() => mailsTo(c)[0], 'the e-letter'));
+    const r = await postByLink(token, code);
     expect(r.status).toBe(410);
     expect(r.body.error!.code).toBe('code_expired');
     expect((await act.status(c.id)).state).toBe('issued');
@@ -511,7 +576,7 @@ describe('activation', () => {
   it('rate-limits activation attempts per session and per IP with 429 JSON', async () => {
     const ref = `ref-${randomUUID()}`;
     for (let i = 0; i < 10; i++)
-      expect((await postActivation(ref, '000000', `192.0.2.${i}`)).status).toBe(404);
+      expect((await postActivation(ref, '000000', `192.0.2.${i}`)).status).toBe(400);
     const limited = await postActivation(ref, '000000', '192.0.2.200');
     expect(limited.status).toBe(429);
     expect(limited.body.error!.code).toBe('rate_limited');
@@ -519,7 +584,7 @@ describe('activation', () => {
 
     const ip = '203.0.113.9';
     for (let i = 0; i < 25; i++)
-      expect((await postActivation(`ref-${randomUUID()}`, '000000', ip)).status).toBe(404);
+      expect((await postActivation(`ref-${randomUUID()}`, '000000', ip)).status).toBe(400);
     expect((await postActivation(`ref-${randomUUID()}`, '000000', ip)).status).toBe(429);
   });
 

@@ -140,6 +140,39 @@ describe('/ops/queues (bull-board)', () => {
     expect(body.queues.map((q) => q.name)).toContain(QUEUE.ingest);
   });
 
+  it('is read-only for ops (no obliterate, empty, clean, retry, pause); an admin can act', async () => {
+    const q = new Queue(QUEUE.ingest, { connection: rt.redis, prefix: bullPrefix(rt.config.QUEUE_PREFIX) });
+    await q.add('ingest', { caseId: 'readonly-check', attempt: 1 });
+    const before = await q.getJobCountByTypes('waiting', 'paused');
+    expect(before).toBeGreaterThanOrEqual(1);
+    const origin = base;
+    const writes: Array<[string, string]> = [
+      ['PUT', `/ops/queues/api/queues/${QUEUE.ingest}/obliterate`],
+      ['PUT', `/ops/queues/api/queues/${QUEUE.ingest}/empty`],
+      ['PUT', `/ops/queues/api/queues/${QUEUE.ingest}/clean/completed`],
+      ['PUT', `/ops/queues/api/queues/${QUEUE.ingest}/retry/failed`],
+      ['PUT', `/ops/queues/api/queues/${QUEUE.ingest}/pause`],
+    ];
+    for (const [method, path] of writes) {
+      const res = await fetch(`${base}${path}`, { method, headers: { cookie: cookies.ops!, origin } });
+      expect(res.status, path).toBe(403);
+    }
+    expect(await q.getJobCountByTypes('waiting', 'paused')).toBe(before);
+    // The ops board says read-only (bull-board hides its buttons).
+    const opsApi = (await (
+      await fetch(`${base}/ops/queues/api/queues`, { headers: { cookie: cookies.ops! } })
+    ).json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
+    expect(opsApi.queues.find((x) => x.name === QUEUE.ingest)?.readOnlyMode).toBe(true);
+    // An admin empties the queue.
+    const emptied = await fetch(`${base}/ops/queues/api/queues/${QUEUE.ingest}/empty`, {
+      method: 'PUT',
+      headers: { cookie: cookies.admin!, origin },
+    });
+    expect(emptied.status).toBe(200);
+    expect(await q.getJobCountByTypes('waiting')).toBe(0);
+    await q.close();
+  });
+
   it('refuses a cross-origin state-changing call even with an ops session', async () => {
     const res = await fetch(`${base}/ops/queues/api/queues/${QUEUE.ingest}/pause`, {
       method: 'PUT',

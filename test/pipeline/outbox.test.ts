@@ -8,6 +8,7 @@ import { openDb, type Db } from '../../service/db/index.js';
 import { migrate } from '../../service/db/migrate.js';
 import { insertOutbox, getOutbox, insertCase } from '../../service/cases/index.js';
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
+import { outboxJobId } from '../../service/pipeline/jobs.js';
 import {
   createWebhookHandler,
   startOutboxDispatcher,
@@ -24,7 +25,7 @@ let queues: PipelineQueues;
 let dispatcher: OutboxDispatcher;
 let server: Server;
 let hookUrl = '';
-const hits: Array<{ body: string; ts: string; sig: string; status: number }> = [];
+const hits: Array<{ body: string; ts: string; sig: string; status: number; delivery: string }> = [];
 let failFirst = 2;
 const SECRET = 'outbox-test-secret-0123456789';
 
@@ -51,6 +52,7 @@ beforeAll(async () => {
         body,
         ts: String(req.headers['x-idv-timestamp']),
         sig: String(req.headers['x-idv-signature']),
+        delivery: String(req.headers['x-idv-delivery']),
         status,
       });
       res.statusCode = status;
@@ -117,11 +119,25 @@ describe('outbox dispatcher', () => {
     });
     expect(row.attempts).toBe(2); // two failed attempts recorded before the delivery
     expect(hits.map((h) => h.status)).toEqual([503, 503, 204]);
+    // At least once: every redelivery carries the same event id, the one the receiver de-duplicates on.
+    expect(hits.map((h) => h.delivery)).toEqual([String(id), String(id), String(id)]);
     const ok = hits[2]!;
     expect(JSON.parse(ok.body)).toMatchObject({ caseId: c.id, status: 'approved' });
     expect(verifyWebhook(SECRET, ok.ts, ok.body, ok.sig)).toBe(true);
     expect(verifyWebhook(SECRET, ok.ts, ok.body.replace('approved', 'rejected'), ok.sig)).toBe(false);
     expect(verifyWebhook(SECRET, String(Number(ok.ts) - 3600), ok.body, ok.sig)).toBe(false);
+
+    // A crash after the POST and before the row is marked delivered (the worker and its job lost): the row is
+    // left `dispatched`, the sweep queues it again, and the receiver sees the same event id a second time.
+    await db.query(
+      `UPDATE outbox SET status = 'dispatched', updated_at = now() - interval '1 hour' WHERE id = $1`,
+      [id],
+    );
+    await queues.outbox.remove(outboxJobId(id));
+    await until(async () => (hits.length >= 4 ? true : undefined));
+    await until(async () => ((await getOutbox(db, id))?.status === 'delivered' ? true : undefined));
+    expect(hits[3]!.delivery).toBe(String(id));
+    expect(hits[3]!.body).toBe(ok.body);
   });
 
   it('marks a row failed after the last attempt and keeps it', async () => {

@@ -2,9 +2,10 @@
 //   POST /v1/activations          applicant: {reference, code} -> activated (rate-limited per IP and session)
 //   POST /v1/activations/resend   business service (API key): {reference} -> a new code, old one invalid
 //   GET  /v1/activations/:ref     business service (API key): activation and delivery status
-//   GET  /letters/:token          the registered e-letter (records the proof of receipt on first opening)
+//   GET  /letters/:token          the registered e-letter (a button until it is opened)
+//   POST /letters/:token          the button: the first opening, which records the proof of receipt
 // Bodies are never logged (the access log carries the route pattern and status only).
-import { Router } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { HttpError, badRequest, notFound, tooMany } from '../errors.js';
 import { requireApiKey } from '../api-key.js';
@@ -19,6 +20,7 @@ const STATUS: Record<ActivationErrorCode, number> = {
   code_expired: 410,
   code_locked: 423,
   invalid_code: 400,
+  malformed_code: 400,
   resend_limit: 409,
 };
 
@@ -94,12 +96,15 @@ export function activationRouter(svc: ActivationService, apiKeys: readonly strin
 
 export function letterRouter(svc: ActivationService): Router {
   const r = Router();
-  r.get('/:token', async (req, res, next) => {
+  // GET shows the letter once opened, a button before; the button's POST is the opening (proof of receipt).
+  const open = (act: boolean) => async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const opened = await svc.openLetter(String(req.params.token), {
-        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-        userAgent: req.get('user-agent') ?? '',
-      });
+      const token = String(req.params.token);
+      const opened = await svc.openLetter(
+        token,
+        { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.get('user-agent') ?? '' },
+        act,
+      );
       // The page shows a secret: never cached, never sent as a referrer, never indexed.
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Referrer-Policy', 'no-referrer');
@@ -109,10 +114,13 @@ export function letterRouter(svc: ActivationService): Router {
         res.status(404).send(renderNotFoundPage());
         return;
       }
-      res.send(opened.html);
+      if (act) res.redirect(303, `${req.baseUrl}/${token}`);
+      else res.send(opened.html);
     } catch (e) {
       next(e);
     }
-  });
+  };
+  r.get('/:token', open(false));
+  r.post('/:token', express.urlencoded({ extended: false, limit: '1kb' }), open(true));
   return r;
 }

@@ -60,7 +60,7 @@ export function createApplicantActivationRouter(deps: { db: Db; activation: Acti
         res.setHeader('Retry-After', String(limited.retryAfterSec));
         throw tooMany('Too many activation attempts, try again later');
       }
-      const done = await deps.activation.activate(caseId, body.data.code);
+      const done = await deps.activation.activateByLink(caseId, body.data.code);
       res.json({ status: 'activated', activatedAt: done.activatedAt });
     }),
   );

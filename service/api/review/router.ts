@@ -15,6 +15,7 @@ import {
   deleteSession,
   ipThrottled,
   recordLoginAttempt,
+  accountLocked,
   type SessionPolicy,
 } from '../../auth/session-repository.js';
 import {
@@ -118,16 +119,22 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       const ip = req.ip ?? 'unknown';
       if (await ipThrottled(db, ip))
         throw tooMany('Too many failed sign-in attempts from this address; try again later');
-      const result = await checkPassword(db, body.email, body.password, deps.lockout);
-      await recordLoginAttempt(db, ip, result.ok);
+      if (await accountLocked(db, body.email, ip, deps.lockout))
+        throw new HttpError(
+          429,
+          'account_locked',
+          'Too many failed attempts: this account is locked for a while',
+        );
+      const result = await checkPassword(db, body.email, body.password);
+      await recordLoginAttempt(db, ip, result.ok, body.email);
       if (!result.ok) {
-        if (result.reason === 'locked') {
+        // The fifth failure answers the lock at once, for real and unknown e-mails alike.
+        if (await accountLocked(db, body.email, ip, deps.lockout))
           throw new HttpError(
             429,
             'account_locked',
             'Too many failed attempts: this account is locked for a while',
           );
-        }
         throw new HttpError(401, 'invalid_credentials', 'Wrong e-mail address or password');
       }
       const { token, session } = await createSession(
