@@ -14,13 +14,15 @@ const run = promisify(execFile);
 
 /**
  * Warnings we accept, each for a reason:
- * - POST /invitations/{token}/confirm answers only 303 (to the applicant app) or 404: it is an HTML form post,
+ * - POST /invitations/{token}/confirm and POST /letters/{token} answer only 303 (to the applicant app / the letter)
+ *   or 404: they are HTML form posts,
  *   a redirect is its success;
  * - GET /openapi.json, the public evidence key set and the /healthz and /readyz probes cannot fail for the
  *   caller: they have no 4xx answer; nor can the applicant app's HTML page under /v (every path serves it).
  */
 const ACCEPTED_WARNINGS = new Set([
   'operation-2xx-response #/paths/~1invitations~1{token}~1confirm/post/responses',
+  'operation-2xx-response #/paths/~1letters~1{token}/post/responses',
   'operation-4xx-response #/paths/~1.well-known~1idv-evidence-keys.json/get/responses',
   'operation-4xx-response #/paths/~1openapi.json/get/responses',
   'operation-4xx-response #/paths/~1healthz/get/responses',

@@ -15,8 +15,11 @@ export const activationOpenApiPaths = {
       security: [],
       summary: 'Activate an approved identity with the 6-digit code (applicant)',
       description:
-        'Constant-time check of the code. At most 5 wrong attempts per code, then the code is locked (423) until a new code is sent. ' +
-        'Rate-limited per client IP and per reference (429 with Retry-After). Success notifies the business service (webhook identity.activated).',
+        'Constant-time check of the code. Every failure by reference answers the same 400 invalid_code (known or unknown ' +
+        'reference: no oracle); a malformed code is refused (400 malformed_code) without costing an attempt; after 5 wrong ' +
+        "codes this route closes for the reference (the code's own attempt budget is counted only through the applicant's " +
+        'link, POST /v1/applicant/activation). Rate-limited per client IP and per reference (429 with Retry-After). ' +
+        'Success notifies the business service (webhook identity.activated).',
       requestBody: {
         required: true,
         content: {
@@ -51,11 +54,9 @@ export const activationOpenApiPaths = {
             },
           },
         },
-        '400': errorResponse('invalid_code (details.attemptsRemaining) or invalid_body'),
-        '404': errorResponse('not_found: no activation pending for this reference'),
-        '409': errorResponse('already_activated: the code cannot be used twice'),
-        '410': errorResponse('code_expired'),
-        '423': errorResponse('code_locked: too many wrong attempts, ask for a new code'),
+        '400': errorResponse(
+          'invalid_code (any failure by reference: unknown reference, wrong, expired, used or locked code), malformed_code or invalid_body',
+        ),
         '429': errorResponse('rate_limited'),
       },
     },
@@ -119,7 +120,8 @@ export const activationOpenApiPaths = {
     get: {
       operationId: 'openLetter',
       security: [], // the unguessable token in the path is the credential
-      summary: 'The registered e-letter (HTML). The first opening records the proof of receipt.',
+      summary:
+        "The registered e-letter (HTML). Before its receipt is recorded it shows a button (a link scanner's GET records nothing).",
       parameters: [
         {
           name: 'token',
@@ -130,6 +132,24 @@ export const activationOpenApiPaths = {
       ],
       responses: {
         '200': { description: 'The letter', content: { 'text/html': {} } },
+        '404': { description: 'Unknown letter' },
+      },
+    },
+    post: {
+      operationId: 'confirmLetterReceipt',
+      security: [], // the unguessable token in the path is the credential
+      summary:
+        'The person opens the letter (button on the page): records the proof of receipt, then shows the letter.',
+      parameters: [
+        {
+          name: 'token',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+        },
+      ],
+      responses: {
+        '303': { description: 'Receipt recorded; redirect to the letter (GET)' },
         '404': { description: 'Unknown letter' },
       },
     },
