@@ -19,7 +19,8 @@ export function Upload(props: {
 }) {
   const { t } = useI18n();
   const [progress, setProgress] = useState(0);
-  const [phase, setPhase] = useState<'upload' | 'submit' | 'failed'>('upload');
+  // 'waiting': the connection dropped and the next try is scheduled (the applicant is told, not left guessing).
+  const [phase, setPhase] = useState<'upload' | 'waiting' | 'submit' | 'failed'>('upload');
   const [attempt, setAttempt] = useState(0);
   const started = useRef(-1);
 
@@ -54,6 +55,7 @@ export function Upload(props: {
           if (e.code === 'already_submitted' || e.code === 'verification_expired')
             return props.onFatal(e.code);
           if (e.code === 'network' && attempt < AUTO_RETRIES) {
+            setPhase('waiting');
             window.setTimeout(() => setAttempt((a) => a + 1), 1000 * 2 ** attempt);
             return;
           }
@@ -68,15 +70,18 @@ export function Upload(props: {
   return (
     <Layout title={t('upload.title')} step={[4, 4]}>
       <p className="lead">{t('upload.lead')}</p>
-      <Progress value={phase === 'upload' ? progress : 1} label={t('upload.videoProgress')} />
+      <Progress
+        value={phase === 'upload' || phase === 'waiting' ? progress : 1}
+        label={t('upload.videoProgress')}
+      />
       <p aria-live="polite" role="status">
-        {phase === 'upload'
-          ? attempt > 0
-            ? t('upload.retrying')
-            : t('upload.sending')
-          : phase === 'submit'
-            ? t('upload.submitting')
-            : ''}
+        {phase === 'waiting' || (phase === 'upload' && attempt > 0)
+          ? t('upload.retrying')
+          : phase === 'upload'
+            ? t('upload.sending')
+            : phase === 'submit'
+              ? t('upload.submitting')
+              : ''}
       </p>
       {phase === 'failed' && (
         <div className="notice error" role="alert">
