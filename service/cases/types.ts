@@ -15,7 +15,15 @@ export type { Lang } from '../contracts/lang.js';
 import type { Stage } from '../contracts/stage-results.js';
 import type { Lang } from '../contracts/lang.js';
 
-export type MediaKind = 'front' | 'back' | 'video' | 'portrait' | 'live_frame' | 'card_frame';
+export type MediaKind =
+  | 'front'
+  | 'back'
+  | 'video'
+  | 'portrait'
+  | 'live_frame'
+  | 'card_frame'
+  /** The web rendition of a video in a codec not every browser plays (made at ingest; the original stays). */
+  | 'video_review';
 
 export interface Applicant {
   lastName: string;

@@ -38,3 +38,4 @@ export {
   type MediaKind,
   type SniffResult,
 } from './sniff.js';
+export { makeRendition, needsRendition, RENDITION_MIME } from './rendition.js';

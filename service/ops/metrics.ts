@@ -187,11 +187,14 @@ export function createOpsMetrics(deps: OpsMetricsDeps): OpsMetrics {
 
   // Decision latency is a histogram, so it is fed incrementally: decisions in (cursor, newest]. The cursor
   // starts at the newest decision when this process starts (like any in-process histogram, it starts empty).
+  // It was set at the first scrape, which dropped every decision made before it: a reviewer's decisions in a
+  // process scraped for the first time afterwards never reached the histogram.
   let cursor: number | undefined;
   let polling: Promise<void> | undefined;
   const maxId = () => lastDecisionId(deps.db);
+  const startCursor = maxId().catch(() => undefined);
   async function poll(): Promise<void> {
-    cursor ??= await maxId();
+    cursor ??= (await startCursor) ?? (await maxId());
     const top = await maxId();
     if (top <= cursor) return;
     for (const seconds of await decisionLatencies(deps.db, cursor, top, FINAL_OUTCOMES))

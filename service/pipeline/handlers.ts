@@ -4,6 +4,8 @@
 // no retry will fix) is stored as a `failed` result and followed as the graph says (review for ingest and
 // decide). Handlers see no queue: the worker (worker.ts) adapts a BullMQ job into a `StageRun`.
 import { UnrecoverableError } from 'bullmq';
+import { createReadStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { MediaKind, Stage } from '../cases/index.js';
@@ -14,7 +16,14 @@ import { reviewDeadline, type SlaPolicy } from '../review/calendar.js';
 import { withDecrypted, type MediaStore } from '../storage/index.js';
 import type { DocumentSettings } from './engines/document.js';
 import type { FaceAdapter } from './engines/face.js';
-import { isPermanentMediaError, mediaErrorCode, type MediaProbe } from './engines/media.js';
+import {
+  isPermanentMediaError,
+  makeRendition,
+  mediaErrorCode,
+  needsRendition,
+  RENDITION_MIME,
+  type MediaProbe,
+} from './engines/media.js';
 import { follow, type StepEffects } from './graph.js';
 import type { CaseRef } from './jobs.js';
 import type { PipelineRepository } from './pipeline-repository.js';
@@ -199,11 +208,43 @@ export function handleIngest(deps: HandlerDeps, run: StageRun): Promise<StageOut
   return withStage(deps, run, 'ingest', async () => {
     const video = (await mediaOf(deps, run)).find((m) => m.kind === 'video')!;
     // The upload check probed these very bytes (same storage key): no need to decrypt and probe again.
-    if (video.probe) return ingestFromProbe(video.probe as MediaProbe);
-    return withDecrypted(deps.store, [{ key: video.storageKey, name: 'video' }], (p) =>
-      runIngest({ video: p.video! }, deps.engines.probe),
-    );
+    const result = video.probe
+      ? ingestFromProbe(video.probe as MediaProbe)
+      : await withDecrypted(deps.store, [{ key: video.storageKey, name: 'video' }], (p) =>
+          runIngest({ video: p.video! }, deps.engines.probe),
+        );
+    if (result.probe && needsRendition(result.probe)) await storeRendition(deps, run, video.storageKey);
+    return result;
   });
+}
+
+/**
+ * The reviewer rendition of a video browsers may not show (HEVC .mov...), encrypted like every medium. Made in
+ * the stage's private work directory; a failure leaves the case to the original (the reviewer then sees what
+ * the browser can show) rather than failing the analyses.
+ */
+async function storeRendition(deps: HandlerDeps, ref: CaseRef, key: string): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const obj = await withDecrypted(deps.store, [{ key, name: 'video' }], async (p) => {
+      const out = join(dirname(p.video!), 'review.mp4');
+      await makeRendition(p.video!, out);
+      return deps.store.put(createReadStream(out));
+    });
+    const prev = await deps.cases.upsertMedia({
+      caseId: ref.caseId,
+      attempt: ref.attempt,
+      kind: 'video_review',
+      storageKey: obj.key,
+      mime: RENDITION_MIME,
+      sizeBytes: obj.size,
+      sha256: obj.sha256,
+    });
+    if (prev && prev !== obj.key) await deps.store.delete(prev);
+    deps.logger.info({ caseId: ref.caseId, ms: Date.now() - t0 }, 'reviewer rendition stored');
+  } catch (e) {
+    deps.logger.warn({ caseId: ref.caseId, err: errorSummary(e).error }, 'reviewer rendition failed');
+  }
 }
 
 /** Document and speech: CPU-bound, computed in a sandboxed child from the files decrypted here. */

@@ -32,8 +32,17 @@ export interface CaseDetail {
     at: string;
   }>;
   audit: Array<Pick<AuditRecord, 'seq' | 'actorType' | 'actorId' | 'action' | 'details' | 'createdAt'>>;
-  lease: { reviewerId: string; expiresAt: string } | null;
-  fourEyes: { required: boolean; firstApproverId: string | null };
+  lease: { reviewerId: string; expiresAt: string; claimedAt: string } | null;
+  /**
+   * Four-eyes process of the current attempt: `not_required`, `first_approval` (an approval will be the first of
+   * two), `second_approval` (the first approval is given; a supervisor other than its author must approve).
+   */
+  fourEyes: {
+    required: boolean;
+    stage: 'not_required' | 'first_approval' | 'second_approval';
+    firstApproverId: string | null;
+    firstApprovedAt: string | null;
+  };
 }
 
 export async function loadCaseDetail(
@@ -85,12 +94,12 @@ export async function loadCaseDetail(
       'SELECT source, outcome, reasons, reviewer_id, note, attempt, created_at FROM decisions WHERE case_id = $1 ORDER BY id',
       [c.id],
     ),
-    db.query<{ reviewer_id: string; expires_at: Date }>(
-      'SELECT reviewer_id, expires_at FROM review_leases WHERE case_id = $1 AND expires_at > $2',
+    db.query<{ reviewer_id: string; expires_at: Date; claimed_at: Date }>(
+      'SELECT reviewer_id, expires_at, claimed_at FROM review_leases WHERE case_id = $1 AND expires_at > $2',
       [c.id, now],
     ),
-    db.query<{ reviewer_id: string }>(
-      'SELECT reviewer_id FROM pending_approvals WHERE case_id = $1 AND attempt = $2',
+    db.query<{ reviewer_id: string; created_at: Date | null }>(
+      'SELECT reviewer_id, created_at FROM pending_approvals WHERE case_id = $1 AND attempt = $2',
       [c.id, c.attempt],
     ),
     db.query<{ digits: string }>('SELECT digits FROM challenges WHERE case_id = $1 AND attempt = $2', [
@@ -145,12 +154,26 @@ export async function loadCaseDetail(
       createdAt,
     })),
     lease: lease.rows[0]
-      ? { reviewerId: lease.rows[0].reviewer_id, expiresAt: new Date(lease.rows[0].expires_at).toISOString() }
+      ? {
+          reviewerId: lease.rows[0].reviewer_id,
+          expiresAt: new Date(lease.rows[0].expires_at).toISOString(),
+          claimedAt: new Date(lease.rows[0].claimed_at).toISOString(),
+        }
       : null,
-    fourEyes: {
-      required: (c.reasons ?? []).some((r) => FOUR_EYES_REASONS.includes(r)),
-      firstApproverId: pending.rows[0]?.reviewer_id ?? null,
-    },
+    fourEyes: fourEyesOf(c.reasons ?? [], pending.rows[0]),
+  };
+}
+
+function fourEyesOf(
+  reasons: string[],
+  pending: { reviewer_id: string; created_at: Date | null } | undefined,
+): CaseDetail['fourEyes'] {
+  const required = reasons.some((r) => FOUR_EYES_REASONS.includes(r));
+  return {
+    required,
+    stage: !required ? 'not_required' : pending ? 'second_approval' : 'first_approval',
+    firstApproverId: pending?.reviewer_id ?? null,
+    firstApprovedAt: pending?.created_at ? new Date(pending.created_at).toISOString() : null,
   };
 }
 

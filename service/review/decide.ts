@@ -15,6 +15,7 @@ import { lockCase as lockCaseRow, recordDecision, type CaseRow } from '../cases/
 import { newChallenge } from '../cases/challenge.js';
 import { can, type Reviewer } from '../auth/account-repository.js';
 import { ReviewError } from './errors.js';
+import { assertChecksDone } from './review-checks.js';
 
 export type ReviewAction = 'approve' | 'reject' | 'resubmit';
 
@@ -72,6 +73,9 @@ export async function decideCase(
         'Claim this case before deciding (your claim may have expired or another reviewer holds it)',
       );
     }
+    // What the reviewer looked at is recorded by the console; a decision without it is refused here, not only
+    // in the form.
+    await assertChecksDone(q, c.id, c.attempt, input.reviewer.id);
 
     if (input.action === 'approve' && needsFourEyes(c.reasons)) {
       const first = await firstApprover(q, c.id, c.attempt);

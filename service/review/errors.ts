@@ -11,7 +11,10 @@ export type ReviewErrorCode =
   | 'second_approval_required'
   | 'same_approver'
   | 'supervisor_required'
-  | 'invalid_reasons';
+  | 'invalid_reasons'
+  | 'review_incomplete'
+  | 'media_not_loaded'
+  | 'no_lease';
 
 const KIND: Record<ReviewErrorCode, ReviewErrorKind> = {
   case_not_found: 'not_found',
@@ -24,6 +27,9 @@ const KIND: Record<ReviewErrorCode, ReviewErrorKind> = {
   same_approver: 'forbidden',
   supervisor_required: 'forbidden',
   invalid_reasons: 'invalid',
+  review_incomplete: 'conflict',
+  media_not_loaded: 'conflict',
+  no_lease: 'conflict',
 };
 
 export class ReviewError extends Error {

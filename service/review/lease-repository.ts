@@ -52,6 +52,41 @@ export async function claimCase(
   return { caseId, reviewerId, expiresAt };
 }
 
+/**
+ * A supervisor takes over the lease another reviewer holds (a reviewer gone for lunch with a case claimed),
+ * audited with the previous holder. Without a current lease it is an ordinary claim.
+ */
+export async function takeOverLease(
+  db: Queryable,
+  caseId: string,
+  supervisorId: string,
+  leaseMinutes: number,
+  now = new Date(),
+): Promise<Lease & { previousReviewerId: string | null }> {
+  const previous = await currentLease(db, caseId, now);
+  if (!previous || previous.reviewerId === supervisorId) {
+    const l = await claimCase(db, caseId, supervisorId, leaseMinutes, now);
+    return { ...l, previousReviewerId: null };
+  }
+  const expiresAt = new Date(now.getTime() + leaseMinutes * 60_000);
+  // Only the lease seen above is replaced: a lease renewed or handed over in between is not taken silently.
+  const r = await db.query(
+    `UPDATE review_leases SET reviewer_id = $2, expires_at = $3, claimed_at = $4
+      WHERE case_id = $1 AND reviewer_id = $5 AND expires_at > $4`,
+    [caseId, supervisorId, expiresAt, now, previous.reviewerId],
+  );
+  if (r.rowCount === 0)
+    throw new ReviewError('lease_held', 'The lease changed hands meanwhile: reload the case');
+  await appendAudit(db, {
+    actorType: 'reviewer',
+    actorId: supervisorId,
+    action: 'case.lease.taken_over',
+    caseId,
+    details: { fromReviewerId: previous.reviewerId, leaseMinutes },
+  });
+  return { caseId, reviewerId: supervisorId, expiresAt, previousReviewerId: previous.reviewerId };
+}
+
 export async function releaseCase(db: Queryable, caseId: string, reviewerId: string): Promise<boolean> {
   const r = await db.query('DELETE FROM review_leases WHERE case_id = $1 AND reviewer_id = $2', [
     caseId,

@@ -288,8 +288,11 @@ describe('queue and case page', () => {
       [id],
     );
     const views = audit.rows.filter((a) => a.action === 'case.media.viewed').map((a) => a.details.kind);
-    // One entry for the full view and one for the 0-... less range-continuations; frame, portrait, front each once.
-    expect(views).toEqual(['video', 'frame', 'portrait', 'front']);
+    // Frame, portrait, front each once. The video's bytes are a load (one entry for the first bytes, none for
+    // range continuations), not a view: nobody has played it.
+    expect(views).toEqual(['frame', 'portrait', 'front']);
+    const loads = audit.rows.filter((a) => a.action === 'case.media.loaded').map((a) => a.details.kind);
+    expect(loads).toEqual(['video']);
     expect(audit.rows[0]!.action).toBe('case.viewed');
   });
 });
@@ -336,6 +339,7 @@ describe('claims and decisions', () => {
   it('rejects with reason codes, writes the webhook outbox row and refuses a second decision', async () => {
     const id = await seedCase(db(), store);
     await clients.alice!.post(`/api/review/cases/${id}/claim`);
+    await clients.alice!.lookAtEverything(id);
     expect(
       (await clients.alice!.post(`/api/review/cases/${id}/decision`, { action: 'reject' })).body.error.code,
     ).toBe('invalid_reasons');
@@ -370,6 +374,7 @@ describe('claims and decisions', () => {
   it('approves with the activation and webhook outbox rows', async () => {
     const id = await seedCase(db(), store);
     await clients.bob!.post(`/api/review/cases/${id}/claim`);
+    await clients.bob!.lookAtEverything(id);
     const r = await clients.bob!.post(`/api/review/cases/${id}/decision`, { action: 'approve' });
     expect(r.body).toEqual({ status: 'decided', caseStatus: 'approved' });
     const out = await db().query<{ topic: string; payload: Record<string, unknown> }>(
@@ -384,6 +389,7 @@ describe('claims and decisions', () => {
   it('requests resubmission', async () => {
     const id = await seedCase(db(), store);
     await clients.bob!.post(`/api/review/cases/${id}/claim`);
+    await clients.bob!.lookAtEverything(id);
     const r = await clients.bob!.post(`/api/review/cases/${id}/decision`, {
       action: 'resubmit',
       reasons: ['CARD_NOT_IN_VIDEO'],
@@ -408,11 +414,19 @@ describe('claims and decisions', () => {
     for (const reason of ['FACE_MISMATCH', 'DIGITS_MISMATCH']) {
       const id = await seedCase(db(), store, { reasons: [reason] });
       await clients.alice!.post(`/api/review/cases/${id}/claim`);
+      expect((await clients.alice!.get(`/api/review/cases/${id}`)).body.fourEyes.stage).toBe(
+        'first_approval',
+      );
+      await clients.alice!.lookAtEverything(id);
       const first = await clients.alice!.post(`/api/review/cases/${id}/decision`, { action: 'approve' });
       expect(first.body).toEqual({ status: 'awaiting_second_approval' });
+      const staged = (await clients.bob!.get(`/api/review/cases/${id}`)).body.fourEyes;
+      expect(staged.stage).toBe('second_approval');
+      expect(staged.firstApproverId).toBe(users.alice!.id);
       expect((await db().query('SELECT 1 FROM outbox WHERE case_id = $1', [id])).rowCount).toBe(0);
       // Another plain reviewer cannot give the second approval.
       expect((await clients.bob!.post(`/api/review/cases/${id}/claim`)).status).toBe(200);
+      await clients.bob!.lookAtEverything(id);
       const bob = await clients.bob!.post(`/api/review/cases/${id}/decision`, { action: 'approve' });
       expect(bob.status).toBe(403);
       expect(bob.body.error.code).toBe('supervisor_required');
@@ -429,6 +443,7 @@ describe('claims and decisions', () => {
       );
       expect(queue).toContain(id);
       await clients.sue!.post(`/api/review/cases/${id}/claim`);
+      await clients.sue!.lookAtEverything(id);
       const second = await clients.sue!.post(`/api/review/cases/${id}/decision`, { action: 'approve' });
       expect(second.body).toEqual({ status: 'decided', caseStatus: 'approved' });
       const out = await db().query<{ topic: string }>(
@@ -437,6 +452,84 @@ describe('claims and decisions', () => {
       );
       expect(out.rows.map((o) => o.topic).sort()).toEqual(['activation', 'evidence', 'webhook']);
     }
+  });
+});
+
+describe('what the reviewer looked at (issue #20 item 4)', () => {
+  it('refuses a decision until the video was played and each document side opened, per reviewer', async () => {
+    const id = await seedCase(db(), store);
+    const c = `/api/review/cases/${id}`;
+    await clients.alice!.post(`${c}/claim`);
+    const before = await clients.alice!.get(c);
+    expect(before.body.checks).toEqual({ required: ['video', 'front'], done: [] });
+    const refused = await clients.alice!.post(`${c}/decision`, { action: 'approve' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('review_incomplete');
+    expect(refused.body.error.message).toMatch(/video, front/);
+    // Playback cannot be claimed for a video never loaded by this reviewer.
+    const unloaded = await clients.alice!.post(`${c}/views`, { kind: 'video', secondsWatched: 4 });
+    expect(unloaded.status).toBe(409);
+    expect(unloaded.body.error.code).toBe('media_not_loaded');
+    expect((await clients.alice!.post(`${c}/views`, { kind: 'video', secondsWatched: -1 })).status).toBe(400);
+    expect((await clients.alice!.post(`${c}/views`, { kind: 'portrait' })).status).toBe(400);
+    await clients.alice!.get(`${c}/media/video`, { range: 'bytes=0-' });
+    // Loading (what a page does) is not playing: zero seconds watched does not tick the item.
+    expect(
+      (await clients.alice!.post(`${c}/views`, { kind: 'video', secondsWatched: 0 })).body.checks.done,
+    ).toEqual([]);
+    expect(
+      (await clients.alice!.post(`${c}/views`, { kind: 'video', secondsWatched: 2.34 })).body.checks.done,
+    ).toEqual(['video']);
+    expect((await clients.alice!.post(`${c}/decision`, { action: 'approve' })).body.error.message).toMatch(
+      /still to do: front\)/,
+    );
+    // Another reviewer's views do not count for alice.
+    expect((await clients.bob!.get(c)).body.checks.done).toEqual([]);
+    expect((await clients.alice!.post(`${c}/views`, { kind: 'front' })).body.checks.done).toEqual([
+      'video',
+      'front',
+    ]);
+    const ok = await clients.alice!.post(`${c}/decision`, { action: 'approve' });
+    expect(ok.body).toEqual({ status: 'decided', caseStatus: 'approved' });
+    const audit = await db().query<{ action: string; details: Record<string, unknown> }>(
+      `SELECT action, details FROM audit_events WHERE case_id = $1 AND action IN ('case.media.viewed', 'case.media.zoomed') ORDER BY seq`,
+      [id],
+    );
+    expect(audit.rows).toEqual([
+      { action: 'case.media.viewed', details: { kind: 'video', attempt: 1, secondsWatched: 0 } },
+      { action: 'case.media.viewed', details: { kind: 'video', attempt: 1, secondsWatched: 2.3 } },
+      { action: 'case.media.zoomed', details: { kind: 'front', attempt: 1 } },
+    ]);
+  });
+});
+
+describe('lease take-over (issue #20 item 5)', () => {
+  it('lets a supervisor take over the lease of another reviewer, audited; not a reviewer', async () => {
+    const id = await seedCase(db(), store);
+    const c = `/api/review/cases/${id}`;
+    await clients.bob!.post(`${c}/claim`);
+    const shown = await clients.sue!.get(c);
+    expect(shown.body.lease.reviewerId).toBe(users.bob!.id);
+    expect(shown.body.reviewers[users.bob!.id]).toBe(users.bob!.email);
+    expect(Date.parse(shown.body.lease.claimedAt)).toBeLessThanOrEqual(Date.now());
+    const denied = await clients.alice!.post(`${c}/takeover`);
+    expect(denied.status).toBe(403);
+    const t = await clients.sue!.post(`${c}/takeover`);
+    expect(t.status).toBe(200);
+    expect(t.body.previousReviewerId).toBe(users.bob!.id);
+    expect(t.body.reviewerId).toBe(users.sue!.id);
+    // Bob's lease is gone: his decision is refused.
+    await clients.bob!.lookAtEverything(id);
+    expect((await clients.bob!.post(`${c}/decision`, { action: 'approve' })).body.error.code).toBe(
+      'lease_required',
+    );
+    const a = await db().query<{ actor_id: string; details: Record<string, unknown> }>(
+      `SELECT actor_id, details FROM audit_events WHERE case_id = $1 AND action = 'case.lease.taken_over'`,
+      [id],
+    );
+    expect(a.rows).toEqual([
+      { actor_id: users.sue!.id, details: { fromReviewerId: users.bob!.id, leaseMinutes: 15 } },
+    ]);
   });
 });
 

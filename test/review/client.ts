@@ -41,6 +41,24 @@ export class ReviewClient {
     return { status: res.status, body: payload, headers: res.headers };
   }
 
+  /**
+   * What the console does before a decision (the server's checklist): load and play the video, open each
+   * document side the case has enlarged. Returns the checklist the server answers with.
+   */
+  async lookAtEverything(caseId: string, secondsWatched = 3.5): Promise<ApiResponse> {
+    const c = `/api/review/cases/${caseId}`;
+    const detail = await this.get(c);
+    const kinds = (detail.body.media as Array<{ kind: string }>).map((m) => m.kind);
+    let last = detail;
+    if (kinds.includes('video')) {
+      await this.get(`${c}/media/video`, { range: 'bytes=0-' });
+      last = await this.post(`${c}/views`, { kind: 'video', secondsWatched });
+    }
+    for (const side of ['front', 'back'].filter((k) => kinds.includes(k)))
+      last = await this.post(`${c}/views`, { kind: side });
+    return last;
+  }
+
   get = (path: string, headers?: Record<string, string>) => this.req('GET', path, undefined, { headers });
   post = (path: string, body: unknown = {}, opts?: { csrf?: string | null }) =>
     this.req('POST', path, body, opts);

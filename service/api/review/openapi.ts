@@ -2,7 +2,7 @@
 // router parses with.
 import { z } from 'zod';
 import type { RouteDoc } from '../route-doc.js';
-import { decisionBody, loginBody, queueQuery } from './router.js';
+import { decisionBody, loginBody, queueQuery, viewBody } from './router.js';
 
 const id = { id: z.string().uuid() };
 const denied = { '401': 'No session', '403': 'Role without the capability, or missing CSRF token' };
@@ -90,6 +90,37 @@ export const reviewRoutes: readonly RouteDoc[] = [
   },
   {
     method: 'post',
+    path: '/api/review/cases/{id}/takeover',
+    operationId: 'reviewTakeOver',
+    summary: "Take over another reviewer's lease (supervisors; audited with the previous holder)",
+    auth: 'session',
+    params: id,
+    ok: { '200': { description: 'Lease' } },
+    errors: {
+      ...denied,
+      '404': 'No such case',
+      '409': 'Not in review, or the lease changed hands meanwhile',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/review/cases/{id}/views',
+    operationId: 'reviewViews',
+    summary:
+      'Record what the reviewer looked at: seconds of video played, a document side opened enlarged (the decision checklist)',
+    auth: 'session',
+    params: id,
+    body: viewBody,
+    ok: { '200': { description: 'The checklist after this event' } },
+    errors: {
+      '400': 'Invalid body',
+      ...denied,
+      '404': 'No such case',
+      '409': 'Playback reported for a video this reviewer never loaded',
+    },
+  },
+  {
+    method: 'post',
     path: '/api/review/cases/{id}/release',
     operationId: 'reviewRelease',
     summary: 'Give the review lease back',
@@ -107,7 +138,12 @@ export const reviewRoutes: readonly RouteDoc[] = [
     params: id,
     body: decisionBody,
     ok: { '200': { description: 'Decision recorded' } },
-    errors: { '400': 'Invalid body', ...denied, '404': 'No such case', '409': 'Lease or state conflict' },
+    errors: {
+      '400': 'Invalid body',
+      ...denied,
+      '404': 'No such case',
+      '409': 'Lease or state conflict, or the checklist is not done (review_incomplete)',
+    },
   },
   {
     method: 'get',

@@ -27,7 +27,8 @@ import {
 } from '../../auth/middleware.js';
 import { REASON_CODES, REASONS } from '../../decision/reason-codes.js';
 import type { SlaPolicy } from '../../review/calendar.js';
-import { claimCase, releaseCase } from '../../review/lease-repository.js';
+import { claimCase, releaseCase, takeOverLease } from '../../review/lease-repository.js';
+import { caseAttempt, MEDIA_LOADED, recordView, reviewChecks } from '../../review/review-checks.js';
 import { decideCase } from '../../review/decide.js';
 import { listQueue } from '../../review/queue-repository.js';
 import { loadCaseDetail, mediaOf } from '../../review/case-view-repository.js';
@@ -63,6 +64,10 @@ export const decisionBody = z.object({
   reasons: z.array(z.string().max(64)).max(20).optional(),
   note: z.string().max(2000).optional(),
 });
+export const viewBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('video'), secondsWatched: z.number().min(0).max(3600) }),
+  z.object({ kind: z.enum(['front', 'back']) }),
+]);
 export const queueQuery = z.object({
   reason: z
     .string()
@@ -234,7 +239,10 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
           detail.fourEyes.firstApproverId,
         ]),
       ].filter((x): x is string => typeof x === 'string' && uuid.safeParse(x).success);
-      const names = await reviewerEmails(db, ids);
+      const [names, checks] = await Promise.all([
+        reviewerEmails(db, ids),
+        reviewChecks(db, detail.caseId, detail.attempt, reviewerId(req)),
+      ]);
       await appendAudit(db, {
         actorType: 'reviewer',
         actorId: reviewerId(req),
@@ -246,6 +254,7 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
         ...detail,
         reviewers: Object.fromEntries(names.map((n) => [n.id, n.email])),
         faceThresholds: deps.faceThresholds,
+        checks,
         now: now().toISOString(),
       });
     }),
@@ -260,6 +269,34 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
         reviewerId: lease.reviewerId,
         expiresAt: lease.expiresAt.toISOString(),
       });
+    }),
+  );
+  r.post(
+    '/cases/:id/takeover',
+    requireAuth('supervise'),
+    h(async (req, res) => {
+      const lease = await takeOverLease(db, caseId(req), reviewerId(req), deps.leaseMinutes, now());
+      res.json({
+        caseId: lease.caseId,
+        reviewerId: lease.reviewerId,
+        expiresAt: lease.expiresAt.toISOString(),
+        previousReviewerId: lease.previousReviewerId,
+      });
+    }),
+  );
+  r.post(
+    '/cases/:id/views',
+    requireAuth('review'),
+    h(async (req, res) => {
+      const id = caseId(req);
+      const event = parse(viewBody, req.body);
+      await recordView(db, {
+        caseId: id,
+        attempt: await caseAttempt(db, id),
+        reviewerId: reviewerId(req),
+        event,
+      });
+      res.json({ checks: await reviewChecks(db, id, await caseAttempt(db, id), reviewerId(req)) });
     }),
   );
   r.post(
@@ -295,7 +332,9 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
         z.enum(['front', 'back', 'video', 'portrait', 'live_frame', 'card_frame']),
         req.params.kind,
       );
-      const m = await mediaOf(db, id, kind);
+      // A video browsers may not all show is served as its reviewer rendition (the original stays the evidence).
+      const m =
+        (kind === 'video' ? await mediaOf(db, id, 'video_review') : null) ?? (await mediaOf(db, id, kind));
       if (!m) throw notFound('No such media for this case');
       const file = await deps.media.file(m.key);
       const range = parseRange(req.get('range'), file.size);
@@ -303,14 +342,16 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
         res.setHeader('Content-Range', `bytes */${file.size}`);
         throw new HttpError(416, 'range_not_satisfiable', 'Requested range not satisfiable');
       }
-      // A video plays as many range requests; one audit entry per view (the first bytes), not per chunk.
+      // A video plays as many range requests; one audit entry per load (the first bytes), not per chunk. A
+      // browser loads a video's first bytes with the page: that is `case.media.loaded`; the console reports the
+      // playback itself (POST .../views, `case.media.viewed` with the seconds watched).
       if (!range || range.start === 0) {
         await appendAudit(db, {
           actorType: 'reviewer',
           actorId: reviewerId(req),
-          action: 'case.media.viewed',
+          action: kind === 'video' ? MEDIA_LOADED : 'case.media.viewed',
           caseId: id,
-          details: { kind },
+          details: { kind, attempt: await caseAttempt(db, id) },
         });
       }
       res.setHeader('Accept-Ranges', 'bytes');

@@ -5,7 +5,14 @@ import type { MediaProbe } from '../../media/probe-parse.js';
 import type { RgbImage } from '../../media/types.js';
 import type { VideoInfo } from '../../contracts/stage-results.js';
 
-export { probe as probeVideo, feedFrames, extractAudio } from '../../media/index.js';
+export {
+  probe as probeVideo,
+  feedFrames,
+  extractAudio,
+  makeRendition,
+  needsRendition,
+  RENDITION_MIME,
+} from '../../media/index.js';
 export type { MediaProbe, VideoInfo };
 
 export function videoInfo(p: MediaProbe): VideoInfo {
