@@ -2,7 +2,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
 import { useI18n } from '../i18n';
 
-export function ZoomImage({ src, alt }: { src: string; alt: string }) {
+/** `onOpen`: called each time the enlarged view opens (the case page records it: the reviewer looked). */
+export function ZoomImage({ src, alt, onOpen }: { src: string; alt: string; onOpen?: () => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [scale, setScale] = useState(1);
@@ -41,7 +42,10 @@ export function ZoomImage({ src, alt }: { src: string; alt: string }) {
         ref={openerRef}
         type="button"
         className="thumb-button"
-        onClick={() => setOpen(true)}
+        onClick={() => {
+          setOpen(true);
+          onOpen?.();
+        }}
         aria-label={t('case.zoom', { what: alt })}
       >
         <img className="thumb" src={src} alt={alt} onError={() => setFailed(true)} />

@@ -12,6 +12,11 @@ import { api, mediaUrl } from './http';
 
 const Json = z.record(z.string(), z.unknown());
 
+export const CHECK_ITEMS = ['video', 'front', 'back'] as const;
+export type CheckItem = (typeof CHECK_ITEMS)[number];
+const ChecksSchema = z.object({ required: z.array(z.enum(CHECK_ITEMS)), done: z.array(z.enum(CHECK_ITEMS)) });
+export type Checks = z.infer<typeof ChecksSchema>;
+
 export const CaseSchema = z.object({
   caseId: z.string(),
   reference: z.string(),
@@ -60,8 +65,15 @@ export const CaseSchema = z.object({
       createdAt: z.string(),
     }),
   ),
-  lease: z.object({ reviewerId: z.string(), expiresAt: z.string() }).nullable(),
-  fourEyes: z.object({ required: z.boolean(), firstApproverId: z.string().nullable() }),
+  lease: z.object({ reviewerId: z.string(), expiresAt: z.string(), claimedAt: z.string() }).nullable(),
+  fourEyes: z.object({
+    required: z.boolean(),
+    stage: z.enum(['not_required', 'first_approval', 'second_approval']),
+    firstApproverId: z.string().nullable(),
+    firstApprovedAt: z.string().nullable(),
+  }),
+  /** The decision checklist of the signed-in reviewer (the server refuses a decision until it is done). */
+  checks: ChecksSchema,
   reviewers: z.record(z.string(), z.string()),
   faceThresholds: z.object({ accept: z.number(), reject: z.number() }),
   now: z.string(),
@@ -75,6 +87,17 @@ export const claimCase = (id: string) =>
   api(LeaseSchema, `/cases/${encodeURIComponent(id)}/claim`, { method: 'POST' });
 export const releaseCase = (id: string) =>
   api(z.object({ released: z.boolean() }), `/cases/${encodeURIComponent(id)}/release`, { method: 'POST' });
+
+export const takeOverCase = (id: string) =>
+  api(LeaseSchema, `/cases/${encodeURIComponent(id)}/takeover`, { method: 'POST' });
+
+/** What the reviewer looked at: seconds of video played, a document side opened enlarged. */
+export type ViewEvent = { kind: 'video'; secondsWatched: number } | { kind: 'front' | 'back' };
+export const reportView = (id: string, event: ViewEvent) =>
+  api(z.object({ checks: ChecksSchema }), `/cases/${encodeURIComponent(id)}/views`, {
+    method: 'POST',
+    body: event,
+  });
 
 export type DecisionAction = 'approve' | 'reject' | 'resubmit';
 const DecisionSchema = z.union([
@@ -101,4 +124,34 @@ export function cardTimeSec(face: FaceStageResult): number | null {
   const ref = face.bestFrames.find((b) => b.index > 0);
   const at = face.cardInVideo.frameIndex;
   return at !== null && ref ? (at * ref.timeSec) / ref.index : null;
+}
+
+/**
+ * Fraction digits for a score shown next to thresholds: at least `min`, and as many as the thresholds have, so that
+ * the shown value (truncated, never rounded up) is on the same side of every threshold as the score itself
+ * (0.9153 was shown "0.92" next to an accept threshold of 0.92).
+ */
+export function scoreDigits(thresholds: readonly number[], min = 4): number {
+  const decimals = (x: number) => {
+    const s = String(x);
+    const i = s.indexOf('.');
+    return i < 0 ? 0 : s.length - i - 1;
+  };
+  return Math.max(min, ...thresholds.map(decimals));
+}
+
+/** `x` truncated toward minus infinity to `digits` decimals (a tiny epsilon absorbs binary representation). */
+export function floorTo(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.floor(x * f + 1e-9) / f;
+}
+
+/** Pure four-eyes rule as the server applies it: may this reviewer approve now, and if not, why. */
+export function approvalBlock(
+  c: Pick<CaseDetail, 'fourEyes'>,
+  me: { id: string; supervisor: boolean },
+): 'own_first_approval' | 'supervisor_required' | null {
+  if (c.fourEyes.stage !== 'second_approval') return null;
+  if (c.fourEyes.firstApproverId === me.id) return 'own_first_approval';
+  return me.supervisor ? null : 'supervisor_required';
 }

@@ -20,7 +20,12 @@ export const QueueItemSchema = z.object({
 });
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 
-const QueueSchema = z.object({ items: z.array(QueueItemSchema), now: z.string() });
+const QueueSchema = z.object({
+  items: z.array(QueueItemSchema),
+  now: z.string(),
+  /** E-mail address of each reviewer holding a claim (who to ask). */
+  reviewers: z.record(z.string(), z.string()).optional(),
+});
 
 export const FiltersSchema = z.object({
   reason: z

@@ -14,8 +14,12 @@ interface I18n {
   lang: Lang;
   setLang(l: Lang): void;
   t: TFn;
-  /** Localised date-time. */
+  /** Localised date-time, in Europe/Paris (the business calendar's zone; pages say so). */
   dt(iso: string | null | undefined): string;
+  /** Localised decimal (comma in French) with exactly `digits` fraction digits. */
+  num(value: number, digits?: number): string;
+  /** Translation of `key`, or `fallback` when the locale files have none (open vocabularies). */
+  tOr(key: string, fallback: string): string;
 }
 
 const Ctx = createContext<I18n | null>(null);
@@ -44,7 +48,18 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       timeStyle: 'short',
       timeZone: 'Europe/Paris',
     });
-    return { lang, setLang, t, dt: (iso) => (iso ? fmt.format(new Date(iso)) : '—') };
+    const locale = lang === 'fr' ? 'fr-FR' : 'en-GB';
+    const nums = new Map<number, Intl.NumberFormat>();
+    const num = (value: number, digits = 2) => {
+      let f = nums.get(digits);
+      if (!f) {
+        f = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+        nums.set(digits, f);
+      }
+      return f.format(value);
+    };
+    const tOr = (key: string, fallback: string) => dict[key] ?? DICTS.en[key] ?? fallback;
+    return { lang, setLang, t, num, tOr, dt: (iso) => (iso ? fmt.format(new Date(iso)) : '—') };
   }, [lang, setLang]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -1,13 +1,18 @@
 // The case page: header with countdown and claim, the evidence sections, and the decision panel.
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { canSupervise, type SessionInfo } from '../domains/auth';
 import {
+  approvalBlock,
   claimCase,
   decideCase,
   fetchCase,
   releaseCase,
+  reportView,
+  takeOverCase,
   type CaseDetail,
+  type Checks,
   type DecisionAction,
+  type ViewEvent,
 } from '../domains/cases';
 import { fetchReasons } from '../domains/queue';
 import { useMutation, useQuery } from '../domains/use-async';
@@ -45,9 +50,23 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
   const onExpire = useCallback(() => setDeadlinePassed(true), []);
   const claim = useMutation(() => claimCase(c.caseId));
   const release = useMutation(() => releaseCase(c.caseId));
+  const takeOver = useMutation(() => takeOverCase(c.caseId));
   const mine = c.lease?.reviewerId === session.reviewer.id;
   const inReview = c.status === 'in_review';
   const who = (id: string) => c.reviewers[id] ?? id;
+  const supervisor = canSupervise(session.reviewer.role);
+  // The checklist follows what the reviewer does on this page (each event is recorded by the server, which
+  // answers with the checklist it will enforce).
+  const [checks, setChecks] = useState<Checks>(c.checks);
+  useEffect(() => setChecks(c.checks), [c.checks]);
+  const onViewed = useCallback(
+    (e: ViewEvent) => {
+      void reportView(c.caseId, e)
+        .then((r) => setChecks(r.checks))
+        .catch(() => undefined);
+    },
+    [c.caseId],
+  );
 
   return (
     <>
@@ -58,7 +77,7 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
           {t('case.attempt', { n: c.attempt })} · {c.lang.toUpperCase()}
         </p>
         <p>
-          {t('case.deadline')}: <strong>{dt(c.deadline)}</strong>{' '}
+          {t('case.deadline')}: <strong>{dt(c.deadline)}</strong> <small>({t('common.tzNote')})</small>{' '}
           {inReview && (
             <Countdown
               deadline={c.deadline}
@@ -80,13 +99,26 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
         {inReview && (
           <div className="claim">
             {c.lease ? (
-              <p>
+              <p data-testid="lease-holder">
                 {mine
                   ? t('case.claimedByYou', { time: dt(c.lease.expiresAt) })
-                  : t('case.claimedByOther', { who: who(c.lease.reviewerId), time: dt(c.lease.expiresAt) })}
+                  : t('case.claimedByOther', {
+                      who: who(c.lease.reviewerId),
+                      since: dt(c.lease.claimedAt),
+                      time: dt(c.lease.expiresAt),
+                    })}
               </p>
             ) : (
               <p>{t('case.notClaimed')}</p>
+            )}
+            {c.lease && !mine && supervisor && !deadlinePassed && (
+              <button
+                type="button"
+                disabled={takeOver.pending}
+                onClick={() => void takeOver.run(undefined).then((r) => r && reload())}
+              >
+                {t('case.takeOver')}
+              </button>
             )}
             {(!c.lease || mine) && !deadlinePassed && (
               <button
@@ -109,15 +141,23 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
             )}
             {claim.error && <ErrorBox error={claim.error} />}
             {release.error && <ErrorBox error={release.error} />}
+            {takeOver.error && <ErrorBox error={takeOver.error} />}
           </div>
         )}
         {inReview && c.fourEyes.required && (
-          <p className="warn-box">
+          <p className="warn-box" data-testid="four-eyes-stage">
+            <strong>
+              {t(c.fourEyes.stage === 'second_approval' ? 'case.fourEyes.step2' : 'case.fourEyes.step1')}
+            </strong>{' '}
             {c.fourEyes.firstApproverId
-              ? t('case.fourEyesPending', { who: who(c.fourEyes.firstApproverId) })
+              ? t('case.fourEyesPending', {
+                  who: who(c.fourEyes.firstApproverId),
+                  time: dt(c.fourEyes.firstApprovedAt),
+                })
               : t('case.fourEyes', {
                   reasons: c.reasons
                     .filter((r) => r === 'FACE_MISMATCH' || r === 'DIGITS_MISMATCH')
+                    .map((r) => t(`reason.${r}`))
                     .join(', '),
                 })}
           </p>
@@ -132,6 +172,7 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
         <DecisionPanel
           c={c}
           session={session}
+          checks={checks}
           onDone={(msg) => {
             setNotice(msg);
             reload();
@@ -144,10 +185,10 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
         </p>
       )}
       <div className="sections">
-        <DocumentSection c={c} />
+        <DocumentSection c={c} onViewed={onViewed} />
         <IdentitySection c={c} />
         <FacesSection c={c} />
-        <VideoSection c={c} />
+        <VideoSection c={c} onViewed={onViewed} />
         <SignalsSection c={c} />
         <HistorySection c={c} />
       </div>
@@ -158,15 +199,20 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
 function DecisionPanel({
   c,
   session,
+  checks,
   onDone,
 }: {
   c: CaseDetail;
   session: SessionInfo;
+  checks: Checks;
   onDone(message: string): void;
 }) {
   const { t } = useI18n();
   const reasons = useQuery('reasons', fetchReasons);
-  const [action, setAction] = useState<DecisionAction>('approve');
+  // The approve button follows the four-eyes rule the server applies (no enabled button that then fails).
+  const blocked = approvalBlock(c, { id: session.reviewer.id, supervisor: canSupervise(session.reviewer.role) });
+  const [action, setAction] = useState<DecisionAction>(blocked ? 'reject' : 'approve');
+  const missing = checks.required.filter((i) => !checks.done.includes(i));
   const [chosen, setChosen] = useState<string[]>([]);
   const [note, setNote] = useState('');
   const [local, setLocal] = useState<string>();
@@ -188,7 +234,6 @@ function DecisionPanel({
   };
   const toggle = (code: string) =>
     setChosen((cs) => (cs.includes(code) ? cs.filter((x) => x !== code) : [...cs, code]));
-  const secondApproval = c.fourEyes.firstApproverId !== null;
   return (
     <section aria-labelledby="sec-decision" className="card decision">
       <h2 id="sec-decision">{t('case.section.decision')}</h2>
@@ -202,15 +247,33 @@ function DecisionPanel({
                 name="action"
                 value={a}
                 checked={action === a}
+                disabled={a === 'approve' && blocked !== null}
                 onChange={() => setAction(a)}
               />
               {t(`decision.${a}`)}
             </label>
           ))}
         </fieldset>
-        {secondApproval && !canSupervise(session.reviewer.role) && action === 'approve' && (
-          <p className="warn-box">{t('errors.supervisor_required')}</p>
+        {blocked && (
+          <p className="warn-box" data-testid="approve-blocked">
+            {t(`decision.blocked.${blocked}`)}
+          </p>
         )}
+        <fieldset className="checklist" data-testid="checklist">
+          <legend>{t('decision.checklist')}</legend>
+          <ul>
+            {checks.required.map((i) => {
+              const done = checks.done.includes(i);
+              return (
+                <li key={i} className={done ? 'ok' : 'todo'} data-item={i} data-done={done}>
+                  <span aria-hidden="true">{done ? '✔' : '☐'}</span> {t(`decision.check.${i}`)}
+                  <span className="sr-only"> — {done ? t('decision.check.done') : t('decision.check.todo')}</span>
+                </li>
+              );
+            })}
+          </ul>
+          {missing.length > 0 && <p className="hint">{t('decision.checklistHint')}</p>}
+        </fieldset>
         {needsReason && (
           <fieldset className="reasons">
             <legend>{t('decision.reasons')}</legend>
@@ -241,7 +304,7 @@ function DecisionPanel({
         <button
           type="submit"
           className={`primary action-${action}`}
-          disabled={m.pending}
+          disabled={m.pending || missing.length > 0}
           data-testid="decision-submit"
         >
           {m.pending ? t('decision.pending') : t('decision.submit', { action: t(`decision.${action}`) })}

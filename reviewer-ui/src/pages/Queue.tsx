@@ -16,7 +16,7 @@ import { Countdown } from '../components/Countdown';
 import { Link, useLocation } from '../components/router';
 
 export function QueuePage({ session }: { session: SessionInfo }) {
-  const { t, dt } = useI18n();
+  const { t, tOr, dt } = useI18n();
   const { search, navigate } = useLocation();
   const filters = useMemo(() => filtersFromSearch(search), [search]);
   const q = useQuery(`queue${filtersToSearch(filters)}`, () => fetchQueue(filters), { refreshMs: 30_000 });
@@ -59,7 +59,7 @@ export function QueuePage({ session }: { session: SessionInfo }) {
             <option value="">{t('queue.filter.any')}</option>
             {DOCUMENT_TYPES.map((d) => (
               <option key={d} value={d}>
-                {d}
+                {t(`doctype.${d}`)}
               </option>
             ))}
           </select>
@@ -97,7 +97,9 @@ export function QueuePage({ session }: { session: SessionInfo }) {
                 <thead>
                   <tr>
                     <th scope="col">{t('queue.col.reference')}</th>
-                    <th scope="col">{t('queue.col.deadline')}</th>
+                    <th scope="col">
+                      {t('queue.col.deadline')} <small>({t('common.tzNote')})</small>
+                    </th>
                     <th scope="col">{t('queue.col.left')}</th>
                     <th scope="col">{t('queue.col.reasons')}</th>
                     <th scope="col">{t('queue.col.lang')}</th>
@@ -131,18 +133,18 @@ export function QueuePage({ session }: { session: SessionInfo }) {
                       </td>
                       <td>
                         {i.reasons.map((r) => (
-                          <span key={r} className="reason" title={t(`reason.${r}`)}>
-                            {r}
+                          <span key={r} className="reason" title={r}>
+                            {tOr(`reason.${r}`, r)}
                           </span>
                         ))}
                       </td>
                       <td>{i.lang.toUpperCase()}</td>
-                      <td>{i.docType ?? '—'}</td>
+                      <td>{i.docType ? tOr(`doctype.${i.docType}`, i.docType) : '—'}</td>
                       <td>
                         {i.claimedBy
                           ? i.claimedBy === session.reviewer.id
                             ? t('queue.claimedByYou')
-                            : t('queue.claimedByOther')
+                            : (data.reviewers?.[i.claimedBy] ?? t('queue.claimedByOther'))
                           : '—'}
                       </td>
                     </tr>

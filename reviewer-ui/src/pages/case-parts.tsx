@@ -1,12 +1,36 @@
 // Page-local parts of the case page: documents, identity comparison, faces, video, signals, history.
 import { useRef } from 'react';
-import { caseFrameUrl, caseMediaUrl, cardTimeSec, stageResult, type CaseDetail } from '../domains/cases';
+import {
+  caseFrameUrl,
+  caseMediaUrl,
+  cardTimeSec,
+  floorTo,
+  scoreDigits,
+  stageResult,
+  type CaseDetail,
+  type ViewEvent,
+} from '../domains/cases';
 import { firstNamesMatch, lastNameMatches } from '../../../service/decision/names';
 import { useI18n } from '../i18n';
 import { ZoomImage } from '../components/ZoomImage';
 
-export function DocumentSection({ c }: { c: CaseDetail }) {
-  const { t } = useI18n();
+/** An MRZ field value in words: document type, sex and dates localised; other values as read. */
+function useFieldValue() {
+  const { t, tOr, lang } = useI18n();
+  const date = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+  return (key: string, v: unknown): string => {
+    if (v === null || v === undefined || v === '') return '—';
+    if (typeof v !== 'string') return typeof v === 'object' ? JSON.stringify(v) : String(v);
+    if (key === 'documentType') return tOr(`doctype.${v}`, v);
+    if (key === 'sex') return tOr(`sex.${v}`, v);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return date.format(new Date(`${v}T00:00:00Z`));
+    return v === 'X' ? t('sex.X') : v;
+  };
+}
+
+export function DocumentSection({ c, onViewed }: { c: CaseDetail; onViewed(e: ViewEvent): void }) {
+  const { t, tOr } = useI18n();
+  const value = useFieldValue();
   const doc = stageResult(c, 'document');
   const mrz = doc?.fields ?? {};
   const kinds = c.media.map((m) => m.kind);
@@ -22,6 +46,7 @@ export function DocumentSection({ c }: { c: CaseDetail }) {
                 <ZoomImage
                   src={caseMediaUrl(c.caseId, k)}
                   alt={t(k === 'front' ? 'case.front' : 'case.back')}
+                  onOpen={() => onViewed({ kind: k })}
                 />
                 <figcaption>{t(k === 'front' ? 'case.front' : 'case.back')}</figcaption>
               </figure>
@@ -33,8 +58,8 @@ export function DocumentSection({ c }: { c: CaseDetail }) {
             <tbody>
               {Object.entries(mrz).map(([k, v]) => (
                 <tr key={k}>
-                  <th scope="row">{k}</th>
-                  <td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td>
+                  <th scope="row">{tOr(`mrz.${k}`, k)}</th>
+                  <td>{value(k, v)}</td>
                 </tr>
               ))}
             </tbody>
@@ -46,7 +71,7 @@ export function DocumentSection({ c }: { c: CaseDetail }) {
             {doc && (
               <li className={doc.status === 'read' ? 'ok' : 'fail'} data-testid="doc-status">
                 <span aria-hidden="true">{doc.status === 'read' ? '✔' : '✘'}</span>{' '}
-                {t('case.docStatus', { status: doc.status })}
+                {t('case.docStatus', { status: t(`docStatus.${doc.status}`) })}
               </li>
             )}
             {(doc?.findings ?? []).map((f, i) => (
@@ -103,10 +128,14 @@ export function IdentitySection({ c }: { c: CaseDetail }) {
 }
 
 export function FacesSection({ c }: { c: CaseDetail }) {
-  const { t } = useI18n();
+  const { t, num } = useI18n();
   const face = stageResult(c, 'face');
   const sim = face?.signals.similarity ?? null;
   const th = c.faceThresholds;
+  // The decision policy's comparison (service/decision/policy.ts), on the very number shown: truncated to as
+  // many digits as the thresholds need, so that display and meaning never disagree.
+  const digits = scoreDigits([th.accept, th.reject]);
+  const shown = sim === null ? null : floorTo(sim, digits);
   const meaning = sim === null ? null : sim >= th.accept ? 'match' : sim < th.reject ? 'mismatch' : 'review';
   const has = (k: string) => c.media.some((m) => m.kind === k);
   const best = (face?.bestFrames ?? []).slice(0, 3);
@@ -132,9 +161,9 @@ export function FacesSection({ c }: { c: CaseDetail }) {
             <figure key={f.timeSec}>
               <ZoomImage
                 src={caseFrameUrl(c.caseId, f.timeSec)}
-                alt={t('case.liveFrame', { t: f.timeSec.toFixed(1) })}
+                alt={t('case.liveFrame', { t: num(f.timeSec, 1) })}
               />
-              <figcaption>{t('case.liveFrame', { t: f.timeSec.toFixed(1) })}</figcaption>
+              <figcaption>{t('case.liveFrame', { t: num(f.timeSec, 1) })}</figcaption>
             </figure>
           ))}
         {has('card_frame') ? (
@@ -148,23 +177,30 @@ export function FacesSection({ c }: { c: CaseDetail }) {
             <figure>
               <ZoomImage
                 src={caseFrameUrl(c.caseId, cardT)}
-                alt={t('case.cardFrame', { t: cardT.toFixed(1) })}
+                alt={t('case.cardFrame', { t: num(cardT, 1) })}
               />
-              <figcaption>{t('case.cardFrame', { t: cardT.toFixed(1) })}</figcaption>
+              <figcaption>{t('case.cardFrame', { t: num(cardT, 1) })}</figcaption>
             </figure>
           )
         )}
       </div>
-      <p className={`similarity ${meaning ?? ''}`}>
+      <p className={`similarity ${meaning ?? ''}`} data-testid="similarity">
         <strong>
-          {t('case.similarity', { value: sim === null ? t('common.unknown') : sim.toFixed(2) })}
+          {t('case.similarity', { value: shown === null ? t('common.unknown') : num(shown, digits) })}
         </strong>
         {meaning && (
-          <> — {t(`case.similarity.meaning.${meaning}`, { accept: th.accept, reject: th.reject })}</>
+          <>
+            {' '}
+            —{' '}
+            {t(`case.similarity.meaning.${meaning}`, {
+              accept: num(th.accept, digits),
+              reject: num(th.reject, digits),
+            })}
+          </>
         )}
       </p>
       {face?.cardInVideo.similarity != null && (
-        <p>{t('case.cardSimilarity', { value: face.cardInVideo.similarity.toFixed(2) })}</p>
+        <p>{t('case.cardSimilarity', { value: num(floorTo(face.cardInVideo.similarity, digits), digits) })}</p>
       )}
       {face && !face.cardInVideo.found && <p className="fail">{t('reason.CARD_NOT_IN_VIDEO')}</p>}
       <p className="hint">{t('case.similarity.note')}</p>
@@ -174,7 +210,7 @@ export function FacesSection({ c }: { c: CaseDetail }) {
 
 /** How the applicant app recorded the video: context for a doubtful recording, never a reason on its own. */
 function CaptureFacts({ facts }: { facts: Record<string, unknown> | null | undefined }) {
-  const { t } = useI18n();
+  const { t, num } = useI18n();
   if (!facts) return null;
   const n = (k: string) => (typeof facts[k] === 'number' ? (facts[k] as number) : undefined);
   const rows: Array<[string, string]> = [];
@@ -187,7 +223,7 @@ function CaptureFacts({ facts }: { facts: Record<string, unknown> | null | undef
     ]);
   if (typeof facts.recorderMime === 'string') rows.push([t('case.capture.mime'), facts.recorderMime]);
   if (n('durationMs') !== undefined)
-    rows.push([t('case.capture.duration'), `${(n('durationMs')! / 1000).toFixed(1)} s`]);
+    rows.push([t('case.capture.duration'), `${num(n('durationMs')! / 1000, 1)} s`]);
   if (n('retakes') !== undefined) rows.push([t('case.capture.retakes'), String(n('retakes'))]);
   if (n('challengeToUploadMs') !== undefined)
     rows.push([t('case.capture.challengeToUpload'), `${Math.round(n('challengeToUploadMs')! / 1000)} s`]);
@@ -203,12 +239,30 @@ function CaptureFacts({ facts }: { facts: Record<string, unknown> | null | undef
   );
 }
 
-export function VideoSection({ c }: { c: CaseDetail }) {
-  const { t } = useI18n();
+/** Seconds of the video actually played (the union of the played ranges: replays count once). */
+function playedSeconds(v: HTMLVideoElement): number {
+  let s = 0;
+  for (let i = 0; i < v.played.length; i++) s += v.played.end(i) - v.played.start(i);
+  return s;
+}
+
+export function VideoSection({ c, onViewed }: { c: CaseDetail; onViewed(e: ViewEvent): void }) {
+  const { t, num } = useI18n();
   const ref = useRef<HTMLVideoElement>(null);
+  const reported = useRef(0);
   const speech = stageResult(c, 'speech');
   const decision = speech?.signals.decision;
   const hasVideo = c.media.some((m) => m.kind === 'video');
+  const rendition = c.media.some((m) => m.kind === 'video_review');
+  // Playback is reported once a second has been watched, then at each pause or end (seconds watched so far).
+  const report = (force: boolean) => {
+    const v = ref.current;
+    if (!v) return;
+    const s = playedSeconds(v);
+    if (s <= reported.current + 0.05 || (!force && (reported.current > 0 || s < 1))) return;
+    reported.current = s;
+    onViewed({ kind: 'video', secondsWatched: Math.round(s * 10) / 10 });
+  };
   const seek = (s: number) => {
     const v = ref.current;
     if (!v) return;
@@ -226,10 +280,14 @@ export function VideoSection({ c }: { c: CaseDetail }) {
           src={caseMediaUrl(c.caseId, 'video')}
           className="selfie"
           data-testid="selfie-video"
+          onTimeUpdate={() => report(false)}
+          onPause={() => report(true)}
+          onEnded={() => report(true)}
         />
       ) : (
         <p>{t('case.noVideo')}</p>
       )}
+      {rendition && <p className="hint">{t('case.rendition')}</p>}
       <CaptureFacts facts={c.media.find((m) => m.kind === 'video')?.capture} />
       <dl className="digits">
         <dt>{t('case.challenge')}</dt>
@@ -242,18 +300,18 @@ export function VideoSection({ c }: { c: CaseDetail }) {
               ? speech.segments.map((s, i) => (
                   <span key={i} className="digit">
                     {s.digit}
-                    {s.score != null && <sub>{s.score.toFixed(2)}</sub>}{' '}
+                    {s.score != null && <sub>{num(s.score, 2)}</sub>}{' '}
                   </span>
                 ))
               : speech.recognised
             : '—'}
         </dd>
-        <dt>
+        <dt data-testid="speech-decision">
           {t('case.speechDecision', {
-            decision: decision ?? t('common.unknown'),
+            decision: decision ? t(`speech.decision.${decision}`) : t('common.unknown'),
           })}
         </dt>
-        <dd>{speech ? speech.confidence.toFixed(2) : ''}</dd>
+        <dd>{speech ? t('case.speechConfidence', { value: num(speech.confidence, 2) }) : ''}</dd>
       </dl>
       {speech && speech.segments.length > 0 && (
         <>
@@ -264,9 +322,9 @@ export function VideoSection({ c }: { c: CaseDetail }) {
                 <button
                   type="button"
                   onClick={() => seek(s.startSec)}
-                  aria-label={t('case.seekTo', { t: s.startSec.toFixed(1) })}
+                  aria-label={t('case.seekTo', { t: num(s.startSec, 1) })}
                 >
-                  <span className="mono">{s.digit}</span> {s.startSec.toFixed(2)}–{s.endSec.toFixed(2)} s
+                  <span className="mono">{s.digit}</span> {num(s.startSec, 2)}–{num(s.endSec, 2)} s
                 </button>
               </li>
             ))}
@@ -292,7 +350,7 @@ const SPEECH_REASON: Record<string, string> = {
 };
 
 export function SignalsSection({ c }: { c: CaseDetail }) {
-  const { t } = useI18n();
+  const { t, tOr } = useI18n();
   const face = stageResult(c, 'face');
   const signals = Object.entries(face?.signals ?? {}).filter(([, v]) => typeof v === 'boolean');
   const speechDecision = stageResult(c, 'speech')?.signals.decision;
@@ -325,7 +383,8 @@ export function SignalsSection({ c }: { c: CaseDetail }) {
       <ul className="checks">
         {signals.map(([k, v]) => (
           <li key={k} className={v ? 'fail' : 'ok'}>
-            <span aria-hidden="true">{v ? '✘' : '✔'}</span> face.{k}: {v ? t('common.yes') : t('common.no')}
+            <span aria-hidden="true">{v ? '✘' : '✔'}</span>{' '}
+            {t('common.pair', { name: tOr(`signal.face.${k}`, k), value: v ? t('common.yes') : t('common.no') })}
             {v && SIGNAL_REASON[k] ? (
               <>
                 {' '}
@@ -336,7 +395,7 @@ export function SignalsSection({ c }: { c: CaseDetail }) {
         ))}
         {speechDecision && (
           <li className={speechDecision === 'match' ? 'ok' : 'fail'}>
-            speech.decision: {speechDecision}
+            {t('case.speechDecision', { decision: t(`speech.decision.${speechDecision}`) })}
             {SPEECH_REASON[speechDecision] ? (
               <>
                 {' '}
@@ -347,7 +406,8 @@ export function SignalsSection({ c }: { c: CaseDetail }) {
         )}
         {(doc?.findings ?? []).map((f, i) => (
           <li key={i} className="fail">
-            document: <code>{f.code}</code>
+            {t('common.pair', { name: t('signal.document'), value: tOr(`reason.${f.code}`, f.code) })}{' '}
+            <code>{f.code}</code>
           </li>
         ))}
       </ul>
@@ -368,21 +428,35 @@ export function SignalsSection({ c }: { c: CaseDetail }) {
 }
 
 export function HistorySection({ c }: { c: CaseDetail }) {
-  const { t, dt } = useI18n();
-  const who = (id: string | null) => (id ? (c.reviewers[id] ?? id) : 'system');
+  const { t, tOr, dt, num } = useI18n();
+  const who = (id: string | null) => (id ? (c.reviewers[id] ?? id) : t('case.history.system'));
+  const detail = (d: Record<string, unknown>) =>
+    [
+      typeof d.kind === 'string' ? tOr(`media.${d.kind}`, d.kind) : null,
+      typeof d.secondsWatched === 'number' ? t('case.history.watched', { s: num(d.secondsWatched, 1) }) : null,
+      typeof d.fromReviewerId === 'string' ? t('case.history.from', { who: who(d.fromReviewerId) }) : null,
+    ]
+      .filter(Boolean)
+      .join(', ');
   const items = [
     ...c.decisions.map((d) => ({
       at: d.at,
-      text: `${d.source}: ${d.outcome}${d.reasons.length ? ` (${d.reasons.join(', ')})` : ''}`,
+      text: `${t('common.pair', {
+        name: tOr(`source.${d.source}`, d.source),
+        value: tOr(`outcome.${d.outcome}`, d.outcome),
+      })}${d.reasons.length ? ` (${d.reasons.map((r) => tOr(`reason.${r}`, r)).join(', ')})` : ''}`,
       by: d.reviewerId,
       note: d.note,
     })),
-    ...c.audit.map((a) => ({
-      at: a.createdAt,
-      text: `${a.action}${a.details.kind ? ` [${String(a.details.kind)}]` : ''}`,
-      by: a.actorType === 'reviewer' ? a.actorId : null,
-      note: null,
-    })),
+    ...c.audit.map((a) => {
+      const more = detail(a.details);
+      return {
+        at: a.createdAt,
+        text: `${tOr(`audit.${a.action}`, a.action)}${more ? ` [${more}]` : ''}`,
+        by: a.actorType === 'reviewer' ? a.actorId : null,
+        note: null,
+      };
+    }),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return (
     <section aria-labelledby="sec-history" className="card">

@@ -215,7 +215,13 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
         deps.sla,
         now(),
       );
-      res.json({ items, now: now().toISOString() });
+      const holders = [...new Set(items.flatMap((i) => (i.claimedBy ? [i.claimedBy] : [])))];
+      const names = await reviewerEmails(db, holders);
+      res.json({
+        items,
+        now: now().toISOString(),
+        reviewers: Object.fromEntries(names.map((n) => [n.id, n.email])),
+      });
     }),
   );
   r.get(
