@@ -14,6 +14,8 @@ import type { MediaStore } from '../../service/storage/index.js';
 import { makeReviewer, PASSWORD, realRun, seedCase } from '../review/seed.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+/** Screenshots of the queue, case page and decision form in both languages (issue #20). */
+const SHOTS = join(ARTIFACTS, 'console');
 let svc: RunningService;
 let store: MediaStore;
 let browser: Browser;
@@ -22,7 +24,7 @@ let reviewer: { email: string };
 beforeAll(async () => {
   // The console must be built (bootstrap does it); build it here when missing so the test is self-sufficient.
   if (!consoleDir()) execFileSync('npm', ['run', 'build:ui'], { stdio: 'ignore' });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  mkdirSync(SHOTS, { recursive: true });
   svc = await startService(testConfig());
   store = svc.runtime.store;
   reviewer = await makeReviewer(svc.runtime.db, 'reviewer', 'browser');
@@ -44,9 +46,9 @@ afterAll(async () => {
   await svc?.stop();
 });
 
-async function signIn(page: Page): Promise<void> {
+async function signIn(page: Page, as: { email: string } = reviewer): Promise<void> {
   await page.goto(`${svc.url}/console/`);
-  await page.getByLabel(/e-mail/i).fill(reviewer.email);
+  await page.getByLabel(/e-mail/i).fill(as.email);
   await page.getByLabel(/mot de passe|password/i).fill(PASSWORD);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: /dossiers à vérifier|cases awaiting review/i }).waitFor();
@@ -73,7 +75,16 @@ describe('reviewer console', () => {
     const c1 = await page.locator('.countdown-time').first().textContent();
     await page.waitForTimeout(1100);
     expect(await page.locator('.countdown-time').first().textContent()).not.toBe(c1);
-    await page.screenshot({ path: join(ARTIFACTS, 'queue.png'), fullPage: true });
+    // Reasons and document types in words, one vocabulary for the filter and the table; Paris time said.
+    const table = page.locator('table.queue');
+    expect(await table.textContent()).toContain('Similarité des visages incertaine');
+    expect(await table.locator('tbody').textContent()).not.toMatch(/FACE_BORDERLINE|ID_CARD/);
+    expect(await table.locator('tbody td:nth-child(6)').first().textContent()).toBe("Carte d'identité");
+    expect(await page.locator('form.filters select').nth(2).locator('option').allTextContents()).toContain(
+      "Carte d'identité",
+    );
+    expect(await table.locator('thead').textContent()).toContain('heure de Paris');
+    await page.screenshot({ path: join(SHOTS, 'queue-fr.png'), fullPage: true });
 
     // Filters live in the URL.
     await page.locator('form.filters select').nth(1).selectOption('en');
@@ -88,12 +99,59 @@ describe('reviewer console', () => {
     await page.getByRole('button', { name: /prendre ce dossier/i }).click();
     await page.getByText(/vous traitez ce dossier/i).waitFor();
 
-    // The document engine's own verdict on a correctly read MRZ ('read') shows as a passed check.
+    // The document engine's own verdict on a correctly read MRZ ('read') shows as a passed check, in words.
     const docStatus = page.getByTestId('doc-status');
     await docStatus.waitFor();
     expect(await docStatus.getAttribute('class')).toBe('ok');
     expect(await docStatus.textContent()).toContain('✔');
-    expect(await docStatus.textContent()).toContain('read');
+    expect(await docStatus.textContent()).toContain('Lecture du document : lue');
+    // Facts in French words: MRZ field names, signals, the speech verdict; decimals with a comma.
+    const mrz = await page.locator('#sec-doc ~ * table.kv th').allTextContents();
+    expect(mrz).toEqual(expect.arrayContaining(['Nom', 'Prénoms', 'Date de naissance', 'Sexe']));
+    expect(mrz).not.toContain('lastName');
+    const signals = (await page.locator('section[aria-labelledby=sec-signals]').textContent()) ?? '';
+    expect(signals).toContain('Aucun visage trouvé : non');
+    expect(signals).not.toMatch(/face\.noFace|speech\.decision/);
+    expect(await page.getByTestId('speech-decision').textContent()).toBe(
+      'Contrôle vocal : chiffres concordants',
+    );
+    // The similarity is shown with the digits its thresholds need, and its meaning agrees with the shown number.
+    const sim = (await page.getByTestId('similarity').textContent()) ?? '';
+    const m = /Similarité (\d),(\d{4}) — (À partir de|Entre|Sous) (\d),(\d{4})(?: et (\d),(\d{4}))?/.exec(
+      sim,
+    );
+    expect(m, sim).not.toBeNull();
+    const shown = Number(`${m![1]}.${m![2]}`);
+    const th = { accept: 0, reject: 0 };
+    if (m![3] === 'Entre')
+      Object.assign(th, { reject: Number(`${m![4]}.${m![5]}`), accept: Number(`${m![6]}.${m![7]}`) });
+    if (m![3] === 'À partir de') expect(shown).toBeGreaterThanOrEqual(Number(`${m![4]}.${m![5]}`));
+    if (m![3] === 'Sous') expect(shown).toBeLessThan(Number(`${m![4]}.${m![5]}`));
+    if (m![3] === 'Entre') expect(shown >= th.reject && shown < th.accept).toBe(true);
+    expect(await page.locator('.case-head').textContent()).toContain('heure de Paris');
+
+    // The checklist: nothing done yet, the submit button waits, and the server refuses a hand-made decision.
+    const checklist = page.getByTestId('checklist');
+    expect(await checklist.locator('li[data-done=false]').count()).toBe(2);
+    expect(await page.getByTestId('decision-submit').isDisabled()).toBe(true);
+    await page.locator('section.decision').screenshot({ path: join(SHOTS, 'decision-form-fr.png') });
+    const early = await page.evaluate(async (caseId) => {
+      const me = await (await fetch('/api/review/auth/me')).json();
+      const r = await fetch(`/api/review/cases/${caseId}/decision`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({ action: 'approve' }),
+      });
+      return { status: r.status, body: await r.json() };
+    }, id);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('review_incomplete');
+    // Loading the page loaded the video's first bytes, which is not a view.
+    const viewedBefore = await db.query(
+      `SELECT 1 FROM audit_events WHERE case_id = $1 AND action = 'case.media.viewed' AND details->>'kind' = 'video'`,
+      [id],
+    );
+    expect(viewedBefore.rowCount).toBe(0);
 
     // Video: metadata loads through the authorised endpoint, seeking to 2.0 s plays from there.
     const video = page.getByTestId('selfie-video');
@@ -120,14 +178,28 @@ describe('reviewer console', () => {
     expect(t).toBeLessThan(3.9);
     await video.evaluate((v: HTMLVideoElement) => v.pause());
     expect(ranges).toContain(206);
+    await checklist.locator('li[data-item=video][data-done=true]').waitFor();
+    const watched = await db.query<{ details: { secondsWatched: number } }>(
+      `SELECT details FROM audit_events WHERE case_id = $1 AND action = 'case.media.viewed' AND details->>'kind' = 'video'`,
+      [id],
+    );
+    expect(watched.rows[0]!.details.secondsWatched).toBeGreaterThan(0);
+    expect(await page.getByTestId('decision-submit').isDisabled()).toBe(true);
 
-    // Zoom a document photo with the keyboard and close it with Escape.
+    // Zoom a document photo with the keyboard and close it with Escape: the front is looked at.
     await page.getByRole('button', { name: /agrandir recto/i }).click();
     await page.keyboard.press('+');
     await page.keyboard.press('Escape');
     await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+    await checklist.locator('li[data-item=front][data-done=true]').waitFor();
+    expect(await page.getByTestId('decision-submit').isDisabled()).toBe(false);
+    // The history says what was done, in words.
+    const history = (await page.locator('section[aria-labelledby=sec-history]').textContent()) ?? '';
+    expect(history).toContain('Vidéo chargée (pas encore lue)');
+    expect(history).toMatch(/Média regardé \[vidéo, \d+,\d s regardées\]/);
+    expect(history).toContain('Face de la pièce agrandie [recto]');
 
-    await page.screenshot({ path: join(ARTIFACTS, 'case.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'case-fr.png'), fullPage: true });
     await page.getByTestId('decision-submit').click();
     await page.getByText(/décision enregistrée : approuvé/i).waitFor();
     const row = await db.query<{ status: string }>('SELECT status FROM cases WHERE id = $1', [id]);
@@ -141,8 +213,32 @@ describe('reviewer console', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' });
     await page.addInitScript(() => localStorage.setItem('idv.lang', 'en'));
     await signIn(page);
+    await page.locator('table.queue tbody tr').first().waitFor();
+    const queue = page.locator('table.queue');
+    expect(await queue.textContent()).toContain('Video looks static (photo or replay?)');
+    expect(await queue.locator('tbody').textContent()).not.toMatch(/STATIC_VIDEO|ID_CARD/);
+    expect(await queue.locator('thead').textContent()).toContain('Paris time');
+    await page.screenshot({ path: join(SHOTS, 'queue-en.png'), fullPage: true });
     await page.goto(`${svc.url}/console/cases/${id}`);
     await page.getByRole('button', { name: /claim this case/i }).click();
+    await page.getByText(/you hold this case/i).waitFor();
+    // English words and dot decimals; the document type as in the queue.
+    expect(await page.getByTestId('doc-status').textContent()).toContain('Document reading: read');
+    expect(await page.getByTestId('speech-decision').textContent()).toBe('Speech check: digits match');
+    expect(await page.getByTestId('similarity').textContent()).toMatch(/Similarity \d\.\d{4} — /);
+    expect(await page.locator('.case-head').textContent()).toContain('Paris time');
+    await page.locator('section.decision').screenshot({ path: join(SHOTS, 'decision-form-en.png') });
+    await page.getByTestId('selfie-video').evaluate(async (v: HTMLVideoElement) => {
+      v.muted = true;
+      await v.play();
+      await new Promise((r) => setTimeout(r, 1300));
+      v.pause();
+    });
+    await page.locator('[data-testid=checklist] li[data-item=video][data-done=true]').waitFor();
+    await page.getByRole('button', { name: /enlarge front/i }).click();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=checklist] li[data-item=front][data-done=true]').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'case-en.png'), fullPage: true });
     await page.getByLabel('Reject', { exact: true }).check();
     // Submitting without a reason is refused in the form.
     await page.getByTestId('decision-submit').click();
@@ -159,6 +255,78 @@ describe('reviewer console', () => {
     expect(d.rows[0]!.outcome).toBe('reject');
     expect([...d.rows[0]!.reasons].sort()).toEqual(['FACE_MISMATCH', 'STATIC_VIDEO']);
     await page.close();
+  });
+
+  it('four-eyes: the stage and the approve state follow the rules; a supervisor takes over a lease', async () => {
+    const db = svc.runtime.db;
+    const id = await seedCase(db, store, { reasons: ['FACE_MISMATCH'] });
+    const bob = await makeReviewer(db, 'reviewer', 'bob');
+    const sue = await makeReviewer(db, 'supervisor', 'sue');
+    const lookAndOpen = async (page: Page) => {
+      await page.getByTestId('selfie-video').evaluate(async (v: HTMLVideoElement) => {
+        v.muted = true;
+        await v.play();
+        await new Promise((r) => setTimeout(r, 1200));
+        v.pause();
+      });
+      await page.getByRole('button', { name: /agrandir recto/i }).click();
+      await page.keyboard.press('Escape');
+      await page.locator('[data-testid=checklist] li[data-done=false]').waitFor({ state: 'detached' });
+    };
+    // First approval by a reviewer.
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'fr-FR' });
+    await signIn(page);
+    await page.goto(`${svc.url}/console/cases/${id}`);
+    await page.getByRole('button', { name: /prendre ce dossier/i }).click();
+    expect(await page.getByTestId('four-eyes-stage').textContent()).toContain('étape 1 sur 2');
+    await lookAndOpen(page);
+    await page.getByTestId('decision-submit').click();
+    await page.getByText(/première approbation enregistrée/i).waitFor();
+    // Back on the case: step 2 named, and the first approver cannot approve again (no button that would 403).
+    expect(await page.getByTestId('four-eyes-stage').textContent()).toContain('étape 2 sur 2');
+    expect(await page.getByTestId('four-eyes-stage').textContent()).toContain(reviewer.email);
+    await page.getByRole('button', { name: /prendre ce dossier/i }).click();
+    await page.getByTestId('approve-blocked').waitFor();
+    expect(await page.getByLabel('Approuver', { exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByLabel('Refuser', { exact: true }).isChecked()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'case-four-eyes-fr.png'), fullPage: true });
+    await page.getByRole('button', { name: /^libérer$/i }).click();
+    await page.close();
+
+    // Another plain reviewer: approve is blocked too, for the supervisor rule.
+    const pb = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' });
+    await pb.addInitScript(() => localStorage.setItem('idv.lang', 'en'));
+    await signIn(pb, bob);
+    await pb.goto(`${svc.url}/console/cases/${id}`);
+    await pb.getByRole('button', { name: /claim this case/i }).click();
+    expect(await pb.getByTestId('approve-blocked').textContent()).toMatch(/only a supervisor/i);
+    expect(await pb.getByLabel('Approve', { exact: true }).isDisabled()).toBe(true);
+    expect(await pb.getByTestId('four-eyes-stage').textContent()).toContain('step 2 of 2');
+    await pb.screenshot({ path: join(SHOTS, 'case-four-eyes-en.png'), fullPage: true });
+    await pb.close();
+
+    // Bob keeps the lease; the supervisor sees who holds it and takes it over (audited), then approves.
+    const ps = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'fr-FR' });
+    await signIn(ps, sue);
+    await ps.goto(`${svc.url}/console/cases/${id}`);
+    const holder = ps.getByTestId('lease-holder');
+    await holder.waitFor();
+    expect(await holder.textContent()).toContain(`${bob.email} traite ce dossier depuis`);
+    await ps.getByRole('button', { name: /reprendre ce dossier/i }).click();
+    await ps.getByText(/vous traitez ce dossier/i).waitFor();
+    expect(await ps.getByLabel('Approuver', { exact: true }).isDisabled()).toBe(false);
+    await lookAndOpen(ps);
+    await ps.getByLabel('Approuver', { exact: true }).check();
+    await ps.getByTestId('decision-submit').click();
+    await ps.getByText(/décision enregistrée : approuvé/i).waitFor();
+    await ps.close();
+    const a = await db.query<{ actor_id: string; details: { fromReviewerId: string } }>(
+      `SELECT actor_id, details FROM audit_events WHERE case_id = $1 AND action = 'case.lease.taken_over'`,
+      [id],
+    );
+    expect(a.rows.map((r) => [r.actor_id, r.details.fromReviewerId])).toEqual([[sue.id, bob.id]]);
+    const row = await db.query<{ status: string }>('SELECT status FROM cases WHERE id = $1', [id]);
+    expect(row.rows[0]!.status).toBe('approved');
   });
 
   it('an expired case cannot be decided', async () => {
@@ -185,7 +353,7 @@ describe('reviewer console', () => {
     expect(status.status).toBe(409);
     expect(status.body.error.code).toBe('case_expired');
     await page.close();
-    expect(existsSync(join(ARTIFACTS, 'queue.png'))).toBe(true);
+    expect(existsSync(join(SHOTS, 'queue-fr.png'))).toBe(true);
   });
 
   it('shows the ops dashboard to the ops role', async () => {

@@ -14,7 +14,8 @@ import { loadSigningKey, toPublished } from '../../service/evidence/keys.js';
 import { testConfig, tempDir } from '../helpers/env.js';
 import { fixtureCase } from '../helpers/fixtures.js';
 import { ApiClient } from '../api/client.js';
-import { makeReviewer } from '../review/seed.js';
+import { makeReviewer, PASSWORD } from '../review/seed.js';
+import { ReviewClient } from '../review/client.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
@@ -50,6 +51,10 @@ beforeAll(async () => {
   const reviewer = await makeReviewer(svc.runtime.db, 'reviewer');
   reviewerId = reviewer.id;
   await claimCase(svc.runtime.db, caseId, reviewer.id, 15);
+  // The decision checklist (video played, document sides opened), as the console records it.
+  const desk = new ReviewClient(svc.url!);
+  await desk.login(reviewer.email, PASSWORD);
+  await desk.lookAtEverything(caseId);
   const d = await decideCase(svc.runtime.db, {
     caseId,
     reviewer,

@@ -210,7 +210,10 @@ function DecisionPanel({
   const { t } = useI18n();
   const reasons = useQuery('reasons', fetchReasons);
   // The approve button follows the four-eyes rule the server applies (no enabled button that then fails).
-  const blocked = approvalBlock(c, { id: session.reviewer.id, supervisor: canSupervise(session.reviewer.role) });
+  const blocked = approvalBlock(c, {
+    id: session.reviewer.id,
+    supervisor: canSupervise(session.reviewer.role),
+  });
   const [action, setAction] = useState<DecisionAction>(blocked ? 'reject' : 'approve');
   const missing = checks.required.filter((i) => !checks.done.includes(i));
   const [chosen, setChosen] = useState<string[]>([]);
@@ -267,7 +270,10 @@ function DecisionPanel({
               return (
                 <li key={i} className={done ? 'ok' : 'todo'} data-item={i} data-done={done}>
                   <span aria-hidden="true">{done ? '✔' : '☐'}</span> {t(`decision.check.${i}`)}
-                  <span className="sr-only"> — {done ? t('decision.check.done') : t('decision.check.todo')}</span>
+                  <span className="sr-only">
+                    {' '}
+                    — {done ? t('decision.check.done') : t('decision.check.todo')}
+                  </span>
                 </li>
               );
             })}

@@ -17,7 +17,10 @@ import { ZoomImage } from '../components/ZoomImage';
 /** An MRZ field value in words: document type, sex and dates localised; other values as read. */
 function useFieldValue() {
   const { t, tOr, lang } = useI18n();
-  const date = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+  const date = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'UTC',
+  });
   return (key: string, v: unknown): string => {
     if (v === null || v === undefined || v === '') return '—';
     if (typeof v !== 'string') return typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -200,7 +203,9 @@ export function FacesSection({ c }: { c: CaseDetail }) {
         )}
       </p>
       {face?.cardInVideo.similarity != null && (
-        <p>{t('case.cardSimilarity', { value: num(floorTo(face.cardInVideo.similarity, digits), digits) })}</p>
+        <p>
+          {t('case.cardSimilarity', { value: num(floorTo(face.cardInVideo.similarity, digits), digits) })}
+        </p>
       )}
       {face && !face.cardInVideo.found && <p className="fail">{t('reason.CARD_NOT_IN_VIDEO')}</p>}
       <p className="hint">{t('case.similarity.note')}</p>
@@ -384,7 +389,10 @@ export function SignalsSection({ c }: { c: CaseDetail }) {
         {signals.map(([k, v]) => (
           <li key={k} className={v ? 'fail' : 'ok'}>
             <span aria-hidden="true">{v ? '✘' : '✔'}</span>{' '}
-            {t('common.pair', { name: tOr(`signal.face.${k}`, k), value: v ? t('common.yes') : t('common.no') })}
+            {t('common.pair', {
+              name: tOr(`signal.face.${k}`, k),
+              value: v ? t('common.yes') : t('common.no'),
+            })}
             {v && SIGNAL_REASON[k] ? (
               <>
                 {' '}
@@ -433,7 +441,9 @@ export function HistorySection({ c }: { c: CaseDetail }) {
   const detail = (d: Record<string, unknown>) =>
     [
       typeof d.kind === 'string' ? tOr(`media.${d.kind}`, d.kind) : null,
-      typeof d.secondsWatched === 'number' ? t('case.history.watched', { s: num(d.secondsWatched, 1) }) : null,
+      typeof d.secondsWatched === 'number'
+        ? t('case.history.watched', { s: num(d.secondsWatched, 1) })
+        : null,
       typeof d.fromReviewerId === 'string' ? t('case.history.from', { who: who(d.fromReviewerId) }) : null,
     ]
       .filter(Boolean)
