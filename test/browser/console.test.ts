@@ -193,15 +193,19 @@ describe('reviewer console', () => {
     await expect(page.getByRole('dialog').count()).resolves.toBe(0);
     await checklist.locator('li[data-item=front][data-done=true]').waitFor();
     expect(await page.getByTestId('decision-submit').isDisabled()).toBe(false);
-    // The history says what was done, in words.
+    await page.screenshot({ path: join(SHOTS, 'case-fr.png'), fullPage: true });
+    await page.getByTestId('decision-submit').click();
+    await page.getByText(/décision enregistrée : approuvé/i).waitFor();
+    // The reloaded history says what was done, in words.
+    await page
+      .locator('section[aria-labelledby=sec-history]')
+      .getByText(/Face de la pièce agrandie/)
+      .waitFor();
     const history = (await page.locator('section[aria-labelledby=sec-history]').textContent()) ?? '';
     expect(history).toContain('Vidéo chargée (pas encore lue)');
     expect(history).toMatch(/Média regardé \[vidéo, \d+,\d s regardées\]/);
     expect(history).toContain('Face de la pièce agrandie [recto]');
 
-    await page.screenshot({ path: join(SHOTS, 'case-fr.png'), fullPage: true });
-    await page.getByTestId('decision-submit').click();
-    await page.getByText(/décision enregistrée : approuvé/i).waitFor();
     const row = await db.query<{ status: string }>('SELECT status FROM cases WHERE id = $1', [id]);
     expect(row.rows[0]!.status).toBe('approved');
     await page.close();

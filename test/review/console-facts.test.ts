@@ -2,7 +2,7 @@
 // so that it reads on the same side of each threshold as the policy's comparison; the approve button follows the
 // four-eyes rule the server applies.
 import { describe, expect, it } from 'vitest';
-import { approvalBlock, floorTo, scoreDigits } from '../../reviewer-ui/src/domains/cases.js';
+import { approvalBlock, floorTo, scoreDigits } from '../../reviewer-ui/src/domains/case-rules.js';
 import { needsRendition } from '../../service/media/rendition.js';
 
 const side = (x: number, th: number) => (x >= th ? 'above' : 'below');

@@ -16,7 +16,7 @@ import { ZoomImage } from '../components/ZoomImage';
 
 /** An MRZ field value in words: document type, sex and dates localised; other values as read. */
 function useFieldValue() {
-  const { t, tOr, lang } = useI18n();
+  const { tOr, lang } = useI18n();
   const date = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
     dateStyle: 'long',
     timeZone: 'UTC',
@@ -27,7 +27,7 @@ function useFieldValue() {
     if (key === 'documentType') return tOr(`doctype.${v}`, v);
     if (key === 'sex') return tOr(`sex.${v}`, v);
     if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return date.format(new Date(`${v}T00:00:00Z`));
-    return v === 'X' ? t('sex.X') : v;
+    return v;
   };
 }
 
@@ -92,6 +92,7 @@ export function DocumentSection({ c, onViewed }: { c: CaseDetail; onViewed(e: Vi
 
 export function IdentitySection({ c }: { c: CaseDetail }) {
   const { t } = useI18n();
+  const value = useFieldValue();
   const mrz = stageResult(c, 'document')?.fields ?? {};
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   // The same comparison as the decision policy's (service/decision/names.ts): accents, hyphens, truncation.
@@ -118,8 +119,8 @@ export function IdentitySection({ c }: { c: CaseDetail }) {
             return (
               <tr key={label} className={same ? 'ok' : 'fail'}>
                 <th scope="row">{t(label)}</th>
-                <td>{declared ?? '—'}</td>
-                <td>{typeof read === 'string' ? read : '—'}</td>
+                <td>{value('declared', declared)}</td>
+                <td>{value('read', read)}</td>
                 <td>{same ? `✔ ${t('common.yes')}` : `✘ ${t('common.no')}`}</td>
               </tr>
             );
