@@ -115,18 +115,23 @@ export async function lastDecisionId(q: Queryable): Promise<number> {
   return Number(r.rows[0]?.id ?? 0);
 }
 
-/** Seconds from submission to decision of the decisions in (afterId, upToId] with one of these outcomes. */
+/**
+ * Seconds from submission to decision of the decisions in (afterId, upToId] with one of these outcomes, with who
+ * decided (`auto`, `reviewer`, `system`).
+ */
 export async function decisionLatencies(
   q: Queryable,
   afterId: number,
   upToId: number,
   outcomes: readonly string[],
-): Promise<number[]> {
-  const { rows } = await q.query<{ seconds: number | string | null }>(
-    `SELECT EXTRACT(EPOCH FROM (d.created_at - c.submitted_at)) AS seconds
+): Promise<Array<{ seconds: number; source: string }>> {
+  const { rows } = await q.query<{ seconds: number | string | null; source: string }>(
+    `SELECT EXTRACT(EPOCH FROM (d.created_at - c.submitted_at)) AS seconds, d.source
        FROM decisions d JOIN cases c ON c.id = d.case_id
       WHERE d.id > $1 AND d.id <= $2 AND d.outcome = ANY($3)`,
     [afterId, upToId, outcomes],
   );
-  return rows.flatMap((r) => (r.seconds !== null && Number(r.seconds) >= 0 ? [Number(r.seconds)] : []));
+  return rows.flatMap((r) =>
+    r.seconds !== null && Number(r.seconds) >= 0 ? [{ seconds: Number(r.seconds), source: r.source }] : [],
+  );
 }

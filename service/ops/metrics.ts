@@ -116,7 +116,8 @@ export function createOpsMetrics(deps: OpsMetricsDeps): OpsMetrics {
   });
   const latency = new Histogram({
     name: 'idv_decision_latency_seconds',
-    help: 'Submission to final decision (automatic or by a reviewer), observed as decisions are persisted.',
+    help: 'Submission to final decision, by who decided (source: auto, reviewer, system), observed as decisions are persisted.',
+    labelNames: ['source'],
     buckets: DECISION_BUCKETS,
     registers: [registry],
     // Runs at each scrape, before the registry serialises the histogram.
@@ -197,8 +198,8 @@ export function createOpsMetrics(deps: OpsMetricsDeps): OpsMetrics {
     cursor ??= (await startCursor) ?? (await maxId());
     const top = await maxId();
     if (top <= cursor) return;
-    for (const seconds of await decisionLatencies(deps.db, cursor, top, FINAL_OUTCOMES))
-      latency.observe(seconds);
+    for (const d of await decisionLatencies(deps.db, cursor, top, FINAL_OUTCOMES))
+      latency.observe({ source: d.source }, d.seconds);
     cursor = top;
   }
   const pollDecisions = () => {

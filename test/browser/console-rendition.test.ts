@@ -165,8 +165,11 @@ describe('reviewer rendition of an HEVC .mov (issue #20 item 1)', () => {
     });
     expect(res.status).toBe(200);
     const samples = parsePromText(await res.text());
-    const v = (name: string) => samples.find((x) => x.name === name)?.value;
+    const v = (name: string) => samples.find((x) => x.name === name && x.labels.source === 'reviewer')?.value;
     expect(v('idv_decision_latency_seconds_count')).toBe(1);
+    expect(
+      samples.filter((x) => x.name === 'idv_decision_latency_seconds_count').map((x) => x.labels.source),
+    ).toEqual(['reviewer']);
     const d = await svc.runtime.db.query<{ s: number }>(
       `SELECT EXTRACT(EPOCH FROM (d.created_at - c.submitted_at))::float AS s
          FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.case_id = $1 AND d.source = 'reviewer'`,
