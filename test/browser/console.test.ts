@@ -84,6 +84,7 @@ describe('reviewer console', () => {
       "Carte d'identité",
     );
     expect(await table.locator('thead').textContent()).toContain('heure de Paris');
+    expect(await table.locator('tbody').textContent()).toMatch(/\d+,\d heures ouvrées restantes/);
     await page.screenshot({ path: join(SHOTS, 'queue-fr.png'), fullPage: true });
 
     // Filters live in the URL.

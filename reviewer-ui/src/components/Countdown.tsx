@@ -33,7 +33,7 @@ export function Countdown({
   serverNow?: string;
   onExpire?: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, num } = useI18n();
   const now = useNow(1000, serverNow);
   const left = deadline ? new Date(deadline).getTime() - now : null;
   const expired = left !== null && left <= 0;
@@ -49,13 +49,13 @@ export function Countdown({
       className={`countdown${atRisk ? ' at-risk' : ''}`}
       title={
         workingHoursLeft != null
-          ? t('countdown.workingHours', { hours: workingHoursLeft.toFixed(1) })
+          ? t('countdown.workingHours', { hours: num(workingHoursLeft, 1) })
           : undefined
       }
     >
       <span className="countdown-time">{t('countdown.left', { time })}</span>
       {workingHoursLeft != null && (
-        <small> · {t('countdown.workingHours', { hours: workingHoursLeft.toFixed(1) })}</small>
+        <small> · {t('countdown.workingHours', { hours: num(workingHoursLeft, 1) })}</small>
       )}
     </span>
   );

@@ -9,7 +9,7 @@ import { LineChart } from '../components/LineChart';
 import { OpsQueuesSection } from './OpsQueues';
 
 export function OpsPage() {
-  const { t, lang } = useI18n();
+  const { t, lang, num } = useI18n();
   const hm = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
     hour: '2-digit',
     minute: '2-digit',
@@ -30,7 +30,7 @@ export function OpsPage() {
               <div className="tiles">
                 <Tile label={t('ops.depth')} value={d.stats.depth} />
                 <Tile label={t('ops.atRisk')} value={d.stats.atRisk} warn={d.stats.atRisk > 0} />
-                <Tile label={t('ops.oldest')} value={d.stats.oldestWorkingHours.toFixed(1)} />
+                <Tile label={t('ops.oldest')} value={num(d.stats.oldestWorkingHours, 1)} />
                 <Tile label={t('ops.breaches')} value={d.stats.breaches} warn={d.stats.breaches > 0} />
               </div>
               <section className="card">
