@@ -397,12 +397,21 @@ describe('fault injection', () => {
       ok?: boolean;
       count?: number;
     };
+    // Why the pipeline sent cases to review (PROCESSING_FAILED: a stage that ran out of attempts under the kills).
+    const reviewReasons: Record<string, number> = {};
+    for (const r of (
+      await db.query<{ reason: string; n: string }>(
+        "SELECT unnest(reasons) AS reason, count(*) AS n FROM decisions WHERE outcome = 'review' GROUP BY 1",
+      )
+    ).rows)
+      reviewReasons[r.reason] = Number(r.n);
     const counts = {
       cases: CASES,
       inDatabase: await one('SELECT count(*) AS n FROM cases'),
       lost: CASES - decided.length,
       stuckProcessing: await one("SELECT count(*) AS n FROM cases WHERE status IN ('processing', 'created')"),
       statusesAfterPipeline: statuses,
+      reviewReasons,
       approvedByReviewers,
       approved: approved.length,
       workerKills: kills,
