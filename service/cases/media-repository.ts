@@ -47,9 +47,14 @@ export async function replaceMedia(
   });
 }
 
-/** Every storage key a media row refers to (for the storage consistency check). */
+/**
+ * Every storage key a media row refers to whose object should exist (for the storage consistency check): a purged
+ * row keeps its metadata while its object is gone by design.
+ */
 export async function listStorageKeys(q: Queryable): Promise<Array<{ key: string; caseId: string }>> {
-  const r = await q.query<{ storage_key: string; case_id: string }>('SELECT storage_key, case_id FROM media');
+  const r = await q.query<{ storage_key: string; case_id: string }>(
+    'SELECT storage_key, case_id FROM media WHERE purged_at IS NULL',
+  );
   return r.rows.map((x) => ({ key: x.storage_key, caseId: x.case_id }));
 }
 

@@ -214,6 +214,14 @@ export async function listEvidence(q: Queryable, caseId: string): Promise<Eviden
   return r.rows.map(toRow);
 }
 
+/** Storage keys of the evidence files kept (not purged): objects of the media store that no media row names. */
+export async function listEvidenceStorageKeys(q: Queryable): Promise<Array<{ key: string; caseId: string }>> {
+  const r = await q.query<{ storage_key: string; case_id: string }>(
+    'SELECT storage_key, case_id FROM evidence_files WHERE purged_at IS NULL',
+  );
+  return r.rows.map((x) => ({ key: x.storage_key, caseId: x.case_id }));
+}
+
 /** Final cases with no evidence file for their last decision (the outbox builds them; this is the safety net). */
 export async function listFinalCasesWithoutEvidence(q: Queryable, limit = 100): Promise<string[]> {
   const r = await q.query<{ id: string }>(

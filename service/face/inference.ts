@@ -86,6 +86,11 @@ const CROP_PX = 256;
 const REFINE_BELOW_PX = 60;
 /** Pictures at most this large (px, longer side) are treated as tightly cropped faces by enrol. */
 const TIGHT_PICTURE_PX = 320;
+/**
+ * Long side (px) a picture is reduced to before the padded-canvas detection pass (whose 416 px detector input
+ * shows the picture itself at ~160 px).
+ */
+const PADDED_MAX_PX = 1024;
 /** In-plane rotation (radians, ~4°) above which a face is re-described on an upright crop. */
 const MAX_ROLL = (4 * Math.PI) / 180;
 
@@ -283,35 +288,58 @@ export class FaceModel {
 
   private async detectPadded(t: Tensor3D, img: RgbImage): Promise<Omit<FaceObservation, 'sharpness'>[]> {
     const tf = tfOf(this.api);
-    // A face larger than the picture (chin and forehead cut) needs a wider margin to look like a face.
-    for (const share of [0.35, 0.8]) {
-      const p = Math.round(Math.max(img.width, img.height) * share);
-      const padded = tf.tidy(
-        () =>
-          tf.pad(
-            t,
-            [
-              [p, p],
-              [p, p],
-              [0, 0],
-            ],
-            128,
-          ) as Tensor3D,
-      );
-      try {
-        const faces = await this.detectTensor(padded, { detector: 'auto', inputSize: 416, minScore: 0.3 });
-        if (faces.length > 0) {
-          return faces.map((f) => ({
-            ...f,
-            box: { ...f.box, x: f.box.x - p, y: f.box.y - p },
-            landmarks: f.landmarks.map((v) => v - p),
-          }));
+    // The padded canvas, squared by the detector, holds up to 7 times the picture's pixels: from a large photo
+    // (an upright 8 MP one already) that exceeded the WASM heap (tfjs RangeError, the worker process died). The
+    // detector sees the canvas at 416 px anyway, so a large picture is reduced first (k), losing nothing it uses.
+    const k = Math.min(1, PADDED_MAX_PX / Math.max(img.width, img.height));
+    const small =
+      k < 1
+        ? tf.tidy(
+            () =>
+              tf.image.resizeBilinear(t, [
+                Math.max(1, Math.round(img.height * k)),
+                Math.max(1, Math.round(img.width * k)),
+              ]) as Tensor3D,
+          )
+        : t;
+    try {
+      // A face larger than the picture (chin and forehead cut) needs a wider margin to look like a face.
+      for (const share of [0.35, 0.8]) {
+        const p = Math.round(Math.max(small.shape[0], small.shape[1]) * share);
+        const padded = tf.tidy(
+          () =>
+            tf.pad(
+              small,
+              [
+                [p, p],
+                [p, p],
+                [0, 0],
+              ],
+              128,
+            ) as Tensor3D,
+        );
+        try {
+          const faces = await this.detectTensor(padded, { detector: 'auto', inputSize: 416, minScore: 0.3 });
+          if (faces.length > 0) {
+            return faces.map((f) => ({
+              ...f,
+              box: {
+                x: (f.box.x - p) / k,
+                y: (f.box.y - p) / k,
+                width: f.box.width / k,
+                height: f.box.height / k,
+              },
+              landmarks: f.landmarks.map((v) => (v - p) / k),
+            }));
+          }
+        } finally {
+          padded.dispose();
         }
-      } finally {
-        padded.dispose();
       }
+      return [];
+    } finally {
+      if (small !== t) small.dispose();
     }
-    return [];
   }
 
   private async describeCrop(

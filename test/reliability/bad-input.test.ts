@@ -443,17 +443,123 @@ describe('bad input', () => {
     await q('console traversal', 'GET', '/console/assets/..%2f..%2f..%2fpackage.json', { base: consoleBase });
     await q('console encoded NUL', 'GET', '/console/assets/a%00.js', { base: consoleBase });
 
+    // The applicant app's routes, invitations, evidence, erasure and legal hold (every documented route is hit).
+    const dashes = '-'.repeat(36);
+    const asJson = (body: string, headers: Record<string, string> = {}) => ({
+      body,
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
+    await q('challenge: no token', 'POST', '/v1/applicant/challenge');
+    await q('challenge: bogus token', 'POST', '/v1/applicant/challenge', { headers: bearer('bogus') });
+    await q('challenge: encoded NUL token', 'POST', '/v1/applicant/challenge', { headers: bearer('%00') });
+    await q('session: no token', 'GET', '/v1/applicant/session');
+    await q('session: bogus token', 'GET', '/v1/applicant/session', { headers: bearer(big) });
+    await q('capture: unknown kind', 'PUT', '/v1/applicant/media/selfie/capture', asJson('{}', bearer(tok)));
+    await q(
+      'capture: NUL in a fact',
+      'PUT',
+      '/v1/applicant/media/front/capture',
+      asJson('{"source":"\\u0000"}', bearer(tok)),
+    );
+    await q('capture: array body', 'PUT', '/v1/applicant/media/front/capture', asJson('[1]', bearer(tok)));
+    await q(
+      'capture: medium not uploaded',
+      'PUT',
+      '/v1/applicant/media/back/capture',
+      asJson('{}', bearer(tok)),
+    );
+    await q(
+      'precheck: video side',
+      'POST',
+      '/v1/applicant/media/video/precheck',
+      asJson('{"doc":"passport"}', bearer(tok)),
+    );
+    await q(
+      'precheck: unknown document',
+      'POST',
+      '/v1/applicant/media/front/precheck',
+      asJson('{"doc":"visa"}', bearer(tok)),
+    );
+    await q(
+      'precheck: photo not uploaded',
+      'POST',
+      '/v1/applicant/media/back/precheck',
+      asJson('{"doc":"cni2021"}', bearer(tok)),
+    );
+    await q('applicant activation: no token', 'GET', '/v1/applicant/activation');
+    await q(
+      'applicant activation: bogus token',
+      'POST',
+      '/v1/applicant/activation',
+      asJson('{"code":"123456"}', bearer('bogus')),
+    );
+    await q(
+      'applicant activation: malformed',
+      'POST',
+      '/v1/applicant/activation',
+      asJson('{"code"', bearer(tok)),
+    );
+    await q('invite: 36 dashes', 'POST', `/v1/verifications/${dashes}/invite`, asJson('{}', key()));
+    await q(
+      'invite: unknown channel',
+      'POST',
+      `/v1/verifications/${id}/invite`,
+      asJson('{"fax":true}', key()),
+    );
+    await q('invite: no channel', 'POST', `/v1/verifications/${id}/invite`, asJson('{"email":false}', key()));
+    await q('invite: no key', 'POST', `/v1/verifications/${id}/invite`, asJson('{}'));
+    await q('invitation page: bogus', 'GET', '/invitations/bogus');
+    await q('invitation page: encoded NUL', 'GET', '/invitations/%00');
+    await q('invitation confirm: long token', 'POST', `/invitations/${big}/confirm`, {
+      body: 'x=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await q('letter open: bogus', 'POST', '/letters/bogus', {
+      body: 'open=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await q('letter open: oversized form', 'POST', '/letters/bogus', {
+      body: `open=${big}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await q('evidence: 36 dashes', 'GET', `/v1/verifications/${dashes}/evidence`, { headers: key() });
+    await q('evidence: not final', 'GET', `/v1/verifications/${id}/evidence`, { headers: key() });
+    await q('evidence: no key', 'GET', `/v1/verifications/${id}/evidence`);
+    await q('erasure: 36 dashes', 'DELETE', `/v1/verifications/${dashes}/personal-data`, { headers: key() });
+    await q('erasure: unknown', 'DELETE', `/v1/verifications/${randomUUID()}/personal-data`, {
+      headers: key(),
+    });
+    await q('erasure: no key', 'DELETE', `/v1/verifications/${id}/personal-data`);
+    await q('legal hold: anonymous', 'PUT', `/api/retention/cases/${id}/legal-hold`, asJson('{"hold":true}'));
+    await asAdmin('legal hold: not a boolean', 'PUT', `/api/retention/cases/${id}/legal-hold`, {
+      hold: 'yes',
+    });
+    await asAdmin('legal hold: 36 dashes', 'PUT', `/api/retention/cases/${dashes}/legal-hold`, {
+      hold: true,
+    });
+    await asAdmin('legal hold: NUL reason', 'PUT', `/api/retention/cases/${id}/legal-hold`, {
+      hold: true,
+      reason: 'a\u0000b',
+    });
+    await q('reasons: anonymous', 'GET', '/api/review/reasons');
+    await q('app: encoded NUL', 'GET', '/v/%00');
+    await q('app: bad percent-encoding', 'GET', '/v/%E0%A4%A');
+    await q('readyz: POST', 'POST', '/readyz');
+    await q('evidence keys: POST', 'POST', '/.well-known/idv-evidence-keys.json');
+    // Last: a logout without its CSRF token must be refused (the admin session is still used above).
+    await asAdmin('logout: no CSRF', 'POST', '/api/review/auth/logout', {}, null);
+
     expect(out.length).toBeGreaterThanOrEqual(60);
     const fivexx = out.filter((r) => r.status >= 500 && r.status !== 503);
     expect(fivexx.map((r) => `${r.label}: ${r.status}`)).toEqual([]);
     for (const r of out) {
       if (r.status < 400) continue;
-      // Every JSON error has the one shape; the letter page is HTML by design.
+      // Every JSON error has the one shape; the letter, invitation and applicant app pages are HTML by design.
       if (r.contentType.includes('json'))
         expect(r.json, r.label).toMatchObject({
           error: { code: expect.any(String), message: expect.any(String) },
         });
-      else expect(r.label, `${r.label}: ${r.status} ${r.contentType}`).toMatch(/^letter/);
+      else expect(r.label, `${r.label}: ${r.status} ${r.contentType}`).toMatch(/^(letter|invitation|app)/);
     }
     // The case these requests aimed at is as it was: open, the one front photo, nothing else stored.
     const status = await api.status(tok);

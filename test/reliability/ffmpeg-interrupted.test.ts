@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MediaError, extractAudio, sampleFrames } from '../../service/media/index.js';
+import { classifyFailure } from '../../service/media/ffmpeg-run.js';
+import { isPermanentMediaError } from '../../service/pipeline/engines/media.js';
 import { tempDir } from '../helpers/env.js';
 
 let video: string;
@@ -103,4 +105,16 @@ describe('ffmpeg failures', () => {
     expect((err as MediaError).code).toBe('corrupt');
     expect((err as MediaError).retryable).toBe(false);
   }, 60_000);
+
+  it('the pipe error of the report ("Output stream closed") is interrupted and the stage retries it; an exit verdict fails at once', () => {
+    const pipe = classifyFailure(new Error('Output stream closed'), null);
+    expect(pipe.code).toBe('interrupted');
+    expect(isPermanentMediaError(pipe)).toBe(false);
+    const verdict = classifyFailure(
+      new Error('ffmpeg exited with code 1: Invalid data found when processing input'),
+      'Invalid data found when processing input',
+    );
+    expect(verdict.code).toBe('corrupt');
+    expect(isPermanentMediaError(verdict)).toBe(true);
+  });
 });

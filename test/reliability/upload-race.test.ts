@@ -9,6 +9,9 @@ import { ApiClient, freshPgDatabase } from '../api/client.js';
 import { mediaStoreFor } from '../../service/storage/index.js';
 import { storageCheck } from './storage-cli.js';
 import { Readable } from 'node:stream';
+import { evidenceFor } from '../../service/evidence/service.js';
+import { ReviewClient } from '../review/client.js';
+import { makeReviewer, PASSWORD, seedCase } from '../review/seed.js';
 
 let pgDb: { url: string; drop(): Promise<void> };
 let svc: RunningService;
@@ -88,4 +91,35 @@ describe('one object per upload slot', () => {
       missingObjects: [],
     });
   }, 180_000);
+
+  it('evidence files are not orphans and purged media are not missing: --delete-orphans keeps the proof', async () => {
+    const db = svc.runtime.db;
+    // A case in review with its real stage results, approved through the review API: a final decision.
+    const id = await seedCase(db, svc.runtime.store);
+    const admin = await makeReviewer(db, 'admin');
+    const desk = new ReviewClient(svc.url!);
+    expect((await desk.login(admin.email, PASSWORD)).status).toBe(200);
+    expect((await desk.post(`/api/review/cases/${id}/claim`)).status).toBe(200);
+    const decided = await desk.post(`/api/review/cases/${id}/decision`, { action: 'approve' });
+    expect(decided.body).toEqual({ status: 'decided', caseStatus: 'approved' });
+    // Its evidence file (what the outbox handler builds), then the erasure request: media purged, proof kept.
+    const built = await evidenceFor({ config: svc.runtime.config, db }).build(id);
+    expect(built.status).toBe('built');
+    const key = { 'x-api-key': svc.runtime.config.API_KEYS[0]! };
+    const erased = await fetch(`${svc.url}/v1/verifications/${id}/personal-data`, {
+      method: 'DELETE',
+      headers: key,
+    });
+    expect(erased.status).toBe(200);
+    const purged = await db.query('SELECT 1 FROM media WHERE case_id = $1 AND purged_at IS NOT NULL', [id]);
+    expect(purged.rowCount).toBeGreaterThan(0);
+    // Before the fix: the evidence object was an orphan and the purged rows' objects were missing.
+    const report = storageCheck(svc.runtime.config, ['--grace-seconds', '0', '--delete-orphans']);
+    expect(report).toMatchObject({ ok: true, code: 0, orphanObjects: [], missingObjects: [], deleted: 0 });
+    // The proof is still there to read (the store itself: the synchronous CLI run above stalled this process's
+    // HTTP server, whose idle keep-alive sockets the client would reuse).
+    const after = await evidenceFor({ config: svc.runtime.config, db }).read(id);
+    expect(after.outcome.status).toBe('exists');
+    expect(after.bytes?.length).toBeGreaterThan(0);
+  }, 300_000);
 });

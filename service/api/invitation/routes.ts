@@ -48,7 +48,9 @@ export function invitationApiRouter(deps: { db: Db; secret: string; apiKeys: rea
   const r = Router();
   r.post('/verifications/:id/invite', requireApiKey(deps.apiKeys), async (req: Request, res: Response) => {
     const id = String(req.params.id);
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('No such verification');
+    // The exact UUID shape: 36 dashes passed the looser pattern and reached the database as a 500.
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      throw notFound('No such verification');
     const body = InviteBody.safeParse(req.body ?? {});
     if (!body.success) throw badRequest('invalid_request', 'Expected {email?: boolean, sms?: boolean}');
     const channels: Channel[] = [];
