@@ -13,6 +13,8 @@ import { requireApplicant } from './api/applicant/auth.js';
 import { createChallengeRouter } from './api/applicant/challenge.js';
 import { createCaptureRouter } from './api/applicant/capture.js';
 import { createPrecheckRouter } from './api/applicant/precheck.js';
+import { createTusRouter } from './api/applicant/tus.js';
+import { SealedUploadStore, uploadRootOf } from './storage/upload-store.js';
 import { createSessionRouter } from './api/applicant/session.js';
 import { createApplicantActivationRouter } from './api/applicant/activation.js';
 import { createApplicantAppRouter } from './api/applicant/app-router.js';
@@ -56,6 +58,21 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     ['/v1', createSessionRouter({ config, db, applicant })],
     ['/v1', createCaptureRouter({ db, applicant })],
     ['/v1', createPrecheckRouter({ config, db, store, applicant })],
+    // Resumable uploads (tus), beside the multipart PUT that API users keep.
+    [
+      '/v1',
+      createTusRouter({
+        config,
+        db,
+        store,
+        applicant,
+        uploads: new SealedUploadStore({
+          dir: uploadRootOf(config.DATA_DIR),
+          hexKey: config.MEDIA_ENCRYPTION_KEY,
+          expirationMs: config.UPLOAD_RESUME_HOURS * 3600_000,
+        }),
+      }),
+    ],
     ['/v1', createApplicantActivationRouter({ db, activation })],
     ['/v1', invitationApiRouter({ db, secret: config.CODE_HMAC_SECRET, apiKeys: config.API_KEYS })],
     ['/v', createApplicantAppRouter()],
