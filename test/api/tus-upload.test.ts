@@ -23,7 +23,9 @@ let api: ApiClient;
 let fx: FixtureCase;
 
 beforeAll(async () => {
-  svc = await startService(testConfig({ MAX_UPLOAD_MB_IMAGE: '1', FACE_WORKERS: '1', PIPELINE_CONCURRENCY: '1' }));
+  svc = await startService(
+    testConfig({ MAX_UPLOAD_MB_IMAGE: '1', FACE_WORKERS: '1', PIPELINE_CONCURRENCY: '1' }),
+  );
   api = new ApiClient(svc.url!, svc.runtime.config.API_KEYS[0]!);
   fx = await fixtureCase({ attack: 'none', seed: 1, formats: ['webm'] });
 }, 240_000);
@@ -134,7 +136,8 @@ describe('resumable uploads (tus)', () => {
     // On disk: sealed records only; no 32-byte run of the video is there in the clear.
     const id = location.split('/').pop()!;
     const raw = await readFile(join(uploadRootOf(svc.runtime.config.DATA_DIR), `${id}.parts`));
-    for (let at = 0; at + 32 <= kept; at += 50_000) expect(raw.includes(video.subarray(at, at + 32))).toBe(false);
+    for (let at = 0; at + 32 <= kept; at += 50_000)
+      expect(raw.includes(video.subarray(at, at + 32))).toBe(false);
     // The client resumes: the server receives only the rest.
     let sentAfterDrop = 0;
     const done = await new Promise<string>((resolve, reject) => {
@@ -144,7 +147,8 @@ describe('resumable uploads (tus)', () => {
         headers: { authorization: `Bearer ${c.token}` },
         retryDelays: [],
         onBeforeRequest: (req) => {
-          if (req.getMethod() === 'PATCH') sentAfterDrop = video.length - Number(req.getHeader('Upload-Offset'));
+          if (req.getMethod() === 'PATCH')
+            sentAfterDrop = video.length - Number(req.getHeader('Upload-Offset'));
         },
         onSuccess: (p) => resolve(p.lastResponse.getBody()),
         onError: reject,
@@ -167,13 +171,20 @@ describe('resumable uploads (tus)', () => {
     expect(head.status).toBe(404);
     const patch = await fetch(`${svc.url}${location}`, {
       method: 'PATCH',
-      headers: { ...tusHeaders(b.token), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      headers: {
+        ...tusHeaders(b.token),
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+      },
       body: new Uint8Array(10),
     });
     expect(patch.status).toBe(404);
     expect(((await patch.json()) as { error: { code: string } }).error.code).toBe('not_found');
     // No token at all.
-    expect((await fetch(`${svc.url}${location}`, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0' } })).status).toBe(401);
+    expect(
+      (await fetch(`${svc.url}${location}`, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0' } }))
+        .status,
+    ).toBe(401);
     // Over the slot's cap (MAX_UPLOAD_MB_IMAGE=1), and an unknown slot.
     const big = await create(a.token, 'front', 2 * 1048576);
     expect(big.status).toBe(413);
@@ -181,16 +192,24 @@ describe('resumable uploads (tus)', () => {
     expect((await create(a.token, 'selfie', 10)).status).toBe(400);
     // Not an image: refused when complete, nothing attached, the partial file removed.
     const text = Buffer.from('hello, this is not a photograph at all '.repeat(30));
-    const bad = await tusSend(a.token, text, 'front').catch((e: { originalResponse?: { getStatus(): number; getBody(): string } }) => e);
+    const bad = await tusSend(a.token, text, 'front').catch(
+      (e: { originalResponse?: { getStatus(): number; getBody(): string } }) => e,
+    );
     expect((bad as { originalResponse: { getStatus(): number } }).originalResponse.getStatus()).toBe(415);
-    expect(JSON.parse((bad as { originalResponse: { getBody(): string } }).originalResponse.getBody())).toMatchObject({
+    expect(
+      JSON.parse((bad as { originalResponse: { getBody(): string } }).originalResponse.getBody()),
+    ).toMatchObject({
       error: { code: 'unsupported_media_type' },
     });
     expect(await listMedia(svc.runtime.db, a.id, 1)).toHaveLength(0);
     // A wrong offset is the protocol's 409, in our error shape.
     const conflict = await fetch(`${svc.url}${location}`, {
       method: 'PATCH',
-      headers: { ...tusHeaders(a.token), 'upload-offset': '5', 'content-type': 'application/offset+octet-stream' },
+      headers: {
+        ...tusHeaders(a.token),
+        'upload-offset': '5',
+        'content-type': 'application/offset+octet-stream',
+      },
       body: new Uint8Array(10),
     });
     expect(conflict.status).toBe(409);
@@ -229,7 +248,12 @@ describe('sealed upload store', () => {
     const old = randomBytes(16).toString('hex');
     const fresh = randomBytes(16).toString('hex');
     await store.create(
-      new TusUpload({ id: old, size: 10, offset: 0, creation_date: new Date(Date.now() - 2 * 3600_000).toISOString() }),
+      new TusUpload({
+        id: old,
+        size: 10,
+        offset: 0,
+        creation_date: new Date(Date.now() - 2 * 3600_000).toISOString(),
+      }),
     );
     await store.create(new TusUpload({ id: fresh, size: 10, offset: 0 }));
     // A records file whose facts never made it (crash at creation), two hours old.

@@ -108,7 +108,10 @@ export function createTusRouter(deps: TusDeps): Router {
       if (!('status_code' in err)) return undefined;
       if (err.body.startsWith('{')) return err;
       const message = err.body.trim();
-      const code = `upload_${message.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`.slice(0, 60);
+      const code = `upload_${message
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_|_$/g, '')}`.slice(0, 60);
       return { status_code: err.status_code, body: JSON.stringify({ error: { code, message } }) };
     },
   });
@@ -126,7 +129,11 @@ export function createTusRouter(deps: TusDeps): Router {
       if (!up || up.metadata?.case !== c.id) throw notFound('No such upload');
       // An upload started for an earlier attempt does not carry over to a resubmission.
       if (up.metadata?.attempt !== String(c.attempt))
-        throw new HttpError(410, 'upload_expired', 'This upload belongs to an earlier attempt; start it again');
+        throw new HttpError(
+          410,
+          'upload_expired',
+          'This upload belongs to an earlier attempt; start it again',
+        );
     }
     next();
   };
