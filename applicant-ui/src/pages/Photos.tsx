@@ -112,7 +112,7 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
     setError(undefined);
     setProgress(0);
     try {
-      await uploadMedia(side, shot.blob, `${side}.jpg`, setProgress);
+      await uploadMedia(side, shot.blob, setProgress);
       await sendCaptureFacts(side, {
         source: shot.source,
         width: shot.quality.width,
