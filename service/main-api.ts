@@ -14,6 +14,7 @@ import { createChallengeRouter } from './api/applicant/challenge.js';
 import { createCaptureRouter } from './api/applicant/capture.js';
 import { createPrecheckRouter } from './api/applicant/precheck.js';
 import { createTusRouter } from './api/applicant/tus.js';
+import { createPortraitFinder } from './api/applicant/portrait.js';
 import { SealedUploadStore, uploadRootOf } from './storage/upload-store.js';
 import { createSessionRouter } from './api/applicant/session.js';
 import { createApplicantActivationRouter } from './api/applicant/activation.js';
@@ -43,6 +44,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
   const ops = createOps({ config, db, logger, queues });
   const retry = retryPolicy(config);
   const applicant = requireApplicant(db);
+  const portraits = createPortraitFinder((msg, fields) => logger.info(fields, `pre-check ${msg}`));
   const routers: Array<[string, Router]> = [
     [
       '/v1',
@@ -57,7 +59,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     ['/v1', createChallengeRouter({ db, ttlMinutes: config.CHALLENGE_TTL_MINUTES, applicant })],
     ['/v1', createSessionRouter({ config, db, applicant })],
     ['/v1', createCaptureRouter({ db, applicant })],
-    ['/v1', createPrecheckRouter({ config, db, store, applicant })],
+    ['/v1', createPrecheckRouter({ config, db, store, applicant, portraits })],
     // Resumable uploads (tus), beside the multipart PUT that API users keep.
     [
       '/v1',
@@ -129,6 +131,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
       await new Promise<void>((r) => server.close(() => r()));
       await ops.close();
       await media.close();
+      await portraits.close();
     },
   };
 }

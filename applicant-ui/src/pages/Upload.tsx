@@ -67,10 +67,7 @@ export function Upload(props: {
   return (
     <Layout title={t('upload.title')} step={[4, 4]}>
       <p className="lead">{t('upload.lead')}</p>
-      <Progress
-        value={phase === 'upload' ? progress : 1}
-        label={t('upload.videoProgress')}
-      />
+      <Progress value={phase === 'upload' ? progress : 1} label={t('upload.videoProgress')} />
       <p aria-live="polite" role="status">
         {phase === 'upload' && (dropped || attempt > 0)
           ? t('upload.retrying')

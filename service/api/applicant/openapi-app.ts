@@ -128,7 +128,8 @@ export const applicantRoutes: readonly RouteDoc[] = [
     method: 'post',
     path: '/v1/applicant/media/{side}/precheck',
     operationId: 'precheckDocument',
-    summary: 'Quick check of an uploaded document photo (MRZ readable?) before submitting',
+    summary:
+      'Quick check of an uploaded document photo before submitting: right side? MRZ readable? portrait found (front of cards, passport data page)?',
     auth: 'applicant',
     params: { side: z.enum(['front', 'back']) },
     body: precheckBody,

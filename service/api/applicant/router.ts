@@ -43,7 +43,6 @@ export interface ApplicantApiDeps {
   startPipeline(ref: { caseId: string; attempt: number }): Promise<void>;
 }
 
-
 /** How long submit waits for Redis to take the job before leaving it to the recovery sweep. */
 const ENQUEUE_WAIT_MS = 1500;
 
