@@ -7,6 +7,7 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { Server, type Upload } from '@tus/server';
+import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import type { Config } from '../../config/index.js';
 import type { Db } from '../../db/index.js';
 import type { MediaStore } from '../../storage/index.js';
@@ -61,6 +62,27 @@ async function complete(deps: TusDeps, upload: Upload): Promise<{ name: UploadNa
   return { name, up: { ...obj, mime } };
 }
 
+/**
+ * Some of tus's refusals (a missing Tus-Resumable, a malformed header) are written as plain text without passing
+ * through onResponseError: every error answer leaves here in our JSON shape.
+ */
+async function asJsonErrors(res: globalThis.Response): Promise<globalThis.Response> {
+  if (res.status < 400) return res;
+  const text = (await res.text()).trim();
+  let body = text;
+  if (!text.startsWith('{')) {
+    const code = `upload_${text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')}`.slice(0, 60);
+    body = JSON.stringify({ error: { code, message: text || `HTTP ${res.status}` } });
+  }
+  const headers = new Headers(res.headers);
+  headers.set('Content-Type', 'application/json; charset=utf-8');
+  headers.set('Content-Length', String(Buffer.byteLength(body)));
+  return new Response(body, { status: res.status, headers });
+}
+
 export function createTusRouter(deps: TusDeps): Router {
   const { config, db, uploads } = deps;
   const largest = Math.max(maxBytesOf('image', config), maxBytesOf('video', config));
@@ -102,18 +124,6 @@ export function createTusRouter(deps: TusDeps): Router {
         await uploads.remove(upload.id).catch(() => undefined);
       }
     },
-    onResponseError(_req, err) {
-      // Our refusals already carry the JSON body; tus's own errors (offset conflict, missing header) are
-      // rewritten into the same shape.
-      if (!('status_code' in err)) return undefined;
-      if (err.body.startsWith('{')) return err;
-      const message = err.body.trim();
-      const code = `upload_${message
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '_')
-        .replace(/^_|_$/g, '')}`.slice(0, 60);
-      return { status_code: err.status_code, body: JSON.stringify({ error: { code, message } }) };
-    },
   });
 
   const r = Router();
@@ -140,7 +150,7 @@ export function createTusRouter(deps: TusDeps): Router {
   const handle = async (req: Request, res: Response) => {
     // srvx builds the web request from the node one: give it the full path, not the router-relative one.
     req.url = req.originalUrl;
-    await tus.handle(req, res);
+    await sendNodeResponse(res, await asJsonErrors(await tus.handleWeb(new NodeRequest({ req, res }))));
   };
   r.post(TUS_PATH.replace('/v1', ''), deps.applicant, guard, handle);
   r.head(`${TUS_PATH.replace('/v1', '')}/:id`, deps.applicant, guard, handle);
