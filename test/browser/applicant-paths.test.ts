@@ -76,6 +76,13 @@ async function phone(b: Browser, init?: () => void): Promise<Page> {
 
 async function shotAndScan(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // The same screen at the desktop viewport, then back to the phone.
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.screenshot({
+    path: join(ARTIFACTS, `${name.replace('phone-', 'desktop-')}.png`),
+    fullPage: true,
+  });
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.evaluate(AXE);
   const bad = await page.evaluate(async () => {
     const axe = (

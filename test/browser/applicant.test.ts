@@ -110,6 +110,15 @@ const a11yViolations: Record<string, string[]> = {};
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // Each phone screen also at the desktop viewport (the same page, widened for the picture).
+  if (name.startsWith('phone-')) {
+    await page.setViewportSize(DESKTOP);
+    await page.screenshot({
+      path: join(ARTIFACTS, `${name.replace('phone-', 'desktop-')}.png`),
+      fullPage: true,
+    });
+    await page.setViewportSize(PHONE);
+  }
   // Runtime.evaluate is not subject to the page's CSP (which rightly refuses inline scripts).
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
