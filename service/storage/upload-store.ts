@@ -93,6 +93,11 @@ export class SealedUploadStore extends DataStore {
     }
   }
 
+  /** An upload's metadata, without touching its records (safe outside tus's lock, unlike getUpload). */
+  async metadataOf(id: string): Promise<Record<string, string | null> | null> {
+    return (await this.facts(id).catch(() => null))?.metadata ?? null;
+  }
+
   override async create(file: Upload): Promise<Upload> {
     const facts: UploadFacts = {
       id: file.id,

@@ -135,10 +135,11 @@ export function createTusRouter(deps: TusDeps): Router {
     const id = req.params.id === undefined ? undefined : String(req.params.id);
     if (id !== undefined) {
       if (!ID_RE.test(id)) throw notFound('No such upload');
-      const up = await uploads.getUpload(id).catch(() => null);
-      if (!up || up.metadata?.case !== c.id) throw notFound('No such upload');
+      // Metadata only: the records are read (and a torn tail cut) by tus under its upload lock.
+      const meta = await uploads.metadataOf(id);
+      if (!meta || meta.case !== c.id) throw notFound('No such upload');
       // An upload started for an earlier attempt does not carry over to a resubmission.
-      if (up.metadata?.attempt !== String(c.attempt))
+      if (meta.attempt !== String(c.attempt))
         throw new HttpError(
           410,
           'upload_expired',
