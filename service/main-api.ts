@@ -13,6 +13,9 @@ import { requireApplicant } from './api/applicant/auth.js';
 import { createChallengeRouter } from './api/applicant/challenge.js';
 import { createCaptureRouter } from './api/applicant/capture.js';
 import { createPrecheckRouter } from './api/applicant/precheck.js';
+import { createTusRouter } from './api/applicant/tus.js';
+import { createPortraitFinder } from './api/applicant/portrait.js';
+import { SealedUploadStore, uploadRootOf } from './storage/upload-store.js';
 import { createSessionRouter } from './api/applicant/session.js';
 import { createApplicantActivationRouter } from './api/applicant/activation.js';
 import { createApplicantAppRouter } from './api/applicant/app-router.js';
@@ -41,6 +44,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
   const ops = createOps({ config, db, logger, queues });
   const retry = retryPolicy(config);
   const applicant = requireApplicant(db);
+  const portraits = createPortraitFinder((msg, fields) => logger.info(fields, `pre-check ${msg}`));
   const routers: Array<[string, Router]> = [
     [
       '/v1',
@@ -55,7 +59,22 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     ['/v1', createChallengeRouter({ db, ttlMinutes: config.CHALLENGE_TTL_MINUTES, applicant })],
     ['/v1', createSessionRouter({ config, db, applicant })],
     ['/v1', createCaptureRouter({ db, applicant })],
-    ['/v1', createPrecheckRouter({ config, db, store, applicant })],
+    ['/v1', createPrecheckRouter({ config, db, store, applicant, portraits })],
+    // Resumable uploads (tus), beside the multipart PUT that API users keep.
+    [
+      '/v1',
+      createTusRouter({
+        config,
+        db,
+        store,
+        applicant,
+        uploads: new SealedUploadStore({
+          dir: uploadRootOf(config.DATA_DIR),
+          hexKey: config.MEDIA_ENCRYPTION_KEY,
+          expirationMs: config.UPLOAD_RESUME_HOURS * 3600_000,
+        }),
+      }),
+    ],
     ['/v1', createApplicantActivationRouter({ db, activation })],
     ['/v1', invitationApiRouter({ db, secret: config.CODE_HMAC_SECRET, apiKeys: config.API_KEYS })],
     ['/v', createApplicantAppRouter()],
@@ -112,6 +131,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
       await new Promise<void>((r) => server.close(() => r()));
       await ops.close();
       await media.close();
+      await portraits.close();
     },
   };
 }

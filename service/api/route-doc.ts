@@ -7,7 +7,7 @@ type Json = Record<string, unknown>;
 export type RouteAuth = 'none' | 'apiKey' | 'applicant' | 'session' | 'bearer';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path, `{param}` style. */
   path: string;
   operationId: string;
@@ -15,7 +15,11 @@ export interface RouteDoc {
   auth: RouteAuth;
   params?: Record<string, z.ZodType>;
   query?: z.ZodObject;
+  /** Request headers the route reads (name → schema; required unless the schema accepts undefined). */
+  headers?: Record<string, z.ZodType>;
   body?: z.ZodType;
+  /** A non-JSON request body (its content type), e.g. the bytes of a tus PATCH. */
+  rawBody?: string;
   /** Success status → description and (JSON) schema; `contentType` for non-JSON answers. */
   ok: Record<string, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Error statuses → description; every error answer is the shared Error object. */
@@ -65,6 +69,12 @@ function operation(r: RouteDoc): Json {
       required: !(t as z.ZodType).safeParse(undefined).success,
       schema: jsonSchema(t as z.ZodType, 'input'),
     })),
+    ...Object.entries(r.headers ?? {}).map(([name, t]) => ({
+      name,
+      in: 'header',
+      required: !t.safeParse(undefined).success,
+      schema: jsonSchema(t, 'input'),
+    })),
   ];
   const responses: Json = {};
   for (const [status, o] of Object.entries(r.ok)) {
@@ -92,7 +102,14 @@ function operation(r: RouteDoc): Json {
             content: { 'application/json': { schema: jsonSchema(r.body, 'input') } },
           },
         }
-      : {}),
+      : r.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              content: { [r.rawBody]: { schema: { type: 'string', format: 'binary' } } },
+            },
+          }
+        : {}),
     responses,
   };
 }

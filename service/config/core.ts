@@ -56,6 +56,9 @@ export const coreEnv = {
   ),
   MAX_UPLOAD_MB_IMAGE: envInt(15, 1, 100).describe('Largest accepted document photo, in MiB.'),
   MAX_UPLOAD_MB_VIDEO: envInt(60, 1, 1000).describe('Largest accepted selfie video, in MiB.'),
+  UPLOAD_RESUME_HOURS: envInt(24, 1, 24 * 30).describe(
+    'How long an interrupted resumable (tus) upload can be resumed before its sealed partial file is swept.',
+  ),
   VERIFICATION_TTL_HOURS: envInt(72, 1, 24 * 90).describe(
     'How long an applicant link stays usable before the verification expires.',
   ),

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { resolveEntry } from '../shared/entry.js';
 import { sweepWorkDirs, type MediaStore } from '../storage/index.js';
+import { SealedUploadStore, uploadRootOf } from '../storage/upload-store.js';
 import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
 import { probeVideo } from './engines/media.js';
 import { documentSettings, faceCaptureLimits, faceThresholds, policyConfig } from './policy-config.js';
@@ -163,9 +164,17 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
    * Cases left in `processing` (Redis data lost, a crash between steps, a job that failed for good before its
    * failure could be followed, or one stalled too often) get their job run again.
    */
+  const partialUploads = new SealedUploadStore({
+    dir: uploadRootOf(config.DATA_DIR),
+    hexKey: config.MEDIA_ENCRYPTION_KEY,
+    expirationMs: config.UPLOAD_RESUME_HOURS * 3600_000,
+  });
   const sweep = async () => {
     // Plaintext copies of processes that died (SIGKILL, OOM) go first.
     await sweepWorkDirs(o.store.workRoot);
+    // Abandoned resumable uploads (sealed records) past UPLOAD_RESUME_HOURS.
+    const expired = await partialUploads.deleteExpired();
+    if (expired) logger.info({ expired }, 'removed abandoned partial uploads');
     return recoverStale(queues, o.cases, retry, new Date(Date.now() - config.PIPELINE_SWEEP_SECONDS * 2000));
   };
   const timer = setInterval(() => {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The applicant app's other paths in Debian Chromium: camera permission refused (with how to re-enable it),
-// a browser without WebM recording (MP4 chosen), a network drop during the video upload (sent again
-// automatically), an expired challenge at submission (new digits), and a resubmission request (advice,
+// a browser without WebM recording (MP4 chosen), a network drop in the middle of the video upload (resumed
+// automatically from the bytes the server kept, not sent again), an expired challenge at submission (new digits), and a resubmission request (advice,
 // then a new attempt). Screenshots and an axe-core scan of each screen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,7 +14,9 @@ import { testConfig, tempDir } from '../helpers/env.js';
 import { fixtureCase, type FixtureCase } from '../helpers/fixtures.js';
 import { applicantAppDir } from '../../service/api/applicant/app-router.js';
 import { ApiClient, identityOf } from '../api/client.js';
+import { listMedia } from '../../service/cases/index.js';
 import { writeFakeMedia, type FakeMedia } from './applicant-media.js';
+import { cuttingProxy } from './cutting-proxy.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'applicant');
 const ANDROID_UA =
@@ -51,7 +53,9 @@ beforeAll(async () => {
   });
 }, 300_000);
 
+const proxies: Array<{ close(): Promise<void> }> = [];
 afterAll(async () => {
+  for (const p of proxies) await p.close();
   await browser?.close();
   await svc?.stop();
 });
@@ -72,6 +76,13 @@ async function phone(b: Browser, init?: () => void): Promise<Page> {
 
 async function shotAndScan(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // The same screen at the desktop viewport, then back to the phone.
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.screenshot({
+    path: join(ARTIFACTS, `${name.replace('phone-', 'desktop-')}.png`),
+    fullPage: true,
+  });
+  await page.setViewportSize({ width: 390, height: 844 });
   await page.evaluate(AXE);
   const bad = await page.evaluate(async () => {
     const axe = (
@@ -120,14 +131,17 @@ describe('applicant app: other paths', () => {
     }
   }, 240_000);
 
-  it('records MP4 without WebM, resends after a network drop, gets new digits after expiry, then a resubmission', async () => {
+  it('records MP4 without WebM, resumes the upload after a network drop, gets new digits after expiry, then a resubmission', async () => {
     const c = await api.create(identityOf(fx), 'en');
+    // The phone reaches the service through a link that drops once, in the middle of the video's bytes.
+    const proxy = await cuttingProxy(svc.url!, 96 * 1024);
+    proxies.push(proxy);
     // A browser whose MediaRecorder cannot write WebM (as Safari before 18.4).
     const page = await phone(browser, () => {
       const orig = MediaRecorder.isTypeSupported.bind(MediaRecorder);
       MediaRecorder.isTypeSupported = (t: string) => !t.startsWith('video/webm') && orig(t);
     });
-    await toVideoStep(page, c.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
+    await toVideoStep(page, c.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, proxy.url));
     const first = page.waitForResponse((r) => r.url().endsWith('/v1/applicant/challenge'));
     await page.getByRole('button', { name: 'Record' }).click();
     const ch1 = (await (await first).json()) as { digits: string; expiresAt: string };
@@ -138,21 +152,58 @@ describe('applicant app: other paths', () => {
       `UPDATE challenges SET expires_at = now() - interval '1 second' WHERE case_id = $1`,
       [c.id],
     );
-    // The first video upload is cut off by the network; the app sends it again by itself.
-    let cut = 0;
-    await page.route('**/v1/applicant/media/video', async (route) => {
-      if (cut++ === 0) return route.abort('connectionreset');
-      return route.continue();
+    // What the server answers and receives from here on: the offsets it reports (HEAD) and the bytes of each
+    // PATCH it accepts.
+    const heads: number[] = [];
+    const patches: Array<{ offset: number; bytes: number; status: number }> = [];
+    let videoSize = 0;
+    page.on('response', (r) => {
+      const req = r.request();
+      if (!/\/v1\/applicant\/uploads\/[0-9a-f]{32}$/.test(r.url())) return;
+      if (req.method() === 'HEAD') heads.push(Number(r.headers()['upload-offset']));
+      if (req.method() === 'PATCH')
+        patches.push({
+          offset: Number(req.headers()['upload-offset']),
+          bytes: req.postDataBuffer()?.length ?? 0,
+          status: r.status(),
+        });
     });
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && req.url().endsWith('/v1/applicant/uploads'))
+        videoSize = Number(req.headers()['upload-length']);
+    });
+    // The resume (its HEAD) waits until the "dropped" notice has been seen and photographed.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/v1/applicant/uploads/*', async (route) => {
+      if (route.request().method() === 'HEAD') await held;
+      await route.continue();
+    });
+    proxy.arm();
     const uploaded = page.waitForResponse(
-      (r) => r.url().endsWith('/v1/applicant/media/video') && r.status() === 201,
+      (r) =>
+        r.request().method() === 'PATCH' &&
+        /\/v1\/applicant\/uploads\/[0-9a-f]{32}$/.test(r.url()) &&
+        r.status() === 200,
     );
     await page.getByRole('button', { name: /send this video/i }).click();
     await page.getByText(/the connection dropped; trying again/i).waitFor();
+    expect(proxy.cut()).toBe(true);
     await shotAndScan(page, 'phone-upload-retrying');
+    release();
     const up = await uploaded;
-    expect(cut).toBe(2);
     expect(((await up.json()) as { mime: string }).mime).toBe('video/mp4');
+    await page.unroute('**/v1/applicant/uploads/*');
+    // Resumed, not restarted: the server held bytes from before the drop, and received only the rest after it.
+    expect(videoSize).toBeGreaterThan(96 * 1024);
+    expect(heads[0]).toBeGreaterThan(0);
+    const after = patches.filter((p) => p.status < 300 && p.offset >= heads[0]!);
+    expect(after[0]!.offset).toBe(heads[0]);
+    const sentAfterDrop = after.reduce((n, p) => n + p.bytes, 0);
+    expect(sentAfterDrop).toBe(videoSize - heads[0]!);
+    expect(sentAfterDrop).toBeLessThan(videoSize);
+    const stored = (await listMedia(svc.runtime.db, c.id, 1)).find((m) => m.kind === 'video')!;
+    expect(stored.sizeBytes).toBe(videoSize);
     // Back on the video screen with the expiry explained; recording again shows new digits.
     await page.getByText(/the digits have expired/i).waitFor();
     await shotAndScan(page, 'phone-video-challenge-expired');
@@ -162,7 +213,6 @@ describe('applicant app: other paths', () => {
     expect(ch2.expiresAt).not.toBe(ch1.expiresAt);
     expect(new Date(ch2.expiresAt).getTime()).toBeGreaterThan(Date.now());
     await page.locator('video.playback').waitFor();
-    await page.unroute('**/v1/applicant/media/video');
     await page.getByRole('button', { name: /send this video/i }).click();
     await page.getByRole('heading', { name: /we are checking your identity/i }).waitFor();
 

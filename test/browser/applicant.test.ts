@@ -5,7 +5,7 @@
 // e-letter on a real loopback SMTP server → code typed in the app → activated. Screenshots of every screen
 // at 390×844 and on a desktop viewport go to test-artifacts/applicant/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +26,11 @@ const DESKTOP = { width: 1280, height: 860 };
 const ANDROID_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36';
 const SEED = 4242;
+/** The last PATCH of a resumable (tus) upload: the file is complete and attached to its slot. */
+const uploadDone = (r: Response) =>
+  r.request().method() === 'PATCH' &&
+  /\/v1\/applicant\/uploads\/[0-9a-f]{32}$/.test(r.url()) &&
+  r.status() === 200;
 
 let svc: RunningService;
 let smtp: LoopbackSmtp;
@@ -105,6 +110,15 @@ const a11yViolations: Record<string, string[]> = {};
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // Each phone screen also at the desktop viewport (the same page, widened for the picture).
+  if (name.startsWith('phone-')) {
+    await page.setViewportSize(DESKTOP);
+    await page.screenshot({
+      path: join(ARTIFACTS, `${name.replace('phone-', 'desktop-')}.png`),
+      fullPage: true,
+    });
+    await page.setViewportSize(PHONE);
+  }
   // Runtime.evaluate is not subject to the page's CSP (which rightly refuses inline scripts).
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
@@ -229,9 +243,9 @@ describe('applicant app', () => {
       await page.locator('img.preview').waitFor();
       await page.locator('.review [role=status]').waitFor();
       await shot(page, `phone-4-photo-${side}-check`);
-      const upload = page.waitForResponse((r) => r.url().endsWith(`/v1/applicant/media/${side}`));
+      const upload = page.waitForResponse(uploadDone);
       await page.getByRole('button', { name: /utiliser/i }).click();
-      expect((await upload).status()).toBe(201);
+      expect(((await (await upload).json()) as { kind: string }).kind).toBe(side);
     }
 
     // Video: the preview runs; "Record" asks the server for the challenge at that moment.
@@ -272,12 +286,12 @@ describe('applicant app', () => {
     const same = (await (await again).json()) as { digits: string; issued: boolean };
     expect(same).toMatchObject({ digits: challenge.digits, issued: false });
     await page.locator('video.playback').waitFor({ timeout: 90_000 });
-    const videoUpload = page.waitForResponse((r) => r.url().endsWith('/v1/applicant/media/video'));
+    const videoUpload = page.waitForResponse(uploadDone);
     await page.getByRole('button', { name: /envoyer cette vidéo/i }).click();
     await page.getByRole('heading', { name: /envoi de votre vidéo/i }).waitFor();
     await shot(page, 'phone-9-upload');
     const up = await videoUpload;
-    expect(up.status()).toBe(201);
+    expect(((await up.json()) as { kind: string }).kind).toBe('video');
     // Chromium records WebM (VP9/VP8 + Opus); the server identified it from the bytes.
     expect(((await up.json()) as { mime: string }).mime).toBe('video/webm');
     await page.getByRole('heading', { name: /nous vérifions votre identité/i }).waitFor();

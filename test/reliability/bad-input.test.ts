@@ -319,6 +319,58 @@ describe('bad input', () => {
       body: front,
       headers: { 'content-type': 'multipart/form-data; boundary=zz' },
     });
+    // Resumable uploads (tus).
+    const tusH = (more: Record<string, string> = {}) => ({
+      ...bearer(tok),
+      'tus-resumable': '1.0.0',
+      ...more,
+    });
+    await q('tus: no Tus-Resumable', 'POST', '/v1/applicant/uploads', {
+      headers: { ...bearer(tok), 'upload-length': '10' },
+    });
+    await q('tus: no length', 'POST', '/v1/applicant/uploads', { headers: tusH() });
+    await q('tus: letters as length', 'POST', '/v1/applicant/uploads', {
+      headers: tusH({ 'upload-length': 'ten', 'upload-metadata': 'kind dmlkZW8=' }),
+    });
+    await q('tus: broken metadata', 'POST', '/v1/applicant/uploads', {
+      headers: tusH({ 'upload-length': '10', 'upload-metadata': 'kind !!!,,' }),
+    });
+    await q('tus: unknown kind', 'POST', '/v1/applicant/uploads', {
+      headers: tusH({ 'upload-length': '10', 'upload-metadata': 'kind c2VsZmll' }),
+    });
+    await q('tus: no token', 'POST', '/v1/applicant/uploads', {
+      headers: { 'tus-resumable': '1.0.0', 'upload-length': '10' },
+    });
+    await q('tus: unknown upload', 'PATCH', `/v1/applicant/uploads/${'0'.repeat(32)}`, {
+      body: 'x',
+      headers: tusH({ 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+    });
+    await q('tus: bad id', 'PATCH', '/v1/applicant/uploads/..%2f..%2fsecrets', {
+      body: 'x',
+      headers: tusH({ 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+    });
+    await q('tus: %00 id', 'DELETE', '/v1/applicant/uploads/%00', { headers: tusH() });
+    const created = await fetch(`${svc.url}/v1/applicant/uploads`, {
+      method: 'POST',
+      headers: tusH({ 'upload-length': '10', 'upload-metadata': 'kind YmFjaw==' }),
+    });
+    const loc = created.headers.get('location')!;
+    await q('tus: negative offset', 'PATCH', loc, {
+      body: 'x',
+      headers: tusH({ 'upload-offset': '-1', 'content-type': 'application/offset+octet-stream' }),
+    });
+    await q('tus: wrong content type', 'PATCH', loc, {
+      body: 'x',
+      headers: tusH({ 'upload-offset': '0', 'content-type': 'text/plain' }),
+    });
+    await q('tus: over the declared length', 'PATCH', loc, {
+      body: 'x'.repeat(50),
+      headers: tusH({ 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+    });
+    await q('tus: text as image', 'PATCH', loc, {
+      body: 'hello worl',
+      headers: tusH({ 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+    });
     await q('submit: video missing', 'POST', '/v1/applicant/submit', { headers: bearer(tok) });
     await q('submit: bogus token', 'POST', '/v1/applicant/submit', { headers: bearer('bogus') });
     await q('submit: with a body', 'POST', '/v1/applicant/submit', {

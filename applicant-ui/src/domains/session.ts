@@ -67,8 +67,9 @@ export const activate = (code: string) =>
 export const precheckPhoto = (side: Side, doc: DocId) =>
   api(
     z.object({
-      verdict: z.enum(['ok', 'mrz_unreadable', 'wrong_side', 'no_mrz_expected']),
+      verdict: z.enum(['ok', 'mrz_unreadable', 'wrong_side', 'no_mrz_expected', 'no_portrait']),
       mrzRead: z.boolean(),
+      portraitFound: z.nullable(z.boolean()),
     }),
     `/v1/applicant/media/${side}/precheck`,
     { method: 'POST', body: { doc } },

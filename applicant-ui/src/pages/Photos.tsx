@@ -112,7 +112,7 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
     setError(undefined);
     setProgress(0);
     try {
-      await uploadMedia(side, shot.blob, `${side}.jpg`, setProgress);
+      await uploadMedia(side, shot.blob, setProgress);
       await sendCaptureFacts(side, {
         source: shot.source,
         width: shot.quality.width,
@@ -123,7 +123,12 @@ export function Photos(props: { doc: DocId; sides: Side[]; onDone(retakes: numbe
       setChecking(true);
       const check = await precheckPhoto(side, props.doc).catch(() => undefined);
       setChecking(false);
-      if (check && (check.verdict === 'mrz_unreadable' || check.verdict === 'wrong_side')) {
+      if (
+        check &&
+        (check.verdict === 'mrz_unreadable' ||
+          check.verdict === 'wrong_side' ||
+          check.verdict === 'no_portrait')
+      ) {
         setAdvice(t(`precheck.${check.verdict}.${props.doc}`));
         return;
       }

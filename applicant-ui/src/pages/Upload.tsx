@@ -1,15 +1,12 @@
-// Sending the video with a progress bar, then the submission. A dropped connection is retried automatically
-// (a few times, with a growing pause) before a button is offered.
+// Sending the video with a progress bar, then the submission. After a dropped connection the upload resumes by
+// itself from what the server holds (tus, a few tries with growing pauses); then a button resumes it again.
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { Layout, Progress } from '../components/Layout';
 import { sendCaptureFacts, uploadMedia } from '../domains/upload';
 import { submit } from '../domains/session';
 import { ApiError } from '../domains/http';
-import { extensionOf } from '../domains/recorder';
 import type { Recording } from './Video';
-
-const AUTO_RETRIES = 4;
 
 export function Upload(props: {
   recording: Recording;
@@ -19,8 +16,9 @@ export function Upload(props: {
 }) {
   const { t } = useI18n();
   const [progress, setProgress] = useState(0);
-  // 'waiting': the connection dropped and the next try is scheduled (the applicant is told, not left guessing).
-  const [phase, setPhase] = useState<'upload' | 'waiting' | 'submit' | 'failed'>('upload');
+  const [phase, setPhase] = useState<'upload' | 'submit' | 'failed'>('upload');
+  // The connection dropped during this upload: said from the drop until the upload ends (not left guessing).
+  const [dropped, setDropped] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const started = useRef(-1);
 
@@ -32,7 +30,11 @@ export function Upload(props: {
       setPhase('upload');
       try {
         const r = props.recording;
-        await uploadMedia('video', r.blob, `video.${extensionOf(r.mime)}`, setProgress, ctrl.signal);
+        await uploadMedia('video', r.blob, setProgress, {
+          signal: ctrl.signal,
+          onRetrying: () => setDropped(true),
+        });
+        setDropped(false);
         const f = r.facts;
         await sendCaptureFacts('video', {
           source: 'camera',
@@ -54,11 +56,6 @@ export function Upload(props: {
           if (e.code === 'challenge_expired') return props.onChallengeExpired();
           if (e.code === 'already_submitted' || e.code === 'verification_expired')
             return props.onFatal(e.code);
-          if (e.code === 'network' && attempt < AUTO_RETRIES) {
-            setPhase('waiting');
-            window.setTimeout(() => setAttempt((a) => a + 1), 1000 * 2 ** attempt);
-            return;
-          }
           if (e.code === 'invalid_media') return props.onFatal('invalid_video');
         }
         setPhase('failed');
@@ -70,12 +67,9 @@ export function Upload(props: {
   return (
     <Layout title={t('upload.title')} step={[4, 4]}>
       <p className="lead">{t('upload.lead')}</p>
-      <Progress
-        value={phase === 'upload' || phase === 'waiting' ? progress : 1}
-        label={t('upload.videoProgress')}
-      />
+      <Progress value={phase === 'upload' ? progress : 1} label={t('upload.videoProgress')} />
       <p aria-live="polite" role="status">
-        {phase === 'waiting' || (phase === 'upload' && attempt > 0)
+        {phase === 'upload' && (dropped || attempt > 0)
           ? t('upload.retrying')
           : phase === 'upload'
             ? t('upload.sending')

@@ -6,7 +6,6 @@ import type { Config } from '../../config/index.js';
 import type { Db } from '../../db/index.js';
 import {
   STAGES,
-  expireStaleCases,
   getCase,
   getChallenge,
   insertCase,
@@ -15,18 +14,23 @@ import {
   lockCase,
   markChallengeUsed,
   setStatus,
-  replaceMedia,
   type CaseRow,
   type StageProgress,
 } from '../../cases/index.js';
 import type { MediaStore } from '../../storage/index.js';
-import { withDecrypted } from '../../storage/index.js';
-import { decodeImage, probe, selfieVideoProblems } from '../../media/index.js';
 import { newChallenge } from '../../cases/challenge.js';
-import { HttpError, badRequest, conflict, notFound } from '../errors.js';
-import { newApplicantToken, requireApplicant, type ApplicantRequest } from './auth.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { newApplicantToken, requireApplicant } from './auth.js';
 import { requireApiKey } from '../api-key.js';
-import { receiveUpload, type UploadKind } from './upload.js';
+import { receiveUpload } from './upload.js';
+import {
+  UPLOAD_KINDS,
+  assertUploadable,
+  attachUpload,
+  currentCase,
+  isUploadName,
+  maxBytesOf,
+} from './attach.js';
 import { createVerificationBody, type CreateVerificationBody } from './schemas.js';
 import { activationStatus, type ActivationStatus } from '../../activation/status.js';
 import { inviteInTx, invitationSummary, type Channel } from '../../invitation/service.js';
@@ -38,12 +42,6 @@ export interface ApplicantApiDeps {
   /** Starts the pipeline for a submitted attempt (enqueue; a failure here is recovered by the sweep). */
   startPipeline(ref: { caseId: string; attempt: number }): Promise<void>;
 }
-
-const UPLOAD_KINDS = { front: 'image', back: 'image', video: 'video' } as const satisfies Record<
-  string,
-  UploadKind
->;
-type UploadName = keyof typeof UPLOAD_KINDS;
 
 /** How long submit waits for Redis to take the job before leaving it to the recovery sweep. */
 const ENQUEUE_WAIT_MS = 1500;
@@ -145,25 +143,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     });
   });
 
-  /** Expires a lapsed verification on access, then returns the current row. */
-  async function current(req: Request): Promise<CaseRow> {
-    let c = (req as ApplicantRequest).case;
-    if (
-      (c.status === 'created' || c.status === 'resubmission_requested') &&
-      c.expiresAt.getTime() <= Date.now()
-    ) {
-      await expireStaleCases(db, new Date());
-      c = (await getCase(db, c.id))!;
-    }
-    return c;
-  }
-
-  function assertUploadable(c: CaseRow): void {
-    if (c.status === 'expired')
-      throw new HttpError(410, 'verification_expired', 'This verification has expired; please start again');
-    if (c.status !== 'created' && c.status !== 'resubmission_requested')
-      throw conflict('already_submitted', 'This verification has already been submitted');
-  }
+  const current = (req: Request) => currentCase(db, req);
 
   r.get('/applicant/status', applicant, async (req: Request, res: Response) => {
     const c = await current(req);
@@ -187,43 +167,12 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
 
   r.put('/applicant/media/:kind', applicant, async (req: Request, res: Response) => {
     const name = String(req.params.kind);
-    if (!Object.hasOwn(UPLOAD_KINDS, name)) throw notFound('Upload kind must be front, back or video');
-    const kind = UPLOAD_KINDS[name as UploadName];
+    if (!isUploadName(name)) throw notFound('Upload kind must be front, back or video');
+    const kind = UPLOAD_KINDS[name];
     const c = await current(req);
     assertUploadable(c);
-    const maxBytes = (kind === 'image' ? config.MAX_UPLOAD_MB_IMAGE : config.MAX_UPLOAD_MB_VIDEO) * 1048576;
-    const up = await receiveUpload(req, store, kind, maxBytes);
-    let probed: unknown;
-    try {
-      probed = await validateContent(store, up.key, kind);
-    } catch (e) {
-      await store.delete(up.key);
-      throw e;
-    }
-    // One object per slot: parallel uploads serialise on the case row, each replaced object is deleted once,
-    // and an upload that finishes after the submit is refused (its object deleted) instead of attached.
-    const saved = await replaceMedia(
-      db,
-      {
-        caseId: c.id,
-        attempt: c.attempt,
-        kind: name as UploadName,
-        storageKey: up.key,
-        mime: up.mime,
-        sizeBytes: up.size,
-        sha256: up.sha256,
-        ...(probed ? { probe: probed } : {}),
-      },
-      (x) => x.attempt === c.attempt && (x.status === 'created' || x.status === 'resubmission_requested'),
-    ).catch(async (e: unknown) => {
-      await store.delete(up.key);
-      throw e;
-    });
-    if (saved === 'refused') {
-      await store.delete(up.key);
-      throw conflict('already_submitted', 'This verification has already been submitted');
-    }
-    if (saved.replaced) await store.delete(saved.replaced);
+    const up = await receiveUpload(req, store, kind, maxBytesOf(kind, config));
+    await attachUpload({ db, store }, c, name, up);
     res.status(201).json({ kind: name, mime: up.mime, sizeBytes: up.size });
   });
 
@@ -272,31 +221,4 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
   });
 
   return r;
-}
-
-/**
- * The bytes decode as what they claim to be (refuses truncated or damaged files). Returns a video's probe,
- * kept with the media so that the pipeline does not probe the same bytes again.
- */
-async function validateContent(store: MediaStore, key: string, kind: UploadKind): Promise<unknown> {
-  return withDecrypted(store, [{ key, name: kind === 'image' ? 'image' : 'video' }], async (p) => {
-    try {
-      if (kind === 'image') {
-        await decodeImage(p.image!);
-        return undefined;
-      }
-      const info = await probe(p.video!);
-      const [problem] = selfieVideoProblems(info, { requireAudio: false, maxBytes: Number.MAX_SAFE_INTEGER });
-      if (problem) throw problem;
-      return info;
-    } catch (e) {
-      const code = (e as { code?: string }).code ?? 'corrupt';
-      throw new HttpError(
-        422,
-        'invalid_media',
-        `The ${kind} could not be read (${code.replace(/_/g, ' ')})`,
-        { reason: code },
-      );
-    }
-  });
 }

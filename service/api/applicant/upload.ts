@@ -17,7 +17,7 @@ export interface UploadResult extends StoredObject {
 }
 
 /** Pass-through that identifies the type from the head of the stream and enforces the byte cap. */
-function gate(kind: UploadKind, maxBytes: number, onType: (mime: string) => void): Transform {
+export function gate(kind: UploadKind, maxBytes: number, onType: (mime: string) => void): Transform {
   let head: Buffer[] = [];
   let headLen = 0;
   let total = 0;
