@@ -57,6 +57,8 @@ export interface LiveFaceResult {
   distance: number | null;
   /** Median of the best frames' single distances (the earlier score; kept for calibration and review). */
   medianDistance: number | null;
+  /** The fused live descriptor itself (biometric: for the seen-before index only, never stored in clear). */
+  descriptor?: number[] | null;
   /** Calibrated similarity 0..1, see calibration.ts for its meaning (null when distance is null). */
   similarity: number | null;
   /** null when no comparison was possible (failure to enrol or no live face). */
