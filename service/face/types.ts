@@ -103,6 +103,13 @@ export interface FaceCrops {
   cardFrame: Buffer | null;
 }
 
+/** The landmarks of each crop, as fractions of the crop (see crops.ts landmarksInCrop); null without the crop. */
+export interface CropLandmarks {
+  portrait: number[] | null;
+  bestFrame: number[] | null;
+  cardFrame: number[] | null;
+}
+
 /** Motion measurements behind the staticVideo signal (exposed for tuning and the reviewer). */
 export interface MotionStats {
   /** 90th percentile of landmark residuals after similarity alignment, in inter-ocular distances. */
@@ -121,6 +128,7 @@ export interface FaceAnalysis {
   motion: MotionStats;
   mouthTrack: MouthSample[];
   crops: FaceCrops;
+  cropLandmarks?: CropLandmarks;
   /** Inference backend that ran ('wasm' or 'tensorflow'). */
   backend: string;
   /** Wall time of the analysis, and worker CPU time per phase (capacity planning). */

@@ -3,7 +3,7 @@
 import type { Config } from '../config/index.js';
 import type { Lang } from '../contracts/lang.js';
 import { processingFailed, type Decision, type DeclaredIdentity } from '../decision/index.js';
-import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
+import { createFaceAdapter, type FaceAdapter, type FaceCrops } from './engines/face.js';
 import { nextStep } from './graph.js';
 import { documentSettings, faceCaptureLimits, faceThresholds, policyConfig } from './policy-config.js';
 import {
@@ -34,6 +34,8 @@ export interface LocalResult {
   ms: number;
   /** The fused live face descriptor (what the queue pipeline seals into the seen-before index); null without one. */
   faceDescriptor: number[] | null;
+  /** The face crops the queue pipeline stores for the console (JPEG), null without them. */
+  faceCrops: FaceCrops | null;
 }
 
 export interface LocalVerifier {
@@ -64,6 +66,7 @@ export function createLocalVerifier(config: Config): LocalVerifier {
       const step = nextStep('ingest', ingest ? 'ok' : 'failed');
       let stages: StageOutputs = { document: null, face: null, speech: null };
       let faceDescriptor: number[] | null = null;
+      let faceCrops: FaceCrops | null = null;
       if (step.kind === 'analyse' && ingest) {
         // The join: every analysis settles (a failed one is a missing signal), then `decide`.
         const [document, faceOut, speech] = await Promise.all([
@@ -71,6 +74,7 @@ export function createLocalVerifier(config: Config): LocalVerifier {
           guard('face', async () => {
             const f = await runFace(c.files, getFace(), ingest.probe);
             faceDescriptor = f.descriptor ?? null;
+            faceCrops = f.crops;
             return f.result;
           }),
           guard('speech', () => runSpeech(c.files, c.digits, c.lang, ingest.probe)),
@@ -81,7 +85,7 @@ export function createLocalVerifier(config: Config): LocalVerifier {
         step.kind === 'review'
           ? processingFailed()
           : runDecide(stages, c.declared, c.attempt ?? 1, policyConfig(config));
-      return { decision, stages, errors, ms: performance.now() - t0, faceDescriptor };
+      return { decision, stages, errors, ms: performance.now() - t0, faceDescriptor, faceCrops };
     },
     async close() {
       await face?.close();

@@ -100,6 +100,8 @@ export interface SeedOptions {
   docType?: 'ID_CARD' | 'PASSPORT';
   /** Declared identity fields replacing the generated case's own (another identity for the same face). */
   declared?: Partial<{ lastName: string; firstNames: string; birthDate: string }>;
+  /** Store the face stage's own crops (portrait, best live frame, card in video) instead of the sample photo's. */
+  realCrops?: boolean;
   /** 'processing': analysed but not decided yet (no decide result, no decision), for the real decide step. */
   status?: 'in_review' | 'processing';
 }
@@ -110,6 +112,7 @@ interface RealRun {
   decision: LocalResult['decision'];
   /** The live face descriptor the face stage computed (for the seen-before index). */
   faceDescriptor: number[] | null;
+  faceCrops: LocalResult['faceCrops'];
 }
 const runs = new Map<string, Promise<RealRun>>();
 
@@ -138,12 +141,13 @@ export function realRun(doc: 'cni2021' | 'passport' = 'cni2021'): Promise<RealRu
             stages: { ...base.stages, document: r.stages.document },
             decision: r.decision,
             faceDescriptor: base.faceDescriptor,
+            faceCrops: base.faceCrops,
           };
         }
         const r = await verifier.verify({ files, digits: fixture.truth.digits, lang: fixture.truth.lang });
         if (!r.stages.document || !r.stages.face || !r.stages.speech)
           throw new Error(`a stage failed on the generated case: ${JSON.stringify(r.errors)}`);
-        return { fixture, stages: r.stages, decision: r.decision, faceDescriptor: r.faceDescriptor };
+        return { fixture, stages: r.stages, decision: r.decision, faceDescriptor: r.faceDescriptor, faceCrops: r.faceCrops };
       } finally {
         await verifier.close();
       }
@@ -186,12 +190,25 @@ export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}
   // Uploads, and the face crops the pipeline stores beside them (media kinds portrait / live_frame / card_frame).
   const crop = (left: number, top: number, width: number, height: number) =>
     sharp(FACE_JPG).extract({ left, top, width, height }).resize({ width: 240 }).jpeg().toBuffer();
-  const media: Array<[string, Buffer | string, string]> = [
-    ['front', real.fixture.front, 'image/jpeg'],
-    ['video', testVideo(), 'video/webm'],
-    ['portrait', await crop(1400, 100, 360, 440), 'image/jpeg'],
-    ['live_frame', await crop(1380, 80, 400, 480), 'image/jpeg'],
-  ];
+  const fc = opts.realCrops ? real.faceCrops : null;
+  const media: Array<[string, Buffer | string, string]> = fc
+    ? [
+        ['front', real.fixture.front, 'image/jpeg'],
+        ['video', real.fixture.webm!, 'video/webm'],
+        ...(
+          [
+            ['portrait', fc.portrait],
+            ['live_frame', fc.bestFrame],
+            ['card_frame', fc.cardFrame],
+          ] as const
+        ).flatMap(([k, b]): Array<[string, Buffer, string]> => (b ? [[k, b, 'image/jpeg']] : [])),
+      ]
+    : [
+        ['front', real.fixture.front, 'image/jpeg'],
+        ['video', testVideo(), 'video/webm'],
+        ['portrait', await crop(1400, 100, 360, 440), 'image/jpeg'],
+        ['live_frame', await crop(1380, 80, 400, 480), 'image/jpeg'],
+      ];
   for (const [kind, src, mime] of media) {
     const o = await store.put(typeof src === 'string' ? createReadStream(src) : Readable.from([src]));
     await db.query(

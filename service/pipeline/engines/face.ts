@@ -43,6 +43,7 @@ export function faceStageResult(a: FaceAnalysis): FaceStageResult {
     framesAnalysed: a.live.framesAnalysed,
     live: { distance: a.live.distance, medianDistance: a.live.medianDistance },
     capture: a.capture,
+    ...(a.cropLandmarks ? { cropLandmarks: a.cropLandmarks } : {}),
   };
 }
 
