@@ -23,6 +23,7 @@ import {
   SignalsSection,
   VideoSection,
 } from './case-parts';
+import { CaseComparator, CaseKeys, QaPanel, SeenBeforePanel } from './desk-parts';
 
 export function CasePage({ caseId, session }: { caseId: string; session: SessionInfo }) {
   const { t } = useI18n();
@@ -143,7 +144,11 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
           {t('errors.deadline_passed')}
         </p>
       )}
+      <SeenBeforePanel c={c} />
+      <QaPanel c={c} />
+      <CaseKeys c={c} />
       <div className="sections">
+        <CaseComparator c={c} />
         <DocumentSection c={c} />
         <IdentitySection c={c} />
         <FacesSection c={c} />
