@@ -162,6 +162,8 @@ export function SearchBox() {
       if (r.items.length === 1) {
         setHits(null);
         setText('');
+        // Leave the field: the case page's keyboard shortcuts work at once.
+        if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
         navigate(`/cases/${r.items[0]!.caseId}`);
       } else setHits(r.items);
     } catch (err) {
