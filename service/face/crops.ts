@@ -28,8 +28,8 @@ export function landmarksInCrop(
   pad = 0.4,
 ): number[] {
   const r = cropRegion(img, box, pad);
-  return landmarks.map((v, i) =>
-    Math.round(((i % 2 === 0 ? (v - r.left) / r.width : (v - r.top) / r.height) * 1000)) / 1000,
+  return landmarks.map(
+    (v, i) => Math.round((i % 2 === 0 ? (v - r.left) / r.width : (v - r.top) / r.height) * 1000) / 1000,
   );
 }
 

@@ -271,12 +271,19 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       mouthTrack: mouthTrack(frames),
       crops: { portrait: portraitJpeg, bestFrame: bestJpeg, cardFrame: cardJpeg },
       cropLandmarks: {
-        portrait: portrait.face ? landmarksInCrop(input.document, portrait.face.box, portrait.face.landmarks) : null,
+        portrait: portrait.face
+          ? landmarksInCrop(input.document, portrait.face.box, portrait.face.landmarks)
+          : null,
         bestFrame: bestFrame?.live
           ? landmarksInCrop(byIndex.get(bestFrame.index)!, bestFrame.live.box, bestFrame.live.landmarks, 0.5)
           : null,
         cardFrame: cardFrame?.cards[0]
-          ? landmarksInCrop(byIndex.get(cardFrame.index)!, cardFrame.cards[0].box, cardFrame.cards[0].landmarks, 0.8)
+          ? landmarksInCrop(
+              byIndex.get(cardFrame.index)!,
+              cardFrame.cards[0].box,
+              cardFrame.cards[0].landmarks,
+              0.8,
+            )
           : null,
       },
       backend: pool.backend,

@@ -88,7 +88,9 @@ export async function checkSeenBefore(
     const candidates = others.rows.flatMap((o) => {
       try {
         const ref = { caseId: o.case_id, attempt: o.attempt };
-        return [{ caseId: o.case_id, descriptor: unpackDescriptor(unseal(keys.seal, o.face_sealed, aad(ref))) }];
+        return [
+          { caseId: o.case_id, descriptor: unpackDescriptor(unseal(keys.seal, o.face_sealed, aad(ref))) },
+        ];
       } catch {
         return []; // sealed under another key (rotated secret): not comparable
       }
@@ -153,7 +155,8 @@ export async function seenBeforeOf(q: Queryable, caseId: string): Promise<SeenBe
   );
   const out = new Map<string, SeenBeforeMatch>();
   for (const x of r.rows) {
-    const str = (k: string) => (typeof x.applicant[k] === 'string' && x.applicant[k] ? String(x.applicant[k]) : null);
+    const str = (k: string) =>
+      typeof x.applicant[k] === 'string' && x.applicant[k] ? String(x.applicant[k]) : null;
     const m = out.get(x.other_case_id) ?? {
       otherCaseId: x.other_case_id,
       reference: x.reference,

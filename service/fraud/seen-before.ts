@@ -37,7 +37,9 @@ export function identityHash(
   id: { lastName?: string | null; firstNames?: string | null; birthDate?: string | null },
 ): string {
   const parts = [fold(id.lastName ?? ''), fold(id.firstNames ?? ''), (id.birthDate ?? '').trim()];
-  return createHmac('sha256', keys.hmac).update(`id:${parts.join('|')}`).digest('hex');
+  return createHmac('sha256', keys.hmac)
+    .update(`id:${parts.join('|')}`)
+    .digest('hex');
 }
 
 /** The document number of a document stage's parsed MRZ fields, when it has one. */
@@ -62,7 +64,10 @@ export function closeFaces(
 ): Array<{ caseId: string; similarity: number }> {
   return candidates
     .filter((c) => c.descriptor.length === descriptor.length && descriptor.length > 0)
-    .map((c) => ({ caseId: c.caseId, similarity: similarityFromDistance(euclidean(descriptor, c.descriptor)) }))
+    .map((c) => ({
+      caseId: c.caseId,
+      similarity: similarityFromDistance(euclidean(descriptor, c.descriptor)),
+    }))
     .filter((m) => m.similarity >= minSimilarity)
     .sort((a, b) => b.similarity - a.similarity);
 }

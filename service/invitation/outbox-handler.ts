@@ -14,10 +14,12 @@ export function createInvitationOutboxHandler(d: { config: Config; db: Db; logge
 } {
   const c = d.config;
   let mailer: Mailer | undefined;
-  const getMailer = () =>
-    (mailer ??= mailerFor(c, d.db, d.logger));
+  const getMailer = () => (mailer ??= mailerFor(c, d.db, d.logger));
   // http without a URL was never an error here (only the activation worker insists): keep the development default.
-  const sms = c.SMS_PROVIDER === 'http' && !c.SMS_HTTP_URL ? smsFor({ ...c, SMS_PROVIDER: 'outbox' }, d.db, d.logger) : smsFor(c, d.db, d.logger);
+  const sms =
+    c.SMS_PROVIDER === 'http' && !c.SMS_HTTP_URL
+      ? smsFor({ ...c, SMS_PROVIDER: 'outbox' }, d.db, d.logger)
+      : smsFor(c, d.db, d.logger);
   return {
     async handler(row) {
       const id = Number((row.payload as { deliveryId?: unknown }).deliveryId);

@@ -10,7 +10,9 @@ import type { Mailer, MailMessage } from './mailer.js';
 import type { SmsMessage, SmsSender } from './sms.js';
 
 export function devOutboxKey(mediaKeyHex: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', Buffer.from(mediaKeyHex, 'hex'), 'idv-dev-outbox', 'dev-outbox-v1', 32));
+  return Buffer.from(
+    hkdfSync('sha256', Buffer.from(mediaKeyHex, 'hex'), 'idv-dev-outbox', 'dev-outbox-v1', 32),
+  );
 }
 
 const AAD = 'dev-outbox';
@@ -32,7 +34,10 @@ export function createOutboxMailer(o: { db: Queryable; key: Buffer; from: string
   return {
     async send(m) {
       const id = await keep(o.db, o.key, 'email', m);
-      o.logger.info({ outboxId: id }, 'e-letter kept in the development outbox (console: Development outbox)');
+      o.logger.info(
+        { outboxId: id },
+        'e-letter kept in the development outbox (console: Development outbox)',
+      );
     },
     close() {},
   };
@@ -54,10 +59,12 @@ export type DevOutboxItem =
 
 /** Newest first. A row sealed under another key (the media key changed) is skipped. */
 export async function listDevOutbox(q: Queryable, key: Buffer, limit = 100): Promise<DevOutboxItem[]> {
-  const r = await q.query<{ id: string | number; channel: 'email' | 'sms'; sealed: string; created_at: Date }>(
-    'SELECT id, channel, sealed, created_at FROM dev_outbox ORDER BY id DESC LIMIT $1',
-    [limit],
-  );
+  const r = await q.query<{
+    id: string | number;
+    channel: 'email' | 'sms';
+    sealed: string;
+    created_at: Date;
+  }>('SELECT id, channel, sealed, created_at FROM dev_outbox ORDER BY id DESC LIMIT $1', [limit]);
   return r.rows.flatMap((x): DevOutboxItem[] => {
     let m: Record<string, string>;
     try {
@@ -65,7 +72,12 @@ export async function listDevOutbox(q: Queryable, key: Buffer, limit = 100): Pro
     } catch {
       return [];
     }
-    const base = { id: Number(x.id), at: new Date(x.created_at).toISOString(), to: m.to ?? '', text: m.text ?? '' };
+    const base = {
+      id: Number(x.id),
+      at: new Date(x.created_at).toISOString(),
+      to: m.to ?? '',
+      text: m.text ?? '',
+    };
     return x.channel === 'email'
       ? [{ ...base, channel: 'email', subject: m.subject ?? '', html: m.html ?? '' }]
       : [{ ...base, channel: 'sms' }];

@@ -27,7 +27,11 @@ export async function listQa(
   opts: { pending?: boolean; caseId?: string; limit?: number },
 ): Promise<QaItem[]> {
   const where =
-    opts.caseId !== undefined ? 's.case_id = $2' : opts.pending ? 's.verdict IS NULL' : 's.verdict IS NOT NULL';
+    opts.caseId !== undefined
+      ? 's.case_id = $2'
+      : opts.pending
+        ? 's.verdict IS NULL'
+        : 's.verdict IS NOT NULL';
   const r = await q.query<{
     case_id: string;
     reference: string;
@@ -112,7 +116,12 @@ export interface QaFigures {
 
 /** Per reviewer (and the automatic decisions): decisions by outcome, QA done, and agreement of QA with them. */
 export async function qaFigures(q: Queryable): Promise<QaFigures> {
-  const totals = await q.query<{ sampled: string | number; pending: string | number; agreed: string | number; disagreed: string | number }>(
+  const totals = await q.query<{
+    sampled: string | number;
+    pending: string | number;
+    agreed: string | number;
+    disagreed: string | number;
+  }>(
     `SELECT count(*) AS sampled, count(*) FILTER (WHERE verdict IS NULL) AS pending,
             count(*) FILTER (WHERE verdict = 'agree') AS agreed, count(*) FILTER (WHERE verdict = 'disagree') AS disagreed
        FROM qa_samples`,
@@ -138,7 +147,14 @@ export async function qaFigures(q: Queryable): Promise<QaFigures> {
   const get = (who: string) => {
     let f = by.get(who);
     if (!f) {
-      f = { reviewerId: who, decisions: { approve: 0, reject: 0, resubmit: 0 }, qaDone: 0, qaChecked: 0, qaAgreed: 0, agreement: null };
+      f = {
+        reviewerId: who,
+        decisions: { approve: 0, reject: 0, resubmit: 0 },
+        qaDone: 0,
+        qaChecked: 0,
+        qaAgreed: 0,
+        agreement: null,
+      };
       by.set(who, f);
     }
     return f;

@@ -65,8 +65,8 @@ async function open(lang: 'fr' | 'en', who: string, path = '/console/'): Promise
 }
 
 const reference = async (id: string) =>
-  (await svc.runtime.db.query<{ reference: string }>('SELECT reference FROM cases WHERE id = $1', [id])).rows[0]!
-    .reference;
+  (await svc.runtime.db.query<{ reference: string }>('SELECT reference FROM cases WHERE id = $1', [id]))
+    .rows[0]!.reference;
 
 describe('console desk', () => {
   it('flags the repeat: seen-before panel side by side (audited), comparator, in French and English', async () => {
@@ -78,7 +78,11 @@ describe('console desk', () => {
       const page = await open(lang, 'rev');
       // Queue: the reason codes translated.
       await page.locator('table.queue tbody tr').first().waitFor();
-      await page.locator('table.queue tbody').getByText(/FACE_SEEN_BEFORE|visage déjà vu|face already seen/i).first().waitFor();
+      await page
+        .locator('table.queue tbody')
+        .getByText(/FACE_SEEN_BEFORE|visage déjà vu|face already seen/i)
+        .first()
+        .waitFor();
       await page.screenshot({ path: join(ARTIFACTS, `queue-${lang}.png`), fullPage: true });
       // Search by reference opens the case.
       await page.locator('#case-search').fill(ref.toLowerCase());
@@ -126,7 +130,9 @@ describe('console desk', () => {
       await page.keyboard.press('v');
       // Help overlay.
       await page.keyboard.press('?');
-      const help = page.getByRole('dialog', { name: lang === 'fr' ? /raccourcis clavier/i : /keyboard shortcuts/i });
+      const help = page.getByRole('dialog', {
+        name: lang === 'fr' ? /raccourcis clavier/i : /keyboard shortcuts/i,
+      });
       await help.waitFor();
       await page.screenshot({ path: join(ARTIFACTS, `shortcuts-${lang}.png`) });
       await page.keyboard.press('Escape');
@@ -136,7 +142,9 @@ describe('console desk', () => {
     const audit = await svc.runtime.db.query<{ case_id: string; action: string }>(
       `SELECT case_id, action FROM audit_events WHERE action IN ('case.seen_before.viewed', 'case.viewed_as_seen_before')`,
     );
-    expect(audit.rows.filter((r) => r.case_id === other.id && r.action === 'case.seen_before.viewed')).toHaveLength(2);
+    expect(
+      audit.rows.filter((r) => r.case_id === other.id && r.action === 'case.seen_before.viewed'),
+    ).toHaveLength(2);
     expect(audit.rows.filter((r) => r.case_id === first.id)).toHaveLength(2);
   });
 
@@ -164,16 +172,20 @@ describe('console desk', () => {
     await page.keyboard.press('c');
     await page.getByText(/you hold this case/i).waitFor();
     await page.keyboard.press('a');
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'decision-submit');
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('data-testid') === 'decision-submit',
+    );
     await page.keyboard.press('Enter');
     await page.getByText(/decision saved: approved/i).waitFor();
-    expect((await db.query<{ status: string }>('SELECT status FROM cases WHERE id = $1', [plain])).rows[0]!.status).toBe(
-      'approved',
-    );
+    expect(
+      (await db.query<{ status: string }>('SELECT status FROM cases WHERE id = $1', [plain])).rows[0]!.status,
+    ).toBe('approved');
     // Next case: the first other case of the queue.
     const next = await seedCase(db, store, { reasons: ['DIGITS_UNCERTAIN'] });
     await page.keyboard.press('n');
-    await page.waitForURL((u) => /\/console\/cases\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(plain));
+    await page.waitForURL(
+      (u) => /\/console\/cases\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(plain),
+    );
     expect(page.url()).toContain('/console/cases/');
     expect(next).toMatch(/^[0-9a-f-]{36}$/);
     await page.close();
@@ -201,7 +213,9 @@ describe('console desk', () => {
     for (const lang of ['fr', 'en'] as const) {
       const page = await open(lang, 'ops', '/console/ops');
       const table = page.getByTestId('reviewer-figures');
-      const auto = table.getByRole('row', { name: lang === 'fr' ? /décisions automatiques/i : /automatic decisions/i });
+      const auto = table.getByRole('row', {
+        name: lang === 'fr' ? /décisions automatiques/i : /automatic decisions/i,
+      });
       await auto.waitFor();
       expect(await auto.locator('td').last().textContent()).toMatch(/^100[\s\u202f\u00a0]?%$/);
       const rev = table.getByRole('row', { name: new RegExp(users.rev!.email) });
@@ -239,7 +253,10 @@ describe('console desk', () => {
     }
     await page.getByText('lea.boite@example.test').waitFor();
     const letter = page.frameLocator('[data-testid=outbox-email] iframe').first();
-    await letter.getByText(/lire mon courrier/i).first().waitFor();
+    await letter
+      .getByText(/lire mon courrier/i)
+      .first()
+      .waitFor();
     await page.getByTestId('outbox-sms').first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'dev-outbox-fr.png'), fullPage: true });
     await page.close();

@@ -36,7 +36,8 @@ afterAll(async () => svc?.stop());
 
 const db = () => svc.runtime.db;
 const audit = async (caseId: string, action: string) =>
-  (await db().query('SELECT details FROM audit_events WHERE case_id = $1 AND action = $2', [caseId, action])).rows;
+  (await db().query('SELECT details FROM audit_events WHERE case_id = $1 AND action = $2', [caseId, action]))
+    .rows;
 
 describe('seen before', () => {
   let first: { id: string; status: string; reasons: string[] };
@@ -61,9 +62,12 @@ describe('seen before', () => {
       'SELECT other_case_id, kind FROM seen_before_matches WHERE case_id = $1 ORDER BY kind, other_case_id',
       [again.id],
     );
-    expect(found.rows.filter((x) => x.kind === 'document').map((x) => x.other_case_id).sort()).toEqual(
-      [first.id, other.id].sort(),
-    );
+    expect(
+      found.rows
+        .filter((x) => x.kind === 'document')
+        .map((x) => x.other_case_id)
+        .sort(),
+    ).toEqual([first.id, other.id].sort());
     expect(found.rows.filter((x) => x.kind === 'face').map((x) => x.other_case_id)).toEqual([other.id]);
     // Never the document number in clear: only keyed hashes and a sealed descriptor.
     const real = await realRun();
@@ -80,24 +84,32 @@ describe('seen before', () => {
   it('shows the other cases side by side and audits that access on both cases', async () => {
     const r = await clients.rita!.get(`/api/review/cases/${other.id}/seen-before`);
     expect(r.status).toBe(200);
-    const m = (r.body.matches as Array<{ otherCaseId: string; kinds: string[]; similarity: number; media: string[] }>).find(
-      (x) => x.otherCaseId === first.id,
-    )!;
+    const m = (
+      r.body.matches as Array<{ otherCaseId: string; kinds: string[]; similarity: number; media: string[] }>
+    ).find((x) => x.otherCaseId === first.id)!;
     expect(m.kinds.sort()).toEqual(['document', 'face']);
     expect(m.similarity).toBeGreaterThan(0.9);
     expect(m.media).toEqual(expect.arrayContaining(['front', 'live_frame', 'portrait']));
     expect(await audit(other.id, 'case.seen_before.viewed')).toHaveLength(1);
-    expect(await audit(first.id, 'case.viewed_as_seen_before')).toEqual([{ details: { fromCase: other.id } }]);
+    expect(await audit(first.id, 'case.viewed_as_seen_before')).toEqual([
+      { details: { fromCase: other.id } },
+    ]);
     expect((await clients.otto!.get(`/api/review/cases/${other.id}/seen-before`)).status).toBe(403);
   });
 
   it('the index goes with the biometrics: a media purge deletes it, and the case is no longer found', async () => {
     const { store, config } = svc.runtime;
-    const out = await purgeCaseMedia({ db: db(), store, policy: retentionPolicyFrom(config) }, first.id, new Date());
+    const out = await purgeCaseMedia(
+      { db: db(), store, policy: retentionPolicyFrom(config) },
+      first.id,
+      new Date(),
+    );
     expect(out.status).toBe('purged');
     const left = await db().query('SELECT 1 FROM seen_before_index WHERE case_id = $1', [first.id]);
     expect(left.rowCount).toBe(0);
-    const next = await seedAndDecide(db(), store, config, { declared: { lastName: 'MARTIN', firstNames: 'Paul' } });
+    const next = await seedAndDecide(db(), store, config, {
+      declared: { lastName: 'MARTIN', firstNames: 'Paul' },
+    });
     const found = await db().query<{ other_case_id: string }>(
       'SELECT other_case_id FROM seen_before_matches WHERE case_id = $1',
       [next.id],
@@ -143,7 +155,9 @@ describe('QA and search', () => {
     expect(queue.status).toBe(200);
     expect(queue.body.items.map((i: { caseId: string }) => i.caseId)).toContain(target);
     expect((await clients.rita!.post(`/api/review/qa/${target}`, { verdict: 'maybe' })).status).toBe(400);
-    expect((await clients.rita!.post(`/api/review/qa/${randomUUID()}`, { verdict: 'agree' })).status).toBe(404);
+    expect((await clients.rita!.post(`/api/review/qa/${randomUUID()}`, { verdict: 'agree' })).status).toBe(
+      404,
+    );
     const ok = await clients.rita!.post(`/api/review/qa/${target}`, { verdict: 'agree' });
     expect(ok.status).toBe(200);
     expect((await clients.rita!.post(`/api/review/qa/${target}`, { verdict: 'disagree' })).status).toBe(409);
@@ -160,10 +174,14 @@ describe('QA and search', () => {
     expect((await clients.rita!.get('/api/ops/reviewers')).status).toBe(403);
 
     const metrics = await (
-      await fetch(`${svc.url}/metrics`, { headers: { authorization: `Bearer ${svc.runtime.config.METRICS_TOKEN}` } })
+      await fetch(`${svc.url}/metrics`, {
+        headers: { authorization: `Bearer ${svc.runtime.config.METRICS_TOKEN}` },
+      })
     ).text();
     expect(metrics).toMatch(/^idv_qa_samples\{state="agree"\} 1$/m);
-    expect(metrics).toMatch(new RegExp(`^idv_qa_samples\\{state="pending"\\} ${approvedIds.length - 1}$`, 'm'));
+    expect(metrics).toMatch(
+      new RegExp(`^idv_qa_samples\\{state="pending"\\} ${approvedIds.length - 1}$`, 'm'),
+    );
     expect(metrics).toMatch(/^idv_qa_agreement_ratio\{decider="auto"\} 1$/m);
   });
 
@@ -176,8 +194,12 @@ describe('QA and search', () => {
   });
 
   it('finds a case by reference or id (beginning), for reviewers only', async () => {
-    const row = (await db().query<{ id: string; reference: string }>('SELECT id, reference FROM cases LIMIT 1')).rows[0]!;
-    const byRef = await clients.rita!.get(`/api/review/search?q=${encodeURIComponent(row.reference.toLowerCase())}`);
+    const row = (
+      await db().query<{ id: string; reference: string }>('SELECT id, reference FROM cases LIMIT 1')
+    ).rows[0]!;
+    const byRef = await clients.rita!.get(
+      `/api/review/search?q=${encodeURIComponent(row.reference.toLowerCase())}`,
+    );
     expect(byRef.status).toBe(200);
     expect(byRef.body.items[0].caseId).toBe(row.id);
     const byId = await clients.rita!.get(`/api/review/search?q=${row.id.slice(0, 8)}`);
@@ -214,7 +236,8 @@ describe('development outbox', () => {
       const l = await clients.ada!.get('/api/review/dev-outbox');
       const got = (l.body.items ?? []) as Item[];
       const invitation = (i: Item) => /\/invitations\/|\/v\//.test(i.html ?? i.text);
-      return got.some((i) => i.channel === 'email' && invitation(i)) && got.some((i) => i.channel === 'sms' && invitation(i))
+      return got.some((i) => i.channel === 'email' && invitation(i)) &&
+        got.some((i) => i.channel === 'sms' && invitation(i))
         ? got
         : undefined;
     }, 'the letter and the SMS in the outbox');
@@ -230,7 +253,9 @@ describe('development outbox', () => {
       expect(x.t).not.toContain('lea.outbox');
       expect(x.t).not.toContain('/invitations/');
     }
-    expect((await db().query(`SELECT 1 FROM audit_events WHERE action = 'dev_outbox.viewed'`)).rowCount).toBeGreaterThan(0);
+    expect(
+      (await db().query(`SELECT 1 FROM audit_events WHERE action = 'dev_outbox.viewed'`)).rowCount,
+    ).toBeGreaterThan(0);
     expect((await clients.rita!.get('/api/review/dev-outbox')).status).toBe(403);
   });
 
@@ -248,8 +273,12 @@ describe('development outbox', () => {
       SMS_PROVIDER: 'http',
       SMS_HTTP_URL: 'https://sms.example.test/send',
     };
-    expect(() => loadConfig({ ...prod, MAIL_TRANSPORT: 'outbox' })).toThrow(/MAIL_TRANSPORT=outbox.*refused in production/);
-    expect(() => loadConfig({ ...prod, SMS_PROVIDER: 'outbox' })).toThrow(/SMS_PROVIDER=outbox.*refused in production/);
+    expect(() => loadConfig({ ...prod, MAIL_TRANSPORT: 'outbox' })).toThrow(
+      /MAIL_TRANSPORT=outbox.*refused in production/,
+    );
+    expect(() => loadConfig({ ...prod, SMS_PROVIDER: 'outbox' })).toThrow(
+      /SMS_PROVIDER=outbox.*refused in production/,
+    );
     expect(loadConfig(prod).MAIL_TRANSPORT).toBe('smtp');
     // Development with an SMTP server configured: letters go there.
     expect(testConfig({ SMTP_HOST: '127.0.0.1' }).MAIL_TRANSPORT).toBe('smtp');

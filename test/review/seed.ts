@@ -147,7 +147,13 @@ export function realRun(doc: 'cni2021' | 'passport' = 'cni2021'): Promise<RealRu
         const r = await verifier.verify({ files, digits: fixture.truth.digits, lang: fixture.truth.lang });
         if (!r.stages.document || !r.stages.face || !r.stages.speech)
           throw new Error(`a stage failed on the generated case: ${JSON.stringify(r.errors)}`);
-        return { fixture, stages: r.stages, decision: r.decision, faceDescriptor: r.faceDescriptor, faceCrops: r.faceCrops };
+        return {
+          fixture,
+          stages: r.stages,
+          decision: r.decision,
+          faceDescriptor: r.faceDescriptor,
+          faceCrops: r.faceCrops,
+        };
       } finally {
         await verifier.close();
       }

@@ -46,8 +46,9 @@ export async function seedAndDecide(
   if (!real.faceDescriptor) throw new Error('the generated case has no live face descriptor');
   await deps.fraud!.indexFace({ caseId: id, attempt: 1 }, real.faceDescriptor);
   await handleDecide(deps, { caseId: id, attempt: 1, lastAttempt: true, progress: () => Promise.resolve() });
-  const r = await db.query<{ status: string; reasons: string[] }>('SELECT status, reasons FROM cases WHERE id = $1', [
-    id,
-  ]);
+  const r = await db.query<{ status: string; reasons: string[] }>(
+    'SELECT status, reasons FROM cases WHERE id = $1',
+    [id],
+  );
   return { id, status: r.rows[0]!.status, reasons: [...r.rows[0]!.reasons].sort() };
 }

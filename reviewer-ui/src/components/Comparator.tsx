@@ -42,7 +42,12 @@ export function layout(size: Size, landmarks: number[] | null, zoom: number): CS
   const e = landmarks ? eyes(landmarks) : null;
   if (!e || e.dist <= 0) {
     const s = Math.min(BOX / size.w, BOX / size.h) * zoom;
-    return { left: (BOX - size.w * s) / 2, top: (BOX - size.h * s) / 2, width: size.w * s, height: size.h * s };
+    return {
+      left: (BOX - size.w * s) / 2,
+      top: (BOX - size.h * s) / 2,
+      width: size.w * s,
+      height: size.h * s,
+    };
   }
   const s = (EYES * zoom) / (e.dist * size.w);
   return {
@@ -121,7 +126,8 @@ export function Comparator({ images }: { images: FaceImage[] }) {
   const [mix, setMix] = useState(50);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('[role=dialog]')) return;
+      if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('[role=dialog]'))
+        return;
       if (e.key === 'l') setShowLandmarks((v) => !v);
       else if (e.key === 'w') setMode('wipe');
       else if (e.key === 'o') setMode('overlay');
@@ -134,7 +140,8 @@ export function Comparator({ images }: { images: FaceImage[] }) {
   }, []);
   if (images.length === 0) return null;
   const size = (k: string) => sizes[k];
-  const setSize = (k: string) => (s: Size) => setSizes((m) => (m[k]?.w === s.w && m[k]?.h === s.h ? m : { ...m, [k]: s }));
+  const setSize = (k: string) => (s: Size) =>
+    setSizes((m) => (m[k]?.w === s.w && m[k]?.h === s.h ? m : { ...m, [k]: s }));
   const byKey = (k: string) => images.find((i) => i.key === k) ?? images[0]!;
   const pick = (value: string, set: (v: string) => void, label: string) => (
     <label>
@@ -175,7 +182,11 @@ export function Comparator({ images }: { images: FaceImage[] }) {
           <output>{Math.round(zoom * 100)} %</output>
         </label>
         <label>
-          <input type="checkbox" checked={showLandmarks} onChange={(e) => setShowLandmarks(e.target.checked)} />{' '}
+          <input
+            type="checkbox"
+            checked={showLandmarks}
+            onChange={(e) => setShowLandmarks(e.target.checked)}
+          />{' '}
           {t('cmp.landmarks')}
         </label>
       </div>
@@ -200,14 +211,28 @@ export function Comparator({ images }: { images: FaceImage[] }) {
         <div className="cmp-row">
           <figure>
             <div className="cmp-box" data-testid={`cmp-${mode}`}>
-              <Layer img={byKey(a)} size={size(a)} zoom={zoom} showLandmarks={showLandmarks} onSize={setSize(a)} />
+              <Layer
+                img={byKey(a)}
+                size={size(a)}
+                zoom={zoom}
+                showLandmarks={showLandmarks}
+                onSize={setSize(a)}
+              />
               <div
                 className="cmp-clip"
                 style={mode === 'wipe' ? { clipPath: `inset(0 0 0 ${mix}%)` } : { opacity: mix / 100 }}
               >
-                <Layer img={byKey(b)} size={size(b)} zoom={zoom} showLandmarks={showLandmarks} onSize={setSize(b)} />
+                <Layer
+                  img={byKey(b)}
+                  size={size(b)}
+                  zoom={zoom}
+                  showLandmarks={showLandmarks}
+                  onSize={setSize(b)}
+                />
               </div>
-              {mode === 'wipe' && <div className="cmp-wipe-line" style={{ left: `${(mix / 100) * BOX}px` }} />}
+              {mode === 'wipe' && (
+                <div className="cmp-wipe-line" style={{ left: `${(mix / 100) * BOX}px` }} />
+              )}
             </div>
             <figcaption>
               {byKey(a).label} / {byKey(b).label}
@@ -218,7 +243,13 @@ export function Comparator({ images }: { images: FaceImage[] }) {
             {pick(b, setB, t('cmp.second'))}
             <label>
               {t(mode === 'wipe' ? 'cmp.wipe' : 'cmp.opacity')}{' '}
-              <input type="range" min={0} max={100} value={mix} onChange={(e) => setMix(Number(e.target.value))} />
+              <input
+                type="range"
+                min={0}
+                max={100}
+                value={mix}
+                onChange={(e) => setMix(Number(e.target.value))}
+              />
             </label>
           </div>
         </div>

@@ -19,7 +19,9 @@ export const SHORTCUTS: Array<[string, string]> = [
 ];
 
 const typing = (t: EventTarget | null) =>
-  t instanceof HTMLElement && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName) ||
+  t instanceof HTMLElement &&
+  (t.isContentEditable ||
+    /^(TEXTAREA|SELECT)$/.test(t.tagName) ||
     (t instanceof HTMLInputElement && !['radio', 'checkbox', 'range'].includes(t.type)));
 
 function choose(action: 'approve' | 'reject' | 'resubmit'): void {

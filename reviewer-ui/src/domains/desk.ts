@@ -71,7 +71,13 @@ const OutboxSchema = z.object({
         text: z.string(),
         html: z.string(),
       }),
-      z.object({ id: z.number(), channel: z.literal('sms'), at: z.string(), to: z.string(), text: z.string() }),
+      z.object({
+        id: z.number(),
+        channel: z.literal('sms'),
+        at: z.string(),
+        to: z.string(),
+        text: z.string(),
+      }),
     ]),
   ),
 });

@@ -1,7 +1,13 @@
 // Desk pages: the QA queue, the development outbox (admins), the per-reviewer figures of the ops view, and the
 // header's search by reference or id.
 import { useEffect, useState, type FormEvent } from 'react';
-import { fetchDevOutbox, fetchQaQueue, fetchReviewerFigures, searchCases, type SearchHit } from '../domains/desk';
+import {
+  fetchDevOutbox,
+  fetchQaQueue,
+  fetchReviewerFigures,
+  searchCases,
+  type SearchHit,
+} from '../domains/desk';
 import { useQuery } from '../domains/use-async';
 import { useI18n } from '../i18n';
 import { AsyncView, ErrorBox } from '../components/Async';
@@ -51,8 +57,8 @@ export function QaPage() {
           <ul>
             {d.items.slice(0, 20).map((i) => (
               <li key={i.caseId}>
-                <Link to={`/cases/${i.caseId}`}>{i.reference}</Link> — {t(`qa.verdict.${i.verdict ?? 'agree'}`)} ·{' '}
-                {dt(i.reviewedAt)}
+                <Link to={`/cases/${i.caseId}`}>{i.reference}</Link> —{' '}
+                {t(`qa.verdict.${i.verdict ?? 'agree'}`)} · {dt(i.reviewedAt)}
               </li>
             ))}
           </ul>
@@ -77,15 +83,17 @@ export function DevOutboxPage() {
             <>
               {d.items.map((m) => (
                 <article key={m.id} className="card outbox-item" data-testid={`outbox-${m.channel}`}>
-                  <h2>
-                    {m.channel === 'email' ? `✉ ${m.subject}` : `💬 ${t('outbox.sms')}`}
-                  </h2>
+                  <h2>{m.channel === 'email' ? `✉ ${m.subject}` : `💬 ${t('outbox.sms')}`}</h2>
                   <p>
                     {t('outbox.to')}: <strong>{m.to}</strong> · {dt(m.at)}
                   </p>
                   {m.channel === 'email' ? (
                     // As the applicant's mail client shows it; sandboxed: no script, links open outside.
-                    <iframe title={m.subject} sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={m.html} />
+                    <iframe
+                      title={m.subject}
+                      sandbox="allow-popups allow-popups-to-escape-sandbox"
+                      srcDoc={m.html}
+                    />
                   ) : (
                     <pre>{m.text}</pre>
                   )}
@@ -102,7 +110,10 @@ export function DevOutboxPage() {
 export function ReviewerFiguresSection() {
   const { t, lang } = useI18n();
   const q = useQuery('ops-reviewers', fetchReviewerFigures, { refreshMs: 30_000 });
-  const pct = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 });
+  const pct = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  });
   return (
     <section className="card" aria-labelledby="ops-reviewers">
       <h2 id="ops-reviewers">{t('opsq.title')}</h2>
@@ -110,7 +121,12 @@ export function ReviewerFiguresSection() {
         {(d) => (
           <>
             <p>
-              {t('opsq.totals', { sampled: d.sampled, pending: d.pending, agreed: d.agreed, disagreed: d.disagreed })}
+              {t('opsq.totals', {
+                sampled: d.sampled,
+                pending: d.pending,
+                agreed: d.agreed,
+                disagreed: d.disagreed,
+              })}
             </p>
             <table className="queue" data-testid="reviewer-figures">
               <thead>
@@ -127,7 +143,9 @@ export function ReviewerFiguresSection() {
               <tbody>
                 {d.reviewers.map((r) => (
                   <tr key={r.reviewerId}>
-                    <th scope="row">{r.reviewerId === 'auto' ? t('opsq.auto') : (d.names[r.reviewerId] ?? r.reviewerId)}</th>
+                    <th scope="row">
+                      {r.reviewerId === 'auto' ? t('opsq.auto') : (d.names[r.reviewerId] ?? r.reviewerId)}
+                    </th>
                     <td>{r.decisions.approve}</td>
                     <td>{r.decisions.reject}</td>
                     <td>{r.decisions.resubmit}</td>
@@ -189,8 +207,7 @@ export function SearchBox() {
           {hits.length === 0 && <li>{t('search.none')}</li>}
           {hits.map((h) => (
             <li key={h.caseId}>
-              <Link to={`/cases/${h.caseId}`}>{h.reference}</Link>{' '}
-              · {t(`status.${h.status}`)}
+              <Link to={`/cases/${h.caseId}`}>{h.reference}</Link> · {t(`status.${h.status}`)}
             </li>
           ))}
         </ul>

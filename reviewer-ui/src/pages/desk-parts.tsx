@@ -55,7 +55,8 @@ export function SeenBeforePanel({ c }: { c: CaseDetail }) {
                       <img src={caseMediaUrl(c.caseId, 'live_frame')} alt={t('seen.thisFace')} />
                     )}
                     <figcaption>
-                      {t('seen.thisCase')}: {c.declared.lastName} {c.declared.firstNames} ({c.declared.birthDate ?? '—'})
+                      {t('seen.thisCase')}: {c.declared.lastName} {c.declared.firstNames} (
+                      {c.declared.birthDate ?? '—'})
                     </figcaption>
                   </figure>
                   {(['live_frame', 'portrait'] as const)
@@ -64,10 +65,14 @@ export function SeenBeforePanel({ c }: { c: CaseDetail }) {
                       <figure key={k}>
                         <img
                           src={caseMediaUrl(m.otherCaseId, k)}
-                          alt={t(k === 'live_frame' ? 'seen.otherFace' : 'seen.otherPortrait', { reference: m.reference })}
+                          alt={t(k === 'live_frame' ? 'seen.otherFace' : 'seen.otherPortrait', {
+                            reference: m.reference,
+                          })}
                         />
                         <figcaption>
-                          {t(k === 'live_frame' ? 'seen.otherFace' : 'seen.otherPortrait', { reference: m.reference })}
+                          {t(k === 'live_frame' ? 'seen.otherFace' : 'seen.otherPortrait', {
+                            reference: m.reference,
+                          })}
                         </figcaption>
                       </figure>
                     ))}
@@ -80,12 +85,16 @@ export function SeenBeforePanel({ c }: { c: CaseDetail }) {
                       {t('seen.declared')}: {m.declared.lastName ?? '—'} {m.declared.firstNames ?? ''} (
                       {m.declared.birthDate ?? '—'})
                     </p>
-                    <p>{t('seen.submitted')}: {dt(m.submittedAt)}</p>
+                    <p>
+                      {t('seen.submitted')}: {dt(m.submittedAt)}
+                    </p>
                     <ul>
                       {m.kinds.map((k) => (
                         <li key={k}>
                           {k === 'face'
-                            ? t('seen.kind.face', { value: m.similarity === null ? '—' : m.similarity.toFixed(4) })
+                            ? t('seen.kind.face', {
+                                value: m.similarity === null ? '—' : m.similarity.toFixed(4),
+                              })
                             : t('seen.kind.document')}
                         </li>
                       ))}
@@ -112,7 +121,9 @@ export function QaPanel({ c }: { c: CaseDetail }) {
     <section aria-labelledby="sec-qa" className="card wide" data-testid="qa-panel">
       <h2 id="sec-qa">{t('qa.panel')}</h2>
       {item.verdict ? (
-        <p role="status">{t('qa.given', { verdict: t(`qa.verdict.${item.verdict}`), time: dt(item.reviewedAt) })}</p>
+        <p role="status">
+          {t('qa.given', { verdict: t(`qa.verdict.${item.verdict}`), time: dt(item.reviewedAt) })}
+        </p>
       ) : (
         <>
           <p>{t('qa.question', { status: t(`status.${c.status}`) })}</p>
@@ -120,10 +131,19 @@ export function QaPanel({ c }: { c: CaseDetail }) {
             {t('decision.note')}
             <textarea value={note} maxLength={2000} rows={2} onChange={(e) => setNote(e.target.value)} />
           </label>
-          <button type="button" className="primary" disabled={m.pending} onClick={() => void m.run('agree').then((r) => r && q.reload())}>
+          <button
+            type="button"
+            className="primary"
+            disabled={m.pending}
+            onClick={() => void m.run('agree').then((r) => r && q.reload())}
+          >
             {t('qa.agree')}
           </button>{' '}
-          <button type="button" disabled={m.pending} onClick={() => void m.run('disagree').then((r) => r && q.reload())}>
+          <button
+            type="button"
+            disabled={m.pending}
+            onClick={() => void m.run('disagree').then((r) => r && q.reload())}
+          >
             {t('qa.disagree')}
           </button>
           {m.error && <ErrorBox error={m.error} />}

@@ -56,7 +56,12 @@ export const deskRoutes: readonly RouteDoc[] = [
     params: id,
     body: qaBody,
     ok: { '200': { description: 'Verdict recorded' } },
-    errors: { '400': 'Invalid body', ...denied, '404': 'Not in the QA sample', '409': 'Already has its verdict' },
+    errors: {
+      '400': 'Invalid body',
+      ...denied,
+      '404': 'Not in the QA sample',
+      '409': 'Already has its verdict',
+    },
   },
   {
     method: 'get',
@@ -71,7 +76,8 @@ export const deskRoutes: readonly RouteDoc[] = [
     method: 'get',
     path: '/api/ops/reviewers',
     operationId: 'opsReviewers',
-    summary: 'Per reviewer: decisions by outcome, QA second looks given, and agreement of QA with their decisions',
+    summary:
+      'Per reviewer: decisions by outcome, QA second looks given, and agreement of QA with their decisions',
     auth: 'session',
     ok: { '200': { description: 'QA totals and per-reviewer figures' } },
     errors: denied,

@@ -24,7 +24,10 @@ export interface DeskApiDeps {
 
 export const searchQuery = z.object({ q: z.string().trim().min(1).max(80) });
 export const qaQuery = z.object({ state: z.enum(['pending', 'done']).optional() });
-export const qaBody = z.object({ verdict: z.enum(['agree', 'disagree']), note: z.string().max(2000).optional() });
+export const qaBody = z.object({
+  verdict: z.enum(['agree', 'disagree']),
+  note: z.string().max(2000).optional(),
+});
 const uuid = z.string().uuid();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -125,7 +128,8 @@ export function createDeskRouter(deps: DeskApiDeps): Router {
     requireAuth(),
     h(async (req, res) => {
       if (me(req).role !== 'admin') throw forbidden('Only an admin reads the development outbox');
-      if (!deps.devOutboxKey) throw notFound('The development outbox is not in use (mail and SMS are configured)');
+      if (!deps.devOutboxKey)
+        throw notFound('The development outbox is not in use (mail and SMS are configured)');
       const items = await listDevOutbox(db, deps.devOutboxKey);
       await appendAudit(db, {
         actorType: 'reviewer',

@@ -14,7 +14,9 @@ export type { FaceCrops };
 
 export interface FaceAdapter {
   /** `descriptor`: the fused live face descriptor (biometric: sealed into the seen-before index, never stored in the result). */
-  analyze(input: AnalyzeInput): Promise<{ result: FaceStageResult; crops: FaceCrops; descriptor?: number[] | null }>;
+  analyze(
+    input: AnalyzeInput,
+  ): Promise<{ result: FaceStageResult; crops: FaceCrops; descriptor?: number[] | null }>;
   /** Resolves once the models are loaded (checksums verified) in every worker. */
   ready(): Promise<void>;
   close(): Promise<void>;
