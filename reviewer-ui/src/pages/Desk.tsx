@@ -83,7 +83,7 @@ export function DevOutboxPage() {
             <>
               {d.items.map((m) => (
                 <article key={m.id} className="card outbox-item" data-testid={`outbox-${m.channel}`}>
-                  <h2>{m.channel === 'email' ? `✉ ${m.subject}` : `💬 ${t('outbox.sms')}`}</h2>
+                  <h2>{m.channel === 'email' ? `✉ ${m.subject}` : t('outbox.sms')}</h2>
                   <p>
                     {t('outbox.to')}: <strong>{m.to}</strong> · {dt(m.at)}
                   </p>
