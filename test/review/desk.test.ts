@@ -10,8 +10,11 @@ import { qaDraw } from '../../service/fraud/hooks.js';
 import { decide } from '../../service/decision/index.js';
 import { tempDir, testConfig } from '../helpers/env.js';
 import { waitFor } from '../activation/servers.js';
-import { makeReviewer, PASSWORD, realRun } from './seed.js';
-import { seedAndDecide } from './seen-before.js';
+import { makeReviewer, PASSWORD, realRun, seedCase } from './seed.js';
+import { decideDeps, seedAndDecide } from './seen-before.js';
+import { handleFace } from '../../service/pipeline/handlers.js';
+import { createFaceAdapter } from '../../service/pipeline/engines/face.js';
+import { faceCaptureLimits, faceThresholds } from '../../service/pipeline/policy-config.js';
 import { ReviewClient } from './client.js';
 
 let svc: RunningService;
@@ -80,6 +83,43 @@ describe('seen before', () => {
       expect(r.t).not.toContain(String(real.faceDescriptor![0]).slice(0, 8));
     }
   });
+
+  it('the real face stage seals its live descriptor into the index and gives each crop its landmarks', async () => {
+    const { store, config } = svc.runtime;
+    const id = await seedCase(db(), store, { status: 'processing', realCrops: true });
+    await db().query(`DELETE FROM stage_results WHERE case_id = $1 AND stage = 'face'`, [id]);
+    const face = createFaceAdapter(1, faceThresholds(config), faceCaptureLimits(config));
+    try {
+      const deps = {
+        ...decideDeps(db(), store, config),
+        engines: { ...decideDeps(db(), store, config).engines, face: async () => face },
+      };
+      const out = await handleFace(deps, {
+        caseId: id,
+        attempt: 1,
+        lastAttempt: true,
+        progress: () => Promise.resolve(),
+      });
+      expect(out.status).toBe('ok');
+    } finally {
+      await face.close();
+    }
+    const row = await db().query<{ face_sealed: string | null }>(
+      'SELECT face_sealed FROM seen_before_index WHERE case_id = $1',
+      [id],
+    );
+    expect(row.rows[0]!.face_sealed).toMatch(/^v1\./);
+    const stored = await db().query<{
+      result: { cropLandmarks?: { portrait: number[] | null; bestFrame: number[] | null } };
+    }>(`SELECT result FROM stage_results WHERE case_id = $1 AND stage = 'face'`, [id]);
+    const lm = stored.rows[0]!.result.cropLandmarks!;
+    expect(lm.portrait).toHaveLength(136);
+    expect(lm.bestFrame).toHaveLength(136);
+    for (const v of [...lm.portrait!, ...lm.bestFrame!]) {
+      expect(v).toBeGreaterThan(-0.05);
+      expect(v).toBeLessThan(1.05);
+    }
+  }, 300_000);
 
   it('shows the other cases side by side and audits that access on both cases', async () => {
     const r = await clients.rita!.get(`/api/review/cases/${other.id}/seen-before`);
