@@ -8,6 +8,8 @@ import { createApplicantRouter } from './api/applicant/router.js';
 import { createOpenApiRouter } from './api/openapi.js';
 import { createReviewRouter } from './api/review/router.js';
 import { createConsoleRouter } from './api/review/console.js';
+import { createDeskRouter } from './api/review/desk-router.js';
+import { devOutboxKey } from './notify/dev-outbox.js';
 import { activationRouter, letterRouter } from './api/activation/routes.js';
 import { requireApplicant } from './api/applicant/auth.js';
 import { createChallengeRouter } from './api/applicant/challenge.js';
@@ -92,6 +94,16 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
         sla: { slaWorkingHours: config.SLA_WORKING_HOURS, atRiskHours: config.SLA_AT_RISK_HOURS },
         challengeTtlMinutes: config.CHALLENGE_TTL_MINUTES,
         faceThresholds: faceThresholds(config),
+      }),
+    ],
+    [
+      '/api',
+      createDeskRouter({
+        db,
+        sessionSecret: config.SESSION_SECRET,
+        ...(config.MAIL_TRANSPORT === 'outbox' || config.SMS_PROVIDER === 'outbox'
+          ? { devOutboxKey: devOutboxKey(config.MEDIA_ENCRYPTION_KEY) }
+          : {}),
       }),
     ],
     ['/console', createConsoleRouter()],

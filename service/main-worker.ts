@@ -2,6 +2,7 @@
 import type { Composition } from './compose.js';
 import type { ReadinessCheck } from './api/app.js';
 import { startPipelineWorkers } from './pipeline/worker.js';
+import { createFraudHooks } from './fraud/hooks.js';
 import { startOutboxDispatcher, createWebhookHandler } from './outbox/index.js';
 import { activationOutboxHandler } from './activation/outbox-handler.js';
 import { createInvitationOutboxHandler } from './invitation/outbox-handler.js';
@@ -27,6 +28,13 @@ export async function startWorkers(c: Composition): Promise<RunningWorkers> {
     store: c.store,
     queues,
     scheduleExpiry: (caseId, deadline) => c.expiry.schedule(caseId, deadline),
+    fraud: createFraudHooks({
+      db,
+      logger,
+      secret: config.SEEN_BEFORE_SECRET,
+      faceMinSimilarity: config.FACE_ACCEPT_SIMILARITY,
+      qaSampleRate: config.QA_SAMPLE_RATE,
+    }),
   });
   // Load the face models now rather than on the first case; /readyz reports them.
   void pipeline

@@ -9,6 +9,7 @@ import { LoginPage } from './pages/Login';
 import { QueuePage } from './pages/Queue';
 import { CasePage } from './pages/Case';
 import { OpsPage } from './pages/Ops';
+import { DevOutboxPage, QaPage, SearchBox } from './pages/Desk';
 
 export function App() {
   const { t, lang, setLang } = useI18n();
@@ -63,8 +64,11 @@ export function App() {
         <strong>{t('app.title')}</strong>
         <nav aria-label="main">
           {canReview(session.reviewer.role) && <Link to="/">{t('nav.queue')}</Link>}
+          {canReview(session.reviewer.role) && <Link to="/qa">{t('nav.qa')}</Link>}
           {canOps(session.reviewer.role) && <Link to="/ops">{t('nav.ops')}</Link>}
+          {session.reviewer.role === 'admin' && <Link to="/outbox">{t('nav.outbox')}</Link>}
         </nav>
+        {canReview(session.reviewer.role) && <SearchBox />}
         <span className="who">
           {session.reviewer.email} ({session.reviewer.role})
         </span>
@@ -76,6 +80,10 @@ export function App() {
       <main id="main">
         {caseMatch ? (
           <CasePage caseId={caseMatch[1]!} session={session} />
+        ) : path === '/outbox' && session.reviewer.role === 'admin' ? (
+          <DevOutboxPage />
+        ) : path === '/qa' && canReview(session.reviewer.role) ? (
+          <QaPage />
         ) : path === '/ops' || !canReview(session.reviewer.role) ? (
           <OpsPage />
         ) : (

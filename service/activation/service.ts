@@ -1,7 +1,6 @@
 // Activation wired to its infrastructure: one object per process holding the notify queue, the SMTP
 // and SMS adapters, the rate limiter and (in worker roles) the delivery worker and its sweeper.
 // Use cases stay in issue.ts / verify.ts / letter.ts / status.ts; this file only composes them.
-import { join } from 'node:path';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
@@ -20,8 +19,8 @@ import { createRedis } from '../infra/redis.js';
 import { caseIdByReference } from './activation-repository.js';
 import { createNotifyQueue, type NotifyQueue } from '../notify/queue.js';
 import { deliver, UndeliverableError, errorLabel, type DeliverDeps } from '../notify/deliver.js';
-import { createMailer, type Mailer } from '../notify/mailer.js';
-import { createConsoleSms, createHttpSms, type SmsSender } from '../notify/sms.js';
+import type { Mailer } from '../notify/mailer.js';
+import { mailerFor, smsFor } from '../notify/transports.js';
 import {
   failedDeliveries,
   reopenDelivery,
@@ -75,14 +74,6 @@ export interface ActivationDeps {
   /** Shared connection (rate limiter). */
   redis: Redis;
   queues: Pick<PipelineQueues, 'notify' | 'prefix' | 'workerConnection'>;
-}
-
-function smsFor(c: Config, logger: Logger): SmsSender {
-  if (c.SMS_PROVIDER === 'http') {
-    if (!c.SMS_HTTP_URL) throw new Error('SMS_PROVIDER=http needs SMS_HTTP_URL');
-    return createHttpSms({ url: c.SMS_HTTP_URL, token: c.SMS_HTTP_TOKEN });
-  }
-  return createConsoleSms({ dir: join(c.DATA_DIR, 'outbox-sms'), logger });
 }
 
 export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}): ActivationService {
@@ -161,19 +152,12 @@ export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}
       return ids.length;
     },
     async startWorkers() {
-      mailer = createMailer({
-        host: config.SMTP_HOST,
-        port: config.SMTP_PORT,
-        secure: config.SMTP_SECURE,
-        user: config.SMTP_USER,
-        password: config.SMTP_PASSWORD,
-        from: config.MAIL_FROM,
-      });
+      mailer = mailerFor(config, db, logger);
       const deps: DeliverDeps = {
         db,
         logger,
         mailer,
-        sms: smsFor(config, logger),
+        sms: smsFor(config, db, logger),
         sealingKey: key,
         publicUrl: config.PUBLIC_URL,
       };

@@ -7,6 +7,7 @@ import { activationOpenApiPaths } from './activation/openapi.js';
 import { retentionOpenApiPaths, retentionRoutes } from '../retention/openapi.js';
 import { applicantAppOpenApiPaths, applicantRoutes } from './applicant/openapi-app.js';
 import { reviewRoutes } from './review/openapi.js';
+import { deskRoutes } from './review/desk-openapi.js';
 import { opsRoutes } from '../ops/openapi.js';
 import { pathsOf, routeSecuritySchemes, type RouteDoc } from './route-doc.js';
 
@@ -14,6 +15,7 @@ import { pathsOf, routeSecuritySchemes, type RouteDoc } from './route-doc.js';
 export const ROUTE_TABLES: ReadonlyArray<readonly RouteDoc[]> = [
   applicantRoutes,
   reviewRoutes,
+  deskRoutes,
   retentionRoutes,
   opsRoutes,
 ];

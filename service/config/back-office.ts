@@ -1,6 +1,6 @@
 // Back-office settings: reviewers, activation, notifications, webhook, metrics.
 import { z } from 'zod';
-import { envBool, envInt } from './env.js';
+import { envBool, envInt, envNum } from './env.js';
 
 export const backOfficeEnv = {
   SESSION_SECRET: z
@@ -42,7 +42,16 @@ export const backOfficeEnv = {
   INVITE_SMS: envBool(false).describe(
     'Default of invite.sms in POST /v1/verifications: send the invitation link by SMS.',
   ),
-  SMTP_HOST: z.string().default('127.0.0.1').describe('SMTP server for registered e-letters.'),
+  MAIL_TRANSPORT: z
+    .enum(['smtp', 'outbox'])
+    .optional()
+    .describe(
+      'Where e-letters go: smtp, or outbox (development: kept encrypted in the database and shown to admins on the console page "Development outbox"; refused in production). Default: outbox outside production when SMTP_HOST is unset, smtp otherwise.',
+    ),
+  SMTP_HOST: z
+    .string()
+    .optional()
+    .describe('SMTP server for registered e-letters (127.0.0.1 when unset and MAIL_TRANSPORT=smtp).'),
   SMTP_PORT: envInt(25, 1, 65535).describe('SMTP port.'),
   SMTP_SECURE: envBool(false).describe('Use implicit TLS to the SMTP server.'),
   SMTP_USER: z.string().optional().describe('SMTP user name (optional).'),
@@ -52,11 +61,23 @@ export const backOfficeEnv = {
     .default('Identité numérique <no-reply@localhost>')
     .describe('Sender of registered e-letters.'),
   SMS_PROVIDER: z
-    .enum(['console', 'http'])
-    .default('console')
-    .describe('SMS adapter: console (development) or http.'),
+    .enum(['outbox', 'console', 'http'])
+    .optional()
+    .describe(
+      'SMS adapter: outbox (development default: encrypted in the database, shown on the console page "Development outbox"), console (development: plaintext files in DATA_DIR/outbox-sms) or http. Production requires http.',
+    ),
   SMS_HTTP_URL: z.string().url().optional().describe('SMS provider endpoint (with SMS_PROVIDER=http).'),
   SMS_HTTP_TOKEN: z.string().optional().describe('Bearer token for the SMS provider.'),
+  SEEN_BEFORE_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe(
+      'Secret (>= 32 chars) of the keyed hashes of document numbers and declared identities and of the sealed face descriptors of the seen-before check. Derived from CODE_HMAC_SECRET when unset.',
+    ),
+  QA_SAMPLE_RATE: envNum(0, 0, 1).describe(
+    'Share (0..1) of automatically approved cases sampled into the QA queue for a second look by a reviewer.',
+  ),
   WEBHOOK_URL: z
     .string()
     .url()

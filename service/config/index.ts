@@ -1,6 +1,6 @@
 // Configuration: every environment variable parsed and validated once, at start-up.
 import { z } from 'zod';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { coreEnv } from './core.js';
@@ -24,6 +24,11 @@ export type Config = Parsed & {
   EVIDENCE_SIGNING_KEY_FILE: string;
   EVIDENCE_RETIRED_KEYS_DIR: string;
   AUDIT_ANCHOR_DIR: string;
+  /** Resolved: see MAIL_TRANSPORT's default. */
+  MAIL_TRANSPORT: 'smtp' | 'outbox';
+  SMTP_HOST: string;
+  SMS_PROVIDER: 'outbox' | 'console' | 'http';
+  SEEN_BEFORE_SECRET: string;
 };
 
 export class ConfigError extends Error {
@@ -64,11 +69,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!c.EVIDENCE_SIGNING_KEY_FILE && c.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: EVIDENCE_SIGNING_KEY_FILE=(unset): required in production');
   }
-  // The console adapter writes codes in plaintext to disk: a development tool only.
-  if (c.NODE_ENV === 'production' && c.SMS_PROVIDER === 'console')
+  const prod = c.NODE_ENV === 'production';
+  // The console adapter writes codes in plaintext to disk and the outbox keeps them for the console: development only.
+  if (prod && c.SMS_PROVIDER === 'console')
     throw new ConfigError(
       'Invalid configuration: SMS_PROVIDER=console: writes activation codes in plaintext, refused in production (use http)',
     );
+  if (prod && c.SMS_PROVIDER === 'outbox')
+    throw new ConfigError(
+      'Invalid configuration: SMS_PROVIDER=outbox: the development outbox is refused in production (use http)',
+    );
+  if (prod && !c.SMS_PROVIDER)
+    throw new ConfigError(
+      'Invalid configuration: SMS_PROVIDER=(unset): the development adapters (SMS_PROVIDER=outbox, SMS_PROVIDER=console) are refused in production (use http)',
+    );
+  if (prod && c.MAIL_TRANSPORT === 'outbox')
+    throw new ConfigError(
+      'Invalid configuration: MAIL_TRANSPORT=outbox: the development outbox is refused in production (use smtp)',
+    );
+  const mailTransport = c.MAIL_TRANSPORT ?? (prod || c.SMTP_HOST ? 'smtp' : 'outbox');
   return {
     ...c,
     DATA_DIR: dataDir,
@@ -87,6 +106,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       c.EVIDENCE_RETIRED_KEYS_DIR ?? join(dataDir, 'secrets', 'evidence-retired-keys'),
     ),
     AUDIT_ANCHOR_DIR: resolve(c.AUDIT_ANCHOR_DIR ?? join(dataDir, 'audit-anchors')),
+    MAIL_TRANSPORT: mailTransport,
+    SMTP_HOST: c.SMTP_HOST ?? '127.0.0.1',
+    SMS_PROVIDER: c.SMS_PROVIDER ?? 'outbox',
+    SEEN_BEFORE_SECRET:
+      c.SEEN_BEFORE_SECRET ??
+      createHmac('sha256', c.CODE_HMAC_SECRET ?? secrets.CODE_HMAC_SECRET!)
+        .update('idv-seen-before-secret')
+        .digest('hex'),
   };
 }
 

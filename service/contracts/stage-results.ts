@@ -108,6 +108,14 @@ export const FaceStageResultSchema = z.object({
   framesAnalysed: z.number(),
   /** Fused (quality-weighted mean descriptor) and median frame distances to the ID portrait. */
   live: z.object({ distance: z.number().nullable(), medianDistance: z.number().nullable() }).optional(),
+  /** The 68 landmarks of each stored crop as fractions of the crop ([x0, y0, x1, y1, ...]; the comparator's overlay). */
+  cropLandmarks: z
+    .object({
+      portrait: z.array(z.number()).nullable(),
+      bestFrame: z.array(z.number()).nullable(),
+      cardFrame: z.array(z.number()).nullable(),
+    })
+    .optional(),
   /** Size, sharpness, pose and light of the live face (face engine's capture summary). */
   capture: z
     .object({

@@ -72,6 +72,8 @@ export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
   }
 
   if (s.lipSync?.decision === 'mismatch') r.add('LIPSYNC_MISMATCH');
+  if (s.seenBefore?.document) r.add('DOCUMENT_SEEN_BEFORE');
+  if (s.seenBefore?.face) r.add('FACE_SEEN_BEFORE');
   return r;
 }
 

@@ -1,6 +1,6 @@
 // The closed, versioned vocabulary of reasons a decision can carry. Adding or changing a code bumps
 // POLICY_VERSION so that stored decisions stay interpretable.
-export const POLICY_VERSION = '2026-12.1';
+export const POLICY_VERSION = '2026-12.2';
 
 /** What a reason, on its own, asks for. The strongest class present wins (reject > review > resubmit). */
 export type ReasonClass = 'reject' | 'review' | 'resubmit';
@@ -29,6 +29,10 @@ export const REASONS = {
   // The mouth does not follow the voice (dubbed or replayed audio); a poor connection can desynchronise a
   // genuine recording too, so a human looks at it.
   LIPSYNC_MISMATCH: 'review',
+  // Repeat fraud: the same document number on another case, or the live face close to another case's face
+  // declared under another identity. Either can be innocent (a second verification, twins): a human looks.
+  DOCUMENT_SEEN_BEFORE: 'review',
+  FACE_SEEN_BEFORE: 'review',
   // Capture problems the applicant can fix by trying again (with a new challenge).
   FACE_NOT_FOUND: 'resubmit',
   FACE_TOO_SMALL: 'resubmit',

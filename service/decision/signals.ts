@@ -30,6 +30,8 @@ export interface Signals {
   declared?: DeclaredIdentity;
   /** 1-based submission number of this case. */
   attempt: number;
+  /** What the seen-before look-up found at decision time; absent when it did not run (in-process `idv verify`). */
+  seenBefore?: { document: boolean; face: boolean };
 }
 
 /** The policy configuration (from Config: REVIEW_ALL, MAX_ATTEMPTS, FACE_*_SIMILARITY). */

@@ -300,6 +300,7 @@ export function liveResult(
     medianDistance,
     similarity,
     decision: similarity === null ? null : decide(similarity, thresholds),
+    descriptor: fused,
   };
 }
 

@@ -19,7 +19,7 @@ import {
   type Rect,
 } from './analysis.js';
 import { decide, euclidean, similarityFromDistance, type DecisionThresholds } from './calibration.js';
-import { faceCropJpeg } from './crops.js';
+import { faceCropJpeg, landmarksInCrop } from './crops.js';
 import { DEFAULT_CAPTURE_LIMITS, frameCapture, summariseCapture, type CaptureLimits } from './quality.js';
 import {
   LIVE_DESCRIBE,
@@ -270,6 +270,22 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       motion,
       mouthTrack: mouthTrack(frames),
       crops: { portrait: portraitJpeg, bestFrame: bestJpeg, cardFrame: cardJpeg },
+      cropLandmarks: {
+        portrait: portrait.face
+          ? landmarksInCrop(input.document, portrait.face.box, portrait.face.landmarks)
+          : null,
+        bestFrame: bestFrame?.live
+          ? landmarksInCrop(byIndex.get(bestFrame.index)!, bestFrame.live.box, bestFrame.live.landmarks, 0.5)
+          : null,
+        cardFrame: cardFrame?.cards[0]
+          ? landmarksInCrop(
+              byIndex.get(cardFrame.index)!,
+              cardFrame.cards[0].box,
+              cardFrame.cards[0].landmarks,
+              0.8,
+            )
+          : null,
+      },
       backend: pool.backend,
       timingsMs: { total: performance.now() - t0, cpu },
     };

@@ -57,6 +57,8 @@ export interface LiveFaceResult {
   distance: number | null;
   /** Median of the best frames' single distances (the earlier score; kept for calibration and review). */
   medianDistance: number | null;
+  /** The fused live descriptor itself (biometric: for the seen-before index only, never stored in clear). */
+  descriptor?: number[] | null;
   /** Calibrated similarity 0..1, see calibration.ts for its meaning (null when distance is null). */
   similarity: number | null;
   /** null when no comparison was possible (failure to enrol or no live face). */
@@ -101,6 +103,13 @@ export interface FaceCrops {
   cardFrame: Buffer | null;
 }
 
+/** The landmarks of each crop, as fractions of the crop (see crops.ts landmarksInCrop); null without the crop. */
+export interface CropLandmarks {
+  portrait: number[] | null;
+  bestFrame: number[] | null;
+  cardFrame: number[] | null;
+}
+
 /** Motion measurements behind the staticVideo signal (exposed for tuning and the reviewer). */
 export interface MotionStats {
   /** 90th percentile of landmark residuals after similarity alignment, in inter-ocular distances. */
@@ -119,6 +128,7 @@ export interface FaceAnalysis {
   motion: MotionStats;
   mouthTrack: MouthSample[];
   crops: FaceCrops;
+  cropLandmarks?: CropLandmarks;
   /** Inference backend that ran ('wasm' or 'tensorflow'). */
   backend: string;
   /** Wall time of the analysis, and worker CPU time per phase (capacity planning). */

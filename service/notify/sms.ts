@@ -13,7 +13,7 @@ export interface SmsMessage {
 }
 
 export interface SmsSender {
-  readonly kind: 'console' | 'http';
+  readonly kind: 'console' | 'http' | 'outbox';
   send(m: SmsMessage): Promise<void>;
 }
 

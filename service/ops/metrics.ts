@@ -3,6 +3,7 @@
 // Counters derived from the database report the persisted total, so they never go backwards across scrapes.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { registerRetentionMetrics } from '../retention/metrics.js';
+import { registerQaMetrics } from '../review/qa-metrics.js';
 import type { Queue } from 'bullmq';
 import type { Queryable } from '../db/index.js';
 import type { SlaPolicy } from '../review/calendar.js';
@@ -70,6 +71,7 @@ export function createOpsMetrics(deps: OpsMetricsDeps): OpsMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerRetentionMetrics(registry, deps.db);
+  registerQaMetrics(registry, deps.db);
 
   new Gauge({
     name: 'idv_queue_jobs',

@@ -31,6 +31,8 @@ import type { SandboxPayload } from './sandbox/payload.js';
 import {
   ingestFromProbe,
   runDecide,
+  type DeclaredApplicant,
+  type DocumentStageResult,
   runFace,
   runIngest,
   type IngestResult,
@@ -63,6 +65,21 @@ export interface HandlerDeps {
   enqueueAnalysis(ref: CaseRef): Promise<void>;
   /** Schedules the expiry of a case that entered review at its deadline (idempotent). */
   scheduleExpiry(caseId: string, deadline: Date): Promise<void>;
+  /** Repeat-fraud look-up and QA sampling (service/fraud); absent where nothing is indexed (unit tests). */
+  fraud?: FraudHooks;
+}
+
+export interface FraudHooks {
+  /** Face stage: keeps this attempt's live face descriptor in the seen-before index (sealed). */
+  indexFace(ref: CaseRef, descriptor: readonly number[]): Promise<void>;
+  /** Decide stage: the same document number, or a close face under another identity, on another case? */
+  seenBefore(
+    ref: CaseRef,
+    declared: DeclaredApplicant,
+    document: DocumentStageResult | null,
+  ): Promise<{ document: boolean; face: boolean }>;
+  /** After the automatic decision (idempotent): samples automatic approvals into the QA queue. */
+  decided(ref: CaseRef, status: string): Promise<void>;
 }
 
 export type StageOutcome = { status: 'ok' | 'failed'; cached: boolean };
@@ -281,7 +298,7 @@ export function handleFace(deps: HandlerDeps, run: StageRun): Promise<StageOutco
   return withStage(deps, run, 'face', async () => {
     const engine = await deps.engines.face();
     const probe = await ingestProbe(deps, run);
-    const { result, crops } = await withDecrypted(
+    const { result, crops, descriptor } = await withDecrypted(
       deps.store,
       await filesOf(deps, run, ['front', 'video']),
       (p) => runFace({ front: p.front!, video: p.video! }, engine, probe),
@@ -302,6 +319,7 @@ export function handleFace(deps: HandlerDeps, run: StageRun): Promise<StageOutco
       });
       if (prev && prev !== obj.key) await deps.store.delete(prev);
     }
+    if (descriptor && deps.fraud) await deps.fraud.indexFace(run, descriptor);
     return result;
   });
 }
@@ -316,8 +334,10 @@ export function handleDecide(deps: HandlerDeps, run: StageRun): Promise<StageOut
       face: okResult('face', stored('face')) ?? null,
       speech: okResult('speech', stored('speech')) ?? null,
     };
-    const decision = runDecide(outputs, c.applicant, run.attempt, deps.policy);
+    const seen = deps.fraud ? await deps.fraud.seenBefore(run, c.applicant, outputs.document) : undefined;
+    const decision = runDecide(outputs, c.applicant, run.attempt, deps.policy, seen);
     const status = await applyDecision(deps, run, decision);
+    if (deps.fraud) await deps.fraud.decided(run, status);
     return {
       outcome: decision.outcome,
       reasons: decision.reasons,

@@ -3,7 +3,7 @@
 import type { Config } from '../config/index.js';
 import type { Lang } from '../contracts/lang.js';
 import { processingFailed, type Decision, type DeclaredIdentity } from '../decision/index.js';
-import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
+import { createFaceAdapter, type FaceAdapter, type FaceCrops } from './engines/face.js';
 import { nextStep } from './graph.js';
 import { documentSettings, faceCaptureLimits, faceThresholds, policyConfig } from './policy-config.js';
 import {
@@ -32,6 +32,10 @@ export interface LocalResult {
   /** Stage errors (a failed stage counts as PROCESSING_FAILED). */
   errors: Partial<Record<'ingest' | 'document' | 'face' | 'speech', string>>;
   ms: number;
+  /** The fused live face descriptor (what the queue pipeline seals into the seen-before index); null without one. */
+  faceDescriptor: number[] | null;
+  /** The face crops the queue pipeline stores for the console (JPEG), null without them. */
+  faceCrops: FaceCrops | null;
 }
 
 export interface LocalVerifier {
@@ -61,11 +65,18 @@ export function createLocalVerifier(config: Config): LocalVerifier {
       const ingest = await guard('ingest', () => runIngest(c.files));
       const step = nextStep('ingest', ingest ? 'ok' : 'failed');
       let stages: StageOutputs = { document: null, face: null, speech: null };
+      let faceDescriptor: number[] | null = null;
+      let faceCrops: FaceCrops | null = null;
       if (step.kind === 'analyse' && ingest) {
         // The join: every analysis settles (a failed one is a missing signal), then `decide`.
         const [document, faceOut, speech] = await Promise.all([
           guard('document', () => runDocument(c.files, c.today ?? new Date(), documentSettings(config))),
-          guard('face', async () => (await runFace(c.files, getFace(), ingest.probe)).result),
+          guard('face', async () => {
+            const f = await runFace(c.files, getFace(), ingest.probe);
+            faceDescriptor = f.descriptor ?? null;
+            faceCrops = f.crops;
+            return f.result;
+          }),
           guard('speech', () => runSpeech(c.files, c.digits, c.lang, ingest.probe)),
         ]);
         stages = { document, face: faceOut, speech };
@@ -74,7 +85,7 @@ export function createLocalVerifier(config: Config): LocalVerifier {
         step.kind === 'review'
           ? processingFailed()
           : runDecide(stages, c.declared, c.attempt ?? 1, policyConfig(config));
-      return { decision, stages, errors, ms: performance.now() - t0 };
+      return { decision, stages, errors, ms: performance.now() - t0, faceDescriptor, faceCrops };
     },
     async close() {
       await face?.close();

@@ -97,7 +97,7 @@ export async function runFace(
   files: Pick<MediaFiles, 'front' | 'video'>,
   engine: FaceAdapter,
   probe?: MediaProbe,
-): Promise<{ result: FaceStageResult; crops: FaceCrops }> {
+): Promise<{ result: FaceStageResult; crops: FaceCrops; descriptor?: number[] | null }> {
   // Frames are analysed as ffmpeg decodes them, and the portrait is enrolled meanwhile.
   const frames = feedFrames(files.video, {
     count: FACE_FRAMES,
@@ -152,6 +152,7 @@ export function runDecide(
   applicant: DeclaredApplicant | undefined,
   attempt: number,
   policy: PolicyConfig,
+  seenBefore?: { document: boolean; face: boolean },
 ): Decision {
-  return decide(toSignals(o, applicant, attempt), policy);
+  return decide({ ...toSignals(o, applicant, attempt), ...(seenBefore ? { seenBefore } : {}) }, policy);
 }

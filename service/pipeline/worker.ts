@@ -18,6 +18,7 @@ import {
   handleIngest,
   handleSandboxed,
   recordLostStage,
+  type FraudHooks,
   type HandlerDeps,
   type StageRun,
 } from './handlers.js';
@@ -43,6 +44,8 @@ export interface PipelineWorkerOptions {
   queues: PipelineQueues;
   /** Schedules the expiry job of a case entering review (review/expiry-queue.ts). */
   scheduleExpiry(caseId: string, deadline: Date): Promise<void>;
+  /** Repeat-fraud index and look-up, QA sampling (service/fraud/hooks.ts). */
+  fraud?: FraudHooks;
   /** Lock duration of active jobs (ms); a crashed worker's job is re-run after about this long. Default 15 000. */
   lockDurationMs?: number;
   /** Stalled-job check interval (ms). Default 5 000. */
@@ -117,6 +120,7 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     },
     enqueueAnalysis: (ref) => enqueueAnalysis(queues, ref, retry),
     scheduleExpiry: o.scheduleExpiry,
+    ...(o.fraud ? { fraud: o.fraud } : {}),
   };
 
   const common = {

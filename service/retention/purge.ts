@@ -12,6 +12,7 @@ import { appendAudit } from '../audit/audit-repository.js';
 import type { MediaStore } from '../storage/index.js';
 import type { EvidenceService } from '../evidence/service.js';
 import { latestEvidence } from '../evidence/evidence-repository.js';
+import { deleteSeenBeforeIndex } from '../fraud/seen-before-repository.js';
 import { ACTIVE_STATUSES, cutoffs, policyLabel, type PurgePolicy, type RetentionPolicy } from './policy.js';
 import {
   closeUnfinished,
@@ -56,6 +57,8 @@ async function purgeInTx(
   const media = await liveMediaKeys(q, caseId);
   for (const m of media) await deps.store.delete(m.storageKey);
   await markMediaPurged(q, caseId, now);
+  // The seen-before index (live face descriptor, keyed hashes) lives exactly as long as the biometrics.
+  const seenBefore = await deleteSeenBeforeIndex(q, caseId);
   if (opts.erase) await erasePersonalData(q, caseId, now);
   if (opts.close) await closeUnfinished(q, caseId);
   const kinds = [...new Set(media.map((m) => m.kind))].sort();
@@ -69,6 +72,7 @@ async function purgeInTx(
       rule: policyLabel(policy, deps.policy),
       objects: media.length,
       kinds,
+      seenBeforeIndex: seenBefore,
       personalDataErased: opts.erase,
       purgedAt: now.toISOString(),
     },

@@ -46,8 +46,22 @@ const finding =
   (s) =>
     void s.document!.findings.push(...codes);
 
+const seen =
+  (document: boolean, face: boolean): Patch =>
+  (s) =>
+    void (s.seenBefore = { document, face });
+
 const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
   ['clean pass', [], 'approve', []],
+  ['nothing seen before', [seen(false, false)], 'approve', []],
+  ['document number seen on another case', [seen(true, false)], 'review', ['DOCUMENT_SEEN_BEFORE']],
+  ['face seen under another identity', [seen(false, true)], 'review', ['FACE_SEEN_BEFORE']],
+  [
+    'seen before does not soften a rejection',
+    [seen(true, true), face({ similarity: 0.2 })],
+    'reject',
+    ['DOCUMENT_SEEN_BEFORE', 'FACE_MISMATCH', 'FACE_SEEN_BEFORE'],
+  ],
   ['similarity exactly at accept', [face({ similarity: 0.75 })], 'approve', []],
   ['borderline similarity', [face({ similarity: 0.6 })], 'review', ['FACE_BORDERLINE']],
   ['similarity exactly at reject', [face({ similarity: 0.45 })], 'review', ['FACE_BORDERLINE']],

@@ -98,12 +98,21 @@ export interface SeedOptions {
   submittedAt?: Date;
   /** The document type the real engine reads: PASSPORT (a generated passport) or the default ID_CARD. */
   docType?: 'ID_CARD' | 'PASSPORT';
+  /** Declared identity fields replacing the generated case's own (another identity for the same face). */
+  declared?: Partial<{ lastName: string; firstNames: string; birthDate: string }>;
+  /** Store the face stage's own crops (portrait, best live frame, card in video) instead of the sample photo's. */
+  realCrops?: boolean;
+  /** 'processing': analysed but not decided yet (no decide result, no decision), for the real decide step. */
+  status?: 'in_review' | 'processing';
 }
 
 interface RealRun {
   fixture: FixtureCase;
   stages: LocalResult['stages'];
   decision: LocalResult['decision'];
+  /** The live face descriptor the face stage computed (for the seen-before index). */
+  faceDescriptor: number[] | null;
+  faceCrops: LocalResult['faceCrops'];
 }
 const runs = new Map<string, Promise<RealRun>>();
 
@@ -127,12 +136,24 @@ export function realRun(doc: 'cni2021' | 'passport' = 'cni2021'): Promise<RealRu
         if (doc !== 'cni2021') {
           const base = await realRun('cni2021');
           const r = await verifier.verify({ files, digits: fixture.truth.digits, lang: fixture.truth.lang });
-          return { fixture, stages: { ...base.stages, document: r.stages.document }, decision: r.decision };
+          return {
+            fixture,
+            stages: { ...base.stages, document: r.stages.document },
+            decision: r.decision,
+            faceDescriptor: base.faceDescriptor,
+            faceCrops: base.faceCrops,
+          };
         }
         const r = await verifier.verify({ files, digits: fixture.truth.digits, lang: fixture.truth.lang });
         if (!r.stages.document || !r.stages.face || !r.stages.speech)
           throw new Error(`a stage failed on the generated case: ${JSON.stringify(r.errors)}`);
-        return { fixture, stages: r.stages, decision: r.decision };
+        return {
+          fixture,
+          stages: r.stages,
+          decision: r.decision,
+          faceDescriptor: r.faceDescriptor,
+          faceCrops: r.faceCrops,
+        };
       } finally {
         await verifier.close();
       }
@@ -151,19 +172,21 @@ export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}
   const reference = `REF-${id.slice(0, 8)}`;
   const submittedAt = opts.submittedAt ?? new Date(Date.now() - 3600_000);
   const deadline = opts.deadline ?? new Date(Date.now() + 2 * 24 * 3600_000);
-  const reasons = opts.reasons ?? ['FACE_BORDERLINE'];
+  const processing = opts.status === 'processing';
+  const reasons = processing ? [] : (opts.reasons ?? ['FACE_BORDERLINE']);
   await db.query(
     `INSERT INTO cases (id, reference, status, lang, applicant, attempt, expires_at, submitted_at, review_deadline, reasons)
-     VALUES ($1, $2, 'in_review', $3, $4, 1, $5, $6, $7, $8)`,
+     VALUES ($1, $2, $9, $3, $4, 1, $5, $6, $7, $8)`,
     [
       id,
       reference,
       opts.lang ?? 'fr',
-      JSON.stringify(declaredIdentity(truth)),
+      JSON.stringify({ ...declaredIdentity(truth), ...opts.declared }),
       new Date(Date.now() + 7 * 24 * 3600_000),
       submittedAt,
-      deadline,
+      processing ? null : deadline,
       reasons,
+      processing ? 'processing' : 'in_review',
     ],
   );
   await db.query(
@@ -173,12 +196,25 @@ export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}
   // Uploads, and the face crops the pipeline stores beside them (media kinds portrait / live_frame / card_frame).
   const crop = (left: number, top: number, width: number, height: number) =>
     sharp(FACE_JPG).extract({ left, top, width, height }).resize({ width: 240 }).jpeg().toBuffer();
-  const media: Array<[string, Buffer | string, string]> = [
-    ['front', real.fixture.front, 'image/jpeg'],
-    ['video', testVideo(), 'video/webm'],
-    ['portrait', await crop(1400, 100, 360, 440), 'image/jpeg'],
-    ['live_frame', await crop(1380, 80, 400, 480), 'image/jpeg'],
-  ];
+  const fc = opts.realCrops ? real.faceCrops : null;
+  const media: Array<[string, Buffer | string, string]> = fc
+    ? [
+        ['front', real.fixture.front, 'image/jpeg'],
+        ['video', real.fixture.webm!, 'video/webm'],
+        ...(
+          [
+            ['portrait', fc.portrait],
+            ['live_frame', fc.bestFrame],
+            ['card_frame', fc.cardFrame],
+          ] as const
+        ).flatMap(([k, b]): Array<[string, Buffer, string]> => (b ? [[k, b, 'image/jpeg']] : [])),
+      ]
+    : [
+        ['front', real.fixture.front, 'image/jpeg'],
+        ['video', testVideo(), 'video/webm'],
+        ['portrait', await crop(1400, 100, 360, 440), 'image/jpeg'],
+        ['live_frame', await crop(1380, 80, 400, 480), 'image/jpeg'],
+      ];
   for (const [kind, src, mime] of media) {
     const o = await store.put(typeof src === 'string' ? createReadStream(src) : Readable.from([src]));
     await db.query(
@@ -192,6 +228,7 @@ export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}
     if (!result) throw new Error(`the ${stage} stage failed on the generated case`);
     await putStageResult(db, { caseId: id, attempt: 1, stage, status: 'ok', result, durationMs: 100 });
   }
+  if (processing) return id;
   await putStageResult(db, {
     caseId: id,
     attempt: 1,

@@ -28,6 +28,7 @@ import {
   SignalsSection,
   VideoSection,
 } from './case-parts';
+import { CaseComparator, CaseKeys, QaPanel, SeenBeforePanel } from './desk-parts';
 
 export function CasePage({ caseId, session }: { caseId: string; session: SessionInfo }) {
   const { t } = useI18n();
@@ -184,7 +185,11 @@ function CaseView({ c, session, reload }: { c: CaseDetail; session: SessionInfo;
           {t('errors.deadline_passed')}
         </p>
       )}
+      <SeenBeforePanel c={c} />
+      <QaPanel c={c} />
+      <CaseKeys c={c} />
       <div className="sections">
+        <CaseComparator c={c} />
         <DocumentSection c={c} onViewed={onViewed} />
         <IdentitySection c={c} />
         <FacesSection c={c} />

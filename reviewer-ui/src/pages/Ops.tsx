@@ -7,6 +7,7 @@ import { Countdown } from '../components/Countdown';
 import { Link } from '../components/router';
 import { LineChart } from '../components/LineChart';
 import { OpsQueuesSection } from './OpsQueues';
+import { ReviewerFiguresSection } from './Desk';
 
 export function OpsPage() {
   const { t, lang, num } = useI18n();
@@ -80,6 +81,7 @@ export function OpsPage() {
                 </div>
               </section>
               <OpsQueuesSection />
+              <ReviewerFiguresSection />
               <div className="sections">
                 <section className="card">
                   <h2>{t('ops.decisions')}</h2>

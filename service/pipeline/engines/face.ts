@@ -13,7 +13,10 @@ import type { FaceStageResult } from '../../contracts/stage-results.js';
 export type { FaceCrops };
 
 export interface FaceAdapter {
-  analyze(input: AnalyzeInput): Promise<{ result: FaceStageResult; crops: FaceCrops }>;
+  /** `descriptor`: the fused live face descriptor (biometric: sealed into the seen-before index, never stored in the result). */
+  analyze(
+    input: AnalyzeInput,
+  ): Promise<{ result: FaceStageResult; crops: FaceCrops; descriptor?: number[] | null }>;
   /** Resolves once the models are loaded (checksums verified) in every worker. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -42,6 +45,7 @@ export function faceStageResult(a: FaceAnalysis): FaceStageResult {
     framesAnalysed: a.live.framesAnalysed,
     live: { distance: a.live.distance, medianDistance: a.live.medianDistance },
     capture: a.capture,
+    ...(a.cropLandmarks ? { cropLandmarks: a.cropLandmarks } : {}),
   };
 }
 
@@ -55,7 +59,7 @@ export function createFaceAdapter(
   return {
     async analyze(input) {
       const a = await engine.analyze(input);
-      return { result: faceStageResult(a), crops: a.crops };
+      return { result: faceStageResult(a), crops: a.crops, descriptor: a.live.descriptor ?? null };
     },
     ready: () => engine.ready(),
     close: () => engine.close(),
