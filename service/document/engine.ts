@@ -28,6 +28,15 @@ export interface DocumentEngineOptions {
    * stands; CPU rather than wall time so that a loaded machine reads the same). Default 6000.
    */
   maxSearchMs?: number;
+  /** Called for every block tried (line strips as cut and how they read): for looking into failures. */
+  onAttempt?: (a: AttemptTrace) => void;
+}
+
+export interface AttemptTrace {
+  image: number;
+  pass: { delta: number; flip: boolean; rot: boolean; fine: boolean };
+  strips: GrayImage[];
+  reading: LineReading;
 }
 
 export interface ReadInput {
@@ -293,7 +302,11 @@ function findLinesAtScale(g: GrayImage, scale: number, delta: number): TextLine[
   }));
 }
 
-/** A two-line block completed to three, with the third line one spacing above or below. */
+/**
+ * A two-line block completed to three: the third line one spacing above or below, or, when the two lines
+ * are two spacings apart, between them (a middle line the locator missed: its characters spaced so that
+ * it fell apart into short pieces, as on an Austrian card's `7109094F111231AUT<<…`).
+ */
 function withThirdLine(g: GrayImage, lines: TextLine[]): TextLine[][] {
   if (lines.length !== 2) return [];
   const [a, b] = lines as [TextLine, TextLine];
@@ -301,6 +314,9 @@ function withThirdLine(g: GrayImage, lines: TextLine[]): TextLine[][] {
   const dy = b.cy - a.cy;
   const shifted = (l: TextLine, k: number): TextLine =>
     settleAcross(g, { ...l, cx: l.cx + k * dx, cy: l.cy + k * dy });
+  // MRZ lines are spaced 1.3-2 line heights apart: a pair further than 2.4 heights has room for one between.
+  const gap = Math.hypot(dx, dy) / Math.max(a.t1 - a.t0, b.t1 - b.t0);
+  if (gap > 2.4) return [[a, shifted(a, 0.5), b]];
   return [
     [a, b, shifted(b, 1)],
     [shifted(a, -1), a, b],
@@ -430,6 +446,7 @@ export function createEngineWith(
             const ordered = pass.flip ? [...lines].reverse() : lines;
             const strips = ordered.map((l) => extractLine(g, l, { flip: pass.flip }));
             const r = readGrayLines(clf, strips, decodeOpts);
+            opts.onAttempt?.({ image: im, pass, strips, reading: r });
             if (!best || standing(r) > standing(best.r)) {
               best = {
                 r,
