@@ -257,14 +257,17 @@ interface Pass {
 
 /**
  * How a reading stands against others, for keeping the best over blocks and passes: a verified reading,
- * then an MRZ-like ambiguous one, an MRZ failing its check digits, and below 1 anything else by its
- * confidence (other text decoded at random).
+ * then an MRZ-like ambiguous one or a confidently read MRZ failing its check digits, the likelier first,
+ * then a less confident check-digit failure, and below 1 anything else by its confidence (other text
+ * decoded at random). Ambiguous and check-digit readings compete by confidence: a US card's block with
+ * another line of the card in place of its first MRZ line read ambiguous at 0.90 and hid the printed
+ * MRZ, read at 0.96 with its failing check digit.
  */
 function standing(r: LineReading): number {
   const c = r.decoded?.confidence ?? 0;
   if (r.status === 'ok') return 3 + c;
   if (r.status === 'ambiguous' && c >= MRZ_LIKE_MIN_CONFIDENCE) return 2 + c;
-  if (r.status === 'check_digit' && c >= CHECK_DIGIT_MIN_CONFIDENCE) return 1 + c;
+  if (r.status === 'check_digit' && c >= CHECK_DIGIT_MIN_CONFIDENCE) return (r.decoded!.repairRefused ? 2 : 1) + c;
   return c * 0.99;
 }
 
