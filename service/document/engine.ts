@@ -267,7 +267,8 @@ function standing(r: LineReading): number {
   const c = r.decoded?.confidence ?? 0;
   if (r.status === 'ok') return 3 + c;
   if (r.status === 'ambiguous' && c >= MRZ_LIKE_MIN_CONFIDENCE) return 2 + c;
-  if (r.status === 'check_digit' && c >= CHECK_DIGIT_MIN_CONFIDENCE) return (r.decoded!.repairRefused ? 2 : 1) + c;
+  if (r.status === 'check_digit' && c >= CHECK_DIGIT_MIN_CONFIDENCE)
+    return (r.decoded!.repairRefused ? 2 : 1) + c;
   return c * 0.99;
 }
 

@@ -110,7 +110,8 @@ export function bmpHeader(bytes: Uint8Array): { width: number; height: number; n
 
 async function decodeBmp(bytes: Buffer, maxPixels: number, maxSide?: number): Promise<RgbImage> {
   const head = bmpHeader(bytes);
-  if (!head || head.width <= 0 || head.height <= 0) throw new MediaError('corrupt', 'image header unreadable');
+  if (!head || head.width <= 0 || head.height <= 0)
+    throw new MediaError('corrupt', 'image header unreadable');
   const { width: w, height: h } = head;
   if (w * h > maxPixels)
     throw new MediaError('too_many_pixels', `image declares ${w}x${h}`, { value: w * h, limit: maxPixels });

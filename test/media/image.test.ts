@@ -156,7 +156,11 @@ describe('sniffMediaType (types from the bytes)', () => {
     writeFileSync(join(dir, 'x.png'), await encodePng(img));
     const bmp = join(dir, 'x.bmp');
     ff(['-i', join(dir, 'x.png'), '-c:v', 'bmp', '-f', 'image2', bmp]);
-    expect(await sniffMediaType(readFileSync(bmp))).toEqual({ ext: 'bmp', mime: 'image/bmp', accepted: 'image' });
+    expect(await sniffMediaType(readFileSync(bmp))).toEqual({
+      ext: 'bmp',
+      mime: 'image/bmp',
+      accepted: 'image',
+    });
     const gif = await sniffMediaType(await raw(img).gif().toBuffer());
     expect(gif?.mime).toBe('image/gif');
     expect(gif?.accepted).toBeUndefined();
