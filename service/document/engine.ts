@@ -4,10 +4,18 @@ import type { RgbImage } from '../media/types.js';
 import { loadGlyphClassifier, type GlyphClassifier } from './classifier.js';
 import type { NameModel } from './name-model.js';
 import { loadNameModel } from './name-model-file.js';
-import { decodeBlock, type Decoded, type DecodeOptions, type Repair } from './decode.js';
+import { contradictedRepairs, decodeBlock, type Decoded, type DecodeOptions, type Repair } from './decode.js';
 import { resampleBox, sample, toGray, type GrayImage } from './gray.js';
-import { CELL_H, CELL_W, lineCuts } from './line-cells.js';
-import { alignBlock, extractLine, findTextLines, groupBlocks, type TextLine } from './locate.js';
+import { CELL_H, CELL_W, lineCuts, type LineGrid } from './line-cells.js';
+import {
+  alignBlock,
+  extractLine,
+  findTextLines,
+  groupBlocks,
+  stripGeometry,
+  stripToImage,
+  type TextLine,
+} from './locate.js';
 import {
   parseMrz,
   validateDocument,
@@ -78,6 +86,29 @@ export interface MrzBox {
   lines: { x0: number; y0: number; x1: number; y1: number; height: number }[];
 }
 
+/** Where one character cell of the MRZ is on the analysed photo (pixels of its upright frame). */
+export interface CellBox {
+  cx: number;
+  cy: number;
+  /** Cell width along the line and height across it. */
+  w: number;
+  h: number;
+  /** Direction of the line, degrees clockwise from the x axis. */
+  angle: number;
+}
+
+/** A repair and where its character is printed on the photo (for the reviewer's MRZ crop). */
+export type PlacedRepair = Repair & { at?: CellBox };
+
+/** The MRZ on the photo it was read on, in that photo's upright frame (EXIF applied): the reviewer's crop. */
+export interface MrzView {
+  image: number;
+  width: number;
+  height: number;
+  /** Each line from its first character's end to its last's, and its height. */
+  lines: { x0: number; y0: number; x1: number; y1: number; height: number }[];
+}
+
 export interface DocumentAnalysis {
   status: 'read' | 'unreadable';
   format: MrzFormat | null;
@@ -92,7 +123,8 @@ export interface DocumentAnalysis {
   /** Where reading stopped (see ReadStage). */
   stage: ReadStage;
   /** Characters changed from the classifier's reading to satisfy the check digits (shown to reviewers). */
-  repairs: Repair[];
+  repairs: PlacedRepair[];
+  mrzView?: MrzView;
   /** The side the MRZ was read on, when the image was labelled; `sidesSwapped` when it was the other one. */
   side?: DocumentSide;
   sidesSwapped?: boolean;
@@ -102,6 +134,8 @@ export interface DocumentAnalysis {
 export interface LineReading {
   status: 'ok' | 'ambiguous' | 'check_digit' | 'unreadable';
   decoded: Decoded | null;
+  /** The cut of each line the reading used (line-image pixels). */
+  grids?: LineGrid[];
 }
 
 export interface DocumentEngine {
@@ -193,7 +227,7 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
         strict,
         choice.map((k, i) => cut[i]![k]!.cells),
       );
-      return d ? { status: d.status, decoded: d } : null;
+      return d ? { status: d.status, decoded: d, grids: choice.map((k, i) => cut[i]![k]!.grid) } : null;
     };
     const first = decode(cut.map(() => 0));
     if (!first) continue;
@@ -319,12 +353,9 @@ function withThirdLine(g: GrayImage, lines: TextLine[]): TextLine[][] {
   const shifted = (l: TextLine, k: number): TextLine =>
     settleAcross(g, { ...l, cx: l.cx + k * dx, cy: l.cy + k * dy });
   // MRZ lines are spaced 1.3-2 line heights apart: a pair further than 2.4 heights has room for one between.
+  // (Thin or small print makes the measured height small: the lines outside are tried as well.)
   const gap = Math.hypot(dx, dy) / Math.max(a.t1 - a.t0, b.t1 - b.t0);
-  if (gap > 2.4) return [[a, shifted(a, 0.5), b]];
-  return [
-    [a, b, shifted(b, 1)],
-    [shifted(a, -1), a, b],
-  ];
+  return [...(gap > 2.4 ? [[a, shifted(a, 0.5), b]] : []), [a, b, shifted(b, 1)], [shifted(a, -1), a, b]];
 }
 
 /**
@@ -352,6 +383,57 @@ function settleAcross(g: GrayImage, l: TextLine): TextLine {
     }
   }
   return { ...l, cx: l.cx - bestO * l.uy, cy: l.cy + bestO * l.ux };
+}
+
+/**
+ * The read block on its photo's upright frame: its lines, and each repair's character cell (from the cut
+ * the reading used), for the reviewer's crop. Coordinates of a quarter-turned pass are turned back.
+ */
+function placeRepairs(
+  best: { r: LineReading; box: MrzBox; lines: TextLine[]; flip: boolean },
+  img: { width: number; height: number },
+): { view: MrzView; repairs: PlacedRepair[] } {
+  const rot = !!best.box.rotated;
+  // rotate90: the turned frame's (x', y') shows the original's (y', H - x') (continuous coordinates).
+  const back = (p: { x: number; y: number }) => (rot ? { x: p.y, y: img.height - p.x } : p);
+  const view: MrzView = {
+    image: best.box.image,
+    width: img.width,
+    height: img.height,
+    lines: best.box.lines.map((l) => {
+      const a = back({ x: l.x0, y: l.y0 });
+      const b = back({ x: l.x1, y: l.y1 });
+      return { x0: a.x, y0: a.y, x1: b.x, y1: b.y, height: l.height };
+    }),
+  };
+  const grids = best.r.grids;
+  const repairs = (best.r.decoded?.repairs ?? []).map((rp): PlacedRepair => {
+    const grid = grids?.[rp.line];
+    const line = best.lines[rp.line];
+    if (!grid || !line) return rp;
+    const geom = stripGeometry(line, { flip: best.flip });
+    const b = grid.bounds;
+    const centre = grid.glyphs
+      ? grid.glyphs.centres[rp.col]!
+      : b.length > rp.col + 1
+        ? (b[rp.col]! + b[rp.col + 1]!) / 2
+        : grid.offset + (rp.col + 0.5) * grid.pitch;
+    const pitch = grid.glyphs?.pitch ?? (b.length > rp.col + 1 ? b[rp.col + 1]! - b[rp.col]! : grid.pitch);
+    const c = back(stripToImage(line, geom, centre + 0.5, (grid.top + grid.bottom + 1) / 2));
+    let angle = (Math.atan2(line.uy, line.ux) * 180) / Math.PI;
+    if (rot) angle -= 90;
+    return {
+      ...rp,
+      at: {
+        cx: c.x,
+        cy: c.y,
+        w: pitch / geom.scale,
+        h: (grid.bottom - grid.top + 1) / geom.scale,
+        angle: ((angle % 360) + 360) % 360,
+      },
+    };
+  });
+  return { view, repairs };
 }
 
 /** The image turned a quarter clockwise. */
@@ -397,7 +479,7 @@ export function createEngineWith(
   async function read(input: ReadInput): Promise<DocumentAnalysis> {
     const t0 = performance.now();
     let attempts = 0;
-    let best: { r: LineReading; box: MrzBox } | null = null;
+    let best: { r: LineReading; box: MrzBox; lines: TextLine[]; flip: boolean } | null = null;
     const c0 = process.cpuUsage();
     const grays = input.images.map(toGray);
     // Cheap passes first (upright, default threshold, the working scale) on every image, then the
@@ -418,6 +500,8 @@ export function createEngineWith(
       { delta: 0.05, flip: true, rot: false, fine: true },
     ];
     const linesCache = new Map<string, TextLine[]>();
+    /** Every reading decoded so far, to check repairs against the other views of the same MRZ. */
+    const seen: Decoded[] = [];
     const rotated = new Map<number, GrayImage>();
     search: for (const pass of passes) {
       // Fall-back passes only while no block looked like an MRZ at all: a block that decoded to an
@@ -450,10 +534,19 @@ export function createEngineWith(
             const ordered = pass.flip ? [...lines].reverse() : lines;
             const strips = ordered.map((l) => extractLine(g, l, { flip: pass.flip }));
             const r = readGrayLines(clf, strips, decodeOpts);
+            // A reading whose repairs another view of this MRZ shows clearly printed otherwise (a check
+            // digit cut in half at the strip's end, read as an uncertain filler and "repaired") is set
+            // aside: the view that shows the print stands.
+            const contradicted =
+              r.status === 'ok' && !!r.decoded && contradictedRepairs(r.decoded, seen).length > 0;
+            if (r.decoded) seen.push(r.decoded);
             opts.onAttempt?.({ image: im, pass, strips, reading: r });
+            if (contradicted) continue;
             if (!best || standing(r) > standing(best.r)) {
               best = {
                 r,
+                lines: ordered,
+                flip: pass.flip,
                 box: {
                   image: im,
                   flipped: pass.flip,
@@ -479,11 +572,13 @@ export function createEngineWith(
     const mrzLike = !!d && best!.r.status !== 'unreadable' && d.confidence >= MRZ_LIKE_MIN_CONFIDENCE;
     const side = mrzLike ? (sides[best!.box.image] ?? undefined) : undefined;
     const expected = d ? EXPECTED_SIDE[d.layout] : undefined;
+    const placed = best && mrzLike ? placeRepairs(best, input.images[best.box.image]!) : null;
     const base = {
       lines: d ? d.lines : [],
       confidence: d?.confidence ?? 0,
       nameConfidence: d?.nameConfidence ?? 0,
-      repairs: d?.repairs ?? [],
+      repairs: placed?.repairs ?? d?.repairs ?? [],
+      ...(placed ? { mrzView: placed.view } : {}),
       timings: { totalMs, attempts },
       ...(best ? { mrzBox: best.box } : {}),
       ...(side ? { side } : {}),
@@ -523,7 +618,7 @@ export function createEngineWith(
         fields: null,
         findings: [
           code === 'MRZ_CHECK_DIGIT'
-            ? { code, detail, failingFields: d!.failingFields, repairs: d!.repairs }
+            ? { code, detail, failingFields: d!.failingFields, repairs: base.repairs }
             : { code, detail },
         ],
         stage,
