@@ -16,6 +16,13 @@ import type { ApplicantRequest } from './auth.js';
 
 /** Which side of each document carries the MRZ. */
 export const MRZ_SIDE = { cni2021: 'back', cni1988: 'front', passport: 'front', permit: 'back' } as const;
+/** The engine's document type of each document the app offers. */
+const DOC_TYPE = {
+  cni2021: 'ID_CARD',
+  cni1988: 'ID_CARD',
+  passport: 'PASSPORT',
+  permit: 'RESIDENCE_PERMIT',
+} as const;
 export const precheckBody = z.object({ doc: z.enum(['cni2021', 'cni1988', 'passport', 'permit']) });
 
 export type PrecheckVerdict = 'ok' | 'mrz_unreadable' | 'wrong_side' | 'no_mrz_expected';
@@ -43,10 +50,12 @@ export function createPrecheckRouter(deps: {
     if (!m) throw notFound('Upload this photo first');
     const t0 = performance.now();
     const result = await withDecrypted(deps.store, [{ key: m.storageKey, name: 'image' }], async (p) =>
-      readDocument([await decodeImage(p.image!)], new Date(), {
-        allowedTypes: deps.config.DOCUMENT_TYPES_ALLOWED,
-        minimumAge: deps.config.MINIMUM_AGE,
-      }),
+      readDocument(
+        [await decodeImage(p.image!)],
+        new Date(),
+        { allowedTypes: deps.config.DOCUMENT_TYPES_ALLOWED, minimumAge: deps.config.MINIMUM_AGE },
+        { sides: [side], documentType: DOC_TYPE[body.data.doc] },
+      ),
     );
     const mrzRead = result.status === 'read';
     const verdict = precheckVerdict(MRZ_SIDE[body.data.doc] === side, mrzRead);
