@@ -117,6 +117,8 @@ export interface Decoded {
   failingFields: CheckedField[];
   /** True when a repair would change a clearly printed character (above the bound): status check_digit. */
   repairRefused: boolean;
+  /** The name field is not ICAO-shaped (a cut with cells between the glyphs): ambiguous, another cut may do. */
+  namesMalformed: boolean;
   status: 'ok' | 'ambiguous' | 'check_digit';
 }
 
@@ -538,10 +540,11 @@ export function decodeWithLayout(
   const repairs = listRepairs(layout, probsIn, best);
   const bound = opts.maxRepairPrintedProb ?? REPAIR_MAX_PRINTED_PROB;
   const repairRefused = repairs.some((r) => r.pPrinted >= bound && !lookAlike(r.printed, r.chosen));
+  const namesMalformed = !namesWellFormed(layout, lines);
   const status =
     !Number.isFinite(checkedLp) || repairCost > maxRepairCost || repairRefused
       ? 'check_digit'
-      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb || !namesWellFormed(layout, lines)
+      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb || namesMalformed
         ? 'ambiguous'
         : 'ok';
   return {
@@ -560,6 +563,7 @@ export function decodeWithLayout(
     printed: printedReading(layout, probsIn),
     failingFields: failingFields(layout, probs),
     repairRefused,
+    namesMalformed,
     status,
   };
 }

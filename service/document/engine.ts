@@ -307,6 +307,15 @@ function standing(r: LineReading): number {
 }
 
 /**
+ * A reading that ends the search for other blocks and passes: one shaped like an MRZ. Not one whose name
+ * line is malformed (`REINARTZ<<<ULRIKE<KATIA<<E`: the line cut with cells between its glyphs), which another
+ * threshold or block may cut right (the Belgian card's name line, read exactly by a later pass).
+ */
+function settled(r: LineReading): boolean {
+  return standing(r) >= 1 && !(r.status === 'ambiguous' && r.decoded?.namesMalformed);
+}
+
+/**
  * Long side at which text lines are searched (the locator's thresholds are tuned for it: windows,
  * dilation, minimum line length): photos far larger or smaller are resampled to it first. `fine`: the
  * second look at large photos, at twice that, for a document filling a small share of the frame
@@ -506,7 +515,7 @@ export function createEngineWith(
     search: for (const pass of passes) {
       // Fall-back passes only while no block looked like an MRZ at all: a block that decoded to an
       // ambiguous or check-digit-failing reading was the MRZ, and other text will not do better.
-      if (best && standing(best.r) >= 1) break;
+      if (best && settled(best.r)) break;
       for (let im = 0; im < grays.length; im++) {
         let g = grays[im]!;
         if (pass.rot) {
@@ -559,7 +568,7 @@ export function createEngineWith(
             // A bounded search: a photo where nothing reads after this long goes to the applicant or a
             // reviewer rather than holding a worker (real photos of busy pages otherwise took up to 47 s).
             if (cpuMsSince(c0) > maxSearchMs) break search;
-            if (standing(r) >= 1) break;
+            if (settled(r)) break;
           }
         }
       }
