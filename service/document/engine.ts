@@ -357,8 +357,11 @@ function findLinesAtScale(g: GrayImage, scale: number, delta: number): TextLine[
 function withThirdLine(g: GrayImage, lines: TextLine[]): TextLine[][] {
   if (lines.length !== 2) return [];
   const [a, b] = lines as [TextLine, TextLine];
-  const dx = b.cx - a.cx;
-  const dy = b.cy - a.cy;
+  // The spacing across the lines only: the centroids also differ along them (ink spread differently over
+  // each line), and extrapolating that would slide the guessed line sideways (a Macau card's first line).
+  const across = -(b.cx - a.cx) * a.uy + (b.cy - a.cy) * a.ux;
+  const dx = -across * a.uy;
+  const dy = across * a.ux;
   const shifted = (l: TextLine, k: number): TextLine =>
     settleAcross(g, { ...l, cx: l.cx + k * dx, cy: l.cy + k * dy });
   // MRZ lines are spaced 1.3-2 line heights apart: a pair further than 2.4 heights has room for one between.
