@@ -5,7 +5,7 @@ import { loadGlyphClassifier, type GlyphClassifier } from './classifier.js';
 import type { NameModel } from './name-model.js';
 import { loadNameModel } from './name-model-file.js';
 import { contradictedRepairs, decodeBlock, type Decoded, type DecodeOptions, type Repair } from './decode.js';
-import { resampleBox, sample, toGray, type GrayImage } from './gray.js';
+import { resampleBox, sample, toGray, toInkGray, type GrayImage } from './gray.js';
 import { CELL_H, CELL_W, lineCuts, type LineGrid } from './line-cells.js';
 import {
   alignBlock,
@@ -493,7 +493,7 @@ export function createEngineWith(
     let attempts = 0;
     let best: { r: LineReading; box: MrzBox; lines: TextLine[]; flip: boolean } | null = null;
     const c0 = process.cpuUsage();
-    const grays = input.images.map(toGray);
+    const grays = input.images.map(toInkGray);
     // Cheap passes first (upright, default threshold, the working scale) on every image, then the
     // fall-backs: the other threshold contrasts, a quarter turn (photos taken sideways, or an EXIF
     // orientation that turned them), and the finer scale of large photos (a small document in the frame).
