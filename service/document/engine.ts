@@ -287,6 +287,8 @@ interface Pass {
   flip: boolean;
   rot: boolean;
   fine: boolean;
+  /** On the grayscale with strongly coloured pixels faded (toInkGray) instead of plain luma. */
+  ink?: boolean;
 }
 
 /**
@@ -493,12 +495,15 @@ export function createEngineWith(
     let attempts = 0;
     let best: { r: LineReading; box: MrzBox; lines: TextLine[]; flip: boolean } | null = null;
     const c0 = process.cpuUsage();
-    const grays = input.images.map(toInkGray);
+    const grays = input.images.map(toGray);
+    const inkGrays = new Map<number, GrayImage>();
     // Cheap passes first (upright, default threshold, the working scale) on every image, then the
     // fall-backs: the other threshold contrasts, a quarter turn (photos taken sideways, or an EXIF
     // orientation that turned them), and the finer scale of large photos (a small document in the frame).
     const passes: Pass[] = [
       { delta: 0.05, flip: false, rot: false, fine: false },
+      // Coloured marks faded: a red annotation drawn across the MRZ joins its lines into one blob.
+      { delta: 0.05, flip: false, rot: false, fine: false, ink: true },
       { delta: 0.05, flip: true, rot: false, fine: false },
       // Strong contrast only: dark print over a busy light background (guilloche, watermarks), which a
       // weak threshold joins to the text into blobs.
@@ -521,6 +526,14 @@ export function createEngineWith(
       if (best && settled(best.r)) break;
       for (let im = 0; im < grays.length; im++) {
         let g = grays[im]!;
+        if (pass.ink) {
+          let k = inkGrays.get(im);
+          if (!k) {
+            k = toInkGray(input.images[im]!);
+            inkGrays.set(im, k);
+          }
+          g = k;
+        }
         if (pass.rot) {
           let r = rotated.get(im);
           if (!r) {
@@ -531,7 +544,7 @@ export function createEngineWith(
         }
         const scale = workScale(g, pass.fine);
         if (scale === null) continue;
-        const key = `${im}:${pass.delta}:${pass.rot}:${scale}`;
+        const key = `${im}:${pass.delta}:${pass.rot}:${scale}:${!!pass.ink}`;
         let found = linesCache.get(key);
         if (!found) {
           found = findLinesAtScale(g, scale, pass.delta);
