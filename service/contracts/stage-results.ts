@@ -84,6 +84,40 @@ export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
 export const DocumentFindingSchema = z.looseObject({ code: z.string(), detail: z.string().optional() });
 
+/** A character the MRZ decoder changed to satisfy a check digit, and where it is printed on the photo. */
+export const MrzRepairSchema = z.object({
+  line: z.number(),
+  col: z.number(),
+  printed: z.string(),
+  chosen: z.string(),
+  pPrinted: z.number(),
+  pChosen: z.number(),
+  /** The character's cell on the photo (pixels of its upright frame; angle in degrees, clockwise). */
+  at: z
+    .object({ cx: z.number(), cy: z.number(), w: z.number(), h: z.number(), angle: z.number() })
+    .optional(),
+});
+export type MrzRepair = z.infer<typeof MrzRepairSchema>;
+
+/**
+ * Where the MRZ was read, for the reviewer's MRZ crop: the upload it was read on, that photo's upright size
+ * (as analysed), the lines (from first to last character, and height) and the repairs. Personal data (the
+ * repairs hold characters): stays in the database, never logged.
+ */
+export const DocumentMrzSchema = z.object({
+  /** Where reading stopped: read / check_digit / ambiguous / not_cut / not_located. */
+  stage: z.string(),
+  photo: z.enum(['front', 'back']).nullable(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  lines: z.array(
+    z.object({ x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number(), height: z.number() }),
+  ),
+  repairs: z.array(MrzRepairSchema),
+  sidesSwapped: z.boolean().optional(),
+});
+export type DocumentMrz = z.infer<typeof DocumentMrzSchema>;
+
 export const DocumentStageResultSchema = z.object({
   signals: DocumentSignalsSchema,
   status: z.enum(DOCUMENT_STATUSES),
@@ -91,6 +125,8 @@ export const DocumentStageResultSchema = z.object({
   /** Parsed MRZ fields (personal data: stays in the database, never logged). */
   fields: z.record(z.string(), z.unknown()),
   findings: z.array(DocumentFindingSchema),
+  /** Absent on results stored before it existed. */
+  mrz: DocumentMrzSchema.optional(),
 });
 export type DocumentStageResult = z.infer<typeof DocumentStageResultSchema>;
 

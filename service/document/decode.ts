@@ -111,10 +111,14 @@ export interface Decoded {
   uncheckedConfidence: number;
   /** Every check-digit-covered character changed from the classifier's reading. */
   repairs: Repair[];
+  /** The classifier's top class at each cell (whole alphabet, no prior) and its probability: what is printed. */
+  printed: { lines: string[]; probs: number[][] };
   /** Check-digit fields that fail on the classifier's own reading (restricted to each field's class). */
   failingFields: CheckedField[];
   /** True when a repair would change a clearly printed character (above the bound): status check_digit. */
   repairRefused: boolean;
+  /** The name field is not ICAO-shaped (a cut with cells between the glyphs): ambiguous, another cut may do. */
+  namesMalformed: boolean;
   status: 'ok' | 'ambiguous' | 'check_digit';
 }
 
@@ -536,10 +540,11 @@ export function decodeWithLayout(
   const repairs = listRepairs(layout, probsIn, best);
   const bound = opts.maxRepairPrintedProb ?? REPAIR_MAX_PRINTED_PROB;
   const repairRefused = repairs.some((r) => r.pPrinted >= bound && !lookAlike(r.printed, r.chosen));
+  const namesMalformed = !namesWellFormed(layout, lines);
   const status =
     !Number.isFinite(checkedLp) || repairCost > maxRepairCost || repairRefused
       ? 'check_digit'
-      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb || !namesWellFormed(layout, lines)
+      : margin < ambiguityMargin || uncheckedConfidence < minUncheckedProb || namesMalformed
         ? 'ambiguous'
         : 'ok';
   return {
@@ -555,8 +560,10 @@ export function decodeWithLayout(
     nameConfidence,
     uncheckedConfidence,
     repairs,
+    printed: printedReading(layout, probsIn),
     failingFields: failingFields(layout, probs),
     repairRefused,
+    namesMalformed,
     status,
   };
 }
@@ -574,6 +581,55 @@ function namesWellFormed(layout: Layout, lines: string[]): boolean {
     if (layout.name !== 'FR_ID_OLD' && name.split('<<').length > 2) return false;
   }
   return true;
+}
+
+/** The classifier's top class of every cell and its probability. */
+function printedReading(layout: Layout, probs: Float32Array[]): Decoded['printed'] {
+  const K = MRZ_ALPHABET.length;
+  const lines: string[] = [];
+  const ps: number[][] = [];
+  for (let l = 0; l < layout.lines; l++) {
+    const row = probs[l]!;
+    let line = '';
+    const p: number[] = [];
+    for (let c = 0; c < layout.length; c++) {
+      let top = 0;
+      for (let k = 1; k < K; k++) if (row[c * K + k]! > row[c * K + top]!) top = k;
+      line += MRZ_ALPHABET[top]!;
+      p.push(round3(row[c * K + top]!));
+    }
+    lines.push(line);
+    ps.push(p);
+  }
+  return { lines, probs: ps };
+}
+
+/**
+ * Repairs of `d` that another reading of the same MRZ (another cut or view of the photo: most characters
+ * alike) saw clearly printed as something else: a check digit cut in half at a strip's end reads as an
+ * uncertain filler there, and the view that shows it whole says what is printed. Look-alikes excepted.
+ */
+export function contradictedRepairs(
+  d: Decoded,
+  others: readonly Decoded[],
+  bound = REPAIR_MAX_PRINTED_PROB,
+): Repair[] {
+  const out: Repair[] = [];
+  for (const o of others) {
+    if (o === d || o.layout !== d.layout) continue;
+    let same = 0;
+    let n = 0;
+    o.printed.lines.forEach((line, l) => {
+      for (let c = 0; c < line.length; c++, n++) if (line[c] === d.printed.lines[l]?.[c]) same++;
+    });
+    if (same < 0.8 * n) continue;
+    for (const r of d.repairs) {
+      const ch = o.printed.lines[r.line]?.[r.col];
+      const p = o.printed.probs[r.line]?.[r.col] ?? 0;
+      if (ch && ch !== r.chosen && p >= bound && !lookAlike(ch, r.chosen) && !out.includes(r)) out.push(r);
+    }
+  }
+  return out;
 }
 
 /** The characters of `best` (checked positions) that differ from the classifier's top class. */

@@ -4,10 +4,18 @@ import type { RgbImage } from '../media/types.js';
 import { loadGlyphClassifier, type GlyphClassifier } from './classifier.js';
 import type { NameModel } from './name-model.js';
 import { loadNameModel } from './name-model-file.js';
-import { decodeBlock, type Decoded, type DecodeOptions, type Repair } from './decode.js';
-import { resampleBox, sample, toGray, type GrayImage } from './gray.js';
-import { CELL_H, CELL_W, lineCuts } from './line-cells.js';
-import { alignBlock, extractLine, findTextLines, groupBlocks, type TextLine } from './locate.js';
+import { contradictedRepairs, decodeBlock, type Decoded, type DecodeOptions, type Repair } from './decode.js';
+import { resampleBox, sample, toGray, toInkGray, type GrayImage } from './gray.js';
+import { CELL_H, CELL_W, lineCuts, type LineGrid } from './line-cells.js';
+import {
+  alignBlock,
+  extractLine,
+  findTextLines,
+  groupBlocks,
+  stripGeometry,
+  stripToImage,
+  type TextLine,
+} from './locate.js';
 import {
   parseMrz,
   validateDocument,
@@ -28,6 +36,15 @@ export interface DocumentEngineOptions {
    * stands; CPU rather than wall time so that a loaded machine reads the same). Default 6000.
    */
   maxSearchMs?: number;
+  /** Called for every block tried (line strips as cut and how they read): for looking into failures. */
+  onAttempt?: (a: AttemptTrace) => void;
+}
+
+export interface AttemptTrace {
+  image: number;
+  pass: { delta: number; flip: boolean; rot: boolean; fine: boolean };
+  strips: GrayImage[];
+  reading: LineReading;
 }
 
 export interface ReadInput {
@@ -69,6 +86,29 @@ export interface MrzBox {
   lines: { x0: number; y0: number; x1: number; y1: number; height: number }[];
 }
 
+/** Where one character cell of the MRZ is on the analysed photo (pixels of its upright frame). */
+export interface CellBox {
+  cx: number;
+  cy: number;
+  /** Cell width along the line and height across it. */
+  w: number;
+  h: number;
+  /** Direction of the line, degrees clockwise from the x axis. */
+  angle: number;
+}
+
+/** A repair and where its character is printed on the photo (for the reviewer's MRZ crop). */
+export type PlacedRepair = Repair & { at?: CellBox };
+
+/** The MRZ on the photo it was read on, in that photo's upright frame (EXIF applied): the reviewer's crop. */
+export interface MrzView {
+  image: number;
+  width: number;
+  height: number;
+  /** Each line from its first character's end to its last's, and its height. */
+  lines: { x0: number; y0: number; x1: number; y1: number; height: number }[];
+}
+
 export interface DocumentAnalysis {
   status: 'read' | 'unreadable';
   format: MrzFormat | null;
@@ -83,7 +123,8 @@ export interface DocumentAnalysis {
   /** Where reading stopped (see ReadStage). */
   stage: ReadStage;
   /** Characters changed from the classifier's reading to satisfy the check digits (shown to reviewers). */
-  repairs: Repair[];
+  repairs: PlacedRepair[];
+  mrzView?: MrzView;
   /** The side the MRZ was read on, when the image was labelled; `sidesSwapped` when it was the other one. */
   side?: DocumentSide;
   sidesSwapped?: boolean;
@@ -93,6 +134,8 @@ export interface DocumentAnalysis {
 export interface LineReading {
   status: 'ok' | 'ambiguous' | 'check_digit' | 'unreadable';
   decoded: Decoded | null;
+  /** The cut of each line the reading used (line-image pixels). */
+  grids?: LineGrid[];
 }
 
 export interface DocumentEngine {
@@ -184,7 +227,7 @@ function readGrayLines(clf: GlyphClassifier, lines: GrayImage[], opts: DecodeOpt
         strict,
         choice.map((k, i) => cut[i]![k]!.cells),
       );
-      return d ? { status: d.status, decoded: d } : null;
+      return d ? { status: d.status, decoded: d, grids: choice.map((k, i) => cut[i]![k]!.grid) } : null;
     };
     const first = decode(cut.map(() => 0));
     if (!first) continue;
@@ -244,19 +287,34 @@ interface Pass {
   flip: boolean;
   rot: boolean;
   fine: boolean;
+  /** On the grayscale with strongly coloured pixels faded (toInkGray) instead of plain luma. */
+  ink?: boolean;
 }
 
 /**
  * How a reading stands against others, for keeping the best over blocks and passes: a verified reading,
- * then an MRZ-like ambiguous one, an MRZ failing its check digits, and below 1 anything else by its
- * confidence (other text decoded at random).
+ * then an MRZ-like ambiguous one or a confidently read MRZ failing its check digits, the likelier first,
+ * then a less confident check-digit failure, and below 1 anything else by its confidence (other text
+ * decoded at random). Ambiguous and check-digit readings compete by confidence: a US card's block with
+ * another line of the card in place of its first MRZ line read ambiguous at 0.90 and hid the printed
+ * MRZ, read at 0.96 with its failing check digit.
  */
 function standing(r: LineReading): number {
   const c = r.decoded?.confidence ?? 0;
   if (r.status === 'ok') return 3 + c;
   if (r.status === 'ambiguous' && c >= MRZ_LIKE_MIN_CONFIDENCE) return 2 + c;
-  if (r.status === 'check_digit' && c >= CHECK_DIGIT_MIN_CONFIDENCE) return 1 + c;
+  if (r.status === 'check_digit' && c >= CHECK_DIGIT_MIN_CONFIDENCE)
+    return (r.decoded!.repairRefused ? 2 : 1) + c;
   return c * 0.99;
+}
+
+/**
+ * A reading that ends the search for other blocks and passes: one shaped like an MRZ. Not one whose name
+ * line is malformed (`REINARTZ<<<ULRIKE<KATIA<<E`: the line cut with cells between its glyphs), which another
+ * threshold or block may cut right (the Belgian card's name line, read exactly by a later pass).
+ */
+function settled(r: LineReading): boolean {
+  return standing(r) >= 1 && !(r.status === 'ambiguous' && r.decoded?.namesMalformed);
 }
 
 /**
@@ -293,18 +351,25 @@ function findLinesAtScale(g: GrayImage, scale: number, delta: number): TextLine[
   }));
 }
 
-/** A two-line block completed to three, with the third line one spacing above or below. */
+/**
+ * A two-line block completed to three: the third line one spacing above or below, or, when the two lines
+ * are two spacings apart, between them (a middle line the locator missed: its characters spaced so that
+ * it fell apart into short pieces, as on an Austrian card's `7109094F111231AUT<<…`).
+ */
 function withThirdLine(g: GrayImage, lines: TextLine[]): TextLine[][] {
   if (lines.length !== 2) return [];
   const [a, b] = lines as [TextLine, TextLine];
-  const dx = b.cx - a.cx;
-  const dy = b.cy - a.cy;
+  // The spacing across the lines only: the centroids also differ along them (ink spread differently over
+  // each line), and extrapolating that would slide the guessed line sideways (a Macau card's first line).
+  const across = -(b.cx - a.cx) * a.uy + (b.cy - a.cy) * a.ux;
+  const dx = -across * a.uy;
+  const dy = across * a.ux;
   const shifted = (l: TextLine, k: number): TextLine =>
     settleAcross(g, { ...l, cx: l.cx + k * dx, cy: l.cy + k * dy });
-  return [
-    [a, b, shifted(b, 1)],
-    [shifted(a, -1), a, b],
-  ];
+  // MRZ lines are spaced 1.3-2 line heights apart: a pair further than 2.4 heights has room for one between.
+  // (Thin or small print makes the measured height small: the lines outside are tried as well.)
+  const gap = Math.hypot(dx, dy) / Math.max(a.t1 - a.t0, b.t1 - b.t0);
+  return [...(gap > 2.4 ? [[a, shifted(a, 0.5), b]] : []), [a, b, shifted(b, 1)], [shifted(a, -1), a, b]];
 }
 
 /**
@@ -332,6 +397,57 @@ function settleAcross(g: GrayImage, l: TextLine): TextLine {
     }
   }
   return { ...l, cx: l.cx - bestO * l.uy, cy: l.cy + bestO * l.ux };
+}
+
+/**
+ * The read block on its photo's upright frame: its lines, and each repair's character cell (from the cut
+ * the reading used), for the reviewer's crop. Coordinates of a quarter-turned pass are turned back.
+ */
+function placeRepairs(
+  best: { r: LineReading; box: MrzBox; lines: TextLine[]; flip: boolean },
+  img: { width: number; height: number },
+): { view: MrzView; repairs: PlacedRepair[] } {
+  const rot = !!best.box.rotated;
+  // rotate90: the turned frame's (x', y') shows the original's (y', H - x') (continuous coordinates).
+  const back = (p: { x: number; y: number }) => (rot ? { x: p.y, y: img.height - p.x } : p);
+  const view: MrzView = {
+    image: best.box.image,
+    width: img.width,
+    height: img.height,
+    lines: best.box.lines.map((l) => {
+      const a = back({ x: l.x0, y: l.y0 });
+      const b = back({ x: l.x1, y: l.y1 });
+      return { x0: a.x, y0: a.y, x1: b.x, y1: b.y, height: l.height };
+    }),
+  };
+  const grids = best.r.grids;
+  const repairs = (best.r.decoded?.repairs ?? []).map((rp): PlacedRepair => {
+    const grid = grids?.[rp.line];
+    const line = best.lines[rp.line];
+    if (!grid || !line) return rp;
+    const geom = stripGeometry(line, { flip: best.flip });
+    const b = grid.bounds;
+    const centre = grid.glyphs
+      ? grid.glyphs.centres[rp.col]!
+      : b.length > rp.col + 1
+        ? (b[rp.col]! + b[rp.col + 1]!) / 2
+        : grid.offset + (rp.col + 0.5) * grid.pitch;
+    const pitch = grid.glyphs?.pitch ?? (b.length > rp.col + 1 ? b[rp.col + 1]! - b[rp.col]! : grid.pitch);
+    const c = back(stripToImage(line, geom, centre + 0.5, (grid.top + grid.bottom + 1) / 2));
+    let angle = (Math.atan2(line.uy, line.ux) * 180) / Math.PI;
+    if (rot) angle -= 90;
+    return {
+      ...rp,
+      at: {
+        cx: c.x,
+        cy: c.y,
+        w: pitch / geom.scale,
+        h: (grid.bottom - grid.top + 1) / geom.scale,
+        angle: ((angle % 360) + 360) % 360,
+      },
+    };
+  });
+  return { view, repairs };
 }
 
 /** The image turned a quarter clockwise. */
@@ -377,14 +493,17 @@ export function createEngineWith(
   async function read(input: ReadInput): Promise<DocumentAnalysis> {
     const t0 = performance.now();
     let attempts = 0;
-    let best: { r: LineReading; box: MrzBox } | null = null;
+    let best: { r: LineReading; box: MrzBox; lines: TextLine[]; flip: boolean } | null = null;
     const c0 = process.cpuUsage();
     const grays = input.images.map(toGray);
+    const inkGrays = new Map<number, GrayImage>();
     // Cheap passes first (upright, default threshold, the working scale) on every image, then the
     // fall-backs: the other threshold contrasts, a quarter turn (photos taken sideways, or an EXIF
     // orientation that turned them), and the finer scale of large photos (a small document in the frame).
     const passes: Pass[] = [
       { delta: 0.05, flip: false, rot: false, fine: false },
+      // Coloured marks faded: a red annotation drawn across the MRZ joins its lines into one blob.
+      { delta: 0.05, flip: false, rot: false, fine: false, ink: true },
       { delta: 0.05, flip: true, rot: false, fine: false },
       // Strong contrast only: dark print over a busy light background (guilloche, watermarks), which a
       // weak threshold joins to the text into blobs.
@@ -398,13 +517,23 @@ export function createEngineWith(
       { delta: 0.05, flip: true, rot: false, fine: true },
     ];
     const linesCache = new Map<string, TextLine[]>();
+    /** Every reading decoded so far, to check repairs against the other views of the same MRZ. */
+    const seen: Decoded[] = [];
     const rotated = new Map<number, GrayImage>();
     search: for (const pass of passes) {
       // Fall-back passes only while no block looked like an MRZ at all: a block that decoded to an
       // ambiguous or check-digit-failing reading was the MRZ, and other text will not do better.
-      if (best && standing(best.r) >= 1) break;
+      if (best && settled(best.r)) break;
       for (let im = 0; im < grays.length; im++) {
         let g = grays[im]!;
+        if (pass.ink) {
+          let k = inkGrays.get(im);
+          if (!k) {
+            k = toInkGray(input.images[im]!);
+            inkGrays.set(im, k);
+          }
+          g = k;
+        }
         if (pass.rot) {
           let r = rotated.get(im);
           if (!r) {
@@ -415,7 +544,7 @@ export function createEngineWith(
         }
         const scale = workScale(g, pass.fine);
         if (scale === null) continue;
-        const key = `${im}:${pass.delta}:${pass.rot}:${scale}`;
+        const key = `${im}:${pass.delta}:${pass.rot}:${scale}:${!!pass.ink}`;
         let found = linesCache.get(key);
         if (!found) {
           found = findLinesAtScale(g, scale, pass.delta);
@@ -430,9 +559,19 @@ export function createEngineWith(
             const ordered = pass.flip ? [...lines].reverse() : lines;
             const strips = ordered.map((l) => extractLine(g, l, { flip: pass.flip }));
             const r = readGrayLines(clf, strips, decodeOpts);
+            // A reading whose repairs another view of this MRZ shows clearly printed otherwise (a check
+            // digit cut in half at the strip's end, read as an uncertain filler and "repaired") is set
+            // aside: the view that shows the print stands.
+            const contradicted =
+              r.status === 'ok' && !!r.decoded && contradictedRepairs(r.decoded, seen).length > 0;
+            if (r.decoded) seen.push(r.decoded);
+            opts.onAttempt?.({ image: im, pass, strips, reading: r });
+            if (contradicted) continue;
             if (!best || standing(r) > standing(best.r)) {
               best = {
                 r,
+                lines: ordered,
+                flip: pass.flip,
                 box: {
                   image: im,
                   flipped: pass.flip,
@@ -445,7 +584,7 @@ export function createEngineWith(
             // A bounded search: a photo where nothing reads after this long goes to the applicant or a
             // reviewer rather than holding a worker (real photos of busy pages otherwise took up to 47 s).
             if (cpuMsSince(c0) > maxSearchMs) break search;
-            if (standing(r) >= 1) break;
+            if (settled(r)) break;
           }
         }
       }
@@ -458,11 +597,13 @@ export function createEngineWith(
     const mrzLike = !!d && best!.r.status !== 'unreadable' && d.confidence >= MRZ_LIKE_MIN_CONFIDENCE;
     const side = mrzLike ? (sides[best!.box.image] ?? undefined) : undefined;
     const expected = d ? EXPECTED_SIDE[d.layout] : undefined;
+    const placed = best && mrzLike ? placeRepairs(best, input.images[best.box.image]!) : null;
     const base = {
       lines: d ? d.lines : [],
       confidence: d?.confidence ?? 0,
       nameConfidence: d?.nameConfidence ?? 0,
-      repairs: d?.repairs ?? [],
+      repairs: placed?.repairs ?? d?.repairs ?? [],
+      ...(placed ? { mrzView: placed.view } : {}),
       timings: { totalMs, attempts },
       ...(best ? { mrzBox: best.box } : {}),
       ...(side ? { side } : {}),
@@ -502,7 +643,7 @@ export function createEngineWith(
         fields: null,
         findings: [
           code === 'MRZ_CHECK_DIGIT'
-            ? { code, detail, failingFields: d!.failingFields, repairs: d!.repairs }
+            ? { code, detail, failingFields: d!.failingFields, repairs: base.repairs }
             : { code, detail },
         ],
         stage,

@@ -17,6 +17,29 @@ export function toGray(img: RgbImage): GrayImage {
   return { width: img.width, height: img.height, data: out };
 }
 
+/**
+ * Grayscale for finding and reading an MRZ on a colour photo: strongly coloured pixels (chroma above
+ * `CHROMA_FREE`) fade towards white. MRZs are printed in black; what crosses them in colour (a red
+ * annotation ellipse, "SPECIMEN" stamps) otherwise joins their lines into blobs. Dark ink under a
+ * coloured light keeps a low chroma (a warm photo's black: about 0.1) and stays ink. One pass of the
+ * engine's search: on every photo it turned out worse (a coloured page whose other text it clears).
+ */
+const CHROMA_FREE = 0.3;
+export function toInkGray(img: RgbImage): GrayImage {
+  const n = img.width * img.height;
+  const out = new Float32Array(n);
+  const d = img.data;
+  for (let i = 0; i < n; i++) {
+    const r = d[3 * i]!;
+    const g = d[3 * i + 1]!;
+    const b = d[3 * i + 2]!;
+    const y = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
+    const c = (Math.max(r, g, b) - Math.min(r, g, b)) / 255;
+    out[i] = c > CHROMA_FREE ? y + (1 - y) * Math.min(1, (c - CHROMA_FREE) / CHROMA_FREE) : y;
+  }
+  return { width: img.width, height: img.height, data: out };
+}
+
 /** Bilinear sample with edge clamping. */
 export function sample(img: GrayImage, x: number, y: number, pad?: number): number {
   const w = img.width;

@@ -314,6 +314,48 @@ export function alignBlock(lines: TextLine[]): TextLine[] {
   });
 }
 
+/** How extractLine samples a line: strip size, upscale and the line-frame window it covers. */
+export interface StripGeometry {
+  width: number;
+  height: number;
+  /** Strip pixels per image pixel. */
+  scale: number;
+  s0: number;
+  t0: number;
+  flip: boolean;
+}
+
+export function stripGeometry(
+  l: TextLine,
+  opts: { flip?: boolean; heightFactor?: number; padX?: number } = {},
+): StripGeometry {
+  const hgt = Math.max(4, thick(l));
+  const padX = (opts.padX ?? 0.35) * hgt;
+  const s0 = l.s0 - padX;
+  const s1 = l.s1 + padX;
+  const tMid = (l.t0 + l.t1) / 2;
+  const halfH = (hgt * (opts.heightFactor ?? 1.5)) / 2;
+  // Upsample small text so each character cell has enough pixels (about 24 px line height).
+  const scale = Math.max(1, 24 / hgt);
+  return {
+    width: Math.max(8, Math.round((s1 - s0) * scale)),
+    height: Math.max(8, Math.round(2 * halfH * scale)),
+    scale,
+    s0,
+    t0: tMid - halfH,
+    flip: !!opts.flip,
+  };
+}
+
+/** Image coordinates of a point of a line's strip (strip pixel coordinates, pixel centres at i + 0.5). */
+export function stripToImage(l: TextLine, g: StripGeometry, x: number, y: number): { x: number; y: number } {
+  const i = g.flip ? g.width - x : x;
+  const j = g.flip ? g.height - y : y;
+  const s = g.s0 + i / g.scale;
+  const t = g.t0 + j / g.scale;
+  return { x: l.cx + s * l.ux - t * l.uy, y: l.cy + s * l.uy + t * l.ux };
+}
+
 /**
  * Resample one text line into an upright strip. The strip spans the line's ink extent plus `padX`
  * line heights, and `heightFactor` line heights vertically; optionally rotated 180°.
@@ -323,19 +365,10 @@ export function extractLine(
   l: TextLine,
   opts: { flip?: boolean; heightFactor?: number; padX?: number } = {},
 ): GrayImage {
-  const hgt = Math.max(4, thick(l));
-  const padX = (opts.padX ?? 0.35) * hgt;
-  const s0 = l.s0 - padX;
-  const s1 = l.s1 + padX;
-  const tMid = (l.t0 + l.t1) / 2;
-  const halfH = (hgt * (opts.heightFactor ?? 1.5)) / 2;
-  // Upsample small text so each character cell has enough pixels (about 24 px line height).
-  const scale = Math.max(1, 24 / hgt);
-  const w = Math.max(8, Math.round((s1 - s0) * scale));
-  const h = Math.max(8, Math.round(2 * halfH * scale));
+  const { width: w, height: h, scale, s0, t0 } = stripGeometry(l, opts);
   const out = new Float32Array(w * h);
   for (let j = 0; j < h; j++) {
-    const t = tMid - halfH + (j + 0.5) / scale;
+    const t = t0 + (j + 0.5) / scale;
     for (let i = 0; i < w; i++) {
       const s = s0 + (i + 0.5) / scale;
       const x = l.cx + s * l.ux - t * l.uy;

@@ -29,7 +29,13 @@ export const ACCEPTED_VIDEO_MIME: ReadonlySet<string> = new Set([
   'audio/webm',
 ]);
 
-export const ACCEPTED_IMAGE_MIME: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/webp']);
+/** Still images: camera and phone formats, and BMP, which document readers and scanners still save. */
+export const ACCEPTED_IMAGE_MIME: ReadonlySet<string> = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/bmp',
+]);
 
 /** Head of a file that is enough to recognise every format we accept (Matroska's DocType can sit after a few KB). */
 export const SNIFF_BYTES = 64 * 1024;

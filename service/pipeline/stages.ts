@@ -19,7 +19,7 @@ import {
   videoInfo,
   type MediaProbe,
 } from './engines/media.js';
-import { readDocument, type DocumentSettings } from './engines/document.js';
+import { readDocument, type DocumentDeclared, type DocumentSettings } from './engines/document.js';
 import { verifyDigits } from './engines/speech.js';
 import { checkLipSync } from './engines/lipsync.js';
 import type { FaceAdapter, FaceCrops } from './engines/face.js';
@@ -65,11 +65,16 @@ export async function runDocument(
   files: Pick<MediaFiles, 'front' | 'back'>,
   today: Date,
   settings: DocumentSettings,
+  declared: Pick<DocumentDeclared, 'documentType'> = {},
 ): Promise<DocumentStageResult> {
   const opts = { maxSide: STAGE_IMAGE_MAX_SIDE };
   const images = [await decodeImage(await readFile(files.front), opts)];
   if (files.back) images.push(await decodeImage(await readFile(files.back), opts));
-  return readDocument(images, today, settings);
+  // The uploads say which side each photo is (front, back): the engine tells a missing or swapped side.
+  return readDocument(images, today, settings, {
+    sides: files.back ? ['front', 'back'] : ['front'],
+    ...(declared.documentType ? { documentType: declared.documentType } : {}),
+  });
 }
 
 export async function runSpeech(

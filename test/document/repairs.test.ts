@@ -2,7 +2,12 @@
 // (below REPAIR_MAX_PRINTED_PROB), every change is listed, and a clearly printed character that the
 // check digits contradict makes the reading `check_digit` (an altered document, a specimen's wrong digit).
 import { describe, expect, it } from 'vitest';
-import { decodeBlock, lookAlike, REPAIR_MAX_PRINTED_PROB } from '../../service/document/decode.js';
+import {
+  contradictedRepairs,
+  decodeBlock,
+  lookAlike,
+  REPAIR_MAX_PRINTED_PROB,
+} from '../../service/document/decode.js';
 import { probsFor, setCell, td1, td3 } from './mrz-builders.js';
 
 const permit = td1({
@@ -113,5 +118,34 @@ describe('check-digit repairs', () => {
     expect(d.status).toBe('ok');
     expect(d.lines).toEqual(passport);
     expect(d.repairs).toMatchObject([{ printed: 'O', chosen: '0' }]);
+  });
+
+  it('a repair that another view of the same MRZ shows clearly printed otherwise is contradicted', () => {
+    // The Austrian 2002 specimen's case: the composite check digit is printed wrong ('6'); a view whose
+    // strip ends in the middle of that digit reads it as an uncertain filler, which the check digits
+    // "repair" into the verifying digit.
+    const card = td1({
+      code: 'ID',
+      number: '100009993',
+      birth: '710909',
+      sex: 'F',
+      expiry: '111231',
+      names: 'MUSTERFRAU<<ISOLDE',
+    });
+    const good = card[1]![29]!;
+    const bad = String((Number(good) + 2) % 10);
+    const printed = [card[0]!, card[1]!.slice(0, 29) + bad, card[2]!];
+    const whole = decodeBlock(probsFor(printed, 0.98), 30)!;
+    expect(whole.status).toBe('check_digit');
+    const cutProbs = probsFor(printed, 0.98);
+    setCell(cutProbs, 1, 29, { '<': 0.49, [good]: 0.2, [bad]: 0.1 });
+    const cut = decodeBlock(cutProbs, 30)!;
+    expect(cut.status).toBe('ok');
+    expect(cut.repairs).toMatchObject([{ line: 1, col: 29, printed: '<', chosen: good }]);
+    expect(contradictedRepairs(cut, [whole])).toEqual(cut.repairs);
+    // A view that is as unsure there, or another document, contradicts nothing.
+    expect(contradictedRepairs(cut, [cut])).toEqual([]);
+    const other = decodeBlock(probsFor(permit, 0.98), 30)!;
+    expect(contradictedRepairs(cut, [other])).toEqual([]);
   });
 });

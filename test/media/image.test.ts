@@ -73,6 +73,32 @@ describe('decodeImage', () => {
     expect(px(webp, 60, 5)).toEqual([0, 0, 255]);
   });
 
+  it('decodes BMP (24-bit and 8-bit palette, as ffmpeg writes them), refuses a truncated or oversized one', async () => {
+    const dir = tempDir('idv-bmp-');
+    const src = join(dir, 'src.png');
+    // Red top half, blue bottom half: BMP rows are stored bottom-up.
+    writeFileSync(src, await raw(halves(32, 64)).rotate(90).png().toBuffer());
+    for (const pixFmt of ['bgr24', 'pal8']) {
+      // Named .jpg, as scanners' BMPs sometimes are: the bytes decide.
+      const out = join(dir, `${pixFmt}.jpg`);
+      ff(['-i', src, '-c:v', 'bmp', '-pix_fmt', pixFmt, '-f', 'image2', out]);
+      const bytes = readFileSync(out);
+      expect((await sniffMediaType(bytes))?.mime).toBe('image/bmp');
+      const img = await decodeImage(out);
+      expect([img.width, img.height, img.data.length]).toEqual([64, 32, 64 * 32 * 3]);
+      // Upright: red on top, blue below, left and right (ffmpeg's palette rounds to within 8).
+      const near = (a: number[], b: number[]) => a.every((v, k) => Math.abs(v - b[k]!) <= 8);
+      for (const x of [1, 60]) {
+        expect(near(px(img, x, 2), [255, 0, 0])).toBe(true);
+        expect(near(px(img, x, 29), [0, 0, 255])).toBe(true);
+      }
+      expect(await codeOf(decodeImage(bytes.subarray(0, Math.floor(bytes.length * 0.6))))).toBe('corrupt');
+      expect(await codeOf(decodeImage(bytes, { maxPixels: 2000 }))).toBe('too_many_pixels');
+      const small = await decodeImage(bytes, { maxSide: 16 });
+      expect([small.width, small.height]).toEqual([16, 8]);
+    }
+  });
+
   it('downscales to maxSide after orientation', async () => {
     const jpeg = await raw(halves(400, 200)).jpeg().withMetadata({ orientation: 6 }).toBuffer();
     const img = await decodeImage(jpeg, { maxSide: 100 });
@@ -127,6 +153,14 @@ describe('sniffMediaType (types from the bytes)', () => {
     });
     expect((await sniffMediaType(await encodePng(img)))?.accepted).toBe('image');
     expect((await sniffMediaType(await raw(img).webp().toBuffer()))?.accepted).toBe('image');
+    writeFileSync(join(dir, 'x.png'), await encodePng(img));
+    const bmp = join(dir, 'x.bmp');
+    ff(['-i', join(dir, 'x.png'), '-c:v', 'bmp', '-f', 'image2', bmp]);
+    expect(await sniffMediaType(readFileSync(bmp))).toEqual({
+      ext: 'bmp',
+      mime: 'image/bmp',
+      accepted: 'image',
+    });
     const gif = await sniffMediaType(await raw(img).gif().toBuffer());
     expect(gif?.mime).toBe('image/gif');
     expect(gif?.accepted).toBeUndefined();

@@ -13,6 +13,86 @@ import {
 import { firstNamesMatch, lastNameMatches } from '../../../service/decision/names';
 import { useI18n } from '../i18n';
 import { ZoomImage } from '../components/ZoomImage';
+import type { DocumentMrz } from '../../../service/contracts/stage-results';
+
+const pct = (x: number) => `${(100 * x).toFixed(3)}%`;
+
+/**
+ * The MRZ band cropped from the photo it was read on, with a box on every character the check digits
+ * changed (printed → chosen, with the classifier's probabilities): a repair is evidence for the reviewer,
+ * not a silent correction. Coordinates are the analysed photo's upright frame, scaled to the image shown
+ * (the browser applies the photo's EXIF orientation as the engine did).
+ */
+export function MrzCrop({ src, mrz }: { src: string; mrz: DocumentMrz }) {
+  const { t } = useI18n();
+  const { width: W, height: H, lines } = mrz;
+  if (!W || !H || !lines.length) return null;
+  const xs = lines.flatMap((l) => [l.x0, l.x1]);
+  const ys = lines.flatMap((l) => [l.y0, l.y1]);
+  const pad = Math.max(...lines.map((l) => l.height));
+  const x0 = Math.max(0, Math.min(...xs) - pad);
+  const y0 = Math.max(0, Math.min(...ys) - pad);
+  const x1 = Math.min(W, Math.max(...xs) + pad);
+  const y1 = Math.min(H, Math.max(...ys) + pad);
+  const cw = x1 - x0;
+  const ch = y1 - y0;
+  const label = (r: DocumentMrz['repairs'][number]) =>
+    t('case.repair', {
+      line: r.line + 1,
+      col: r.col + 1,
+      printed: r.printed,
+      chosen: r.chosen,
+      pPrinted: r.pPrinted.toFixed(2),
+      pChosen: r.pChosen.toFixed(2),
+    });
+  return (
+    <figure className="mrz-crop" data-testid="mrz-crop">
+      <div className="mrz-crop-view" style={{ aspectRatio: `${cw} / ${ch}` }}>
+        <img
+          src={src}
+          alt={t('case.mrzCrop')}
+          style={{ left: pct(-x0 / cw), top: pct(-y0 / ch), width: pct(W / cw), height: pct(H / ch) }}
+        />
+        {mrz.repairs.map((r, i) =>
+          r.at ? (
+            <span
+              key={i}
+              className="mrz-repair-box"
+              data-testid="mrz-repair-box"
+              title={label(r)}
+              style={{
+                left: pct((r.at.cx - r.at.w / 2 - x0) / cw),
+                top: pct((r.at.cy - r.at.h / 2 - y0) / ch),
+                width: pct(r.at.w / cw),
+                height: pct(r.at.h / ch),
+                transform: `rotate(${r.at.angle}deg)`,
+              }}
+            >
+              <span className="mrz-repair-tag">
+                {r.printed}→{r.chosen}
+              </span>
+            </span>
+          ) : null,
+        )}
+      </div>
+      <figcaption>{t('case.mrzCrop')}</figcaption>
+      {mrz.repairs.length ? (
+        <>
+          <p className="mrz-help">{t('case.mrzCropHelp')}</p>
+          <ul className="mrz-repairs">
+            {mrz.repairs.map((r, i) => (
+              <li key={i} data-testid="mrz-repair">
+                {label(r)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="mrz-help">{t('case.noRepairs')}</p>
+      )}
+    </figure>
+  );
+}
 
 /** An MRZ field value in words: document type, sex and dates localised; other values as read. */
 function useFieldValue() {
@@ -54,6 +134,9 @@ export function DocumentSection({ c, onViewed }: { c: CaseDetail; onViewed(e: Vi
                 <figcaption>{t(k === 'front' ? 'case.front' : 'case.back')}</figcaption>
               </figure>
             ))}
+          {doc?.mrz?.photo && kinds.includes(doc.mrz.photo) && (
+            <MrzCrop src={caseMediaUrl(c.caseId, doc.mrz.photo)} mrz={doc.mrz} />
+          )}
         </div>
         <div>
           <h3>{t('case.mrzFields')}</h3>

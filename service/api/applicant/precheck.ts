@@ -25,6 +25,13 @@ export const PORTRAIT_SIDE = {
   passport: 'front',
   permit: 'front',
 } as const;
+/** The engine's document type of each document the app offers. */
+const DOC_TYPE = {
+  cni2021: 'ID_CARD',
+  cni1988: 'ID_CARD',
+  passport: 'PASSPORT',
+  permit: 'RESIDENCE_PERMIT',
+} as const;
 export const precheckBody = z.object({ doc: z.enum(['cni2021', 'cni1988', 'passport', 'permit']) });
 
 export type PrecheckVerdict = 'ok' | 'mrz_unreadable' | 'wrong_side' | 'no_mrz_expected' | 'no_portrait';
@@ -70,10 +77,15 @@ export function createPrecheckRouter(deps: {
         const image = await decodeImage(p.image!);
         // The MRZ reader and the face worker run side by side.
         const [result, portraitFound] = await Promise.all([
-          readDocument([image], new Date(), {
-            allowedTypes: deps.config.DOCUMENT_TYPES_ALLOWED,
-            minimumAge: deps.config.MINIMUM_AGE,
-          }),
+          readDocument(
+            [image],
+            new Date(),
+            {
+              allowedTypes: deps.config.DOCUMENT_TYPES_ALLOWED,
+              minimumAge: deps.config.MINIMUM_AGE,
+            },
+            { sides: [side], documentType: DOC_TYPE[body.data.doc] },
+          ),
           portraitExpected ? deps.portraits.found(image) : null,
         ]);
         return { result, portraitFound };

@@ -30,7 +30,7 @@ export function gate(kind: UploadKind, maxBytes: number, onType: (mime: string) 
     if (!s) throw unsupported(`Not a recognised ${kind} file`);
     if (s.accepted !== kind)
       throw unsupported(
-        `Files of type ${s.mime} are not accepted here (expected ${kind === 'image' ? 'JPEG, PNG or WebP' : 'MP4 or WebM'})`,
+        `Files of type ${s.mime} are not accepted here (expected ${kind === 'image' ? 'JPEG, PNG, WebP or BMP' : 'MP4 or WebM'})`,
       );
     onType(s.mime);
     t.push(buf);

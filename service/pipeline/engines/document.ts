@@ -29,11 +29,22 @@ function isoDate(v: unknown): string | undefined {
   return s && /^\d{4}-\d{2}-\d{2}/.test(s) ? s.slice(0, 10) : undefined;
 }
 
+export type PhotoSide = 'front' | 'back';
+
+/** What the applicant declared about the photos: the side each shows, and the document type when known. */
+export interface DocumentDeclared {
+  /** The side of each image, same order (the pipeline's uploads: front, then back when given). */
+  sides?: PhotoSide[];
+  /** ID_CARD, PASSPORT or RESIDENCE_PERMIT: a passport photo without an MRZ is unreadable, not a missing side. */
+  documentType?: string;
+}
+
 /** The stored result of an analysis (pure; the status is the engine's own, 'read' or 'unreadable'). */
-export function documentStageResult(r: DocumentAnalysis): DocumentStageResult {
+export function documentStageResult(r: DocumentAnalysis, sides: PhotoSide[] = []): DocumentStageResult {
   const fields: Record<string, unknown> = { ...(r.fields ?? {}) };
   const findings = r.findings.map((f) => ({ ...f }));
   const hasIdentity = !!(str(fields.lastName) || str(fields.firstNames));
+  const view = r.mrzView;
   return {
     signals: {
       findings: [...new Set(findings.map((f) => f.code))],
@@ -51,6 +62,14 @@ export function documentStageResult(r: DocumentAnalysis): DocumentStageResult {
     documentType: r.fields?.documentType ?? null,
     fields,
     findings,
+    mrz: {
+      stage: r.stage,
+      photo: view ? (sides[view.image] ?? null) : null,
+      ...(view ? { width: view.width, height: view.height } : {}),
+      lines: view?.lines ?? [],
+      repairs: r.repairs.map((x) => ({ ...x })),
+      ...(r.sidesSwapped ? { sidesSwapped: true } : {}),
+    },
   };
 }
 
@@ -58,9 +77,16 @@ export async function readDocument(
   images: RgbImage[],
   today: Date,
   s: DocumentSettings,
+  declared: DocumentDeclared = {},
 ): Promise<DocumentStageResult> {
   const e = await getEngine();
-  return documentStageResult(
-    await e.read({ images, today, allowedTypes: s.allowedTypes, minimumAge: s.minimumAge }),
-  );
+  const r = await e.read({
+    images,
+    today,
+    allowedTypes: s.allowedTypes,
+    minimumAge: s.minimumAge,
+    ...(declared.sides ? { sides: declared.sides } : {}),
+    ...(declared.documentType ? { documentType: declared.documentType } : {}),
+  });
+  return documentStageResult(r, declared.sides);
 }
