@@ -152,3 +152,100 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     },
   };
 }
+
+export interface PrivateRedisCluster {
+  /** host:port of every node, for REDIS_CLUSTER_NODES. */
+  nodes: string[];
+  ports: number[];
+  destroy(): Promise<void>;
+}
+
+/** A port whose cluster bus port (port + 10000) is free as well, so both fit below 65536. */
+async function freeClusterPort(taken: Set<number>): Promise<number> {
+  const free = (p: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+  for (;;) {
+    const p = 20_000 + Math.floor(Math.random() * 30_000);
+    if (!taken.has(p) && (await free(p)) && (await free(p + 10_000))) return p;
+  }
+}
+
+/**
+ * A Redis Cluster of `n` masters (no replicas) on loopback: `redis-server --cluster-enabled yes` nodes in a private
+ * directory, joined with `redis-cli --cluster create`; resolves once every node reports cluster_state:ok.
+ */
+export async function startPrivateRedisCluster(n = 3): Promise<PrivateRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'idv-rcluster-'));
+  const ports: number[] = [];
+  const procs: ChildProcess[] = [];
+  const destroy = async () => {
+    await Promise.all(
+      procs.map(async (p) => {
+        if (p.exitCode !== null) return;
+        const gone = new Promise((res) => p.once('exit', res));
+        p.kill('SIGKILL');
+        await gone;
+      }),
+    );
+    spawnSync('rm', ['-rf', dir]);
+  };
+  try {
+    for (let i = 0; i < n; i++) {
+      const port = await freeClusterPort(new Set(ports));
+      ports.push(port);
+      procs.push(
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            join(dir, `nodes-${port}.conf`),
+            '--cluster-node-timeout',
+            '5000',
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--dir',
+            dir,
+          ],
+          { stdio: 'ignore' },
+        ),
+      );
+    }
+    const cli = (port: number, ...args: string[]) =>
+      spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout ?? '';
+    const until = async (what: string, ok: () => boolean) => {
+      const end = Date.now() + 20_000;
+      while (!ok()) {
+        if (Date.now() > end) throw new Error(`private redis cluster: ${what}`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    };
+    await until('nodes did not start', () => ports.every((p) => cli(p, 'ping').includes('PONG')));
+    const nodes = ports.map((p) => `127.0.0.1:${p}`);
+    const created = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'],
+      { encoding: 'utf8' },
+    );
+    if (created.status !== 0)
+      throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
+    await until('cluster not ok', () =>
+      ports.every((p) => cli(p, 'cluster', 'info').includes('cluster_state:ok')),
+    );
+    return { nodes, ports, destroy };
+  } catch (e) {
+    await destroy();
+    throw e;
+  }
+}
