@@ -2,7 +2,7 @@
 // :5432 and :6379 are shared and never restarted). PostgreSQL refuses to run as root: as root, its commands run as
 // the `postgres` account (Debian's package creates it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,12 @@ export interface PrivatePg {
   destroy(): Promise<void>;
 }
 
-export async function startPrivatePg(): Promise<PrivatePg> {
+/**
+ * `host`: the one address it listens on (default loopback; the multi-host test gives its services address);
+ * `allow`: a CIDR whose clients are trusted besides loopback (initdb's trust covers loopback only).
+ */
+export async function startPrivatePg(o: { host?: string; allow?: string } = {}): Promise<PrivatePg> {
+  const host = o.host ?? '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'idv-pg-'));
   if (process.getuid?.() === 0) {
     const pw = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
@@ -56,6 +61,7 @@ export async function startPrivatePg(): Promise<PrivatePg> {
   ]);
   const r = spawnSync(c, a, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}`);
+  if (o.allow) appendFileSync(join(data, 'pg_hba.conf'), `host all all ${o.allow} trust\n`);
   let proc: ChildProcess | undefined;
   const start = async () => {
     const [cmd, args] = asPostgres(pgBin('postgres'), [
@@ -64,7 +70,7 @@ export async function startPrivatePg(): Promise<PrivatePg> {
       '-p',
       String(port),
       '-h',
-      '127.0.0.1',
+      host,
       '-k',
       dir,
       '-c',
@@ -75,7 +81,7 @@ export async function startPrivatePg(): Promise<PrivatePg> {
     proc = spawn(cmd, args, { stdio: 'ignore' });
     const end = Date.now() + 30_000;
     for (;;) {
-      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+      const client = new pg.Client({ connectionString: `postgres://postgres@${host}:${port}/postgres` });
       const ok = await client.connect().then(
         () => client.end().then(() => true),
         () => false,
@@ -96,7 +102,7 @@ export async function startPrivatePg(): Promise<PrivatePg> {
   };
   await start();
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres@${host}:${port}/postgres`,
     start,
     stop,
     async destroy() {
@@ -115,19 +121,23 @@ export interface PrivateRedis {
 }
 
 /** A redis-server with an append-only file in a private directory (kept across restarts). */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(o: { host?: string } = {}): Promise<PrivateRedis> {
+  const host = o.host ?? '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'idv-redis-'));
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const start = async () => {
     proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir],
+      [
+        ...['--port', String(port), '--bind', host, '--protected-mode', 'no'],
+        ...['--save', '', '--appendonly', 'yes', '--dir', dir],
+      ],
       { stdio: 'ignore' },
     );
     const end = Date.now() + 15_000;
     for (;;) {
-      const r = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
+      const r = spawnSync('redis-cli', ['-h', host, '-p', String(port), 'ping'], { encoding: 'utf8' });
       if (r.stdout.includes('PONG')) return;
       if (Date.now() > end) throw new Error('private redis did not start');
       await new Promise((res) => setTimeout(res, 100));
@@ -142,7 +152,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   };
   await start();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${host}:${port}`,
     port,
     start,
     stop,
