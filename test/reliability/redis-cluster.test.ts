@@ -52,7 +52,9 @@ describe('Redis Cluster', () => {
     );
     expect(perNode.filter((n) => n > 0)).toHaveLength(1);
     const owner = cluster!.ports[perNode.findIndex((n) => n > 0)]!;
-    expect(Number(cli(owner, 'cluster', 'countkeysinslot', String(slot)))).toBe(perNode.reduce((a, b) => a + b));
+    expect(Number(cli(owner, 'cluster', 'countkeysinslot', String(slot)))).toBe(
+      perNode.reduce((a, b) => a + b),
+    );
     // The stage jobs went through the cluster's queues (completed jobs are kept an hour).
     const done = cli(owner, '--scan', '--pattern', `${prefix}:pipeline-decide:*`);
     expect(done.length).toBeGreaterThan(0);
