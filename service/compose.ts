@@ -9,7 +9,7 @@ import { openDb, type Db } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { createPipelineQueues, type PipelineQueues } from './pipeline/queues.js';
 import { createPipelineRepository, type PipelineRepository } from './pipeline/pipeline-repository.js';
-import { createLocalMediaStore, sweepWorkDirs, type MediaStore } from './storage/index.js';
+import { mediaStoreFor, sweepWorkDirs, type MediaStore } from './storage/index.js';
 import { createActivation, type ActivationService } from './activation/service.js';
 import { createReviewExpiry, type ReviewExpiry } from './review/expiry-queue.js';
 import { loadEvidenceKeys, type EvidenceKeys } from './evidence/keys.js';
@@ -22,7 +22,7 @@ export interface Composition {
   /** The shared Redis connection (rate limits, readiness). Queues and workers have their own. */
   redis: RedisClient;
   queues: PipelineQueues;
-  /** Encrypted media (DATA_DIR/media): shared by the applicant API, the pipeline and the console. */
+  /** Encrypted media (DATA_DIR/media or the S3 bucket, per-case keys): shared by the applicant API, the pipeline and the console. */
   store: MediaStore;
   pipeline: PipelineRepository;
   activation: ActivationService;
@@ -42,7 +42,7 @@ export async function compose(config: Config, logger: Logger): Promise<Compositi
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queues = createPipelineQueues(redisTarget(config), config.QUEUE_PREFIX);
   const activation = createActivation({ config, db, logger, redis, queues });
-  const store = createLocalMediaStore(join(config.DATA_DIR, 'media'), config.MEDIA_ENCRYPTION_KEY);
+  const store = mediaStoreFor(config, db);
   // Every role decrypts (upload checks, console, stages): plaintext copies of dead processes go at start-up.
   await sweepWorkDirs(store.workRoot).catch((err: unknown) =>
     logger.warn({ err: (err as Error).message }, 'work directory sweep failed'),

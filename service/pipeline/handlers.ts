@@ -249,7 +249,7 @@ export function handleFace(deps: HandlerDeps, run: StageRun): Promise<StageOutco
     for (const [name, kind] of Object.entries(CROP_KIND) as Array<[keyof typeof CROP_KIND, MediaKind]>) {
       const buf = crops[name];
       if (!buf) continue;
-      const obj = await deps.store.put(Readable.from([buf]));
+      const obj = await deps.store.put(Readable.from([buf]), { caseId: run.caseId });
       const prev = await deps.cases.upsertMedia({
         caseId: run.caseId,
         attempt: run.attempt,

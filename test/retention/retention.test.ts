@@ -112,7 +112,7 @@ function runJob(now: Date) {
   const cfg = svc.runtime.config;
   return runRetentionJob({
     db: svc.runtime.db,
-    store: mediaStoreFor(cfg),
+    store: mediaStoreFor(cfg, svc.runtime.db),
     policy: retentionPolicyFrom(cfg),
     evidence: evidenceFor(svc.runtime, () => now),
     signingKey: loadEvidenceKeys(cfg).signing,
@@ -239,7 +239,7 @@ describe('scheduled purge (controlled clock)', () => {
       });
     }
     // The store cannot serve a purged object.
-    const store = mediaStoreFor(svc.runtime.config);
+    const store = mediaStoreFor(svc.runtime.config, svc.runtime.db);
     await expect(
       (async () => {
         for await (const _ of store.get(before[0]!)) void _;
@@ -305,7 +305,7 @@ describe('scheduled purge (controlled clock)', () => {
     const c = await decidedCase('reject', T0);
     const cfg = svc.runtime.config;
     const sweep = await runRetentionSweep(
-      { db: svc.runtime.db, store: mediaStoreFor(cfg), policy: retentionPolicyFrom(cfg) },
+      { db: svc.runtime.db, store: mediaStoreFor(cfg, svc.runtime.db), policy: retentionPolicyFrom(cfg) },
       at(40),
     );
     expect(sweep.media).toBe(0);
@@ -413,7 +413,7 @@ describe('scheduled job and audit anchoring', () => {
     const anchorDir = tempDir('idv-anchors-');
     const jobs = await startRetentionJobs({
       db: svc.runtime.db,
-      store: mediaStoreFor(cfg),
+      store: mediaStoreFor(cfg, svc.runtime.db),
       policy: retentionPolicyFrom(cfg),
       evidence: evidenceFor(svc.runtime),
       signingKey: loadEvidenceKeys(cfg).signing,

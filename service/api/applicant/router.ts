@@ -192,7 +192,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const c = await current(req);
     assertUploadable(c);
     const maxBytes = (kind === 'image' ? config.MAX_UPLOAD_MB_IMAGE : config.MAX_UPLOAD_MB_VIDEO) * 1048576;
-    const up = await receiveUpload(req, store, kind, maxBytes);
+    const up = await receiveUpload(req, store, kind, maxBytes, c.id);
     let probed: unknown;
     try {
       probed = await validateContent(store, up.key, kind);

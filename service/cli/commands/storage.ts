@@ -23,7 +23,7 @@ export function register({ program }: CliContext): void {
       const db = await openDb({ url: config.DATABASE_URL, pgliteDir: join(config.DATA_DIR, 'pglite') });
       try {
         await migrate(db);
-        const r = await checkStorage(mediaStoreFor(config), await listStorageKeys(db), {
+        const r = await checkStorage(mediaStoreFor(config, db), await listStorageKeys(db), {
           graceMs: grace * 1000,
           deleteOrphans: opts.deleteOrphans === true,
         });
