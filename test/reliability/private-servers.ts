@@ -87,7 +87,11 @@ export async function startPrivatePg(o: { host?: string; allow?: string } = {}):
         () => false,
       );
       if (ok) return;
-      if (Date.now() > end) throw new Error('private PostgreSQL did not start');
+      if (Date.now() > end) {
+        // Started but unreachable (e.g. refused by pg_hba): stop it, a failed start leaves nothing running.
+        await stop().catch(() => undefined);
+        throw new Error('private PostgreSQL did not start');
+      }
       await new Promise((res) => setTimeout(res, 200));
     }
   };
