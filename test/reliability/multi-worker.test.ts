@@ -17,6 +17,8 @@ import { tryLease } from '../../service/db/lease.js';
 import { sweepExpired } from '../../service/review/expiry.js';
 import { randomUUID } from 'node:crypto';
 import { freshMigratedDb } from '../helpers/pg.js';
+import { openDb } from '../../service/db/index.js';
+import { migrate } from '../../service/db/migrate.js';
 import { REDIS_URL } from '../helpers/env.js';
 
 let fresh: { db: Db; drop(): Promise<void> };
@@ -116,6 +118,19 @@ describe('two worker processes', () => {
     expect(await tryLease(fresh.db, 'race', other, 800)).toBe(true); // the holder died: taken over
     expect(await tryLease(fresh.db, 'race', holder, 800)).toBe(false);
   }, 30_000);
+
+  it('take the same lease on embedded PGlite (ROLE=all runs the sweep there)', async () => {
+    const lite = await openDb({});
+    try {
+      await migrate(lite);
+      expect(await tryLease(lite, 'sweep', 'a', 300)).toBe(true);
+      expect(await tryLease(lite, 'sweep', 'b', 300)).toBe(false);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await tryLease(lite, 'sweep', 'b', 300)).toBe(true);
+    } finally {
+      await lite.close();
+    }
+  }, 60_000);
 
   it('expire each overdue case once when both expiry sweepers run at the same time', async () => {
     // Cases in review past their deadline, as the pipeline leaves them (see test/review/seed.ts).
