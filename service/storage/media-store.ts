@@ -48,7 +48,7 @@ export interface MediaStore {
    * Streams `source` through encryption into a new object. Rejects (and leaves nothing) when the source errors.
    * A store with a keyring requires `opts` (the case whose key seals the object).
    */
-  put(source: Readable, opts?: PutOptions): Promise<StoredObject>;
+  put(source: Readable, opts: PutOptions): Promise<StoredObject>;
   /** Decrypting read stream. */
   get(key: string): Readable;
   /** Plaintext size of an object (without reading it). */
