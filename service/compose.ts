@@ -1,12 +1,12 @@
 // The composition root: builds the infrastructure once (config, logger, database, Redis, queues, media store,
 // repositories) and the services the API and the workers share. main-api.ts and main-worker.ts list the
 // routers and workers literally over it; server.ts starts either or both (ROLE).
-import { createRedis, redisTarget, type RedisClient } from './infra/redis.js';
 import { join } from 'node:path';
 import type { Config } from './config/index.js';
 import type { Logger } from './logger.js';
 import { openDb, type Db } from './db/index.js';
 import { migrate } from './db/migrate.js';
+import { createRedis, redisTarget, type RedisClient } from './infra/redis.js';
 import { createPipelineQueues, type PipelineQueues } from './pipeline/queues.js';
 import { createPipelineRepository, type PipelineRepository } from './pipeline/pipeline-repository.js';
 import { mediaStoreFor, sweepWorkDirs, type MediaStore } from './storage/index.js';

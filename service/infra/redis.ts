@@ -24,7 +24,7 @@ const retryStrategy = (n: number) => Math.min(100 * 2 ** Math.min(n, 6), 5000);
 export function createRedis(target: RedisTarget, opts: RedisOptions = {}): RedisClient {
   const base: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false };
   if (typeof target === 'string') return new Redis(target, { ...base, retryStrategy, ...opts });
-  // Credentials, database-less TLS and the like come from REDIS_URL; the nodes from the list.
+  // Credentials and TLS (rediss:) come from REDIS_URL, the nodes from the list (a cluster has no database number).
   const u = new URL(target.url);
   const fromUrl: RedisOptions = {
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
