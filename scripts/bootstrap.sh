@@ -12,8 +12,9 @@ major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 
 # Runtime: ffmpeg (media), redis-server (queue), OCR-B (fixtures, glyph rendering), espeak-ng (fixture speech).
 debs=(ffmpeg redis-server fonts-ocr-b espeak-ng)
-# Tests also drive a real browser, use a real French voice for the speech engine and render PDFs (pdftoppm).
-if [ "$MODE" = "--test" ]; then debs+=(chromium asterisk-core-sounds-fr-wav poppler-utils); fi
+# Tests also drive a real browser, use a real French voice for the speech engine, render PDFs (pdftoppm) and
+# simulate hosts in network namespaces (ip netns, from iproute2; redis-cli --cluster comes with redis-server).
+if [ "$MODE" = "--test" ]; then debs+=(chromium asterisk-core-sounds-fr-wav poppler-utils iproute2); fi
 ensure_debs "${debs[@]}"
 
 # npm dependencies: reinstall when package-lock.json changed since the last install.

@@ -1,16 +1,15 @@
 // The composition root: builds the infrastructure once (config, logger, database, Redis, queues, media store,
 // repositories) and the services the API and the workers share. main-api.ts and main-worker.ts list the
 // routers and workers literally over it; server.ts starts either or both (ROLE).
-import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import type { Config } from './config/index.js';
 import type { Logger } from './logger.js';
 import { openDb, type Db } from './db/index.js';
 import { migrate } from './db/migrate.js';
-import { createRedis } from './infra/redis.js';
+import { createRedis, redisTarget, type RedisClient } from './infra/redis.js';
 import { createPipelineQueues, type PipelineQueues } from './pipeline/queues.js';
 import { createPipelineRepository, type PipelineRepository } from './pipeline/pipeline-repository.js';
-import { createLocalMediaStore, sweepWorkDirs, type MediaStore } from './storage/index.js';
+import { mediaStoreFor, sweepWorkDirs, type MediaStore } from './storage/index.js';
 import { createActivation, type ActivationService } from './activation/service.js';
 import { createReviewExpiry, type ReviewExpiry } from './review/expiry-queue.js';
 import { loadEvidenceKeys, type EvidenceKeys } from './evidence/keys.js';
@@ -21,9 +20,9 @@ export interface Composition {
   logger: Logger;
   db: Db;
   /** The shared Redis connection (rate limits, readiness). Queues and workers have their own. */
-  redis: Redis;
+  redis: RedisClient;
   queues: PipelineQueues;
-  /** Encrypted media (DATA_DIR/media): shared by the applicant API, the pipeline and the console. */
+  /** Encrypted media (DATA_DIR/media or the S3 bucket, per-case keys): shared by the applicant API, the pipeline and the console. */
   store: MediaStore;
   pipeline: PipelineRepository;
   activation: ActivationService;
@@ -39,11 +38,11 @@ export async function compose(config: Config, logger: Logger): Promise<Compositi
   const db = await openDb({ url: config.DATABASE_URL, pgliteDir: join(config.DATA_DIR, 'pglite') });
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'database migrated');
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(redisTarget(config));
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const queues = createPipelineQueues(config.REDIS_URL, config.QUEUE_PREFIX);
+  const queues = createPipelineQueues(redisTarget(config), config.QUEUE_PREFIX);
   const activation = createActivation({ config, db, logger, redis, queues });
-  const store = createLocalMediaStore(join(config.DATA_DIR, 'media'), config.MEDIA_ENCRYPTION_KEY);
+  const store = mediaStoreFor(config, db);
   // Every role decrypts (upload checks, console, stages): plaintext copies of dead processes go at start-up.
   await sweepWorkDirs(store.workRoot).catch((err: unknown) =>
     logger.warn({ err: (err as Error).message }, 'work directory sweep failed'),

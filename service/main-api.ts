@@ -88,6 +88,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
         db,
         logger,
         media,
+        store,
         sessionSecret: config.SESSION_SECRET,
         cookieSecure: config.COOKIE_SECURE,
         leaseMinutes: config.REVIEW_LEASE_MINUTES,

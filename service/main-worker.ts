@@ -21,6 +21,11 @@ export interface RunningWorkers {
 
 export async function startWorkers(c: Composition): Promise<RunningWorkers> {
   const { config, db, logger, queues, activation } = c;
+  // Local media are files under DATA_DIR: a worker process elsewhere than the API must see the same directory.
+  if (config.ROLE === 'worker' && config.MEDIA_STORAGE === 'local')
+    logger.info(
+      'MEDIA_STORAGE=local: this worker reads media from DATA_DIR/media, shared with the API (same host or file system); MEDIA_STORAGE=s3 lifts it',
+    );
   const pipeline = await startPipelineWorkers({
     config,
     logger,

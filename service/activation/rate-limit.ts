@@ -1,6 +1,6 @@
 // Fixed-window rate limiter in Redis, shared by every API process. Keys carry a hash of the subject
 // (an IP address or a session reference), never the value itself.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis.js';
 import { sha256Hex } from './code.js';
 
 export interface RateLimit {
@@ -17,7 +17,7 @@ export interface RateDecision {
 
 export class RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 

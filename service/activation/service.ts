@@ -2,7 +2,7 @@
 // and SMS adapters, the rate limiter and (in worker roles) the delivery worker and its sweeper.
 // Use cases stay in issue.ts / verify.ts / letter.ts / status.ts; this file only composes them.
 import { UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { createRedis, redisTarget, type RedisClient } from '../infra/redis.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
@@ -15,7 +15,6 @@ import { ActivationError } from './errors.js';
 import { openLetter, type OpenedLetter, type Reader } from './letter.js';
 import { activationStatus, type ActivationStatus } from './status.js';
 import { RateLimiter, type RateDecision } from './rate-limit.js';
-import { createRedis } from '../infra/redis.js';
 import { caseIdByReference } from './activation-repository.js';
 import { createNotifyQueue, type NotifyQueue } from '../notify/queue.js';
 import { deliver, UndeliverableError, errorLabel, type DeliverDeps } from '../notify/deliver.js';
@@ -72,7 +71,7 @@ export interface ActivationDeps {
   db: Db;
   logger: Logger;
   /** Shared connection (rate limiter). */
-  redis: Redis;
+  redis: RedisClient;
   queues: Pick<PipelineQueues, 'notify' | 'prefix' | 'workerConnection'>;
 }
 
@@ -85,7 +84,7 @@ export function createActivation(d: ActivationDeps, opts: ActivationOptions = {}
   });
   // Its own connection without an offline queue: while Redis is down a hit fails at once (503) instead of
   // waiting and counting the attempt after the client was answered with an error.
-  const limiterConn: Redis = createRedis(config.REDIS_URL, {
+  const limiterConn: RedisClient = createRedis(redisTarget(config), {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
   });

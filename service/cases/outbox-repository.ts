@@ -47,17 +47,35 @@ const toRow = (r: DbRow): OutboxRow => ({
   lastError: r.last_error,
 });
 
-/** Pending rows, plus dispatched rows not delivered for a while (the queue may have lost them). */
-export async function listUndispatched(
+/**
+ * Claims rows to dispatch: pending rows, plus dispatched rows not delivered for a while (the queue may have lost
+ * them), moved to `dispatched` in the same statement. Several dispatchers (one per worker process) may run at
+ * once: SKIP LOCKED gives each row to one of them, and a row already delivered is never claimed (a separate read
+ * then write let a late dispatcher mark a delivered row `dispatched` again, so it was delivered a second time).
+ */
+export async function claimUndispatched(
   q: Queryable,
   redispatchBefore: Date,
   limit = 100,
 ): Promise<OutboxRow[]> {
   const r = await q.query<DbRow>(
-    `SELECT * FROM outbox WHERE status = 'pending' OR (status = 'dispatched' AND updated_at < $1) ORDER BY id LIMIT $2`,
+    `UPDATE outbox o SET status = 'dispatched', updated_at = now()
+       FROM (SELECT id FROM outbox
+              WHERE status = 'pending' OR (status = 'dispatched' AND updated_at < $1)
+              ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) c
+      WHERE o.id = c.id RETURNING o.*`,
     [redispatchBefore, limit],
   );
-  return r.rows.map(toRow);
+  return r.rows.map(toRow).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+}
+
+/** Gives claimed rows that could not be queued back to the next dispatch (unless delivered meanwhile). */
+export async function unclaimOutbox(q: Queryable, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await q.query(
+    `UPDATE outbox SET status = 'pending', updated_at = now() WHERE id = ANY($1) AND status = 'dispatched'`,
+    [ids],
+  );
 }
 
 export async function getOutbox(q: Queryable, id: string): Promise<OutboxRow | undefined> {

@@ -30,7 +30,23 @@ export const coreEnv = {
     .url()
     .optional()
     .describe('PostgreSQL URL; when unset, embedded PGlite in DATA_DIR/pglite is used.'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis URL for the BullMQ queues.'),
+  REDIS_URL: z
+    .string()
+    .url()
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis URL for the BullMQ queues (with REDIS_CLUSTER_NODES: only its user, password and rediss: TLS).'),
+  REDIS_CLUSTER_NODES: envList('')
+    .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port')))
+    .transform((l) =>
+      l.map((hp) => {
+        const i = hp.lastIndexOf(':');
+        return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+      }),
+    )
+    .pipe(z.array(z.object({ host: z.string(), port: z.number().int().min(1).max(65535) })))
+    .describe(
+      'Comma-separated host:port seed nodes of a Redis Cluster; when set, every queue, worker and rate limit uses the cluster.',
+    ),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i)

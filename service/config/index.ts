@@ -7,8 +7,15 @@ import { coreEnv } from './core.js';
 import { engineEnv } from './engines.js';
 import { backOfficeEnv } from './back-office.js';
 import { retentionEnv } from './retention.js';
+import { S3_REQUIRED, storageEnv } from './storage.js';
 
-export const envSchema = z.object({ ...coreEnv, ...engineEnv, ...backOfficeEnv, ...retentionEnv });
+export const envSchema = z.object({
+  ...coreEnv,
+  ...storageEnv,
+  ...engineEnv,
+  ...backOfficeEnv,
+  ...retentionEnv,
+});
 type Parsed = z.infer<typeof envSchema>;
 
 /** The validated configuration; secrets are always present (from env, or generated outside production). */
@@ -55,6 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const c = res.data;
+  if (c.MEDIA_STORAGE === 's3') {
+    const unset = S3_REQUIRED.find((k) => !c[k]);
+    if (unset) throw new ConfigError(`Invalid configuration: ${unset}=(unset): required with MEDIA_STORAGE=s3`);
+  }
   const dataDir = resolve(c.DATA_DIR);
   const secrets: Record<string, string> = {};
   const missing = SECRET_KEYS.filter((k) => !c[k]);

@@ -63,7 +63,7 @@ export function createEvidenceService(deps: EvidenceServiceDeps): EvidenceServic
     const manifest = buildManifest(rec, decisionId, now, retainUntil);
     const pdf = await renderEvidencePdf(manifest, deps.keys.signing.keyId);
     const bytes = serialiseEvidence(sealEvidence(manifest, pdf, deps.keys.signing));
-    const stored = await deps.store.put(Readable.from([bytes]));
+    const stored = await deps.store.put(Readable.from([bytes]), { caseId, purpose: 'evidence' });
     const result = await deps.db.tx(async (q) => {
       const r = await insertEvidenceFile(q, {
         id: randomUUID(),
@@ -129,7 +129,7 @@ export function evidenceFor(
 ): EvidenceService {
   return createEvidenceService({
     db: c.db,
-    store: mediaStoreFor(c.config),
+    store: mediaStoreFor(c.config, c.db),
     keys: loadEvidenceKeys(c.config),
     evidenceYears: c.config.RETENTION_EVIDENCE_YEARS,
     ...(now ? { now } : {}),

@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { allQueues, type Queues } from '../pipeline/queues.js';
+import { redisTarget } from '../infra/redis.js';
 import { createOpsMetrics } from './metrics.js';
 import { watchedQueues } from './queue-catalog.js';
 import { watchQueues } from './queue-watch.js';
@@ -21,7 +22,8 @@ export interface OpsDeps {
     | 'SLA_AT_RISK_HOURS'
     | 'METRICS_TOKEN'
     | 'SESSION_SECRET'
-  >;
+  > &
+    Partial<Pick<Config, 'REDIS_CLUSTER_NODES'>>;
   db: Db;
   logger: Logger;
   queues: Queues;
@@ -43,7 +45,7 @@ export function createOps(d: OpsDeps): Ops {
   const sla = { slaWorkingHours: cfg.SLA_WORKING_HOURS, atRiskHours: cfg.SLA_AT_RISK_HOURS };
   const metrics = createOpsMetrics({ db: d.db, queues, sla });
   const sampler = createSeriesSampler(queues);
-  const watch = watchQueues(cfg.REDIS_URL, watched, sampler.tee(metrics.observer), d.logger);
+  const watch = watchQueues(redisTarget(cfg), watched, sampler.tee(metrics.observer), d.logger);
   sampler.start();
   return {
     routers: [

@@ -2,8 +2,7 @@
 // observations: queue wait per attempt, processing time per stage, final failures, stalls. Works from any
 // process: the events live in Redis, not in the worker.
 import { Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { createRedis } from '../infra/redis.js';
+import { createRedis, type RedisClient, type RedisTarget } from '../infra/redis.js';
 import type { Logger } from '../logger.js';
 import { queueWaitSeconds, ReadyTimes, streamIdMs } from './ready-times.js';
 import type { WatchedQueue } from './queue-catalog.js';
@@ -22,16 +21,16 @@ export interface QueueWatch {
 }
 
 export function watchQueues(
-  redisUrl: string,
+  redis: RedisTarget,
   queues: WatchedQueue[],
   observer: QueueObserver,
   logger?: Logger,
 ): QueueWatch {
-  const conns: Redis[] = [];
+  const conns: RedisClient[] = [];
   const handles = queues.map((wq) => {
-    const conn = createRedis(redisUrl);
+    const conn = createRedis(redis);
     conn.on('error', () => undefined); // reconnects by itself
-    const qconn = createRedis(redisUrl);
+    const qconn = createRedis(redis);
     qconn.on('error', () => undefined);
     conns.push(conn, qconn);
     // A short block so close() does not wait for a long XREAD.

@@ -6,9 +6,10 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/index.js';
 import {
   getOutbox,
-  listUndispatched,
+  claimUndispatched,
   markOutbox,
   noteOutboxAttemptFailed,
+  unclaimOutbox,
   type OutboxRow,
 } from '../cases/index.js';
 import { QUEUE, outboxJobId, outboxJobOptions, type OutboxJob, type OutboxTopic } from '../pipeline/jobs.js';
@@ -47,14 +48,24 @@ export function startOutboxDispatcher(o: OutboxDispatcherOptions): OutboxDispatc
   let running: Promise<number> | undefined;
 
   async function dispatchOnce(): Promise<number> {
-    const rows = await listUndispatched(o.db, new Date(Date.now() - (o.redispatchAfterMs ?? 15 * 60_000)));
-    for (const r of rows) {
-      await o.queues.outbox.add(
-        r.topic,
-        { outboxId: r.id, topic: r.topic },
-        { ...outboxJobOptions({ attempts, backoffMs }), jobId: outboxJobId(r.id) },
-      );
-      await markOutbox(o.db, r.id, 'dispatched');
+    const rows = await claimUndispatched(o.db, new Date(Date.now() - (o.redispatchAfterMs ?? 15 * 60_000)));
+    let queued = 0;
+    try {
+      for (const r of rows) {
+        await o.queues.outbox.add(
+          r.topic,
+          { outboxId: r.id, topic: r.topic },
+          { ...outboxJobOptions({ attempts, backoffMs }), jobId: outboxJobId(r.id) },
+        );
+        queued++;
+      }
+    } catch (e) {
+      // Redis unreachable: the rows not queued go back to pending for the next poll (not in 15 minutes).
+      await unclaimOutbox(
+        o.db,
+        rows.slice(queued).map((r) => r.id),
+      ).catch(() => undefined);
+      throw e;
     }
     return rows.length;
   }

@@ -246,7 +246,7 @@ async function storeRendition(deps: HandlerDeps, ref: CaseRef, key: string): Pro
     const obj = await withDecrypted(deps.store, [{ key, name: 'video' }], async (p) => {
       const out = join(dirname(p.video!), 'review.mp4');
       await makeRendition(p.video!, out);
-      return deps.store.put(createReadStream(out));
+      return deps.store.put(createReadStream(out), { caseId: ref.caseId });
     });
     const prev = await deps.cases.upsertMedia({
       caseId: ref.caseId,
@@ -307,7 +307,7 @@ export function handleFace(deps: HandlerDeps, run: StageRun): Promise<StageOutco
     for (const [name, kind] of Object.entries(CROP_KIND) as Array<[keyof typeof CROP_KIND, MediaKind]>) {
       const buf = crops[name];
       if (!buf) continue;
-      const obj = await deps.store.put(Readable.from([buf]));
+      const obj = await deps.store.put(Readable.from([buf]), { caseId: run.caseId });
       const prev = await deps.cases.upsertMedia({
         caseId: run.caseId,
         attempt: run.attempt,

@@ -81,9 +81,13 @@ export const RETENTION_JOB = 'sweep';
 /** The job scheduler of the periodic retention run (one per deployment, whatever the number of workers). */
 export const RETENTION_SCHEDULER_ID = 'retention-sweep';
 
-/** BullMQ `prefix` option: every queue of this deployment lives under it (QUEUE_PREFIX config). */
+/**
+ * BullMQ `prefix` option: every queue of this deployment lives under it (QUEUE_PREFIX config). The braces are a
+ * Redis Cluster hash tag: every key of every queue hashes to one slot, as BullMQ's multi-key scripts and flows
+ * (a parent and its children in other queues) require on a cluster; on one server they change nothing.
+ */
 export function bullPrefix(queuePrefix: string): string {
-  return `${queuePrefix}:bull`;
+  return `{${queuePrefix}}:bull`;
 }
 
 // ---- job ids: deterministic, so that adding the same job twice is a no-op while the first exists --------

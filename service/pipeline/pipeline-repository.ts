@@ -2,6 +2,7 @@
 // (unit tests give them an in-memory fake), and `createPipelineRepository` implements it over the case
 // store's repository functions.
 import type { Db } from '../db/index.js';
+import { tryLease } from '../db/lease.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import {
   getCase,
@@ -47,6 +48,8 @@ export interface PipelineRepository {
   decideIfProcessing(caseId: string, attempt: number, d: DecisionInput): Promise<CaseStatus | undefined>;
   /** Cases left in `processing` since before `olderThan` (recovery sweep). */
   listProcessing(olderThan: Date): Promise<Array<{ id: string; attempt: number }>>;
+  /** Takes or renews the deployment-wide lease `name` for `ms` (db/lease.ts); true when `holder` holds it. */
+  tryLease(name: string, holder: string, ms: number): Promise<boolean>;
 }
 
 export function createPipelineRepository(db: Db): PipelineRepository {
@@ -85,5 +88,6 @@ export function createPipelineRepository(db: Db): PipelineRepository {
         return status;
       }),
     listProcessing: (olderThan) => listProcessing(db, olderThan),
+    tryLease: (name, holder, ms) => tryLease(db, name, holder, ms),
   };
 }

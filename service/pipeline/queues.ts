@@ -1,8 +1,7 @@
 // The deployment's BullMQ handles, built once (service/compose.ts) from the vocabulary in jobs.ts: one Queue per
 // queue name, the flow producer, and fresh connections for workers (a Worker blocks on its connection).
 import { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { createRedis } from '../infra/redis.js';
+import { createRedis, type RedisClient, type RedisTarget } from '../infra/redis.js';
 import { QUEUE, bullPrefix, type JobOf, type QueueKey } from './jobs.js';
 
 export type Queues = { readonly [K in QueueKey]: Queue<JobOf[K]> };
@@ -17,16 +16,16 @@ export interface PipelineQueues extends Queues {
   prefix: string;
   flow: FlowProducer;
   /** A fresh connection for a Worker (workers block on their connection); closed with the queues. */
-  workerConnection(): Redis;
+  workerConnection(): RedisClient;
   close(): Promise<void>;
 }
 
-export function createPipelineQueues(redisUrl: string, queuePrefix: string): PipelineQueues {
-  const connection = createRedis(redisUrl);
+export function createPipelineQueues(redis: RedisTarget, queuePrefix: string): PipelineQueues {
+  const connection = createRedis(redis);
   connection.on('error', () => undefined); // reconnects by itself; readiness reports the outage
   const prefix = bullPrefix(queuePrefix);
   const opts = { connection, prefix };
-  const extra: Redis[] = [];
+  const extra: RedisClient[] = [];
   const queues = Object.fromEntries(
     (Object.keys(QUEUE) as QueueKey[]).map((k) => [k, new Queue(QUEUE[k], opts)]),
   ) as unknown as Queues;
@@ -36,7 +35,7 @@ export function createPipelineQueues(redisUrl: string, queuePrefix: string): Pip
     prefix,
     flow,
     workerConnection() {
-      const c = createRedis(redisUrl);
+      const c = createRedis(redis);
       c.on('error', () => undefined);
       extra.push(c);
       return c;

@@ -8,6 +8,7 @@ import type { Config } from '../config/index.js';
 import { resolveEntry } from '../shared/entry.js';
 import { sweepWorkDirs, type MediaStore } from '../storage/index.js';
 import { SealedUploadStore, uploadRootOf } from '../storage/upload-store.js';
+import { leaseHolder } from '../db/lease.js';
 import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
 import { probeVideo } from './engines/media.js';
 import { documentSettings, faceCaptureLimits, faceThresholds, policyConfig } from './policy-config.js';
@@ -32,6 +33,9 @@ const require = createRequire(import.meta.url);
 const sandbox = (require('bullmq/dist/cjs/classes/sandbox.js') as { default: SandboxFactory }).default;
 /** BullMQ's child bootstrap (its default is computed from the working directory). */
 const CHILD_MAIN = require.resolve('bullmq/dist/cjs/classes/main.js');
+
+/** The deployment-wide lease of the recovery sweep (db/lease.ts). */
+export const SWEEP_LEASE = 'pipeline-recovery-sweep';
 
 /** How long shutdown waits for running stages before interrupting them. */
 const SHUTDOWN_GRACE_MS = 8_000;
@@ -84,6 +88,7 @@ function stageRun(job: Job<PipelineJob>): StageRun {
 export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<PipelineWorkers> {
   const { config, logger, queues } = o;
   const retry = retryPolicy(config);
+  const holder = leaseHolder();
   // Plaintext copies left by a killed predecessor go before any new work starts.
   const wiped = await sweepWorkDirs(o.store.workRoot);
   if (wiped) logger.info({ wiped }, 'removed work directories of dead processes');
@@ -174,11 +179,15 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
     expirationMs: config.UPLOAD_RESUME_HOURS * 3600_000,
   });
   const sweep = async () => {
-    // Plaintext copies of processes that died (SIGKILL, OOM) go first.
+    // Plaintext copies of processes that died (SIGKILL, OOM) go first: every process sweeps its own host.
     await sweepWorkDirs(o.store.workRoot);
     // Abandoned resumable uploads (sealed records) past UPLOAD_RESUME_HOURS.
     const expired = await partialUploads.deleteExpired();
     if (expired) logger.info({ expired }, 'removed abandoned partial uploads');
+    // The recovery itself runs in one worker process of the deployment at a time (the lease holder renews it
+    // every period; another takes over two periods after it died), so that several workers never re-add or
+    // retry the same case's job at once.
+    if (!(await o.cases.tryLease(SWEEP_LEASE, holder, config.PIPELINE_SWEEP_SECONDS * 2000))) return 0;
     return recoverStale(queues, o.cases, retry, new Date(Date.now() - config.PIPELINE_SWEEP_SECONDS * 2000));
   };
   const timer = setInterval(() => {

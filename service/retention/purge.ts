@@ -4,12 +4,12 @@
 // and status are checked again under the lock, the objects deleted (idempotent, so a rolled-back purge is simply
 // done again by the next sweep), and the receipt written to the audit trail and to retention_purges.
 //
-// Media are deleted, not crypto-shredded: every object is sealed with the deployment's one media key, so a copy of
-// the store taken before the purge stays readable with that key. Destroying a per-case data key instead (so that
-// backups and replicas become unreadable too) comes with per-case keys (issue #21).
+// Media are deleted and crypto-shredded: the case's media data key is destroyed in the same transaction, so a copy
+// of the store taken before the purge (backup, replica, bucket version) is unreadable too. The evidence file has
+// its own data key (purpose 'evidence') and outlives the media.
 import type { Db, Queryable } from '../db/index.js';
 import { appendAudit } from '../audit/audit-repository.js';
-import type { MediaStore } from '../storage/index.js';
+import { deleteCaseKeys, type MediaStore } from '../storage/index.js';
 import type { EvidenceService } from '../evidence/service.js';
 import { latestEvidence } from '../evidence/evidence-repository.js';
 import { deleteSeenBeforeIndex } from '../fraud/seen-before-repository.js';
@@ -20,6 +20,7 @@ import {
   deleteOldSessions,
   erasePersonalData,
   getRetentionCase,
+  hasLiveEvidence,
   insertPurgeReceipt,
   listEvidenceDue,
   listMediaDue,
@@ -56,6 +57,7 @@ async function purgeInTx(
   if (ACTIVE_STATUSES.includes(c.status)) return { status: 'active' };
   const media = await liveMediaKeys(q, caseId);
   for (const m of media) await deps.store.delete(m.storageKey);
+  await deleteCaseKeys(q, caseId, 'media');
   await markMediaPurged(q, caseId, now);
   // The seen-before index (live face descriptor, keyed hashes) lives exactly as long as the biometrics.
   const seenBefore = await deleteSeenBeforeIndex(q, caseId);
@@ -126,6 +128,7 @@ export async function runRetentionSweep(deps: PurgeDeps, now: Date, limit = 200)
     await deps.db.tx(async (q) => {
       await deps.store.delete(e.storageKey);
       await markEvidencePurged(q, e.id, now);
+      if (!(await hasLiveEvidence(q, e.caseId))) await deleteCaseKeys(q, e.caseId, 'evidence');
       const rec = await appendAudit(q, {
         actorType: 'system',
         actorId: 'retention',

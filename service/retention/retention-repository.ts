@@ -175,6 +175,14 @@ export async function listEvidenceDue(
   return r.rows.map((x) => ({ id: x.id, caseId: x.case_id, storageKey: x.storage_key }));
 }
 
+/** Whether a case still has an evidence file not purged (its evidence data key must then stay). */
+export async function hasLiveEvidence(q: Queryable, caseId: string): Promise<boolean> {
+  const r = await q.query('SELECT 1 FROM evidence_files WHERE case_id = $1 AND purged_at IS NULL LIMIT 1', [
+    caseId,
+  ]);
+  return r.rows.length > 0;
+}
+
 export async function markEvidencePurged(q: Queryable, id: string, now: Date): Promise<void> {
   await q.query('UPDATE evidence_files SET purged_at = $2 WHERE id = $1', [id, now]);
 }

@@ -1,7 +1,7 @@
 // The delayed "expire at the deadline" job. Jobs carry only the case id; the handler re-reads the case, so a
 // job for a case decided in the meantime is a no-op. A periodic sweeper backs it up (lost Redis data, clock skew).
 import { Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redis.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { expireCase, sweepExpired } from './expiry.js';
@@ -33,7 +33,7 @@ export interface ExpiryWorkerOptions {
 /** Starts the expiry worker and the sweeper; returns a stop function. */
 export function startExpiryWorker(
   db: Db,
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   logger: Logger,
   opts: ExpiryWorkerOptions = {},

@@ -1,6 +1,6 @@
-// Decrypted copies of media for HTTP Range requests. The sealed format decrypts as a stream only, so a video
-// being watched is decrypted once into a private work file (directory mode 0700, file 0600) and served
-// from there with byte ranges; copies are deleted after `ttlMs` without use and when the service stops.
+// Decrypted copies of media for tools that need a file (ffmpeg frame extraction for the console's thumbnails):
+// decrypted once into a private work file (directory mode 0700, file 0600); copies are deleted after `ttlMs`
+// without use and when the service stops. Videos themselves are streamed by ranged reads from the store.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtempSync } from 'node:fs';

@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../service/infra/redis.js';
 import type { Config } from '../../service/config/index.js';
 import { createApp } from '../../service/api/app.js';
 import { openDb, type Db } from '../../service/db/index.js';

@@ -63,7 +63,7 @@ describe('OpenAPI document', () => {
     const router = createApplicantRouter({
       config: svc.runtime.config,
       db: svc.runtime.db,
-      store: mediaStoreFor(svc.runtime.config),
+      store: mediaStoreFor(svc.runtime.config, svc.runtime.db),
       startPipeline: async () => undefined,
     });
     const mounted = (router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)

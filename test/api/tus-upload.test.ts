@@ -112,7 +112,7 @@ describe('resumable uploads (tus)', () => {
     const vrow = rows.find((m) => m.kind === 'video')!;
     expect(vrow.sha256).toBe(sha(video));
     expect(vrow.probe).toBeTruthy();
-    expect(sha(await readAll(mediaStoreFor(svc.runtime.config), vrow.storageKey))).toBe(sha(video));
+    expect(sha(await readAll(mediaStoreFor(svc.runtime.config, svc.runtime.db), vrow.storageKey))).toBe(sha(video));
     // The sealed records are gone once the upload became the slot's media.
     const id = v.url.split('/').pop()!;
     await expect(stat(join(uploadRootOf(svc.runtime.config.DATA_DIR), `${id}.parts`))).rejects.toThrow();

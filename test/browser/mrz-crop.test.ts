@@ -71,7 +71,7 @@ async function seedDocumentCase(): Promise<string> {
       ['MRZ_CHECK_DIGIT'],
     ],
   );
-  const o = await svc.runtime.store.put(createReadStream(front));
+  const o = await svc.runtime.store.put(createReadStream(front), { caseId: id });
   await db.query(
     `INSERT INTO media (id, case_id, attempt, kind, storage_key, mime, size_bytes, sha256) VALUES ($1, $2, 1, 'front', $3, 'image/jpeg', $4, $5)`,
     [randomUUID(), id, o.key, o.size, o.sha256],

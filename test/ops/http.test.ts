@@ -19,7 +19,7 @@ import { SESSION_COOKIE } from '../../service/auth/middleware.js';
 import { createOps, type Ops } from '../../service/ops/ops.js';
 import { QUEUE, bullPrefix } from '../../service/pipeline/jobs.js';
 import { createPipelineQueues, type PipelineQueues } from '../../service/pipeline/queues.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../service/infra/redis.js';
 import type { Config } from '../../service/config/index.js';
 import { parsePromText } from '../../service/ops/prom-text.js';
 import { testConfig } from '../helpers/env.js';

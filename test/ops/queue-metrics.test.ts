@@ -2,7 +2,7 @@
 // reading the event stream, and the numbers read back from the registry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../../service/infra/redis.js';
 import { createRedis } from '../../service/infra/redis.js';
 import type { Db } from '../../service/db/index.js';
 import { freshDb } from './fresh-db.js';

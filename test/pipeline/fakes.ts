@@ -31,6 +31,7 @@ export function memoryPipelineRepository(): MemoryPipelineRepository {
   const challenges: ChallengeRow[] = [];
   const media: MediaRow[] = [];
   const stageResults: StageResultRow[] = [];
+  const leases = new Map<string, { holder: string; until: number }>();
   const decisions: MemoryPipelineRepository['decisions'] = [];
   const outbox: MemoryPipelineRepository['outbox'] = [];
   const copy = <T>(x: T): T => structuredClone(x);
@@ -154,6 +155,12 @@ export function memoryPipelineRepository(): MemoryPipelineRepository {
       return [...cases.values()]
         .filter((c) => c.status === 'processing' && c.updatedAt < olderThan)
         .map((c) => ({ id: c.id, attempt: c.attempt }));
+    },
+    async tryLease(name, holder, ms) {
+      const l = leases.get(name);
+      if (l && l.holder !== holder && l.until > Date.now()) return false;
+      leases.set(name, { holder, until: Date.now() + ms });
+      return true;
     },
   };
 }

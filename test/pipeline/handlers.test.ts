@@ -110,7 +110,7 @@ function harness(engines: Partial<HandlerDeps['engines']> = {}): Harness {
     enqueued,
     expiries,
     async addMedia(caseId, kind, bytes, p) {
-      const o = await store.put(Readable.from([bytes]));
+      const o = await store.put(Readable.from([bytes]), { caseId });
       await cases.upsertMedia({
         caseId,
         attempt: 1,

@@ -7,6 +7,8 @@ import { tempDir } from '../helpers/env.js';
 import { createLocalMediaStore, readAll, withDecrypted, SEGMENT } from '../../service/storage/index.js';
 
 const KEY = randomBytes(32).toString('hex');
+/** The keyring-less store seals with the master key; the case is not used. */
+const CASE = { caseId: '00000000-0000-4000-8000-000000000000' };
 
 async function sealedFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -24,7 +26,7 @@ describe('encrypted media store', () => {
       const chunks = Array.from({ length: Math.ceil(n / 1000) }, (_, i) =>
         data.subarray(i * 1000, (i + 1) * 1000),
       );
-      const obj = await store.put(Readable.from(chunks));
+      const obj = await store.put(Readable.from(chunks), CASE);
       expect(obj.size).toBe(n);
       expect(obj.sha256).toBe(createHash('sha256').update(data).digest('hex'));
       expect(obj.key).toMatch(/^[0-9a-f]{32}$/);
@@ -38,7 +40,7 @@ describe('encrypted media store', () => {
   it('refuses altered, truncated and wrong-key files', async () => {
     const dir = tempDir();
     const store = createLocalMediaStore(dir, KEY);
-    const obj = await store.put(Readable.from([randomBytes(2 * SEGMENT + 100)]));
+    const obj = await store.put(Readable.from([randomBytes(2 * SEGMENT + 100)]), CASE);
     const [file] = await sealedFiles(dir);
     const orig = await readFile(file!);
 
@@ -65,10 +67,10 @@ describe('encrypted media store', () => {
         this.destroy(new Error('client went away'));
       },
     });
-    await expect(store.put(failing)).rejects.toThrow(/client went away/);
+    await expect(store.put(failing, CASE)).rejects.toThrow(/client went away/);
     expect(await sealedFiles(dir)).toEqual([]);
 
-    const obj = await store.put(Readable.from([Buffer.from('hello')]));
+    const obj = await store.put(Readable.from([Buffer.from('hello')]), CASE);
     let seenDir = '';
     const text = await withDecrypted(store, [{ key: obj.key, name: 'a.txt' }], async (p) => {
       seenDir = join(p['a.txt']!, '..');

@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, type RunningService } from '../../service/server.js';
 import { lockCase, recordDecision, type DecisionOutcome } from '../../service/cases/index.js';
-import { exists, mediaStoreFor } from '../../service/storage/index.js';
+import { exists, mediaStoreFor, readAll } from '../../service/storage/index.js';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { evidenceFor } from '../../service/evidence/service.js';
 import { loadEvidenceKeys } from '../../service/evidence/keys.js';
 import { verifyEvidenceFile } from '../../service/evidence/evidence-file.js';
@@ -112,7 +113,7 @@ function runJob(now: Date) {
   const cfg = svc.runtime.config;
   return runRetentionJob({
     db: svc.runtime.db,
-    store: mediaStoreFor(cfg),
+    store: mediaStoreFor(cfg, svc.runtime.db),
     policy: retentionPolicyFrom(cfg),
     evidence: evidenceFor(svc.runtime, () => now),
     signingKey: loadEvidenceKeys(cfg).signing,
@@ -220,6 +221,14 @@ describe('scheduled purge (controlled clock)', () => {
   it('purges media after RETENTION_MEDIA_DAYS, never a case in review or on hold', async () => {
     const before = await storageKeys(rejected.id);
     expect(before.length).toBe(3);
+    // A copy of one object taken before the purge (a backup): the purge destroys its key, so it stays unreadable.
+    const backupPath = join(
+      svc.runtime.config.DATA_DIR,
+      'media',
+      before[0]!.slice(0, 2),
+      `${before[0]}.sealed`,
+    );
+    const backup = await readFile(backupPath);
     const r = await runJob(at(31));
     expect(r).toMatchObject({ media: 2, unfinished: 0, evidence: 0 });
     for (const c of [rejected, approved]) {
@@ -239,12 +248,15 @@ describe('scheduled purge (controlled clock)', () => {
       });
     }
     // The store cannot serve a purged object.
-    const store = mediaStoreFor(svc.runtime.config);
+    const store = mediaStoreFor(svc.runtime.config, svc.runtime.db);
     await expect(
       (async () => {
         for await (const _ of store.get(before[0]!)) void _;
       })(),
     ).rejects.toThrow(/ENOENT/);
+    await writeFile(backupPath, backup);
+    await expect(readAll(store, before[0]!)).rejects.toThrow(/data key of this media has been destroyed/);
+    await rm(backupPath);
     // Declared identity kept on a media purge (the case is decided; erasure is the business service's call).
     expect((await caseRow(rejected.id)).applicant.lastName).toBe(applicant.lastName);
     // Held and in-review cases untouched.
@@ -305,7 +317,7 @@ describe('scheduled purge (controlled clock)', () => {
     const c = await decidedCase('reject', T0);
     const cfg = svc.runtime.config;
     const sweep = await runRetentionSweep(
-      { db: svc.runtime.db, store: mediaStoreFor(cfg), policy: retentionPolicyFrom(cfg) },
+      { db: svc.runtime.db, store: mediaStoreFor(cfg, svc.runtime.db), policy: retentionPolicyFrom(cfg) },
       at(40),
     );
     expect(sweep.media).toBe(0);
@@ -413,7 +425,7 @@ describe('scheduled job and audit anchoring', () => {
     const anchorDir = tempDir('idv-anchors-');
     const jobs = await startRetentionJobs({
       db: svc.runtime.db,
-      store: mediaStoreFor(cfg),
+      store: mediaStoreFor(cfg, svc.runtime.db),
       policy: retentionPolicyFrom(cfg),
       evidence: evidenceFor(svc.runtime),
       signingKey: loadEvidenceKeys(cfg).signing,

@@ -171,7 +171,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
     const kind = UPLOAD_KINDS[name];
     const c = await current(req);
     assertUploadable(c);
-    const up = await receiveUpload(req, store, kind, maxBytesOf(kind, config));
+    const up = await receiveUpload(req, store, kind, maxBytesOf(kind, config), c.id);
     await attachUpload({ db, store }, c, name, up);
     res.status(201).json({ kind: name, mime: up.mime, sizeBytes: up.size });
   });

@@ -49,7 +49,7 @@ function caseOf(req: unknown): ApplicantRequest['case'] {
 }
 
 /** Moves a complete upload into the media store (decrypting record by record, never to disk). */
-async function complete(deps: TusDeps, upload: Upload): Promise<{ name: UploadName; up: UploadResult }> {
+async function complete(deps: TusDeps, upload: Upload, caseId: string): Promise<{ name: UploadName; up: UploadResult }> {
   const name = String(upload.metadata?.kind ?? '');
   if (!isUploadName(name)) throw badRequest('invalid_kind', 'Upload kind must be front, back or video');
   const kind = UPLOAD_KINDS[name];
@@ -58,7 +58,7 @@ async function complete(deps: TusDeps, upload: Upload): Promise<{ name: UploadNa
   // The same type sniffing and byte cap as the multipart PUT.
   const gated = gate(kind, maxBytesOf(kind, deps.config), (m) => (mime = m));
   src.on('error', (e) => gated.destroy(e));
-  const obj = await deps.store.put(src.pipe(gated));
+  const obj = await deps.store.put(src.pipe(gated), { caseId });
   return { name, up: { ...obj, mime } };
 }
 
@@ -109,7 +109,7 @@ export function createTusRouter(deps: TusDeps): Router {
     async onUploadFinish(req, upload) {
       const c = caseOf(req);
       try {
-        const { name, up } = await complete(deps, upload);
+        const { name, up } = await complete(deps, upload, c.id);
         await attachUpload({ db, store: deps.store }, c, name, up);
         return {
           status_code: 200,

@@ -59,6 +59,7 @@ export function receiveUpload(
   store: MediaStore,
   kind: UploadKind,
   maxBytes: number,
+  caseId: string,
 ): Promise<UploadResult> {
   const declared = Number(req.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) {
@@ -101,7 +102,7 @@ export function receiveUpload(
       started = true;
       let mime = '';
       const gated = (g = gate(kind, maxBytes, (m) => (mime = m)));
-      store.put(file.pipe(gated)).then((obj) => {
+      store.put(file.pipe(gated), { caseId }).then((obj) => {
         if (settled) return void store.delete(obj.key);
         settled = true;
         resolve({ ...obj, mime });

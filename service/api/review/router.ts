@@ -4,7 +4,6 @@
 import { LangSchema } from '../../contracts/lang.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import cookieParser from 'cookie-parser';
-import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import type { Db } from '../../db/index.js';
 import type { Logger } from '../../logger.js';
@@ -34,12 +33,16 @@ import { listQueue } from '../../review/queue-repository.js';
 import { loadCaseDetail, mediaOf } from '../../review/case-view-repository.js';
 import { ReviewError } from '../../review/errors.js';
 import { extractFrameJpeg, parseRange, type MediaCache } from '../../review/media-cache.js';
+import type { MediaStore } from '../../storage/index.js';
 import { badRequest, HttpError, notFound, tooMany } from '../errors.js';
 
 export interface ReviewApiDeps {
   db: Db;
   logger: Logger;
+  /** Decrypted work copies for ffmpeg (frames). */
   media: MediaCache;
+  /** The sealed store: videos are served from it by ranged reads (no decrypted copy). */
+  store: MediaStore;
   sessionSecret: string;
   cookieSecure: boolean;
   leaseMinutes: number;
@@ -342,7 +345,8 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
       const m =
         (kind === 'video' ? await mediaOf(db, id, 'video_review') : null) ?? (await mediaOf(db, id, kind));
       if (!m) throw notFound('No such media for this case');
-      const file = await deps.media.file(m.key);
+      // Only the segments holding the requested bytes are fetched and decrypted: memory is flat, no plaintext copy.
+      const file = { size: await deps.store.size(m.key) };
       const range = parseRange(req.get('range'), file.size);
       if (range === 'invalid') {
         res.setHeader('Content-Range', `bytes */${file.size}`);
@@ -374,7 +378,7 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
         return;
       }
       await new Promise<void>((resolve, reject) => {
-        const s = createReadStream(file.path, { start, end });
+        const s = deps.store.getRange(m.key, start, end);
         s.on('error', reject);
         res.on('close', () => {
           s.destroy();

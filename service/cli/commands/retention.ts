@@ -46,7 +46,7 @@ export function register({ program }: CliContext): void {
       const r = await withDb((db, config) =>
         runRetentionJob({
           db,
-          store: mediaStoreFor(config),
+          store: mediaStoreFor(config, db),
           policy: retentionPolicyFrom(config),
           evidence: evidenceFor({ config, db }, () => now),
           signingKey: loadEvidenceKeys(config).signing,

@@ -28,7 +28,7 @@ export function register({ program }: CliContext): void {
         // Evidence files live in the same store: without their rows every one of them was an "orphan" (and
         // --delete-orphans destroyed the proof of every final decision).
         const rows = [...(await listStorageKeys(db)), ...(await listEvidenceStorageKeys(db))];
-        const r = await checkStorage(mediaStoreFor(config), rows, {
+        const r = await checkStorage(mediaStoreFor(config, db), rows, {
           graceMs: grace * 1000,
           deleteOrphans: opts.deleteOrphans === true,
         });
