@@ -58,7 +58,10 @@ async function child(cfg: StorageConfig & { DATABASE_URL: string }, video: strin
 async function main(): Promise<void> {
   const [mode, arg] = process.argv.slice(2);
   if (mode === '--child') {
-    const { cfg, video } = JSON.parse(arg!) as { cfg: StorageConfig & { DATABASE_URL: string }; video: string };
+    const { cfg, video } = JSON.parse(arg!) as {
+      cfg: StorageConfig & { DATABASE_URL: string };
+      video: string;
+    };
     process.stdout.write(`${JSON.stringify(await child(cfg, video))}\n`);
     return;
   }

@@ -17,6 +17,15 @@ export function storageCheck(
       DATA_DIR: c.DATA_DIR,
       MEDIA_ENCRYPTION_KEY: c.MEDIA_ENCRYPTION_KEY,
       LOG_LEVEL: 'silent',
+      // The same backend as the service (MEDIA_STORAGE=s3 and its bucket, when so configured).
+      MEDIA_STORAGE: c.MEDIA_STORAGE,
+      ...Object.fromEntries(
+        (['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const)
+          .filter((k) => c[k] !== undefined)
+          .map((k) => [k, String(c[k])]),
+      ),
+      S3_FORCE_PATH_STYLE: String(c.S3_FORCE_PATH_STYLE),
+      S3_CHECKSUMS: c.S3_CHECKSUMS,
     },
     timeout: 120_000,
   });

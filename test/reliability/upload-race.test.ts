@@ -61,7 +61,9 @@ describe('one object per upload slot', () => {
   it('storage check reports an object without a row and a row without an object', async () => {
     const store = mediaStoreFor(svc.runtime.config, svc.runtime.db);
     const c = await api.create(person);
-    const stray = await store.put(Readable.from([Buffer.from('not referenced by any row')]), { caseId: c.id });
+    const stray = await store.put(Readable.from([Buffer.from('not referenced by any row')]), {
+      caseId: c.id,
+    });
     expect((await api.upload(c.token, 'back', await noiseImage(), 'back.jpg')).status).toBe(201);
     const row = await svc.runtime.db.query<{ storage_key: string }>(
       "SELECT storage_key FROM media WHERE case_id = $1 AND kind = 'back'",

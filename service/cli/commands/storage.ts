@@ -4,9 +4,9 @@ import type { CliContext } from '../index.js';
 import { loadConfig } from '../../config/index.js';
 import { openDb } from '../../db/index.js';
 import { migrate } from '../../db/migrate.js';
-import { listStorageKeys } from '../../cases/index.js';
 import { checkStorage } from '../../storage/check.js';
 import { mediaStoreFor } from '../../storage/index.js';
+import { liveObjects } from '../../storage/rotate.js';
 import { printResult } from '../output.js';
 
 export function register({ program }: CliContext): void {
@@ -23,7 +23,7 @@ export function register({ program }: CliContext): void {
       const db = await openDb({ url: config.DATABASE_URL, pgliteDir: join(config.DATA_DIR, 'pglite') });
       try {
         await migrate(db);
-        const r = await checkStorage(mediaStoreFor(config, db), await listStorageKeys(db), {
+        const r = await checkStorage(mediaStoreFor(config, db), await liveObjects(db), {
           graceMs: grace * 1000,
           deleteOrphans: opts.deleteOrphans === true,
         });
