@@ -53,7 +53,7 @@ describe('one object per upload slot', () => {
       [c.id],
     );
     expect(rows.rowCount).toBe(1);
-    const report = storageCheck(svc.runtime.config);
+    const report = await storageCheck(svc.runtime.config);
     expect(report).toMatchObject({ ok: true, code: 0, orphanObjects: [], missingObjects: [] });
     expect(report.objects).toBe(report.rows);
   }, 120_000);
@@ -71,20 +71,20 @@ describe('one object per upload slot', () => {
     );
     const key = row.rows[0]!.storage_key;
     await store.delete(key);
-    const report = storageCheck(svc.runtime.config);
+    const report = await storageCheck(svc.runtime.config);
     expect(report.ok).toBe(false);
     expect(report.code).toBe(1);
     expect(report.orphanObjects).toEqual([stray.key]);
     expect(report.missingObjects).toEqual([{ key, caseId: c.id }]);
     // A young object is an upload in flight by default (grace period), not an orphan.
-    const graced = storageCheck(svc.runtime.config, []);
+    const graced = await storageCheck(svc.runtime.config, []);
     expect(graced.orphanObjects).toEqual([]);
     expect(graced.recentUnreferenced).toBe(1);
     // Orphans can be deleted; the missing object stays reported.
-    const repaired = storageCheck(svc.runtime.config, ['--grace-seconds', '0', '--delete-orphans']);
+    const repaired = await storageCheck(svc.runtime.config, ['--grace-seconds', '0', '--delete-orphans']);
     expect(repaired.deleted).toBe(1);
     await svc.runtime.db.query("DELETE FROM media WHERE case_id = $1 AND kind = 'back'", [c.id]);
-    expect(storageCheck(svc.runtime.config)).toMatchObject({
+    expect(await storageCheck(svc.runtime.config)).toMatchObject({
       ok: true,
       orphanObjects: [],
       missingObjects: [],

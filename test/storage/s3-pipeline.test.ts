@@ -83,7 +83,7 @@ describe('pipeline with media on S3', () => {
       expect((await readFile(f)).includes(video.subarray(4096, 4096 + 64))).toBe(false);
 
     // `idv storage check` on the bucket: every row has its object, no orphan.
-    expect(storageCheck(svc.runtime.config)).toMatchObject({
+    expect(await storageCheck(svc.runtime.config)).toMatchObject({
       ok: true,
       code: 0,
       missingObjects: [],

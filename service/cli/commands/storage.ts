@@ -23,10 +23,14 @@ export function register({ program }: CliContext): void {
       const db = await openDb({ url: config.DATABASE_URL, pgliteDir: join(config.DATA_DIR, 'pglite') });
       try {
         await migrate(db);
-        const r = await checkStorage(mediaStoreFor(config, db), await liveObjects(db), {
-          graceMs: grace * 1000,
-          deleteOrphans: opts.deleteOrphans === true,
-        });
+        const r = await checkStorage(
+          mediaStoreFor(config, db),
+          (await liveObjects(db)).map(({ key, caseId }) => ({ key, caseId })),
+          {
+            graceMs: grace * 1000,
+            deleteOrphans: opts.deleteOrphans === true,
+          },
+        );
         printResult(r);
         if (!r.ok) process.exitCode = 1;
       } finally {
