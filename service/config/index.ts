@@ -64,7 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = res.data;
   if (c.MEDIA_STORAGE === 's3') {
     const unset = S3_REQUIRED.find((k) => !c[k]);
-    if (unset) throw new ConfigError(`Invalid configuration: ${unset}=(unset): required with MEDIA_STORAGE=s3`);
+    if (unset)
+      throw new ConfigError(`Invalid configuration: ${unset}=(unset): required with MEDIA_STORAGE=s3`);
   }
   const dataDir = resolve(c.DATA_DIR);
   const secrets: Record<string, string> = {};

@@ -115,6 +115,9 @@ export function createMediaStore(o: MediaStoreOptions): MediaStore {
   const write = async (k: string, source: Readable, opts?: PutOptions): Promise<StoredObject> => {
     let sourceError: Error | undefined;
     const held = new PassThrough();
+    // Until the pipeline below attaches (after the data key is fetched), a source error is recorded here; the
+    // listener keeps the destroyed `held` from raising an unhandled 'error'.
+    held.on('error', () => undefined);
     source.on('error', (e) => {
       sourceError ??= e;
       held.destroy(e);

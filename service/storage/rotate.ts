@@ -14,7 +14,10 @@ export interface KeyRotationReport extends RotationReport {
   missingObjects: number;
 }
 
-/** Live objects the database refers to: media (purpose media) and evidence files (purpose evidence). */
+/**
+ * Live objects the database refers to: media (purpose media) and evidence files (purpose evidence), which are in
+ * the same store (the storage check must not take an evidence file for an orphan). Purged rows have no object.
+ */
 export async function liveObjects(
   q: Queryable,
 ): Promise<Array<{ key: string; caseId: string; purpose: KeyPurpose }>> {

@@ -87,6 +87,8 @@ export function createS3Backend(o: S3Options, client: S3Client = createS3Client(
     async write(k, source) {
       // lib-storage reads the source itself; a PassThrough attaches to it now, so an early error is not lost.
       const body = new PassThrough();
+      // lib-storage sees the error when it iterates `body`; this listener covers the time before it does.
+      body.on('error', () => undefined);
       source.on('error', (e) => body.destroy(e));
       source.pipe(body);
       const upload = new Upload({

@@ -28,6 +28,32 @@ describe('configuration', () => {
     expect(() => loadConfig({ REVIEW_ALL: 'maybe', DATA_DIR: tempDir() })).toThrow(/REVIEW_ALL/);
   });
 
+  it('MEDIA_STORAGE=s3 needs the bucket settings together', () => {
+    const s3 = {
+      DATA_DIR: tempDir(),
+      MEDIA_STORAGE: 's3',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_REGION: 'us-east-1',
+      S3_BUCKET: 'media',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+    };
+    expect(loadConfig(s3)).toMatchObject({
+      MEDIA_STORAGE: 's3',
+      S3_FORCE_PATH_STYLE: true,
+      S3_CHECKSUMS: 'when_supported',
+    });
+    expect(() => loadConfig({ ...s3, S3_BUCKET: undefined })).toThrow(
+      'Invalid configuration: S3_BUCKET=(unset): required with MEDIA_STORAGE=s3',
+    );
+    expect(() => loadConfig({ ...s3, MEDIA_STORAGE: 'ftp' })).toThrow(/MEDIA_STORAGE/);
+    expect(() => loadConfig({ ...s3, S3_ENDPOINT: 'not a url' })).toThrow(/S3_ENDPOINT/);
+    expect(() => loadConfig({ ...s3, MEDIA_PREVIOUS_KEYS: 'abc' })).toThrow(/MEDIA_PREVIOUS_KEYS/);
+    // Local storage ignores the S3 settings.
+    expect(loadConfig({ DATA_DIR: tempDir() }).MEDIA_STORAGE).toBe('local');
+  });
+
   it('refuses to generate secrets in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDir() })).toThrow(
       /required in production/,

@@ -618,7 +618,7 @@ describe('bad input', () => {
     expect(status).toMatchObject({ status: 'created', attempt: 1, uploaded: ['front'] });
     const decisions = await svc.runtime.db.query('SELECT 1 FROM decisions WHERE case_id = $1', [id]);
     expect(decisions.rowCount).toBe(0);
-    expect(storageCheck(svc.runtime.config)).toMatchObject({
+    expect(await storageCheck(svc.runtime.config)).toMatchObject({
       ok: true,
       orphanObjects: [],
       missingObjects: [],

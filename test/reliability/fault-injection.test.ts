@@ -380,7 +380,7 @@ describe('fault injection', () => {
     };
     const plain = await plaintextsOf(db, ids);
     const plaintextFiles = (await findPlaintext(roots, plain)).filter((p) => !before.has(p));
-    const storage = storageCheck(config);
+    const storage = await storageCheck(config);
     const audit = spawnSync(process.execPath, ['bin/idv.js', 'audit', 'verify'], {
       encoding: 'utf8',
       env: {

@@ -56,7 +56,7 @@ describe('one object per upload slot', () => {
       [c.id],
     );
     expect(rows.rowCount).toBe(1);
-    const report = storageCheck(svc.runtime.config);
+    const report = await storageCheck(svc.runtime.config);
     expect(report).toMatchObject({ ok: true, code: 0, orphanObjects: [], missingObjects: [] });
     expect(report.objects).toBe(report.rows);
   }, 120_000);
@@ -64,7 +64,9 @@ describe('one object per upload slot', () => {
   it('storage check reports an object without a row and a row without an object', async () => {
     const store = mediaStoreFor(svc.runtime.config, svc.runtime.db);
     const c = await api.create(person);
-    const stray = await store.put(Readable.from([Buffer.from('not referenced by any row')]), { caseId: c.id });
+    const stray = await store.put(Readable.from([Buffer.from('not referenced by any row')]), {
+      caseId: c.id,
+    });
     expect((await api.upload(c.token, 'back', await noiseImage(), 'back.jpg')).status).toBe(201);
     const row = await svc.runtime.db.query<{ storage_key: string }>(
       "SELECT storage_key FROM media WHERE case_id = $1 AND kind = 'back'",
@@ -72,20 +74,20 @@ describe('one object per upload slot', () => {
     );
     const key = row.rows[0]!.storage_key;
     await store.delete(key);
-    const report = storageCheck(svc.runtime.config);
+    const report = await storageCheck(svc.runtime.config);
     expect(report.ok).toBe(false);
     expect(report.code).toBe(1);
     expect(report.orphanObjects).toEqual([stray.key]);
     expect(report.missingObjects).toEqual([{ key, caseId: c.id }]);
     // A young object is an upload in flight by default (grace period), not an orphan.
-    const graced = storageCheck(svc.runtime.config, []);
+    const graced = await storageCheck(svc.runtime.config, []);
     expect(graced.orphanObjects).toEqual([]);
     expect(graced.recentUnreferenced).toBe(1);
     // Orphans can be deleted; the missing object stays reported.
-    const repaired = storageCheck(svc.runtime.config, ['--grace-seconds', '0', '--delete-orphans']);
+    const repaired = await storageCheck(svc.runtime.config, ['--grace-seconds', '0', '--delete-orphans']);
     expect(repaired.deleted).toBe(1);
     await svc.runtime.db.query("DELETE FROM media WHERE case_id = $1 AND kind = 'back'", [c.id]);
-    expect(storageCheck(svc.runtime.config)).toMatchObject({
+    expect(await storageCheck(svc.runtime.config)).toMatchObject({
       ok: true,
       orphanObjects: [],
       missingObjects: [],

@@ -216,7 +216,9 @@ export async function seedCase(db: Db, store: MediaStore, opts: SeedOptions = {}
         ['live_frame', await crop(1380, 80, 400, 480), 'image/jpeg'],
       ];
   for (const [kind, src, mime] of media) {
-    const o = await store.put(typeof src === 'string' ? createReadStream(src) : Readable.from([src]), { caseId: id });
+    const o = await store.put(typeof src === 'string' ? createReadStream(src) : Readable.from([src]), {
+      caseId: id,
+    });
     await db.query(
       `INSERT INTO media (id, case_id, attempt, kind, storage_key, mime, size_bytes, sha256) VALUES ($1, $2, 1, $3, $4, $5, $6, $7)`,
       [randomUUID(), id, kind, o.key, mime, o.size, o.sha256],

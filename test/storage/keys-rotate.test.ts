@@ -104,7 +104,9 @@ describe('idv keys rotate', () => {
     await addMedia(caseA, 'front', objA);
     // Media from before per-case keys: sealed with the master key itself, by the store as it was.
     const legacyBytes = randomBytes(200_000);
-    const legacy = await createLocalMediaStore(join(dataDir, 'media'), K1).put(Readable.from([legacyBytes]), { caseId: caseB });
+    const legacy = await createLocalMediaStore(join(dataDir, 'media'), K1).put(Readable.from([legacyBytes]), {
+      caseId: caseB,
+    });
     await addMedia(caseB, 'back', legacy);
     const sealedPath = join(dataDir, 'media', objA.key.slice(0, 2), `${objA.key}.sealed`);
     const sealedBefore = createHash('sha256')

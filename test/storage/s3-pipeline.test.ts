@@ -13,6 +13,7 @@ import { ApiClient, freshPgDatabase } from '../api/client.js';
 import { spawnWorker, stopWorker, workerEnv } from '../pipeline/workers.js';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 import { mediaStoreFor } from '../../service/storage/index.js';
+import { storageCheck } from '../reliability/storage-cli.js';
 
 let s3: S3TestServer;
 let pgDb: { url: string; drop(): Promise<void> };
@@ -80,6 +81,14 @@ describe('pipeline with media on S3', () => {
     const video = await readFile(fx.webm!);
     for (const f of await files(s3.directory))
       expect((await readFile(f)).includes(video.subarray(4096, 4096 + 64))).toBe(false);
+
+    // `idv storage check` on the bucket: every row has its object, no orphan.
+    expect(await storageCheck(svc.runtime.config)).toMatchObject({
+      ok: true,
+      code: 0,
+      missingObjects: [],
+      orphanObjects: [],
+    });
 
     // No media on either host's disk: no local store, no plaintext left in the work directories.
     for (const dir of [svc.runtime.config.DATA_DIR, workerDataDir]) {

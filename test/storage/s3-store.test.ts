@@ -118,7 +118,9 @@ describe('S3 media store', () => {
     expect(obj).toMatchObject({ size: video.bytes.length, sha256: video.sha256 });
     expect(n).toBe(video.bytes.length);
     expect(h.digest('hex')).toBe(video.sha256);
-    console.log(`live memory peak: upload ${(uploadPeak / 1e6).toFixed(1)} MB, read ${(readPeak / 1e6).toFixed(1)} MB`);
+    console.log(
+      `live memory peak: upload ${(uploadPeak / 1e6).toFixed(1)} MB, read ${(readPeak / 1e6).toFixed(1)} MB`,
+    );
     // Never held whole: uploads hold the parts being assembled and the two in flight (5 MiB each, about 30 MB
     // here), reads a few segments and socket buffers (13 to 27 MB seen).
     expect(uploadPeak).toBeLessThan(video.bytes.length * 0.9);

@@ -1,21 +1,19 @@
-// `idv storage check`: stored objects without a row (media or evidence file) and rows without an object (exit code 1
-// when any).
+// `idv storage check`: media objects without a row and rows without an object (exit code 1 when any).
 import { join } from 'node:path';
 import type { CliContext } from '../index.js';
 import { loadConfig } from '../../config/index.js';
 import { openDb } from '../../db/index.js';
 import { migrate } from '../../db/migrate.js';
-import { listStorageKeys } from '../../cases/index.js';
-import { listEvidenceStorageKeys } from '../../evidence/evidence-repository.js';
 import { checkStorage } from '../../storage/check.js';
 import { mediaStoreFor } from '../../storage/index.js';
+import { liveObjects } from '../../storage/rotate.js';
 import { printResult } from '../output.js';
 
 export function register({ program }: CliContext): void {
   const storage = program.command('storage').description('Encrypted media store');
   storage
     .command('check')
-    .description('List stored objects no media or evidence row refers to and rows whose object is missing')
+    .description('List stored objects no media row refers to and media rows whose object is missing')
     .option('--grace-seconds <n>', 'objects younger than this are uploads in flight, not orphans', '600')
     .option('--delete-orphans', 'delete the orphan objects found')
     .action(async (opts: { graceSeconds: string; deleteOrphans?: boolean }) => {
@@ -25,13 +23,14 @@ export function register({ program }: CliContext): void {
       const db = await openDb({ url: config.DATABASE_URL, pgliteDir: join(config.DATA_DIR, 'pglite') });
       try {
         await migrate(db);
-        // Evidence files live in the same store: without their rows every one of them was an "orphan" (and
-        // --delete-orphans destroyed the proof of every final decision).
-        const rows = [...(await listStorageKeys(db)), ...(await listEvidenceStorageKeys(db))];
-        const r = await checkStorage(mediaStoreFor(config, db), rows, {
-          graceMs: grace * 1000,
-          deleteOrphans: opts.deleteOrphans === true,
-        });
+        const r = await checkStorage(
+          mediaStoreFor(config, db),
+          (await liveObjects(db)).map(({ key, caseId }) => ({ key, caseId })),
+          {
+            graceMs: grace * 1000,
+            deleteOrphans: opts.deleteOrphans === true,
+          },
+        );
         printResult(r);
         if (!r.ok) process.exitCode = 1;
       } finally {
