@@ -27,7 +27,7 @@ export const DEFAULT_DECIDE: Required<DecideOptions> = {
   uncertainLlr: 6,
   minWordFit: 0.5,
   acceptOtherLlr: { en: 9, fr: 9 },
-  minMargin: { en: 50, fr: 50 },
+  minMargin: { en: 50, fr: 250 },
 };
 
 export interface DecideInput {
