@@ -3,18 +3,9 @@ import type { SpeechDecision, SpeechEvidence, SpeechGateResult, SpeechLang } fro
 
 export interface DecideOptions {
   /**
-   * Accept when the per-frame gap between the best free 3-digit decode and the forced alignment of the expected
-   * digits is at most this, per language. Calibrated on development material only: FSDD takes 0–24 (en: genuine gaps
-   * ≤ 1.7, one-digit-different ≥ 2.4), asterisk-fr and espeak-ng voices other than the test voices (fr).
+   * Beyond this per-frame gap between the best three-digit string and the challenge, a clean three-digit answer is
+   * a `mismatch`; closer, `uncertain` (a reviewer listens).
    */
-  acceptLlr?: Record<SpeechLang, number>;
-  /**
-   * And at most this over the whole utterance, per language. Set on FSDD takes 0–24 and on the first 45 utterances
-   * of a takes 25–49 set (seed 2), where genuine gaps with a differing free decode were ≤ 409 in 9 of 12 cases and
-   * one-digit-different impostors ≥ 509; French from the asterisk/espeak-ng development sets.
-   */
-  acceptLlrTotal?: Record<SpeechLang, number>;
-  /** Between acceptLlr and this gap the result is `uncertain` (a reviewer listens). */
   uncertainLlr?: number;
   /** Below this per-word fit of an expected digit, never `match` (the audio is not that digit at all). */
   minWordFit?: number;
@@ -25,14 +16,23 @@ export interface DecideOptions {
    * Development figures: genuine en ≤ 7.8, fr mostly ≤ 8.6; sentences ≥ 24; "quatre, et, sept" read as 417 10.6.
    */
   acceptOtherLlr?: Record<SpeechLang, number>;
+  /**
+   * `match` only when the challenge's path score is at least this far above the best other three-digit string
+   * (every single-digit substitution included), per language. At 0 or more only the engine's best reading can match
+   * (one-digit-different false accept over all such challenges, FSDD held out: 0.83 % at 0, 0.46 % at 250), but
+   * the recogniser misreads real speakers by a hair often enough that genuine accept falls to 75 % (FSDD) and 85 %
+   * (asterisk French), and espeak-ng French fixtures fail. -150 tolerates those near ties (genuine 90 % / 95 %) and
+   * still refuses what the previous rule (a per-frame gap up to 2 and a total up to 450) let through: 565 matched
+   * as 525 at -381, French one-digit-different challenges at -259 to -398 (espeak-ng development and held-out sets).
+   */
+  minMargin?: Record<SpeechLang, number>;
 }
 
 export const DEFAULT_DECIDE: Required<DecideOptions> = {
-  acceptLlr: { en: 2, fr: 2.5 },
-  acceptLlrTotal: { en: 450, fr: 450 },
   uncertainLlr: 6,
   minWordFit: 0.5,
   acceptOtherLlr: { en: 9, fr: 9 },
+  minMargin: { en: -150, fr: -150 },
 };
 
 export interface DecideInput {
@@ -65,18 +65,20 @@ export function decide(input: DecideInput, options: DecideOptions = {}): Decisio
   // Nothing to compare with: the engine cannot vouch either way; a reviewer listens.
   if (ev.llrPerFrame === null) return { decision: 'uncertain', confidence: 0.3 };
   const gap = Math.max(0, ev.llrPerFrame);
-  const accept = o.acceptLlr[input.lang];
   const acceptOther = o.acceptOtherLlr[input.lang];
   const fitOk = ev.minExpectedFit >= o.minWordFit;
   // How much better than the challenge (resp. than the best three digits) "anything else" explains the audio.
   const otherGap = ev.otherLlrPerFrame === null ? Infinity : Math.max(0, ev.otherLlrPerFrame);
   const otherOverFree = Math.max(0, otherGap - gap);
   const clean = otherGap <= acceptOther;
-  const totalOk = (ev.llrTotal ?? Infinity) <= o.acceptLlrTotal[input.lang];
-  if (fitOk && clean && (ev.freeDecode === input.expected || (gap <= accept && totalOk))) {
-    // From 0.99 (the challenge as good as every alternative) down to 0.6 at the accept thresholds.
-    const worst = Math.max(gap / accept, otherGap / acceptOther);
-    return { decision: 'match', confidence: round(0.99 - 0.39 * worst) };
+  const margin = ev.marginTotal ?? Number.NEGATIVE_INFINITY;
+  const minMargin = o.minMargin[input.lang];
+  if (fitOk && clean && margin >= minMargin) {
+    // From 0.99 (the challenge far better than every alternative, nothing else explains the audio better) down to
+    // 0.6 for a near tie or "anything else" at its bound.
+    const tie = margin <= 0 ? 1 : 250 / (250 + margin);
+    const closeness = Math.max(tie, otherGap / acceptOther);
+    return { decision: 'match', confidence: round(0.99 - 0.39 * Math.min(1, closeness)) };
   }
   // Three digits other than the challenge explain the audio clearly better, and they explain it cleanly.
   if (gap > o.uncertainLlr && otherOverFree <= acceptOther) {

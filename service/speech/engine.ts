@@ -1,11 +1,12 @@
-// The speech engine: gate → free 3-digit decode → forced alignment of the challenge → competing "anything else"
-// decode (digits and other words in a loop) → decision. `match` means the challenge explains the audio about as well
-// as any digit string and as well as any sequence of words the engine knows.
+// The speech engine: gate → forced alignment of the challenge → the best three-digit string that is not the
+// challenge → competing "anything else" decode (digits and other words in a loop) → decision. `match` means the
+// challenge is the best digit string by a margin (it beats every single-digit substitution) and explains the audio
+// about as well as any sequence of words the engine knows.
 // Decoders are created lazily, once per language per engine, and reused for every utterance.
-import { decide, type DecideOptions } from './decide.js';
+import { decide, DEFAULT_DECIDE, type DecideOptions } from './decide.js';
 import { DECODER_RATE, DigitDecoder, toFloat32, type DecodeResult } from './decoder.js';
 import { speechGate, type SpeechGateOptions } from './gate.js';
-import { anythingGrammar, expectedDigitsGrammar, freeDigitsGrammar, wordToDigit } from './lexicon.js';
+import { anythingGrammar, exceptDigitsGrammar, expectedDigitsGrammar, wordToDigit } from './lexicon.js';
 import { isValidDigits } from './challenge.js';
 import type { DigitSegment, SpeechEvidence, SpeechLang, SpeechVerification, VerifyInput } from './types.js';
 import { resample } from './wav.js';
@@ -27,6 +28,8 @@ export interface SpeechEngine {
 
 /** Regions longer than this (s) get no wide-beam second search (three digits with pauses fit well within it). */
 const WIDE_RERUN_MAX_SEC = 6;
+/** Margins beyond this (no competing path at all) carry no more information. */
+const MARGIN_CAP = 100000;
 
 export class InvalidChallengeError extends Error {
   override name = 'InvalidChallengeError';
@@ -58,31 +61,30 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
       pcm.samples.subarray(Math.floor(start * DECODER_RATE), Math.ceil(end * DECODER_RATE)),
     );
     const decoder = await decoderFor(lang);
-    // Both searches use the same beams so that their scores compare fairly.
+    // Both searches use the same beams so that their scores compare fairly: the challenge's forced alignment, and
+    // the best three-digit string that is not the challenge (every single-digit substitution and every other string
+    // in one search). The better of the two is the free decode.
     const run = async (wideBeams: boolean) => {
-      const free = decoder.decode(region, freeDigitsGrammar(lang), { wideBeams });
+      const forced = decoder.decode(region, expectedDigitsGrammar(lang, expected), { wideBeams });
       await tick();
-      const recognised = digitsOf(lang, free);
-      // When the free decode already says the expected digits, it is the forced alignment too: skip a second search.
-      const forced =
-        recognised === expected
-          ? free
-          : decoder.decode(region, expectedDigitsGrammar(lang, expected), { wideBeams });
+      const alt = decoder.decode(region, exceptDigitsGrammar(lang, expected), { wideBeams });
       await tick();
-      return { free, forced, recognised };
+      const free = !alt.ok || (forced.ok && forced.score >= alt.score) ? forced : alt;
+      return { free, forced, alt, recognised: digitsOf(lang, free) };
     };
     let searched = await run(false);
     // Wide beams again when either search found nothing, but not on long audio: a challenge that cannot be aligned
     // within the default beams over a long recording is far from the best explanation and cannot match, and widening
     // the beams there cost seconds of CPU for nothing.
-    if (!searched.free.ok || (!searched.forced.ok && end - start <= WIDE_RERUN_MAX_SEC))
+    if (!searched.free.ok || ((!searched.forced.ok || !searched.alt.ok) && end - start <= WIDE_RERUN_MAX_SEC))
       searched = await run(true);
-    const { free, forced, recognised } = searched;
+    const { free, forced, alt, recognised } = searched;
     // The competing model: what the audio is when it is not exactly three digits (narrower beams: it is the costliest
     // search, and its best path is rarely pruned by them).
     const other = decoder.decode(region, anythingGrammar(lang), { beams: 'narrow' });
     await tick();
     const otherDigits = other.words.filter((w) => wordToDigit(lang, w.word) !== undefined).length;
+    const margin = !forced.ok ? null : !alt.ok ? MARGIN_CAP : Math.min(MARGIN_CAP, forced.score - alt.score);
     const evidence: SpeechEvidence = {
       llrPerFrame:
         !forced.ok || !free.ok
@@ -95,6 +97,8 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
       minExpectedFit: forced.ok ? Math.min(...forced.words.map((w) => w.fit)) : 0,
       freeAgree: [...recognised].filter((d, i) => expected[i] === d).length,
       freeDecode: recognised,
+      alternative: alt.ok ? digitsOf(lang, alt) : '',
+      marginTotal: margin,
       otherLlrPerFrame:
         !forced.ok || !other.ok ? null : (other.score - forced.score) / Math.max(1, forced.frames),
       otherFreeLlrPerFrame:
@@ -104,8 +108,19 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
     };
     const d = decide({ lang, gate, expected, recognised, evidence }, options.decide);
     // The string shown is the one the verdict rests on: the challenge's alignment when it matched.
-    const basis = d.decision === 'match' ? forced : free;
-    const segments = toSegments(lang, basis, from, basis === forced ? free : forced);
+    // Each digit's confidence is lowered where the runner-up puts another digit: by how narrowly the challenge beat it
+    // (a match), or by half (the challenge's own alignment disagrees with the string shown).
+    const minMargin = { ...DEFAULT_DECIDE, ...options.decide }.minMargin[lang];
+    const segments =
+      d.decision === 'match'
+        ? toSegments(
+            lang,
+            forced,
+            from,
+            alt,
+            Math.max(0.5, Math.min(1, (margin ?? 0) / (4 * Math.max(1, minMargin)))),
+          )
+        : toSegments(lang, free, from, free === forced ? alt : forced, 0.5);
     return {
       ...d,
       recognised: segments.map((s) => s.digit).join(''),
@@ -133,7 +148,7 @@ function digitsOf(lang: SpeechLang, r: DecodeResult): string {
 }
 
 /**
- * Digit segments of a decode, each scored by its acoustic fit, halved when the other decode (free vs forced) puts a
+ * Digit segments of a decode, each scored by its acoustic fit, times `disagree` when the runner-up decode puts a
  * different digit over most of that stretch.
  */
 function toSegments(
@@ -141,6 +156,7 @@ function toSegments(
   r: DecodeResult,
   offsetSec: number,
   other: DecodeResult,
+  disagree: number,
 ): DigitSegment[] {
   return r.words.flatMap((w) => {
     const digit = wordToDigit(lang, w.word);
@@ -157,7 +173,7 @@ function toSegments(
         digit,
         startSec: round2(w.startSec + offsetSec),
         endSec: round2(w.endSec + offsetSec),
-        score: round2(Math.max(0, Math.min(1, w.fit)) * (agrees ? 1 : 0.5)),
+        score: round2(Math.max(0, Math.min(1, w.fit)) * (agrees ? 1 : disagree)),
       },
     ];
   });

@@ -180,6 +180,31 @@ export function expectedDigitsGrammar(lang: SpeechLang, digits: string): string 
 }
 
 /**
+ * Every three-digit string except the challenge, in one grammar: the first differing position takes any other digit,
+ * the positions before it the challenge's digits, the ones after it any digit. Its best path is the strongest
+ * competing digit string (e.g. the best single-digit substitution), so the challenge's score against it is a
+ * likelihood-ratio test against every alternative at once.
+ */
+export function exceptDigitsGrammar(lang: SpeechLang, digits: string): string {
+  const wordsOf = (pred: (d: string) => boolean) =>
+    `(${LEXICON[lang]
+      .filter((w) => pred(w.digit))
+      .map((w) => w.word)
+      .join(' | ')})`;
+  const ds = [...digits];
+  if (ds.some((d) => !LEXICON[lang].some((w) => w.digit === d))) throw new RangeError('not a digit');
+  const any = wordsOf(() => true);
+  const branches = ds.map((d, k) =>
+    [
+      ...ds.slice(0, k).map((e) => wordsOf((x) => x === e)),
+      wordsOf((x) => x !== d),
+      ...ds.slice(k + 1).map(() => any),
+    ].join(' '),
+  );
+  return `#JSGF V1.0;\ngrammar except;\npublic <s> = ${branches.map((b) => `(${b})`).join(' | ')};\n`;
+}
+
+/**
  * Verification grammar: at each of the three positions, the expected digit competes with any digit, the expected one
  * carrying a prior bonus `weight`. A position keeps the expected digit unless another digit explains that stretch of
  * audio better by more than the bonus: a per-digit likelihood-ratio test inside one search.

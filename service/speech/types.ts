@@ -77,6 +77,13 @@ export interface SpeechEvidence {
   freeAgree: number;
   /** The best free 3-digit decode (equal to `recognised` unless the challenge matched against it). */
   freeDecode: string;
+  /** The best three-digit string other than the challenge ('' when none survived the search). */
+  alternative: string;
+  /**
+   * How much better the challenge explains the audio than `alternative` (path-score difference over the utterance;
+   * > 0: the challenge is the best digit string; null when the challenge could not be aligned).
+   */
+  marginTotal: number | null;
   /**
    * Per-frame log-likelihood gap between the competing "anything else" model (any sequence of digits and other
    * words) and the challenge alignment: large when the audio holds more than the challenge (a sentence, extra or

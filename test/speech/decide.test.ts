@@ -15,6 +15,8 @@ const evidence = (e: Partial<SpeechEvidence>): SpeechEvidence => ({
   minExpectedFit: 0.8,
   freeAgree: 3,
   freeDecode: '471',
+  alternative: '411',
+  marginTotal: 2000,
   otherLlrPerFrame: 1,
   otherFreeLlrPerFrame: 1,
   otherWords: 0,
@@ -40,15 +42,34 @@ describe('decide', () => {
   });
 
   it('a cleanly spoken other digit is a mismatch; a near miss is uncertain', () => {
-    expect(run({ freeDecode: '478', freeAgree: 2, llrPerFrame: 11, otherLlrPerFrame: 12 }).decision).toBe(
-      'mismatch',
-    );
-    expect(run({ freeDecode: '478', freeAgree: 2, llrPerFrame: 4, otherLlrPerFrame: 5 }).decision).toBe(
-      'uncertain',
-    );
+    expect(
+      run({ freeDecode: '478', freeAgree: 2, marginTotal: -900, llrPerFrame: 11, otherLlrPerFrame: 12 })
+        .decision,
+    ).toBe('mismatch');
+    expect(
+      run({ freeDecode: '478', freeAgree: 2, marginTotal: -900, llrPerFrame: 4, otherLlrPerFrame: 5 })
+        .decision,
+    ).toBe('uncertain');
     // Other digits "heard" inside other speech are not evidence of a wrong answer.
-    expect(run({ freeDecode: '478', freeAgree: 2, llrPerFrame: 11, otherLlrPerFrame: 40 }).decision).toBe(
-      'uncertain',
-    );
+    expect(
+      run({ freeDecode: '478', freeAgree: 2, marginTotal: -900, llrPerFrame: 11, otherLlrPerFrame: 40 })
+        .decision,
+    ).toBe('uncertain');
+  });
+
+  it('matches only when the challenge beats every other digit string by the margin', () => {
+    // Another string explains the audio slightly better (a small per-frame gap that used to be accepted).
+    const runnerUp = { freeDecode: '411', freeAgree: 2, alternative: '411', llrPerFrame: 1.2, llrTotal: 380 };
+    expect(run({ ...runnerUp, marginTotal: -380 }).decision).toBe('uncertain');
+    // A near tie with another reading is tolerated, with a low confidence; a clear loss is not.
+    expect(run({ marginTotal: -20 }).decision).toBe('match');
+    expect(run({ marginTotal: -20 }).confidence).toBeLessThan(0.65);
+    expect(run({ marginTotal: -200 }, 'fr').decision).toBe('uncertain');
+    const clear = run({ marginTotal: 400 });
+    expect(clear.decision).toBe('match');
+    // The confidence grows with the margin.
+    expect(run({ marginTotal: 4000 }).confidence).toBeGreaterThan(clear.confidence);
+    // No alignment of the challenge at all: never a match.
+    expect(run({ marginTotal: null, llrPerFrame: null, llrTotal: null }).decision).not.toBe('match');
   });
 });

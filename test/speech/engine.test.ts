@@ -58,17 +58,17 @@ describe('espeak-ng voices', () => {
     { lang: 'fr', digits: '278', other: '213' },
     { lang: 'en', digits: '512', other: '517' },
   ] as const;
-  // A known borderline: this voice's "471" is heard as "411" by the free decode, and its whole-utterance gap (578)
-  // is above the English bound (450, set on FSDD where one-digit-different impostors start at 509). It must go to a
-  // reviewer (uncertain), never be called a mismatch. (Against the one-digit-different challenges "411" and "481"
-  // the same audio matches: the one-digit-different false accept the README reports as not met.)
-  it('en "471" (heard as 411 by the free decode) goes to review, never mismatch', async () => {
+  // This voice's "471" is heard as "411" by a free digit decode, and "481" nearly as well: it must go to a reviewer
+  // or match, never be called a mismatch; challenges far from it never match.
+  it('en "471" (heard as 411 by a free decode): review or match, never mismatch', async () => {
     const audio = spoken('en', '471');
     const r = await engine.verify({ audio, expected: '471', lang: 'en' });
     expect(['match', 'uncertain']).toContain(r.decision);
     for (const other of ['958', '203']) {
       const bad = await engine.verify({ audio, expected: other, lang: 'en' });
       expect(bad.decision, other).not.toBe('match');
+      // What the console shows is the string the verdict rests on: never the challenge when it did not match.
+      if (bad.recognised === other) expect(bad.decision).toBe('uncertain');
     }
   });
   for (const c of cases) {
