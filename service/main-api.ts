@@ -47,6 +47,20 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
   const retry = retryPolicy(config);
   const applicant = requireApplicant(db);
   const portraits = createPortraitFinder((msg, fields) => logger.info(fields, `pre-check ${msg}`));
+  // Partial resumable uploads live on this API host's disk (sealed): this host expires its own abandoned ones,
+  // since on several hosts no worker sees them.
+  const uploads = new SealedUploadStore({
+    dir: uploadRootOf(config.DATA_DIR),
+    hexKey: config.MEDIA_ENCRYPTION_KEY,
+    expirationMs: config.UPLOAD_RESUME_HOURS * 3600_000,
+  });
+  const expireUploads = setInterval(() => {
+    uploads
+      .deleteExpired()
+      .then((expired) => expired && logger.info({ expired }, 'removed abandoned partial uploads'))
+      .catch((e: unknown) => logger.warn({ err: e }, 'partial upload expiry failed'));
+  }, config.PIPELINE_SWEEP_SECONDS * 1000);
+  expireUploads.unref();
   const routers: Array<[string, Router]> = [
     [
       '/v1',
@@ -70,11 +84,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
         db,
         store,
         applicant,
-        uploads: new SealedUploadStore({
-          dir: uploadRootOf(config.DATA_DIR),
-          hexKey: config.MEDIA_ENCRYPTION_KEY,
-          expirationMs: config.UPLOAD_RESUME_HOURS * 3600_000,
-        }),
+        uploads,
       }),
     ],
     ['/v1', createApplicantActivationRouter({ db, activation })],
@@ -141,6 +151,7 @@ export async function startApi(c: Composition, readiness: ReadinessCheck[]): Pro
     ops,
     routers,
     async close() {
+      clearInterval(expireUploads);
       await new Promise<void>((r) => server.close(() => r()));
       await ops.close();
       await media.close();

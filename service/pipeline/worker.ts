@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { resolveEntry } from '../shared/entry.js';
 import { sweepWorkDirs, type MediaStore } from '../storage/index.js';
-import { SealedUploadStore, uploadRootOf } from '../storage/upload-store.js';
 import { leaseHolder } from '../db/lease.js';
 import { createFaceAdapter, type FaceAdapter } from './engines/face.js';
 import { probeVideo } from './engines/media.js';
@@ -173,17 +172,9 @@ export async function startPipelineWorkers(o: PipelineWorkerOptions): Promise<Pi
    * Cases left in `processing` (Redis data lost, a crash between steps, a job that failed for good before its
    * failure could be followed, or one stalled too often) get their job run again.
    */
-  const partialUploads = new SealedUploadStore({
-    dir: uploadRootOf(config.DATA_DIR),
-    hexKey: config.MEDIA_ENCRYPTION_KEY,
-    expirationMs: config.UPLOAD_RESUME_HOURS * 3600_000,
-  });
   const sweep = async () => {
     // Plaintext copies of processes that died (SIGKILL, OOM) go first: every process sweeps its own host.
     await sweepWorkDirs(o.store.workRoot);
-    // Abandoned resumable uploads (sealed records) past UPLOAD_RESUME_HOURS.
-    const expired = await partialUploads.deleteExpired();
-    if (expired) logger.info({ expired }, 'removed abandoned partial uploads');
     // The recovery itself runs in one worker process of the deployment at a time (the lease holder renews it
     // every period; another takes over two periods after it died), so that several workers never re-add or
     // retry the same case's job at once.
