@@ -55,6 +55,11 @@ export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
         );
     if (f.multiplePeople) r.add('MULTIPLE_PEOPLE');
     if (f.staticVideo) r.add('STATIC_VIDEO');
+    // A held-up photo: the voice says the digits but the mouth never moves. The hand moves the photo, so
+    // the face stage's motion rule alone misses it; two independent mouth measures agreeing does not: the
+    // face stage saw a still mouth over the whole video and the lip-sync check did not see it follow the
+    // voice (mismatch, or it could not run). A genuine speaker's mouth moves in both.
+    if (f.mouthStill && heardSpeech(s) && s.lipSync?.decision !== 'consistent') r.add('STATIC_VIDEO');
     if (f.cardNotSeen) r.add('CARD_NOT_IN_VIDEO');
     if (f.similarity === null) {
       if (!f.noFace && capture.size === 0) r.add('FACE_NOT_FOUND');
@@ -73,6 +78,12 @@ export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
 
   if (s.lipSync?.decision === 'mismatch') r.add('LIPSYNC_MISMATCH');
   return r;
+}
+
+/** The speech stage heard someone speak (whatever it made of the digits). */
+function heardSpeech(s: Signals): boolean {
+  const d = s.speech?.decision;
+  return d === 'match' || d === 'uncertain' || d === 'mismatch';
 }
 
 export function decide(s: Signals, p: PolicyConfig): Decision {

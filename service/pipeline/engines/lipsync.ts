@@ -20,7 +20,13 @@ export async function checkLipSync(
   engine ??= createLipSyncEngine();
   try {
     const r = await engine.analyze({ video, audio, segments, ...(probe ? { probe } : {}) });
-    return { decision: r.decision, score: r.score, lagSec: r.lagSec, framesUsed: r.framesUsed };
+    return {
+      decision: r.decision,
+      score: r.score,
+      lagSec: r.lagSec,
+      framesUsed: r.framesUsed,
+      mouthStd: r.mouthStd,
+    };
   } catch {
     return null;
   }
