@@ -36,12 +36,6 @@ export const FaceSignalsSchema = z.object({
   captureProblems: z.array(z.enum(['too_small', 'blurred', 'turned', 'dark', 'overexposed'])).optional(),
   multiplePeople: z.boolean(),
   staticVideo: z.boolean(),
-  /**
-   * The mouth barely moved over the analysed frames (a held-up photo, or a face that does not speak). Not a
-   * verdict alone (a quiet moment looks the same): the policy weighs it with the speech and lip-sync results.
-   * Absent in results stored before it existed.
-   */
-  mouthStill: z.boolean().optional(),
   cardNotSeen: z.boolean(),
 });
 export type FaceSignals = z.infer<typeof FaceSignalsSchema>;

@@ -61,12 +61,6 @@ export interface AnalysisParams {
    */
   staticJointMotion: number;
   staticJointMouthStd: number;
-  /**
-   * Below this mouth-opening standard deviation the mouth is "still" (signal `mouthStill`): not static on its
-   * own (a pause between words looks the same), but a held-up photo while the digits are heard (policy).
-   * Default 0.006: genuine applicants reading digits measured ≥ 0.0072 over the 8 frames.
-   */
-  stillMouthStd: number;
 }
 
 export const DEFAULT_ANALYSIS: AnalysisParams = {
@@ -82,7 +76,6 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   staticMouthStd: 0.003,
   staticJointMotion: 0.0095,
   staticJointMouthStd: 0.006,
-  stillMouthStd: 0.006,
 };
 
 export interface FrameFaces {
@@ -345,7 +338,6 @@ export function signals(
       (motion.nonRigidMotion < p.staticMotion ||
         motion.mouthOpeningStd < p.staticMouthStd ||
         (motion.nonRigidMotion < p.staticJointMotion && motion.mouthOpeningStd < p.staticJointMouthStd)),
-    mouthStill: withFace.length >= 3 && motion.mouthOpeningStd < p.stillMouthStd,
     cardNotSeen: !card.found,
   };
 }

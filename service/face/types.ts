@@ -85,8 +85,6 @@ export interface FaceSignals {
   multiplePeople: boolean;
   /** Too little non-rigid facial motion: likely a photo held to the camera. */
   staticVideo: boolean;
-  /** The mouth barely moved over the analysed frames (weighed with the speech results by the policy). */
-  mouthStill: boolean;
   /** The ID card portrait never appeared in the video. */
   cardNotSeen: boolean;
 }

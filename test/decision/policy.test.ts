@@ -129,57 +129,27 @@ const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
     'approve',
     [],
   ],
-  ['lip-sync step absent', [(s) => (s.lipSync = null)], 'approve', []],
-  // Held-up photo: the digits are heard, the face stage saw a still mouth over the whole video, and the lip-sync
-  // check did not see the mouth follow the voice (or could not run).
+  // The lip-sync check failed (null) while the digits were heard: the mouth was never checked against the
+  // voice (a held-up photo was approved exactly so), a human looks. Absent (a result stored before the check
+  // existed) or nothing said: nothing held back.
   [
-    'held-up photo: still mouth, lip-sync mismatch',
-    [
-      face({ mouthStill: true }),
-      (s) => (s.lipSync = { decision: 'mismatch', score: 0, lagSec: 0, framesUsed: 30 }),
-    ],
-    'reject',
-    ['LIPSYNC_MISMATCH', 'STATIC_VIDEO'],
+    'lip-sync check failed while the digits were heard',
+    [(s) => (s.lipSync = null)],
+    'review',
+    ['PROCESSING_FAILED'],
   ],
   [
-    'held-up photo: still mouth, lip-sync absent',
-    [face({ mouthStill: true }), (s) => (s.lipSync = null)],
-    'reject',
-    ['STATIC_VIDEO'],
+    'lip-sync check failed, digits uncertain',
+    [(s) => (s.lipSync = null), (s) => (s.speech = { decision: 'uncertain' })],
+    'review',
+    ['DIGITS_UNCERTAIN', 'PROCESSING_FAILED'],
   ],
+  ['lip-sync step absent', [(s) => delete s.lipSync], 'approve', []],
   [
-    'held-up photo: still mouth, lip-sync inconclusive, digits uncertain',
-    [
-      face({ mouthStill: true }),
-      (s) => (s.speech = { decision: 'uncertain' }),
-      (s) => (s.lipSync = { decision: 'inconclusive', score: 0, lagSec: 0, framesUsed: 3 }),
-    ],
-    'reject',
-    ['DIGITS_UNCERTAIN', 'STATIC_VIDEO'],
-  ],
-  [
-    'still mouth in the sampled frames but the lip-sync check saw it follow the voice',
-    [
-      face({ mouthStill: true }),
-      (s) => (s.lipSync = { decision: 'consistent', score: 0.8, lagSec: 0.04, framesUsed: 30 }),
-    ],
-    'approve',
-    [],
-  ],
-  [
-    'still mouth and nothing said: no speech, not static',
-    [face({ mouthStill: true }), (s) => (s.speech = { decision: 'no_speech' }), (s) => (s.lipSync = null)],
+    'lip-sync null when nothing was said',
+    [(s) => (s.lipSync = null), (s) => (s.speech = { decision: 'no_speech' })],
     'resubmit',
     ['NO_SPEECH'],
-  ],
-  [
-    'moving mouth, lip-sync mismatch (a desynchronised recording): review only',
-    [
-      face({ mouthStill: false }),
-      (s) => (s.lipSync = { decision: 'mismatch', score: 0.1, lagSec: 0, framesUsed: 30 }),
-    ],
-    'review',
-    ['LIPSYNC_MISMATCH'],
   ],
   [
     'mrz unreadable',

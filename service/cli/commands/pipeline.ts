@@ -193,7 +193,6 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
                   card: f.cardInVideo,
                   staticVideo: f.signals.staticVideo,
                   multiplePeople: f.signals.multiplePeople,
-                  mouthStill: f.signals.mouthStill ?? null,
                   mouthStd: stdOf(f.mouthTrack.map((m) => m.opening)),
                 },
                 lipSync: r.stages.speech?.lipSync ?? null,

@@ -28,7 +28,6 @@ export function faceStageResult(a: FaceAnalysis): FaceStageResult {
       faceTooSmall: a.signals.faceTooSmall,
       multiplePeople: a.signals.multiplePeople,
       staticVideo: a.signals.staticVideo,
-      mouthStill: a.signals.mouthStill,
       cardNotSeen: a.signals.cardNotSeen,
       captureProblems: a.signals.captureProblems,
     },
