@@ -54,6 +54,8 @@ export const LipSyncSignalsSchema = z.object({
   lagSec: z.number(),
   /** Frames with a mouth measurement inside the voiced windows. */
   framesUsed: z.number(),
+  /** Syllable-rate mouth movement while the voice speaks (inter-ocular units; 0 = the mouth never moves). */
+  mouthStd: z.number().optional(),
 });
 export type LipSyncSignals = z.infer<typeof LipSyncSignalsSchema>;
 

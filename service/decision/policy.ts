@@ -74,7 +74,18 @@ export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
   if (s.lipSync?.decision === 'mismatch') r.add('LIPSYNC_MISMATCH');
   if (s.seenBefore?.document) r.add('DOCUMENT_SEEN_BEFORE');
   if (s.seenBefore?.face) r.add('FACE_SEEN_BEFORE');
+  // The lip-sync check ran and failed (null; undefined means it is not part of this pipeline) while the digits
+  // were heard: the mouth was never checked against the voice, and a held-up photo moved by hand passes every
+  // other check (measured: approved exactly when lip-sync was missing, models/face/CALIBRATION.md). A human
+  // looks, as for any stage out of retries.
+  if (s.lipSync === null && heardSpeech(s)) r.add('PROCESSING_FAILED');
   return r;
+}
+
+/** The speech stage heard someone speak (whatever it made of the digits). */
+function heardSpeech(s: Signals): boolean {
+  const d = s.speech?.decision;
+  return d === 'match' || d === 'uncertain' || d === 'mismatch';
 }
 
 export function decide(s: Signals, p: PolicyConfig): Decision {

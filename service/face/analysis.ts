@@ -119,9 +119,10 @@ export function classifyFrame(f: FrameFaces, p: AnalysisParams = DEFAULT_ANALYSI
 export function planCardSearch(
   frames: ClassifiedFrame[],
   p: AnalysisParams = DEFAULT_ANALYSIS,
+  exclude: ReadonlySet<number> = new Set(),
 ): ClassifiedFrame[] {
-  if (frames.some((f) => f.live && f.cards.length > 0)) return [];
-  const cand = frames.filter((f) => f.live);
+  if (exclude.size === 0 && frames.some((f) => f.live && f.cards.length > 0)) return [];
+  const cand = frames.filter((f) => f.live && !exclude.has(f.index));
   const n = Math.min(p.cardSearchFrames, cand.length);
   const spread = Array.from({ length: n }, (_, i) => cand[Math.floor(((i + 0.5) * cand.length) / n)]!);
   const mid = (n - 1) / 2;

@@ -227,16 +227,27 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     liveP.catch(() => undefined);
     // The card portrait is usually too small for the frame pass: search frames tile by tile (tiles in
     // parallel across the pool), one frame after another, and stop at the first frame showing one.
-    for (const f of planCardSearch(frames, params)) {
-      const found = count('card', await searchCard(byIndex.get(f.index)!, f.live!.box));
-      const withCard = withCards(f, found.faces, params);
-      if (withCard.cards.length === 0) continue;
-      frames = frames.map((x) => (x.index === f.index ? withCard : x));
-      break;
+    const tiledSearch = async (exclude: ReadonlySet<number>): Promise<void> => {
+      for (const f of planCardSearch(frames, params, exclude)) {
+        const found = count('card', await searchCard(byIndex.get(f.index)!, f.live!.box));
+        const withCard = withCards({ ...f, cards: [] }, found.faces, params);
+        if (withCard.cards.length === 0) continue;
+        frames = frames.map((x) => (x.index === f.index ? withCard : x));
+        break;
+      }
+    };
+    const describeCards = () =>
+      Promise.all(planDescriptors(frames, params).cards.map((f) => describe(f, { hint: f.cards[0]!.box })));
+    await tiledSearch(new Set());
+    let cardDescribed = await describeCards();
+    if (!cardDescribed.some((d) => d.descriptor.length > 0)) {
+      // The frame pass's candidates (a hand, a pattern, a blurred card) gave no portrait on a closer look, so
+      // the tiled search never ran: run it now on the other frames, rather than report the card unseen.
+      const tried = new Set(cardDescribed.map((d) => d.index));
+      frames = frames.map((f) => (tried.has(f.index) ? { ...f, cards: [] } : f));
+      await tiledSearch(tried);
+      cardDescribed = await describeCards();
     }
-    const cardDescribed = await Promise.all(
-      planDescriptors(frames, params).cards.map((f) => describe(f, { hint: f.cards[0]!.box })),
-    );
     const liveDescribed = await liveP;
     const pDesc = portrait.face && !portrait.failureToEnrol ? portrait.face.descriptor : null;
     const live = liveResult(frames, liveDescribed, pDesc, thresholds);

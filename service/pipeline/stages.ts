@@ -138,7 +138,8 @@ export function toSignals(
     document: o.document?.signals ?? null,
     face: o.face?.signals ?? null,
     speech: o.speech?.signals ?? null,
-    lipSync: o.speech?.lipSync ?? null,
+    // null: the check failed; absent: a result stored before the check existed (holds nothing back).
+    ...(o.speech && o.speech.lipSync !== undefined ? { lipSync: o.speech.lipSync } : {}),
     ...(applicant
       ? {
           declared: {

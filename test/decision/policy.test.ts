@@ -143,7 +143,28 @@ const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
     'approve',
     [],
   ],
-  ['lip-sync step absent', [(s) => (s.lipSync = null)], 'approve', []],
+  // The lip-sync check failed (null) while the digits were heard: the mouth was never checked against the
+  // voice (a held-up photo was approved exactly so), a human looks. Absent (a result stored before the check
+  // existed) or nothing said: nothing held back.
+  [
+    'lip-sync check failed while the digits were heard',
+    [(s) => (s.lipSync = null)],
+    'review',
+    ['PROCESSING_FAILED'],
+  ],
+  [
+    'lip-sync check failed, digits uncertain',
+    [(s) => (s.lipSync = null), (s) => (s.speech = { decision: 'uncertain' })],
+    'review',
+    ['DIGITS_UNCERTAIN', 'PROCESSING_FAILED'],
+  ],
+  ['lip-sync step absent', [(s) => delete s.lipSync], 'approve', []],
+  [
+    'lip-sync null when nothing was said',
+    [(s) => (s.lipSync = null), (s) => (s.speech = { decision: 'no_speech' })],
+    'resubmit',
+    ['NO_SPEECH'],
+  ],
   [
     'mrz unreadable',
     [finding('MRZ_UNREADABLE'), (s) => delete s.document!.identity],

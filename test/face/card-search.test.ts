@@ -37,6 +37,17 @@ describe('card search plan', () => {
     expect(planCardSearch([frame(0, null), frame(1, null)])).toEqual([]);
   });
 
+  it('searches again, other frames only, when the frame pass candidates gave no card portrait', () => {
+    const frames = Array.from({ length: 8 }, (_, i) => frame(i, obs(200, 80, 180)));
+    frames[4] = { ...frames[4]!, cards: [obs(480, 200, 30)] };
+    // A candidate from the frame pass: no tiled search at first.
+    expect(planCardSearch(frames)).toEqual([]);
+    // It was described and was no portrait: the other frames are searched.
+    const order = planCardSearch(frames, DEFAULT_ANALYSIS, new Set([4])).map((f) => f.index);
+    expect(order).toHaveLength(DEFAULT_ANALYSIS.cardSearchFrames);
+    expect(order).not.toContain(4);
+  });
+
   it('covers the frame with overlapping tiles except the live face', () => {
     const live = { x: 230, y: 60, width: 180, height: 200 };
     const tiles = planCardTiles(640, 360, live);

@@ -1,6 +1,6 @@
 // `idv verify` (one case in-process), `idv eval cases` (labelled cases in-process) and `idv bench pipeline`
 // (fixture cases through the real queue with one worker process per core).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
@@ -124,6 +124,7 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       const byCondition: Record<string, Record<string, number>> = {};
       const reasonsByAttack: Record<string, Record<string, number>> = {};
       const details: string[] = [];
+      if (o.details) writeFileSync(o.details, '');
       const bump = (t: Record<string, Record<string, number>>, k: string, v: string) =>
         ((t[k] ??= {})[v] = (t[k]![v] ?? 0) + 1);
       try {
@@ -192,9 +193,13 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
                   card: f.cardInVideo,
                   staticVideo: f.signals.staticVideo,
                   multiplePeople: f.signals.multiplePeople,
+                  mouthStd: stdOf(f.mouthTrack.map((m) => m.opening)),
                 },
+                lipSync: r.stages.speech?.lipSync ?? null,
               }),
             );
+            // Written as it goes: a run stopped part-way (host load, timeout) keeps what it measured.
+            appendFileSync(o.details, details[details.length - 1] + '\n');
           }
           // Reason codes only: enough to see why a case disagrees, no personal data.
           progress(
@@ -205,7 +210,6 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       } finally {
         await v.close();
       }
-      if (o.details) writeFileSync(o.details, details.join('\n') + '\n');
       const n = lines.length;
       const r3 = (x: number) => Math.round(x * 1000) / 1000;
       // Per expected outcome (and per attack): the share auto-approved, sent to review, asked to resubmit,
@@ -271,3 +275,10 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
 }
 
 export type { Command };
+
+/** Population standard deviation (rounded), null for fewer than 2 values. */
+function stdOf(v: number[]): number | null {
+  if (v.length < 2) return null;
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  return Math.round(Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length) * 1e5) / 1e5;
+}
