@@ -6,6 +6,7 @@ import { hkdfSync } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { seal, unseal } from '../activation/code.js';
+import { insertDevOutbox, listDevOutboxRows } from './dev-outbox-repository.js';
 import type { Mailer, MailMessage } from './mailer.js';
 import type { SmsMessage, SmsSender } from './sms.js';
 
@@ -23,11 +24,7 @@ async function keep(
   channel: 'email' | 'sms',
   message: MailMessage | SmsMessage,
 ): Promise<number> {
-  const r = await q.query<{ id: string | number }>(
-    'INSERT INTO dev_outbox (channel, sealed) VALUES ($1, $2) RETURNING id',
-    [channel, seal(key, JSON.stringify(message), `${AAD}:${channel}`)],
-  );
-  return Number(r.rows[0]!.id);
+  return insertDevOutbox(q, channel, seal(key, JSON.stringify(message), `${AAD}:${channel}`));
 }
 
 export function createOutboxMailer(o: { db: Queryable; key: Buffer; from: string; logger: Logger }): Mailer {
@@ -59,13 +56,8 @@ export type DevOutboxItem =
 
 /** Newest first. A row sealed under another key (the media key changed) is skipped. */
 export async function listDevOutbox(q: Queryable, key: Buffer, limit = 100): Promise<DevOutboxItem[]> {
-  const r = await q.query<{
-    id: string | number;
-    channel: 'email' | 'sms';
-    sealed: string;
-    created_at: Date;
-  }>('SELECT id, channel, sealed, created_at FROM dev_outbox ORDER BY id DESC LIMIT $1', [limit]);
-  return r.rows.flatMap((x): DevOutboxItem[] => {
+  const rows = await listDevOutboxRows(q, limit);
+  return rows.flatMap((x): DevOutboxItem[] => {
     let m: Record<string, string>;
     try {
       m = JSON.parse(unseal(key, x.sealed, `${AAD}:${x.channel}`)) as Record<string, string>;
@@ -73,8 +65,8 @@ export async function listDevOutbox(q: Queryable, key: Buffer, limit = 100): Pro
       return [];
     }
     const base = {
-      id: Number(x.id),
-      at: new Date(x.created_at).toISOString(),
+      id: x.id,
+      at: new Date(x.createdAt).toISOString(),
       to: m.to ?? '',
       text: m.text ?? '',
     };

@@ -4,6 +4,12 @@
 import type { Queryable } from '../db/index.js';
 import { appendAudit } from '../audit/audit-repository.js';
 import { ReviewError } from './errors.js';
+import {
+  checkableMediaKinds,
+  findCaseAttempt,
+  videoLoaded,
+  viewedKinds,
+} from './review-checks-repository.js';
 
 /** The checklist items: the video played, each document side looked at (opened enlarged). */
 export const CHECK_ITEMS = ['video', 'front', 'back'] as const;
@@ -25,8 +31,7 @@ export const MEDIA_LOADED = 'case.media.loaded';
 
 /** The current attempt of a case (view events belong to it). */
 export async function caseAttempt(q: Queryable, caseId: string): Promise<number> {
-  const r = await q.query<{ attempt: number }>('SELECT attempt FROM cases WHERE id = $1', [caseId]);
-  const a = r.rows[0]?.attempt;
+  const a = await findCaseAttempt(q, caseId);
   if (a === undefined) throw new ReviewError('case_not_found', 'No such case');
   return a;
 }
@@ -42,19 +47,17 @@ export async function reviewChecks(
   attempt: number,
   reviewerId: string,
 ): Promise<ReviewChecks> {
-  const media = await q.query<{ kind: string }>(
-    `SELECT kind FROM media WHERE case_id = $1 AND attempt = $2 AND kind IN ('video','front','back')`,
-    [caseId, attempt],
-  );
-  const have = new Set(media.rows.map((m) => m.kind));
+  const have = new Set(await checkableMediaKinds(q, caseId, attempt));
   const required = CHECK_ITEMS.filter((i) => have.has(i));
-  const seen = await q.query<{ kind: string }>(
-    `SELECT DISTINCT details->>'kind' AS kind FROM audit_events
-      WHERE case_id = $1 AND actor_type = 'reviewer' AND actor_id = $2 AND (details->>'attempt')::int = $3
-        AND ((action = $4 AND (details->>'secondsWatched')::numeric > 0) OR action = $5)`,
-    [caseId, reviewerId, attempt, VIEW_ACTIONS.video, VIEW_ACTIONS.side],
+  const done = new Set(
+    await viewedKinds(q, {
+      caseId,
+      attempt,
+      reviewerId,
+      videoAction: VIEW_ACTIONS.video,
+      sideAction: VIEW_ACTIONS.side,
+    }),
   );
-  const done = new Set(seen.rows.map((r) => r.kind));
   return { required, done: CHECK_ITEMS.filter((i) => done.has(i)) };
 }
 
@@ -83,12 +86,7 @@ export async function recordView(
 ): Promise<void> {
   const { caseId, attempt, reviewerId, event } = input;
   if (event.kind === 'video') {
-    const loaded = await q.query(
-      `SELECT 1 FROM audit_events WHERE case_id = $1 AND actor_type = 'reviewer' AND actor_id = $2 AND action = $3
-          AND details->>'kind' = 'video' AND (details->>'attempt')::int = $4 LIMIT 1`,
-      [caseId, reviewerId, MEDIA_LOADED, attempt],
-    );
-    if (loaded.rowCount === 0)
+    if (!(await videoLoaded(q, { caseId, attempt, reviewerId, loadedAction: MEDIA_LOADED })))
       throw new ReviewError(
         'media_not_loaded',
         'The video was not loaded by this reviewer: play it in the console',

@@ -5,8 +5,21 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
 import { SealedFormatError, type KeyResolver, type SealedHeader } from './sealed-stream.js';
+import {
+  countKeysUnder,
+  findCaseKey,
+  findKeyById,
+  insertCaseKeyIfAbsent,
+  keysNotUnder,
+  otherMasterKeyIds,
+  rewrapKey,
+  type KeyPurpose,
+  type KeyRow,
+} from './media-key-repository.js';
 
-export type KeyPurpose = 'media' | 'evidence';
+export type { KeyPurpose };
+/** Destroys a case's data keys (crypto-shredding): run inside the purge transaction. */
+export { deleteCaseKeys } from './media-key-repository.js';
 
 export interface MasterKey {
   /** Public id of the key (a hash prefix): stored beside each wrapped key. */
@@ -75,12 +88,6 @@ export interface Keyring {
   resolve: KeyResolver;
 }
 
-interface KeyRow {
-  id: string;
-  master_key_id: string;
-  wrapped: Buffer | Uint8Array;
-}
-
 export function createKeyring(db: Queryable, master: MasterKeys): Keyring {
   const byId = new Map([master.current, ...master.previous].map((k) => [k.id, k]));
   const unwrap = (row: KeyRow): Buffer => {
@@ -91,42 +98,28 @@ export function createKeyring(db: Queryable, master: MasterKeys): Keyring {
   return {
     master,
     async dataKeyFor(caseId, purpose) {
-      const find = () =>
-        db.query<KeyRow>(
-          'SELECT id, master_key_id, wrapped FROM media_keys WHERE case_id = $1 AND purpose = $2',
-          [caseId, purpose],
-        );
-      let row = (await find()).rows[0];
+      let row = await findCaseKey(db, caseId, purpose);
       if (!row) {
         const id = randomUUID();
         // Two uploads of one case may race: the unique constraint keeps one key, both then read it.
-        await db.query(
-          `INSERT INTO media_keys (id, case_id, purpose, master_key_id, wrapped) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (case_id, purpose) DO NOTHING`,
-          [id, caseId, purpose, master.current.id, wrapKey(master.current, id, randomBytes(32))],
-        );
-        row = (await find()).rows[0]!;
+        await insertCaseKeyIfAbsent(db, {
+          id,
+          caseId,
+          purpose,
+          masterKeyId: master.current.id,
+          wrapped: wrapKey(master.current, id, randomBytes(32)),
+        });
+        row = (await findCaseKey(db, caseId, purpose))!;
       }
       return { ref: refBytes(row.id), key: unwrap(row) };
     },
     async resolve(h: SealedHeader) {
       if (h.version === 1) return [master.current.key, ...master.previous.map((k) => k.key)];
-      const r = await db.query<KeyRow>('SELECT id, master_key_id, wrapped FROM media_keys WHERE id = $1', [
-        refId(h.keyRef!),
-      ]);
-      if (!r.rows[0]) throw new CaseKeyDestroyedError('the data key of this media has been destroyed');
-      return [unwrap(r.rows[0])];
+      const row = await findKeyById(db, refId(h.keyRef!));
+      if (!row) throw new CaseKeyDestroyedError('the data key of this media has been destroyed');
+      return [unwrap(row)];
     },
   };
-}
-
-/** Destroys a case's data keys (crypto-shredding): run inside the purge transaction. */
-export async function deleteCaseKeys(q: Queryable, caseId: string, purpose: KeyPurpose): Promise<number> {
-  const r = await q.query('DELETE FROM media_keys WHERE case_id = $1 AND purpose = $2 RETURNING id', [
-    caseId,
-    purpose,
-  ]);
-  return r.rows.length;
 }
 
 export interface RotationReport {
@@ -147,38 +140,29 @@ export async function rotateMasterKey(
   let rewrapped = 0;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const r = await db.query<KeyRow>(
-      `SELECT id, master_key_id, wrapped FROM media_keys WHERE master_key_id <> $1 AND id > $2
-       ORDER BY id LIMIT $3`,
-      [master.current.id, after, batch],
-    );
-    for (const row of r.rows) {
+    const rows = await keysNotUnder(db, master.current.id, after, batch);
+    for (const row of rows) {
       after = row.id;
       const old = byId.get(row.master_key_id);
       if (!old) continue; // wrapped by a key not configured: reported in stillReferenced
       const key = unwrapKey(old, row.id, Buffer.from(row.wrapped));
       // Conditional on the old wrapping: a concurrent rotation does not get overwritten with a stale read.
-      const u = await db.query(
-        `UPDATE media_keys SET master_key_id = $1, wrapped = $2, rotated_at = now()
-         WHERE id = $3 AND master_key_id = $4 RETURNING id`,
-        [master.current.id, wrapKey(master.current, row.id, key), row.id, row.master_key_id],
-      );
-      rewrapped += u.rows.length;
+      const changed = await rewrapKey(db, {
+        id: row.id,
+        fromMasterKeyId: row.master_key_id,
+        toMasterKeyId: master.current.id,
+        wrapped: wrapKey(master.current, row.id, key),
+      });
+      if (changed) rewrapped++;
     }
-    if (r.rows.length < batch) break;
+    if (rows.length < batch) break;
   }
-  const left = await db.query<{ master_key_id: string }>(
-    'SELECT DISTINCT master_key_id FROM media_keys WHERE master_key_id <> $1',
-    [master.current.id],
-  );
-  const cur = await db.query<{ n: string | number }>(
-    'SELECT count(*) AS n FROM media_keys WHERE master_key_id = $1',
-    [master.current.id],
-  );
+  const stillReferenced = await otherMasterKeyIds(db, master.current.id);
+  const current = await countKeysUnder(db, master.current.id);
   return {
     currentKeyId: master.current.id,
     rewrapped,
-    alreadyCurrent: Number(cur.rows[0]!.n) - rewrapped,
-    stillReferenced: left.rows.map((x) => x.master_key_id),
+    alreadyCurrent: current - rewrapped,
+    stillReferenced,
   };
 }
