@@ -70,12 +70,12 @@ export class MouthModel {
   }
 
   /** 68 landmarks of each crop (crop pixels), computed in batches. */
-  async landmarks(crops: RgbImage[], batch = BATCH): Promise<Landmarks68[]> {
+  async landmarks(crops: RgbImage[]): Promise<Landmarks68[]> {
     const tf = tfOf(this.api);
     const net = this.net === 'tiny' ? this.api.nets.faceLandmark68TinyNet : this.api.nets.faceLandmark68Net;
     const out: Landmarks68[] = [];
-    for (let i = 0; i < crops.length; i += batch) {
-      const part = crops.slice(i, i + batch);
+    for (let i = 0; i < crops.length; i += BATCH) {
+      const part = crops.slice(i, i + BATCH);
       const ts = part.map((c) =>
         tf.tensor3d(
           new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.length),
