@@ -22,7 +22,11 @@ export interface LipSyncOptions {
   score?: Partial<ScoreParams>;
   /** Longest side of the decoded frames (px). Default 480: a selfie face is still ~100 px, the net takes 112. */
   maxSide?: number;
-  /** Face detections spread over the windows (boxes in between are interpolated). Default 2. */
+  /**
+   * Face detections spread over the sampled frames (boxes in between are interpolated). Default one per 6 s
+   * sampled (at least 1, on the middle frame; the ends only when it finds no face): a detection costs as much
+   * as ~6 landmark crops, and the net tolerates the few pixels a face drifts within those seconds.
+   */
   detections?: number;
   modelDir?: string;
   /** The audio-to-mouth model (default: models/lipsync/av-model.json). */
@@ -119,11 +123,19 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
   async function mouthSamples(frames: VideoFrame[]): Promise<MouthSample[]> {
     const m = await getModel();
     const dets: Array<{ timeSec: number; box: Box }> = [];
-    for (const i of spread(frames.length, opts.detections ?? 2)) {
-      // Small faces in large frames (a distant applicant) need the larger detector input.
-      const box = (await m.largestFace(frames[i]!, 224)) ?? (await m.largestFace(frames[i]!, 416));
-      if (box) dets.push({ timeSec: frames[i]!.timeSec, box });
-    }
+    const spanSec = frames.length > 0 ? frames[frames.length - 1]!.timeSec - frames[0]!.timeSec : 0;
+    const want = opts.detections ?? Math.max(1, Math.round(spanSec / 6));
+    const detect = async (idx: number[]) => {
+      for (const i of idx) {
+        // Small faces in large frames (a distant applicant) need the larger detector input.
+        const box = (await m.largestFace(frames[i]!, 224)) ?? (await m.largestFace(frames[i]!, 416));
+        if (box) dets.push({ timeSec: frames[i]!.timeSec, box });
+      }
+    };
+    await detect(spread(frames.length, want));
+    // A single detection that found no face (a turned head): the ends of the windows before giving up.
+    if (dets.length === 0 && want === 1) await detect(spread(frames.length, 2));
+    dets.sort((a, b) => a.timeSec - b.timeSec);
     const crops = frames.map((f) => {
       const box = boxAt(dets, f.timeSec);
       return box ? squareCrop(f, box) : null;
@@ -173,9 +185,9 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
       };
       return { ...r, segmentsFrom: 'audio', mouth: [], cpuMs: cpuMs() };
     }
-    const env = speechEnvelope(audio);
     const fromSpeech = (input.segments?.length ?? 0) > 0;
-    const segments = fromSpeech ? input.segments! : voicedSegments(env);
+    // The speech-band envelope is only needed to find voiced windows when the speech engine gave none.
+    const segments = fromSpeech ? input.segments! : voicedSegments(speechEnvelope(audio));
     const { windows } = planWindows(segments, probe.durationSec, plan);
     const mouth = await track(input.video, windows, probe);
     const span = windows.reduce((s, [a, b]) => s + b - a, 0);

@@ -33,6 +33,8 @@ export interface LipSyncEvalOptions {
   score?: Partial<ScoreParams>;
   /** Seconds of each clip tracked (the plan caps what is scored). Default 12. */
   trackSec?: number;
+  /** Face detections per tracked clip (the engine's default: one per 6 s). */
+  detections?: number;
   /** Also fit the model on every real clip and write it here (models/lipsync/av-model.json). */
   writeModel?: string;
   progress?: (msg: string) => void;
@@ -124,7 +126,11 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
   const net = o.net ?? 'full';
   const plan: PlanOptions = { ...DEFAULT_PLAN, ...o.plan };
   const params: ScoreParams = { ...DEFAULT_SCORE, ...o.score };
-  const engine = createLipSyncEngine({ net, plan });
+  const engine = createLipSyncEngine({
+    net,
+    plan,
+    ...(o.detections !== undefined ? { detections: o.detections } : {}),
+  });
   const trackSec = o.trackSec ?? 12;
   const clips: Clip[] = [];
   const cpuPerSec: number[] = [];
