@@ -19,6 +19,7 @@ import { ApiClient, identityOf } from '../api/client.js';
 import { startSmtp, type LoopbackSmtp } from '../activation/servers.js';
 import { writeFakeMedia, type FakeMedia } from './applicant-media.js';
 import { makeReviewer, PASSWORD } from '../review/seed.js';
+import { completeChecklist } from './console-checklist.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'applicant');
 const PHONE = { width: 390, height: 844 };
@@ -167,6 +168,7 @@ async function approveInConsole(caseId: string, reasons: string[]): Promise<void
     await page.goto(`${svc.url}/console/cases/${caseId}`);
     await page.getByRole('button', { name: /prendre ce dossier/i }).click();
     await page.getByText(/vous traitez ce dossier/i).waitFor();
+    await completeChecklist(page);
     await page.getByTestId('decision-submit').click();
     await page
       .getByText(/décision enregistrée|approbation/i)

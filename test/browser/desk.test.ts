@@ -13,6 +13,7 @@ import { testConfig } from '../helpers/env.js';
 import { consoleDir } from '../../service/api/review/console.js';
 import { makeReviewer, PASSWORD, realRun, seedCase } from '../review/seed.js';
 import { seedAndDecide } from '../review/seen-before.js';
+import { completeChecklist } from './console-checklist.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'console');
 let svc: RunningService;
@@ -155,6 +156,7 @@ describe('console desk', () => {
     await page.getByTestId('seen-before').waitFor();
     await page.keyboard.press('c');
     await page.getByText(/you hold this case/i).waitFor();
+    await completeChecklist(page);
     await page.keyboard.press('r');
     await page.locator('input[name=reason]').first().waitFor();
     await page.keyboard.press('1');
@@ -171,6 +173,7 @@ describe('console desk', () => {
     await page.getByRole('heading', { name: /REF-/ }).waitFor();
     await page.keyboard.press('c');
     await page.getByText(/you hold this case/i).waitFor();
+    await completeChecklist(page);
     await page.keyboard.press('a');
     await page.waitForFunction(
       () => document.activeElement?.getAttribute('data-testid') === 'decision-submit',

@@ -328,11 +328,14 @@ describe('fault injection', () => {
     let approvedByReviewers = 0;
     for (const r of decided.filter((x) => x.status === 'in_review')) {
       expect((await reviewer.post(`/api/review/cases/${r.id}/claim`)).status).toBe(200);
+      // As in the console: the server refuses a decision before the video is played and each side opened.
+      await reviewer.lookAtEverything(r.id);
       const first = await reviewer.post(`/api/review/cases/${r.id}/decision`, { action: 'approve' });
       expect(first.status, JSON.stringify(first.body)).toBe(200);
       if (first.body.status === 'awaiting_second_approval') {
         await reviewer.post(`/api/review/cases/${r.id}/release`);
         expect((await supervisor.post(`/api/review/cases/${r.id}/claim`)).status).toBe(200);
+        await supervisor.lookAtEverything(r.id);
         const second = await supervisor.post(`/api/review/cases/${r.id}/decision`, { action: 'approve' });
         expect(second.body).toEqual({ status: 'decided', caseStatus: 'approved' });
       } else expect(first.body).toEqual({ status: 'decided', caseStatus: 'approved' });

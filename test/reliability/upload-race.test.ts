@@ -102,6 +102,7 @@ describe('one object per upload slot', () => {
     const desk = new ReviewClient(svc.url!);
     expect((await desk.login(admin.email, PASSWORD)).status).toBe(200);
     expect((await desk.post(`/api/review/cases/${id}/claim`)).status).toBe(200);
+    await desk.lookAtEverything(id);
     const decided = await desk.post(`/api/review/cases/${id}/decision`, { action: 'approve' });
     expect(decided.body).toEqual({ status: 'decided', caseStatus: 'approved' });
     // Its evidence file (what the outbox handler builds), then the erasure request: media purged, proof kept.
