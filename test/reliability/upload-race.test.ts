@@ -117,7 +117,7 @@ describe('one object per upload slot', () => {
     const purged = await db.query('SELECT 1 FROM media WHERE case_id = $1 AND purged_at IS NOT NULL', [id]);
     expect(purged.rowCount).toBeGreaterThan(0);
     // Before the fix: the evidence object was an orphan and the purged rows' objects were missing.
-    const report = storageCheck(svc.runtime.config, ['--grace-seconds', '0', '--delete-orphans']);
+    const report = await storageCheck(svc.runtime.config, ['--grace-seconds', '0', '--delete-orphans']);
     expect(report).toMatchObject({ ok: true, code: 0, orphanObjects: [], missingObjects: [], deleted: 0 });
     // The proof is still there to read (the store itself: the synchronous CLI run above stalled this process's
     // HTTP server, whose idle keep-alive sockets the client would reuse).
