@@ -283,13 +283,17 @@ describe('reviewer console', () => {
     await signIn(page);
     await page.goto(`${svc.url}/console/cases/${id}`);
     await page.getByRole('button', { name: /prendre ce dossier/i }).click();
-    expect(await page.getByTestId('four-eyes-stage').textContent()).toContain('étape 1 sur 2');
+    // Waiting locators, not one-off reads: the case reloads after each action.
+    await page.getByTestId('four-eyes-stage').filter({ hasText: 'étape 1 sur 2' }).waitFor();
     await lookAndOpen(page);
     await page.getByTestId('decision-submit').click();
     await page.getByText(/première approbation enregistrée/i).waitFor();
     // Back on the case: step 2 named, and the first approver cannot approve again (no button that would 403).
-    expect(await page.getByTestId('four-eyes-stage').textContent()).toContain('étape 2 sur 2');
-    expect(await page.getByTestId('four-eyes-stage').textContent()).toContain(reviewer.email);
+    await page
+      .getByTestId('four-eyes-stage')
+      .filter({ hasText: 'étape 2 sur 2' })
+      .filter({ hasText: reviewer.email })
+      .waitFor();
     await page.getByRole('button', { name: /prendre ce dossier/i }).click();
     await page.getByTestId('approve-blocked').waitFor();
     expect(await page.getByLabel('Approuver', { exact: true }).isDisabled()).toBe(true);
@@ -304,9 +308,12 @@ describe('reviewer console', () => {
     await signIn(pb, bob);
     await pb.goto(`${svc.url}/console/cases/${id}`);
     await pb.getByRole('button', { name: /claim this case/i }).click();
-    expect(await pb.getByTestId('approve-blocked').textContent()).toMatch(/only a supervisor/i);
+    await pb
+      .getByTestId('approve-blocked')
+      .filter({ hasText: /only a supervisor/i })
+      .waitFor();
     expect(await pb.getByLabel('Approve', { exact: true }).isDisabled()).toBe(true);
-    expect(await pb.getByTestId('four-eyes-stage').textContent()).toContain('step 2 of 2');
+    await pb.getByTestId('four-eyes-stage').filter({ hasText: 'step 2 of 2' }).waitFor();
     await pb.screenshot({ path: join(SHOTS, 'case-four-eyes-en.png'), fullPage: true });
     await pb.close();
 
@@ -315,8 +322,7 @@ describe('reviewer console', () => {
     await signIn(ps, sue);
     await ps.goto(`${svc.url}/console/cases/${id}`);
     const holder = ps.getByTestId('lease-holder');
-    await holder.waitFor();
-    expect(await holder.textContent()).toContain(`${bob.email} traite ce dossier depuis`);
+    await holder.filter({ hasText: `${bob.email} traite ce dossier depuis` }).waitFor();
     await ps.getByRole('button', { name: /reprendre ce dossier/i }).click();
     await ps.getByText(/vous traitez ce dossier/i).waitFor();
     expect(await ps.getByLabel('Approuver', { exact: true }).isDisabled()).toBe(false);
