@@ -272,12 +272,7 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
     '/cases/:id/claim',
     requireAuth('review'),
     h(async (req, res) => {
-      const lease = await claimCase(db, caseId(req), reviewerId(req), deps.leaseMinutes, now());
-      res.json({
-        caseId: lease.caseId,
-        reviewerId: lease.reviewerId,
-        expiresAt: lease.expiresAt.toISOString(),
-      });
+      res.json(leaseJson(await claimCase(db, caseId(req), reviewerId(req), deps.leaseMinutes, now())));
     }),
   );
   r.post(
@@ -286,9 +281,7 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
     h(async (req, res) => {
       const lease = await takeOverLease(db, caseId(req), reviewerId(req), deps.leaseMinutes, now());
       res.json({
-        caseId: lease.caseId,
-        reviewerId: lease.reviewerId,
-        expiresAt: lease.expiresAt.toISOString(),
+        ...leaseJson(lease),
         previousReviewerId: lease.previousReviewerId,
       });
     }),
@@ -411,4 +404,9 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
     }),
   );
   return r;
+}
+
+/** A lease as the claim and take-over routes answer it. */
+function leaseJson(l: { caseId: string; reviewerId: string; expiresAt: Date }) {
+  return { caseId: l.caseId, reviewerId: l.reviewerId, expiresAt: l.expiresAt.toISOString() };
 }
