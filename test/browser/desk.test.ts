@@ -261,6 +261,10 @@ describe('console desk', () => {
       .first()
       .waitFor();
     await page.getByTestId('outbox-sms').first().waitFor();
+    // Every letter rendered (not only the first) before the screenshot: each shows its body text.
+    const letters = page.locator('[data-testid=outbox-email] iframe');
+    for (let i = 0; i < (await letters.count()); i++)
+      await page.frameLocator('[data-testid=outbox-email] iframe').nth(i).locator('body p').first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'dev-outbox-fr.png'), fullPage: true });
     await page.close();
     // A reviewer has no such page (and the API refuses).
