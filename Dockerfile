@@ -9,6 +9,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY service ./service
 COPY reviewer-ui ./reviewer-ui
+COPY applicant-ui ./applicant-ui
+COPY ui-shared ./ui-shared
+COPY tsconfig.ui.json ./
 COPY models ./models
 RUN npm run build && npm prune --omit=dev
 

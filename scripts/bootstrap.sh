@@ -34,7 +34,7 @@ fi
 # Build: TypeScript service and the reviewer console, when any source is newer than the last build.
 build_stamp=dist/.build-stamp
 if [ ! -f "$build_stamp" ] || [ -n "$(find service reviewer-ui/src reviewer-ui/index.html reviewer-ui/vite.config.ts \
-      applicant-ui/src applicant-ui/index.html applicant-ui/vite.config.ts \
+      applicant-ui/src applicant-ui/index.html applicant-ui/vite.config.ts ui-shared \
       tsconfig.json tsconfig.build.json package-lock.json -newer "$build_stamp" -print -quit 2>/dev/null)" ]; then
   log "building service, reviewer console and applicant app"
   npm run --silent build >&2

@@ -1,6 +1,7 @@
 // Every SQL statement of the invitation area (tables invitations, invitation_deliveries).
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
+import { deliveryAttempts } from '../notify/delivery-repository.js';
 
 export interface InvitationRow {
   id: string;
@@ -83,24 +84,8 @@ export async function deliveryById(q: Queryable, id: number): Promise<Invitation
     .rows[0];
 }
 
-export async function markDeliverySent(q: Queryable, id: number): Promise<void> {
-  await q.query(
-    `UPDATE invitation_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = now(), updated_at = now() WHERE id = $1`,
-    [id],
-  );
-}
-
-export async function markDeliveryAttemptFailed(
-  q: Queryable,
-  id: number,
-  error: string,
-  final: boolean,
-): Promise<void> {
-  await q.query(
-    `UPDATE invitation_deliveries SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END, updated_at = now() WHERE id = $1`,
-    [id, error, final],
-  );
-}
+export const { markSent: markDeliverySent, markAttemptFailed: markDeliveryAttemptFailed } =
+  deliveryAttempts('invitation_deliveries');
 
 export async function deliveriesOfCase(q: Queryable, caseId: string): Promise<InvitationDeliveryRow[]> {
   return (

@@ -1,15 +1,13 @@
 // The invitation e-letter (FR/EN): the mail (HTML + text) carries only a link to read the letter; the letter
 // page has the "Confirm my identity" button (a POST: link scanners that GET the page record nothing).
 import type { Lang } from '../cases/index.js';
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const fmtDate = (d: Date, lang: Lang) =>
-  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long',
-    timeZone: 'Europe/Paris',
-  }).format(d);
+import {
+  esc,
+  fmtDate,
+  renderLetterMailShell,
+  renderLetterPageShell,
+  type RenderedMail,
+} from '../shared/letter-shell.js';
 
 const T = {
   fr: {
@@ -45,25 +43,22 @@ const T = {
   },
 } as const;
 
-export function renderInvitationMail(i: { lang: Lang; firstNames: string; link: string; expiresAt: Date }) {
+export function renderInvitationMail(i: {
+  lang: Lang;
+  firstNames: string;
+  link: string;
+  expiresAt: Date;
+}): RenderedMail {
   const t = T[i.lang];
-  const until = t.until(fmtDate(i.expiresAt, i.lang));
-  const text = [
-    t.hello(i.firstNames),
-    '',
-    t.mailBody,
-    '',
-    `${t.read} : ${i.link}`,
-    '',
-    until,
-    '',
-    t.ignore,
-  ].join('\n');
-  const html = `<!doctype html><html lang="${i.lang}"><body style="font-family:sans-serif;max-width:36em">
-<p>${esc(t.hello(i.firstNames))}</p><p>${esc(t.mailBody)}</p>
-<p><a href="${esc(i.link)}" style="display:inline-block;padding:.7em 1.2em;background:#1d3b8b;color:#fff;text-decoration:none;border-radius:6px;font-weight:600">${esc(t.read)}</a></p>
-<p>${esc(until)}</p><p style="color:#555">${esc(t.ignore)}</p></body></html>`;
-  return { subject: t.subject, text, html };
+  return renderLetterMailShell({
+    lang: i.lang,
+    subject: t.subject,
+    hello: t.hello(i.firstNames),
+    body: t.mailBody,
+    cta: { label: t.read, link: i.link },
+    after: [t.until(fmtDate(i.expiresAt, i.lang))],
+    footnote: t.ignore,
+  });
 }
 
 export function renderInvitationSms(lang: Lang, link: string): string {
@@ -77,11 +72,8 @@ export function renderInvitationPage(i: {
   valid: boolean;
 }): string {
   const t = T[i.lang];
-  const main = i.valid
+  const mainHtml = i.valid
     ? `<p>${esc(t.pageBody)}</p><form method="post" action="${esc(i.action)}"><button type="submit">${esc(t.confirm)}</button></form><p class="muted">${esc(t.proof)}</p>`
     : `<p>${esc(t.gone)}</p>`;
-  return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><link rel="icon" href="data:,"><meta name="referrer" content="no-referrer"><title>${esc(t.title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:0 auto;padding:1.5em 1.1em;color:#1a1a2e;line-height:1.5}h1{font-size:1.5em}button{font:inherit;font-weight:600;min-height:48px;width:100%;max-width:22em;padding:0 1.2em;border:0;border-radius:10px;background:#1d3b8b;color:#fff;cursor:pointer}button:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}.muted{color:#4a4f5c;font-size:.95em}</style>
-</head><body><main><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p>${main}</main></body></html>`;
+  return renderLetterPageShell({ lang: i.lang, title: t.title, hello: t.hello(i.firstNames), mainHtml });
 }

@@ -108,26 +108,29 @@ export async function stalePendingDeliveries(
   return r.rows.map((x) => Number(x.id));
 }
 
-export async function markSent(q: Queryable, id: number): Promise<void> {
-  await q.query(
-    `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = now(), updated_at = now() WHERE id = $1`,
-    [id],
-  );
+/** Tables that keep one row per message to send, with the same attempt bookkeeping. */
+export type DeliveryTable = 'deliveries' | 'invitation_deliveries';
+
+/** Attempt bookkeeping of a delivery table: one sent, or one failed attempt (`final` flags it for ops). */
+export function deliveryAttempts(table: DeliveryTable) {
+  return {
+    async markSent(q: Queryable, id: number): Promise<void> {
+      await q.query(
+        `UPDATE ${table} SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = now(), updated_at = now() WHERE id = $1`,
+        [id],
+      );
+    },
+    async markAttemptFailed(q: Queryable, id: number, error: string, final: boolean): Promise<void> {
+      await q.query(
+        `UPDATE ${table} SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3::boolean THEN 'failed' ELSE status END,
+           updated_at = now() WHERE id = $1`,
+        [id, error.slice(0, 200), final],
+      );
+    },
+  };
 }
 
-/** One failed attempt; `final` flags it for ops. */
-export async function markAttemptFailed(
-  q: Queryable,
-  id: number,
-  error: string,
-  final: boolean,
-): Promise<void> {
-  await q.query(
-    `UPDATE deliveries SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3::boolean THEN 'failed' ELSE status END,
-       updated_at = now() WHERE id = $1`,
-    [id, error.slice(0, 200), final],
-  );
-}
+export const { markSent, markAttemptFailed } = deliveryAttempts('deliveries');
 
 export async function cancelDelivery(q: Queryable, id: number): Promise<void> {
   await q.query(

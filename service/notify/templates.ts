@@ -2,21 +2,16 @@
 // the letter page (opened through that link) and the SMS carry the code. French and English.
 export type { Lang } from '../contracts/lang.js';
 import type { Lang } from '../contracts/lang.js';
+import {
+  esc,
+  fmtDate,
+  fmtDateTime,
+  renderLetterMailShell,
+  renderLetterPageShell,
+  type RenderedMail,
+} from '../shared/letter-shell.js';
 
-export interface RenderedMail {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const fmtDate = (d: Date, lang: Lang) =>
-  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long',
-    timeZone: 'Europe/Paris',
-  }).format(d);
+export type { RenderedMail };
 
 const MAIL = {
   fr: {
@@ -49,25 +44,15 @@ export interface LetterMailInput {
 /** The notification e-mail: a link to the letter, never the code. */
 export function renderLetterMail(i: LetterMailInput): RenderedMail {
   const t = MAIL[i.lang];
-  const expiry = t.expiry(fmtDate(i.expiresAt, i.lang));
-  const text = [
-    t.hello(i.firstNames),
-    '',
-    t.body,
-    '',
-    `${t.cta}: ${i.link}`,
-    '',
-    t.proof,
-    expiry,
-    '',
-    t.never,
-    '',
-  ].join('\n');
-  const html = `<!doctype html><html lang="${i.lang}"><body style="font-family:sans-serif;max-width:36em">
-<p>${esc(t.hello(i.firstNames))}</p><p>${esc(t.body)}</p>
-<p><a href="${esc(i.link)}" style="display:inline-block;padding:.6em 1.2em;background:#003d7a;color:#fff;text-decoration:none;border-radius:4px">${esc(t.cta)}</a></p>
-<p>${esc(t.proof)}<br>${esc(expiry)}</p><p style="color:#555">${esc(t.never)}</p></body></html>`;
-  return { subject: t.subject, text, html };
+  return renderLetterMailShell({
+    lang: i.lang,
+    subject: t.subject,
+    hello: t.hello(i.firstNames),
+    body: t.body,
+    cta: { label: t.cta, link: i.link },
+    after: [t.proof, t.expiry(fmtDate(i.expiresAt, i.lang))],
+    footnote: t.never,
+  });
 }
 
 const PAGE = {
@@ -122,13 +107,6 @@ export interface LetterPageInput {
   activateUrl?: string;
 }
 
-const fmtDateTime = (d: Date, lang: Lang) =>
-  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'medium',
-    timeZone: 'Europe/Paris',
-  }).format(d);
-
 /** The letter itself (HTML page), with the code when it is still the live one. */
 export function renderLetterPage(i: LetterPageInput): string {
   const t = PAGE[i.lang];
@@ -139,11 +117,15 @@ export function renderLetterPage(i: LetterPageInput): string {
           i.activateUrl ? `<p><a class="cta" href="${esc(i.activateUrl)}">${esc(t.activate)}</a></p>` : ''
         }`
       : `<p>${esc(t.gone[i.state as keyof typeof t.gone])}</p>`;
-  return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${esc(t.title)}</title>
-<style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}.code{font-size:2.2em;letter-spacing:.3em;font-family:monospace}.cta{display:inline-block;line-height:48px;padding:0 1.2em;background:#1d3b8b;color:#fff;text-decoration:none;border-radius:8px;font-weight:600}</style>
-</head><body><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p>${main}
-${i.receivedAt ? `<p style="color:#555">${esc(t.received(fmtDateTime(i.receivedAt, i.lang)))}</p>` : ''}</body></html>`;
+  const receipt = i.receivedAt
+    ? `<p class="muted">${esc(t.received(fmtDateTime(i.receivedAt, i.lang)))}</p>`
+    : '';
+  return renderLetterPageShell({
+    lang: i.lang,
+    title: t.title,
+    hello: t.hello(i.firstNames),
+    mainHtml: main + receipt,
+  });
 }
 
 /**
@@ -152,11 +134,12 @@ ${i.receivedAt ? `<p style="color:#555">${esc(t.received(fmtDateTime(i.receivedA
  */
 export function renderLetterEnvelope(i: { lang: Lang; firstNames?: string; action: string }): string {
   const t = PAGE[i.lang];
-  return `<!doctype html><html lang="${i.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${esc(t.title)}</title>
-<style>body{font-family:sans-serif;max-width:36em;margin:2em auto;padding:0 1em}button{font:inherit;font-weight:600;min-height:48px;padding:0 1.2em;border:0;border-radius:8px;background:#1d3b8b;color:#fff;cursor:pointer}</style>
-</head><body><h1>${esc(t.title)}</h1><p>${esc(t.hello(i.firstNames))}</p><p>${esc(t.envelope)}</p>
-<form method="post" action="${esc(i.action)}"><button type="submit">${esc(t.open)}</button></form></body></html>`;
+  return renderLetterPageShell({
+    lang: i.lang,
+    title: t.title,
+    hello: t.hello(i.firstNames),
+    mainHtml: `<p>${esc(t.envelope)}</p><form method="post" action="${esc(i.action)}"><button type="submit">${esc(t.open)}</button></form>`,
+  });
 }
 
 export function renderNotFoundPage(): string {
