@@ -161,17 +161,15 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
       // Landmarks of a crop without a face are still 68 points: keep only a plausible eye distance.
       const iod = interOcular(lm) / c.side;
       if (!(iod > 0.2 && iod < 0.7)) return { timeSec: f.timeSec, opening: null };
-      onFace?.(f, lm.map((v, j) => v + (j % 2 === 0 ? c.x0 : c.y0)));
+      onFace?.(
+        f,
+        lm.map((v, j) => v + (j % 2 === 0 ? c.x0 : c.y0)),
+      );
       return { timeSec: f.timeSec, opening: mouthOpening(lm) };
     });
   }
 
-  async function track(
-    video: string,
-    windows: Array<[number, number]>,
-    probe?: MediaProbe,
-    onFace?: OnFace,
-  ) {
+  async function track(video: string, windows: Array<[number, number]>, probe?: MediaProbe, onFace?: OnFace) {
     const p = probe ?? (await probeFile(video));
     const frames = await sampleWindowFrames(video, {
       windows,

@@ -10,11 +10,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { MediaKind, Stage } from '../cases/index.js';
 import { newChallenge } from '../cases/challenge.js';
-import {
-  okResult,
-  SpeechStageResultSchema,
-  type DecideStageResult,
-} from '../contracts/stage-results.js';
+import { okResult, SpeechStageResultSchema, type DecideStageResult } from '../contracts/stage-results.js';
 import { processingFailed, type Decision, type PolicyConfig } from '../decision/index.js';
 import { reviewDeadline, type SlaPolicy } from '../review/calendar.js';
 import { withDecrypted, type MediaStore } from '../storage/index.js';
@@ -282,7 +278,8 @@ export function handleSandboxed(
     const probe = stage === 'speech' ? await ingestProbe(deps, run) : undefined;
     return withDecrypted(deps.store, await filesOf(deps, run, need), async (p) => {
       // The child writes the mouth crops beside the decrypted video; they are sealed before the directory goes.
-      const mouthCropsOut = stage === 'speech' && p.video ? join(dirname(p.video), 'mouth-crops.jpg') : undefined;
+      const mouthCropsOut =
+        stage === 'speech' && p.video ? join(dirname(p.video), 'mouth-crops.jpg') : undefined;
       const result = await deps.engines.analyse(run, {
         stage,
         caseId: c.id,
@@ -305,7 +302,12 @@ export function handleSandboxed(
  * The mouth crops at each spoken digit (one JPEG sheet, media `mouth_crops`), encrypted like every medium, when
  * the speech result says the child made them; a replay replaces (and deletes) the previous sheet.
  */
-async function storeMouthCrops(deps: HandlerDeps, ref: CaseRef, result: unknown, path: string): Promise<void> {
+async function storeMouthCrops(
+  deps: HandlerDeps,
+  ref: CaseRef,
+  result: unknown,
+  path: string,
+): Promise<void> {
   const parsed = SpeechStageResultSchema.safeParse(result);
   if (!parsed.success || !parsed.data.mouthCrops) return;
   const obj = await deps.store.put(createReadStream(path), { caseId: ref.caseId });

@@ -5,9 +5,6 @@ import { caseMediaUrl, type CaseDetail } from '../domains/cases';
 import { useI18n } from '../i18n';
 import type { SpeechStageResult } from '../../../service/contracts/stage-results';
 
-/** Crops are shown at 1.5× their stored size (96×72 → 144×108): big enough to see the lips, a row per digit. */
-const SCALE = 1.5;
-
 export function MouthCropsPanel({
   c,
   speech,
@@ -21,8 +18,7 @@ export function MouthCropsPanel({
   const sheet = speech.mouthCrops;
   if (!sheet || !c.media.some((m) => m.kind === 'mouth_crops')) return null;
   const src = caseMediaUrl(c.caseId, 'mouth_crops');
-  const w = sheet.tileWidth * SCALE;
-  const h = sheet.tileHeight * SCALE;
+  const pc = (x: number) => `${100 * x}%`;
   return (
     <section aria-labelledby="sec-mouth" className="mouth-crops" data-testid="mouth-crops">
       <h3 id="sec-mouth">{t('case.mouthCrops.title')}</h3>
@@ -31,7 +27,13 @@ export function MouthCropsPanel({
         {speech.segments.map((s, i) => {
           const tiles = sheet.tiles.filter((x) => x.segment === i);
           return (
-            <li key={i} className="mouth-digit" data-testid="mouth-digit" data-segment={i}>
+            <li
+              key={i}
+              className="mouth-digit"
+              data-testid="mouth-digit"
+              data-segment={i}
+              style={{ gridTemplateColumns: `4.5rem repeat(${sheet.columns}, minmax(0, 9rem))` }}
+            >
               <div className="mouth-digit-label">
                 <span className="mono mouth-digit-value">{s.digit}</span>
                 <span className="hint">
@@ -41,25 +43,28 @@ export function MouthCropsPanel({
                 </span>
               </div>
               {tiles.length === 0 ? (
-                <span className="hint">{t('case.mouthCrops.none')}</span>
+                <span className="hint" style={{ gridColumn: '2 / -1' }}>
+                  {t('case.mouthCrops.none')}
+                </span>
               ) : (
                 tiles.map((x) => (
                   <button
                     key={x.column}
                     type="button"
                     className="mouth-tile"
-                    style={{ width: w, height: h }}
+                    style={{ aspectRatio: `${sheet.tileWidth} / ${sheet.tileHeight}` }}
                     onClick={() => onSeek(x.timeSec)}
                     title={t('case.seekTo', { t: num(x.timeSec, 1) })}
                   >
                     <img
                       src={src}
                       alt={t('case.mouthCrops.alt', { digit: s.digit, t: num(x.timeSec, 2) })}
+                      // The whole sheet, scaled with the tile and moved so that only this crop shows through.
                       style={{
-                        width: sheet.columns * w,
-                        height: sheet.rows * h,
-                        left: -x.column * w,
-                        top: -x.row * h,
+                        width: pc(sheet.columns),
+                        height: pc(sheet.rows),
+                        left: pc(-x.column),
+                        top: pc(-x.row),
                       }}
                     />
                   </button>
