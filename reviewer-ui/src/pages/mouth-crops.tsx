@@ -32,7 +32,7 @@ export function MouthCropsPanel({
               className="mouth-digit"
               data-testid="mouth-digit"
               data-segment={i}
-              style={{ gridTemplateColumns: `4.5rem repeat(${sheet.columns}, minmax(0, 9rem))` }}
+              style={{ gridTemplateColumns: `6rem repeat(${sheet.columns}, minmax(0, 9rem))` }}
             >
               <div className="mouth-digit-label">
                 <span className="mono mouth-digit-value">{s.digit}</span>
