@@ -157,8 +157,10 @@ describe('mouth crops from the lip-sync engine', () => {
     };
     expect(opening(sorted.at(-1)!.timeSec)).toBeGreaterThan(opening(sorted[0]!.timeSec) + 0.1);
     expect(centre(sorted.at(-1)!)).toBeLessThan(centre(sorted[0]!) - 30);
-    // Not asked for: no crops.
+    // Not asked for: no crops, and the measure itself is the same with or without them.
     const plain = await engine.analyze({ video: c.webm!, segments });
     expect(plain.mouthCrops).toBeUndefined();
+    expect(plain.mouth).toEqual(r.mouth);
+    expect([plain.score, plain.lagSec, plain.framesUsed]).toEqual([r.score, r.lagSec, r.framesUsed]);
   }, 240_000);
 });

@@ -76,7 +76,15 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
           progress(`bench lipsync: generated ${i + 1}/${o.n}`);
         }
         // Warm-up (model load, WASM compilation) is not part of a case's cost.
-        await engine.analyze({ video: cases[0]!.video });
+        await engine.analyze({
+          video: cases[0]!.video,
+          ...(o.mouthCrops
+            ? {
+                segments: cases[0]!.words.map((w) => ({ digit: w.digit, startSec: w.start, endSec: w.end })),
+                mouthCrops: {},
+              }
+            : {}),
+        });
         const rows: Array<{
           wallMs: number;
           nodeCpuMs: number;
