@@ -161,7 +161,7 @@ describe('mouth crops at each spoken digit (issue #24 item 3)', () => {
         // Every crop image has loaded (the sheet decoded in the browser).
         await page.waitForFunction(
           () =>
-            [...document.querySelectorAll<HTMLImageElement>('[data-testid=mouth-crops] img')].every(
+            Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid=mouth-crops] img')).every(
               (i) => i.complete && i.naturalWidth > 0,
             ),
           undefined,
