@@ -23,7 +23,9 @@ export type MediaKind =
   | 'live_frame'
   | 'card_frame'
   /** The web rendition of a video in a codec not every browser plays (made at ingest; the original stays). */
-  | 'video_review';
+  | 'video_review'
+  /** Mouth crops at each spoken digit (lip-sync step): one JPEG sheet, laid out by the speech result. */
+  | 'mouth_crops';
 
 export interface Applicant {
   lastName: string;

@@ -59,6 +59,27 @@ export const LipSyncSignalsSchema = z.object({
 });
 export type LipSyncSignals = z.infer<typeof LipSyncSignalsSchema>;
 
+/**
+ * Mouth crops at each spoken digit (lip-sync step, for the reviewer): the layout of the JPEG contact sheet stored
+ * as media `mouth_crops`, one row per segment of the speech result, a few crops spread over the digit's time.
+ */
+export const MouthCropSheetSchema = z.object({
+  tileWidth: z.number().int().positive(),
+  tileHeight: z.number().int().positive(),
+  columns: z.number().int().positive(),
+  rows: z.number().int().positive(),
+  tiles: z.array(
+    z.object({
+      /** Index in the speech result's `segments`. */
+      segment: z.number().int().min(0),
+      timeSec: z.number(),
+      column: z.number().int().min(0),
+      row: z.number().int().min(0),
+    }),
+  ),
+});
+export type MouthCropSheet = z.infer<typeof MouthCropSheetSchema>;
+
 // ---- stage results ---------------------------------------------------------------------------------
 
 export const VideoInfoSchema = z.object({
@@ -185,6 +206,8 @@ export const SpeechStageResultSchema = z.object({
   ),
   /** The lip-sync step on the same recording (null: not run, no speech, or it failed). */
   lipSync: LipSyncSignalsSchema.nullable().optional(),
+  /** Layout of the stored mouth crops (null: asked for, none usable; absent: not asked for, or older results). */
+  mouthCrops: MouthCropSheetSchema.nullable().optional(),
 });
 export type SpeechStageResult = z.infer<typeof SpeechStageResultSchema>;
 

@@ -5,12 +5,13 @@ import { extractAudio } from '../media/audio.js';
 import { probe as probeFile } from '../media/probe.js';
 import type { MediaProbe } from '../media/probe-parse.js';
 import { interOcular, mouthOpening } from '../face/geometry.js';
-import type { Box } from '../face/types.js';
+import type { Box, Landmarks68 } from '../face/types.js';
 import { normaliseBands, type AvModel } from './av-model.js';
 import { bandEnvelope, speechEnvelope, voicedSegments } from './envelope.js';
 import { readAvModel } from './model-file.js';
 import { isCloseRace, sampleWindowFrames } from './frames.js';
 import { MouthModel, type LandmarkNet } from './mouth-model.js';
+import { mouthCropCollector, type MouthCropOptions, type MouthCrops } from './mouth-crops.js';
 import { DEFAULT_PLAN, planWindows, type PlanOptions } from './plan.js';
 import { DEFAULT_SCORE, scoreLipSync, type ScoreParams } from './score.js';
 import type { LipSyncResult, MouthSample, PcmAudio, RgbImage, SpokenSegment, VideoFrame } from './types.js';
@@ -40,12 +41,16 @@ export interface LipSyncInput {
   audio?: PcmAudio;
   /** Spoken digits with their times (speech engine); without them, voiced windows are found from the audio. */
   segments?: SpokenSegment[];
+  /** Mouth crops at each spoken digit for the reviewer (only with `segments`): cut from the frames decoded here. */
+  mouthCrops?: Partial<MouthCropOptions>;
 }
 
 export interface LipSyncAnalysis extends LipSyncResult {
   /** Where the voiced windows came from. */
   segmentsFrom: 'speech' | 'audio';
   mouth: MouthSample[];
+  /** The mouth crops asked for (null: no digit had a usable face); absent when not asked for. */
+  mouthCrops?: MouthCrops | null;
   /** CPU ms of this process for the analysis (ffmpeg's own time is not included). */
   cpuMs: number;
 }
@@ -68,7 +73,10 @@ async function retryCloseRace<T>(f: () => Promise<T>): Promise<T> {
 }
 
 /** A square crop around `box` (side = the box's larger side), clipped to the frame. */
-export function squareCrop(img: RgbImage, box: Box): { crop: RgbImage; side: number } {
+export function squareCrop(
+  img: RgbImage,
+  box: Box,
+): { crop: RgbImage; side: number; x0: number; y0: number } {
   const side = Math.max(8, Math.round(Math.max(box.width, box.height)));
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
@@ -81,7 +89,7 @@ export function squareCrop(img: RgbImage, box: Box): { crop: RgbImage; side: num
     const from = ((y0 + y) * img.width + x0) * 3;
     data.set(img.data.subarray(from, from + w * 3), y * w * 3);
   }
-  return { crop: { width: w, height: h, data }, side };
+  return { crop: { width: w, height: h, data }, side, x0, y0 };
 }
 
 /** Box at time t, linearly interpolated between the detected boxes (nearest one outside their span). */
@@ -120,7 +128,10 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
     return model;
   };
 
-  async function mouthSamples(frames: VideoFrame[]): Promise<MouthSample[]> {
+  /** `onFace` sees each frame with a usable face and its landmarks in the frame's pixels (mouth crops). */
+  type OnFace = (frame: VideoFrame, lm: Landmarks68) => void;
+
+  async function mouthSamples(frames: VideoFrame[], onFace?: OnFace): Promise<MouthSample[]> {
     const m = await getModel();
     const dets: Array<{ timeSec: number; box: Box }> = [];
     const spanSec = frames.length > 0 ? frames[frames.length - 1]!.timeSec - frames[0]!.timeSec : 0;
@@ -149,11 +160,16 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
       const lm = lms[k++]!;
       // Landmarks of a crop without a face are still 68 points: keep only a plausible eye distance.
       const iod = interOcular(lm) / c.side;
-      return { timeSec: f.timeSec, opening: iod > 0.2 && iod < 0.7 ? mouthOpening(lm) : null };
+      if (!(iod > 0.2 && iod < 0.7)) return { timeSec: f.timeSec, opening: null };
+      onFace?.(
+        f,
+        lm.map((v, j) => v + (j % 2 === 0 ? c.x0 : c.y0)),
+      );
+      return { timeSec: f.timeSec, opening: mouthOpening(lm) };
     });
   }
 
-  async function track(video: string, windows: Array<[number, number]>, probe?: MediaProbe) {
+  async function track(video: string, windows: Array<[number, number]>, probe?: MediaProbe, onFace?: OnFace) {
     const p = probe ?? (await probeFile(video));
     const frames = await sampleWindowFrames(video, {
       windows,
@@ -161,7 +177,7 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
       maxSide: opts.maxSide ?? 480,
       probe: p,
     });
-    return frames.length > 0 ? mouthSamples(frames) : [];
+    return frames.length > 0 ? mouthSamples(frames, onFace) : [];
   }
 
   async function analyze(input: LipSyncInput): Promise<LipSyncAnalysis> {
@@ -189,11 +205,19 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
     // The speech-band envelope is only needed to find voiced windows when the speech engine gave none.
     const segments = fromSpeech ? input.segments! : voicedSegments(speechEnvelope(audio));
     const { windows } = planWindows(segments, probe.durationSec, plan);
-    const mouth = await track(input.video, windows, probe);
+    const crops = fromSpeech && input.mouthCrops ? mouthCropCollector(segments, input.mouthCrops) : undefined;
+    const mouth = await track(input.video, windows, probe, crops?.add);
     const span = windows.reduce((s, [a, b]) => s + b - a, 0);
     avModel ??= readAvModel();
     const r = scoreLipSync(mouth, normaliseBands(bandEnvelope(audio)), avModel, span, params);
-    return { ...r, segmentsFrom: fromSpeech ? 'speech' : 'audio', mouth, cpuMs: cpuMs() };
+    const mouthCrops = crops ? await crops.finish() : undefined;
+    return {
+      ...r,
+      segmentsFrom: fromSpeech ? 'speech' : 'audio',
+      mouth,
+      ...(mouthCrops !== undefined ? { mouthCrops } : {}),
+      cpuMs: cpuMs(),
+    };
   }
 
   return { analyze, track, net };

@@ -13,3 +13,10 @@ export { readAvModel } from './model-file.js';
 export { DEFAULT_PLAN, planWindows, type PlanOptions } from './plan.js';
 export { speechEnvelope, voicedSegments } from './envelope.js';
 export type { LandmarkNet } from './mouth-model.js';
+export {
+  DEFAULT_MOUTH_CROPS,
+  mouthCropCollector,
+  type MouthCropOptions,
+  type MouthCrops,
+  type MouthCropSheet,
+} from './mouth-crops.js';

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { MediaKind, Stage } from '../cases/index.js';
 import { newChallenge } from '../cases/challenge.js';
-import { okResult, type DecideStageResult } from '../contracts/stage-results.js';
+import { okResult, SpeechStageResultSchema, type DecideStageResult } from '../contracts/stage-results.js';
 import { processingFailed, type Decision, type PolicyConfig } from '../decision/index.js';
 import { reviewDeadline, type SlaPolicy } from '../review/calendar.js';
 import { withDecrypted, type MediaStore } from '../storage/index.js';
@@ -276,8 +276,11 @@ export function handleSandboxed(
     if (!challenge) throw new UnrecoverableError('challenge missing');
     const need = stage === 'document' ? (['front', 'back'] as const) : (['video'] as const);
     const probe = stage === 'speech' ? await ingestProbe(deps, run) : undefined;
-    return withDecrypted(deps.store, await filesOf(deps, run, need), (p) =>
-      deps.engines.analyse(run, {
+    return withDecrypted(deps.store, await filesOf(deps, run, need), async (p) => {
+      // The child writes the mouth crops beside the decrypted video; they are sealed before the directory goes.
+      const mouthCropsOut =
+        stage === 'speech' && p.video ? join(dirname(p.video), 'mouth-crops.jpg') : undefined;
+      const result = await deps.engines.analyse(run, {
         stage,
         caseId: c.id,
         attempt: run.attempt,
@@ -287,9 +290,37 @@ export function handleSandboxed(
         digits: challenge.digits,
         lang: challenge.lang,
         document: deps.document,
-      }),
-    );
+        ...(mouthCropsOut ? { mouthCropsOut } : {}),
+      });
+      if (mouthCropsOut) await storeMouthCrops(deps, run, result, mouthCropsOut);
+      return result;
+    });
   });
+}
+
+/**
+ * The mouth crops at each spoken digit (one JPEG sheet, media `mouth_crops`), encrypted like every medium, when
+ * the speech result says the child made them; a replay replaces (and deletes) the previous sheet.
+ */
+async function storeMouthCrops(
+  deps: HandlerDeps,
+  ref: CaseRef,
+  result: unknown,
+  path: string,
+): Promise<void> {
+  const parsed = SpeechStageResultSchema.safeParse(result);
+  if (!parsed.success || !parsed.data.mouthCrops) return;
+  const obj = await deps.store.put(createReadStream(path), { caseId: ref.caseId });
+  const prev = await deps.cases.upsertMedia({
+    caseId: ref.caseId,
+    attempt: ref.attempt,
+    kind: 'mouth_crops',
+    storageKey: obj.key,
+    mime: 'image/jpeg',
+    sizeBytes: obj.size,
+    sha256: obj.sha256,
+  });
+  if (prev && prev !== obj.key) await deps.store.delete(prev);
 }
 
 const CROP_KIND = { portrait: 'portrait', bestFrame: 'live_frame', cardFrame: 'card_frame' } as const;

@@ -1,6 +1,6 @@
 // What each stage computes, from decrypted media files to a JSON result. The same functions run in the
 // queue workers (document and speech in sandboxed child processes) and in-process for `idv verify`.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Applicant } from '../cases/index.js';
 import type { Lang } from '../contracts/lang.js';
 import type {
@@ -77,11 +77,20 @@ export async function runDocument(
   });
 }
 
+export interface SpeechRunOptions {
+  /**
+   * Where to write the JPEG sheet of mouth crops at each spoken digit (for the reviewer; a path in the stage's
+   * private work directory). Without it no crops are made.
+   */
+  mouthCropsOut?: string;
+}
+
 export async function runSpeech(
   files: Pick<MediaFiles, 'video'>,
   digits: string,
   lang: Lang,
   probe?: MediaProbe,
+  opts: SpeechRunOptions = {},
 ): Promise<SpeechStageResult> {
   let audio;
   try {
@@ -95,7 +104,11 @@ export async function runSpeech(
   const result = await verifyDigits(audio, digits, lang);
   // Lip-sync follows the digits: it samples the mouth where they were spoken, on the same audio.
   if (result.signals.decision === 'no_speech') return { ...result, lipSync: null };
-  return { ...result, lipSync: await checkLipSync(files.video, audio, result.segments, probe) };
+  const out = opts.mouthCropsOut;
+  const lip = await checkLipSync(files.video, audio, result.segments, probe, { mouthCrops: !!out });
+  if (!out) return { ...result, lipSync: lip.signals };
+  if (lip.mouthCrops) await writeFile(out, lip.mouthCrops.jpeg, { mode: 0o600 });
+  return { ...result, lipSync: lip.signals, mouthCrops: lip.mouthCrops?.sheet ?? null };
 }
 
 export async function runFace(

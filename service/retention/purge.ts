@@ -235,7 +235,7 @@ export async function eraseOnRequest(
       id: caseId,
       erasedAt: now.toISOString(),
       deleted: [
-        { item: 'media (document photos, selfie video, face crops)', count: r.objects },
+        { item: 'media (document photos, selfie video, face and mouth crops)', count: r.objects },
         { item: 'declared identity and contact data' },
         { item: 'document reading (MRZ fields)' },
         { item: 'reviewer notes' },

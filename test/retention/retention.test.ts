@@ -362,7 +362,7 @@ describe('erasure request from the business service', () => {
       deleted: Array<{ item: string; count?: number }>;
       kept: Array<{ item: string; until?: string; why: string }>;
     };
-    expect(body.deleted[0]).toEqual({ item: 'media (document photos, selfie video, face crops)', count: 3 });
+    expect(body.deleted[0]).toEqual({ item: 'media (document photos, selfie video, face and mouth crops)', count: 3 });
     expect(body.deleted.map((d) => d.item)).toContain('declared identity and contact data');
     expect(body.kept.map((k) => k.item)).toEqual([
       'evidence file',

@@ -14,6 +14,7 @@ import { firstNamesMatch, lastNameMatches } from '../../../service/decision/name
 import { useI18n } from '../i18n';
 import { ZoomImage } from '../components/ZoomImage';
 import type { DocumentMrz } from '../../../service/contracts/stage-results';
+import { MouthCropsPanel } from './mouth-crops';
 
 const pct = (x: number) => `${(100 * x).toFixed(3)}%`;
 
@@ -418,6 +419,7 @@ export function VideoSection({ c, onViewed }: { c: CaseDetail; onViewed(e: ViewE
               </li>
             ))}
           </ol>
+          <MouthCropsPanel c={c} speech={speech} onSeek={seek} />
         </>
       )}
     </section>

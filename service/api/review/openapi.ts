@@ -2,7 +2,7 @@
 // router parses with.
 import { z } from 'zod';
 import type { RouteDoc } from '../route-doc.js';
-import { decisionBody, loginBody, queueQuery, viewBody } from './router.js';
+import { decisionBody, loginBody, queueQuery, REVIEW_MEDIA_KINDS, viewBody } from './router.js';
 
 const id = { id: z.string().uuid() };
 const denied = { '401': 'No session', '403': 'Role without the capability, or missing CSRF token' };
@@ -151,7 +151,7 @@ export const reviewRoutes: readonly RouteDoc[] = [
     operationId: 'reviewMedia',
     summary: 'A medium of the case, decrypted (Range requests answered with 206)',
     auth: 'session',
-    params: { ...id, kind: z.enum(['front', 'back', 'video', 'portrait', 'live_frame', 'card_frame']) },
+    params: { ...id, kind: REVIEW_MEDIA_KINDS },
     ok: {
       '200': { description: 'The medium', contentType: 'application/octet-stream' },
       '206': { description: 'Part of the medium', contentType: 'application/octet-stream' },

@@ -58,6 +58,16 @@ export interface ReviewApiDeps {
 }
 
 const uuid = z.string().uuid();
+/** Media a reviewer may fetch: the uploads, the face crops and the mouth crops at each spoken digit. */
+export const REVIEW_MEDIA_KINDS = z.enum([
+  'front',
+  'back',
+  'video',
+  'portrait',
+  'live_frame',
+  'card_frame',
+  'mouth_crops',
+]);
 export const loginBody = z.object({
   email: z.string().min(3).max(254),
   password: z.string().min(1).max(1024),
@@ -329,11 +339,8 @@ export function createReviewRouter(deps: ReviewApiDeps): Router {
     requireAuth('review'),
     h(async (req, res) => {
       const id = caseId(req);
-      // Uploads, and the face crops the pipeline stores next to them.
-      const kind = parse(
-        z.enum(['front', 'back', 'video', 'portrait', 'live_frame', 'card_frame']),
-        req.params.kind,
-      );
+      // Uploads, and the face and mouth crops the pipeline stores next to them.
+      const kind = parse(REVIEW_MEDIA_KINDS, req.params.kind);
       // A video browsers may not all show is served as its reviewer rendition (the original stays the evidence).
       const m =
         (kind === 'video' ? await mediaOf(db, id, 'video_review') : null) ?? (await mediaOf(db, id, kind));

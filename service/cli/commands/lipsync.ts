@@ -62,7 +62,8 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
     .option('--n <n>', 'cases', '6')
     .option('--seed <n>', 'first seed', '1')
     .option('--net <net>', 'landmark net: full or tiny', 'full')
-    .action(async (o: { n: string; seed: string; net: string }) => {
+    .option('--mouth-crops', 'also cut the mouth crops at each digit for the reviewer, as the pipeline does')
+    .action(async (o: { n: string; seed: string; net: string; mouthCrops?: boolean }) => {
       const dir = mkdtempSync(join(tmpdir(), 'idv-bench-lipsync-'));
       const engine = createLipSyncEngine({ net: net(o.net) });
       try {
@@ -75,7 +76,15 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
           progress(`bench lipsync: generated ${i + 1}/${o.n}`);
         }
         // Warm-up (model load, WASM compilation) is not part of a case's cost.
-        await engine.analyze({ video: cases[0]!.video });
+        await engine.analyze({
+          video: cases[0]!.video,
+          ...(o.mouthCrops
+            ? {
+                segments: cases[0]!.words.map((w) => ({ digit: w.digit, startSec: w.start, endSec: w.end })),
+                mouthCrops: {},
+              }
+            : {}),
+        });
         const rows: Array<{
           wallMs: number;
           nodeCpuMs: number;
@@ -94,6 +103,7 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
             probe,
             audio,
             segments: c.words.map((w) => ({ digit: w.digit, startSec: w.start, endSec: w.end })),
+            ...(o.mouthCrops ? { mouthCrops: {} } : {}),
           });
           const after = cpuTimes();
           rows.push({
@@ -114,6 +124,7 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
         printResult({
           cases: rows.length,
           net: engine.net,
+          mouthCrops: o.mouthCrops === true,
           framesP50: p50('frames'),
           cpuMsP50: Math.round(
             percentile(

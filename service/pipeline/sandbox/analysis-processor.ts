@@ -15,7 +15,9 @@ export default async function analyse(job: SandboxedJob<SandboxPayload>): Promis
     out = await runDocument({ front, ...(back ? { back } : {}) }, new Date(p.today), p.document);
   } else {
     if (!video) throw new Error('speech stage without the video');
-    out = await runSpeech({ video }, p.digits, p.lang, p.probe);
+    out = await runSpeech({ video }, p.digits, p.lang, p.probe, {
+      ...(p.mouthCropsOut ? { mouthCropsOut: p.mouthCropsOut } : {}),
+    });
   }
   await job.updateProgress(90);
   return out;

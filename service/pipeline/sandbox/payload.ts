@@ -18,5 +18,7 @@ export interface SandboxPayload {
   today: string;
   digits: string;
   lang: Lang;
+  /** Speech: where the child writes the mouth crops' JPEG sheet (inside the private temp dir). */
+  mouthCropsOut?: string;
   document: DocumentSettings;
 }

@@ -1,0 +1,164 @@
+// Mouth crops for the reviewer: at each spoken digit, a few small pictures of the mouth, cut from the frames the
+// lip-sync pass already decoded, around the mouth landmarks it already computed (no extra decode, no detection).
+// They go out as one JPEG contact sheet (one row per digit) and its layout; bytes are never logged.
+//   const c = mouthCropCollector(segments); c.add(frame, landmarks); const crops = await c.finish();
+import { interOcular } from '../face/geometry.js';
+import type { Landmarks68 } from '../face/types.js';
+import { encodeJpeg } from '../media/image.js';
+import type { RgbImage, SpokenSegment } from './types.js';
+
+export interface MouthCropOptions {
+  /** Crops per spoken digit, spread over its segment (fewer when fewer frames had a usable face). Default 3. */
+  perSegment: number;
+  /** Width of one crop (px). Default 96. */
+  width: number;
+  /** Height of one crop (px). Default 72. */
+  height: number;
+  /** JPEG quality of the sheet. Default 80. */
+  quality: number;
+}
+
+export const DEFAULT_MOUTH_CROPS: MouthCropOptions = { perSegment: 3, width: 96, height: 72, quality: 80 };
+
+/** One crop of the sheet: which spoken segment (index in the speech result's segments), when, and where. */
+export interface MouthCropTile {
+  segment: number;
+  timeSec: number;
+  /** Tile position in the sheet (column within the row, row = the segment's row). */
+  column: number;
+  row: number;
+}
+
+/** Layout of the contact sheet: `rows` × `columns` tiles of `tileWidth` × `tileHeight` px. */
+export interface MouthCropSheet {
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  rows: number;
+  tiles: MouthCropTile[];
+}
+
+export interface MouthCrops {
+  jpeg: Buffer;
+  sheet: MouthCropSheet;
+}
+
+/** Region of the frame (px) shown in a crop: centred on the mouth, 1.6 × 1.2 eye distances (lips, chin top). */
+export function mouthRegion(
+  lm: Landmarks68,
+  aspect: number,
+): { cx: number; cy: number; width: number; height: number } {
+  let sx = 0;
+  let sy = 0;
+  for (let p = 48; p < 68; p++) {
+    sx += lm[2 * p]!;
+    sy += lm[2 * p + 1]!;
+  }
+  // The eye distance, not the mouth's width, sets the scale: an open mouth must not zoom the picture out.
+  const width = 1.6 * interOcular(lm);
+  return { cx: sx / 20, cy: sy / 20, width, height: width / aspect };
+}
+
+/** Bilinear resampling of `region` of `img` into a `width` × `height` RGB tile (edges repeated outside). */
+export function cutRegion(
+  img: RgbImage,
+  region: { cx: number; cy: number; width: number; height: number },
+  width: number,
+  height: number,
+): Buffer {
+  const out = Buffer.allocUnsafe(width * height * 3);
+  const x0 = region.cx - region.width / 2;
+  const y0 = region.cy - region.height / 2;
+  const kx = region.width / width;
+  const ky = region.height / height;
+  const clamp = (v: number, hi: number) => (v < 0 ? 0 : v > hi ? hi : v);
+  for (let y = 0; y < height; y++) {
+    const fy = clamp(y0 + (y + 0.5) * ky - 0.5, img.height - 1);
+    const ya = Math.floor(fy);
+    const yb = Math.min(img.height - 1, ya + 1);
+    const wy = fy - ya;
+    for (let x = 0; x < width; x++) {
+      const fx = clamp(x0 + (x + 0.5) * kx - 0.5, img.width - 1);
+      const xa = Math.floor(fx);
+      const xb = Math.min(img.width - 1, xa + 1);
+      const wx = fx - xa;
+      const a = (ya * img.width + xa) * 3;
+      const b = (ya * img.width + xb) * 3;
+      const c = (yb * img.width + xa) * 3;
+      const d = (yb * img.width + xb) * 3;
+      const o = (y * width + x) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = img.data[a + ch]! + (img.data[b + ch]! - img.data[a + ch]!) * wx;
+        const bottom = img.data[c + ch]! + (img.data[d + ch]! - img.data[c + ch]!) * wx;
+        out[o + ch] = Math.round(top + (bottom - top) * wy);
+      }
+    }
+  }
+  return out;
+}
+
+/** `n` indices spread evenly over `count` items, first to last (fewer when count < n). */
+export function spreadIndices(count: number, n: number): number[] {
+  if (count <= 0 || n <= 0) return [];
+  if (n === 1 || count === 1) return [Math.floor((count - 1) / 2)];
+  return [...new Set(Array.from({ length: n }, (_, i) => Math.round((i * (count - 1)) / (n - 1))))];
+}
+
+/** The segment whose span holds `t` (segments of the speech result, any order), or -1. */
+export function segmentAt(segments: readonly SpokenSegment[], t: number): number {
+  return segments.findIndex((s) => t >= s.startSec - 1e-3 && t <= s.endSec + 1e-3);
+}
+
+export interface MouthCropCollector {
+  /** A decoded frame and its 68 landmarks in the frame's pixels; kept (as a small tile) when inside a digit. */
+  add(frame: RgbImage & { timeSec: number }, lm: Landmarks68): void;
+  /** The contact sheet of the chosen crops, or null when no digit had a frame with a usable face. */
+  finish(): Promise<MouthCrops | null>;
+}
+
+export function mouthCropCollector(
+  segments: readonly SpokenSegment[],
+  options: Partial<MouthCropOptions> = {},
+): MouthCropCollector {
+  const o: MouthCropOptions = { ...DEFAULT_MOUTH_CROPS, ...options };
+  const found = segments.map(() => [] as Array<{ timeSec: number; tile: Buffer }>);
+  return {
+    add(frame, lm) {
+      const s = segmentAt(segments, frame.timeSec);
+      if (s < 0) return;
+      // Every frame inside a digit is cut now (a few µs each) so that the decoded frames need not be kept.
+      const tile = cutRegion(frame, mouthRegion(lm, o.width / o.height), o.width, o.height);
+      found[s]!.push({ timeSec: frame.timeSec, tile });
+    },
+    async finish() {
+      const tiles: Array<MouthCropTile & { tile: Buffer }> = [];
+      found.forEach((list, segment) => {
+        const sorted = [...list].sort((a, b) => a.timeSec - b.timeSec);
+        spreadIndices(sorted.length, o.perSegment).forEach((k, column) =>
+          tiles.push({ segment, timeSec: sorted[k]!.timeSec, column, row: segment, tile: sorted[k]!.tile }),
+        );
+      });
+      if (tiles.length === 0) return null;
+      const columns = o.perSegment;
+      const rows = segments.length;
+      const W = columns * o.width;
+      const data = Buffer.alloc(W * rows * o.height * 3, 0x80);
+      for (const t of tiles)
+        for (let y = 0; y < o.height; y++) {
+          const to = ((t.row * o.height + y) * W + t.column * o.width) * 3;
+          t.tile.copy(data, to, y * o.width * 3, (y + 1) * o.width * 3);
+        }
+      const jpeg = await encodeJpeg({ width: W, height: rows * o.height, data }, o.quality);
+      return {
+        jpeg,
+        sheet: {
+          tileWidth: o.width,
+          tileHeight: o.height,
+          columns,
+          rows,
+          tiles: tiles.map(({ tile: _tile, ...t }) => t),
+        },
+      };
+    },
+  };
+}
