@@ -287,6 +287,7 @@ export function handleSandboxed(
         digits: challenge.digits,
         lang: challenge.lang,
         document: deps.document,
+        ...(stage === 'document' && c.declaredDocumentType ? { documentType: c.declaredDocumentType } : {}),
       }),
     );
   });

@@ -19,4 +19,6 @@ export interface SandboxPayload {
   digits: string;
   lang: Lang;
   document: DocumentSettings;
+  /** The document type the applicant declared (document stage): a prior for the reader, never an override. */
+  documentType?: string;
 }
