@@ -270,6 +270,7 @@ const EXPECTED_SIDE: Record<Decoded['layout'], DocumentSide> = {
   MRVA: 'front',
   MRVB: 'front',
   FR_ID_OLD: 'front',
+  RU_INTERNAL: 'front',
 };
 
 /** Below this mean character probability a block failing its check digits is not taken for an MRZ. */
