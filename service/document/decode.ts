@@ -752,8 +752,7 @@ export function decodeBlock(
   else if (lines === 2 && length === 44) {
     const head = [0, 1, 2, 3, 4].map((c) => top(0, c, 'A')).join('');
     layout = code0 === 'V' ? MRVA : head === 'PNRUS' ? RU_INTERNAL : TD3;
-  }
-  else if (lines === 2 && length === 36) {
+  } else if (lines === 2 && length === 36) {
     const head = [0, 1, 2, 3, 4].map((c) => top(0, c, 'A')).join('');
     layout = head === 'IDFRA' ? FR_ID_OLD : code0 === 'V' ? MRVB : TD2;
   }

@@ -17,11 +17,17 @@ export function textAngle(g: GrayImage): number {
   const s = Math.min(1, ANGLE_LONG_SIDE / Math.max(g.width, g.height));
   const w = Math.max(1, Math.round(g.width * s));
   const h = Math.max(1, Math.round(g.height * s));
-  const small: GrayImage = s === 1 ? g : { width: w, height: h, data: resampleBox(g, 0, 0, g.width, g.height, w, h) };
+  const small: GrayImage =
+    s === 1 ? g : { width: w, height: h, data: resampleBox(g, 0, 0, g.width, g.height, w, h) };
   const ink = adaptiveInk(small, 6, 0.06);
   const xs: number[] = [];
   const ys: number[] = [];
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (ink[y * w + x]) (xs.push(x), ys.push(y));
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      if (ink[y * w + x]) {
+        xs.push(x);
+        ys.push(y);
+      }
   if (xs.length < 50) return 0;
   const diag = Math.ceil(Math.hypot(w, h));
   const bins = new Float64Array(2 * diag + 2);
@@ -38,15 +44,16 @@ export function textAngle(g: GrayImage): number {
   };
   let best = 0;
   let bestScore = -1;
-  for (let deg = -88; deg <= 90; deg += 2) {
+  const consider = (deg: number): void => {
     const sc = score(deg);
-    if (sc > bestScore) (bestScore = sc), (best = deg);
-  }
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = deg;
+    }
+  };
+  for (let deg = -88; deg <= 90; deg += 2) consider(deg);
   const coarse = best;
-  for (let deg = coarse - 1.5; deg <= coarse + 1.5; deg += 0.5) {
-    const sc = score(deg);
-    if (sc > bestScore) (bestScore = sc), (best = deg);
-  }
+  for (let deg = coarse - 1.5; deg <= coarse + 1.5; deg += 0.5) consider(deg);
   return best > 90 ? best - 180 : best <= -90 ? best + 180 : best;
 }
 

@@ -23,7 +23,13 @@ let truth: PhotoTruth[];
 beforeAll(async () => {
   engine = await createDocumentEngine();
   dir = tempDir('idv-deskew-');
-  index = await generateDocumentSet({ n: 3, seed: 2311, out: dir, types: ['passport'], rotationDeg: [30, 40] });
+  index = await generateDocumentSet({
+    n: 3,
+    seed: 2311,
+    out: dir,
+    types: ['passport'],
+    rotationDeg: [30, 40],
+  });
   truth = JSON.parse(readFileSync(join(dir, 'photos.json'), 'utf8')) as PhotoTruth[];
 }, 120_000);
 

@@ -39,13 +39,22 @@ describe('Russian internal passport', () => {
   });
 
   it('still verifies its check digits: a wrong optional-data digit is not read as valid', () => {
-    const bad = [lines[0]!, lines[1]!.slice(0, 42) + String((Number(lines[1]![42]) + 1) % 10) + lines[1]![43]];
+    const bad = [
+      lines[0]!,
+      lines[1]!.slice(0, 42) + String((Number(lines[1]![42]) + 1) % 10) + lines[1]![43],
+    ];
     const d = decodeBlock(probsFor(bad), 44)!;
     expect(d.status).toBe('check_digit');
   });
 
   it('keeps digits out of the names of other passports', () => {
-    const fr = td3({ names: 'DUPONT<<MARIE', number: '18AB12345', birth: '900101', sex: 'F', expiry: '300101' });
+    const fr = td3({
+      names: 'DUPONT<<MARIE',
+      number: '18AB12345',
+      birth: '900101',
+      sex: 'F',
+      expiry: '300101',
+    });
     const probs = probsFor(fr);
     // A blurred letter of a French passport's name that looks more like an '8'.
     const col = fr[0]!.indexOf('MARIE') + 1;
