@@ -1,7 +1,16 @@
 // Cases and challenges: creation, lookup by applicant token, status changes.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
-import type { Applicant, CaseRow, CaseStatus, ChallengeRow, Lang, Stage, StageProgress } from './types.js';
+import type {
+  Applicant,
+  CaseRow,
+  CaseStatus,
+  ChallengeRow,
+  DeclaredDocumentType,
+  Lang,
+  Stage,
+  StageProgress,
+} from './types.js';
 
 interface CaseDbRow {
   id: string;
@@ -18,6 +27,7 @@ interface CaseDbRow {
   reasons: string[];
   progress: CaseRow['progress'];
   created_at: Date;
+  declared_document_type: DeclaredDocumentType | null;
 }
 
 const toDate = (v: unknown): Date | null =>
@@ -39,6 +49,7 @@ function toCase(r: CaseDbRow): CaseRow {
     reasons: r.reasons ?? [],
     progress: r.progress ?? {},
     createdAt: toDate(r.created_at)!,
+    declaredDocumentType: r.declared_document_type ?? null,
   };
 }
 
@@ -48,16 +59,40 @@ export interface NewCase {
   applicant: Applicant;
   tokenHash: string;
   expiresAt: Date;
+  /** The document type the business service expects, when it says (the applicant's choice replaces it). */
+  declaredDocumentType?: DeclaredDocumentType;
 }
 
 export async function insertCase(q: Queryable, c: NewCase): Promise<CaseRow> {
   const id = randomUUID();
   const r = await q.query<CaseDbRow>(
-    `INSERT INTO cases (id, reference, status, lang, applicant, applicant_token_hash, expires_at)
-     VALUES ($1, $2, 'created', $3, $4, $5, $6) RETURNING *`,
-    [id, c.reference, c.lang, JSON.stringify(c.applicant), c.tokenHash, c.expiresAt],
+    `INSERT INTO cases (id, reference, status, lang, applicant, applicant_token_hash, expires_at,
+       declared_document_type)
+     VALUES ($1, $2, 'created', $3, $4, $5, $6, $7) RETURNING *`,
+    [
+      id,
+      c.reference,
+      c.lang,
+      JSON.stringify(c.applicant),
+      c.tokenHash,
+      c.expiresAt,
+      c.declaredDocumentType ?? null,
+    ],
   );
   return toCase(r.rows[0]!);
+}
+
+/** The document type the applicant chose in the app (photo pre-check, submit): replaces the one declared before. */
+export async function setDeclaredDocumentType(
+  q: Queryable,
+  id: string,
+  type: DeclaredDocumentType,
+): Promise<void> {
+  await q.query(
+    `UPDATE cases SET declared_document_type = $2, updated_at = now()
+     WHERE id = $1 AND declared_document_type IS DISTINCT FROM $2`,
+    [id, type],
+  );
 }
 
 export async function getCase(q: Queryable, id: string): Promise<CaseRow | undefined> {

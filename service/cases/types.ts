@@ -41,6 +41,10 @@ export interface StageProgress {
   percent: number;
 }
 
+/** Document types an applicant can declare (the engine's names; ICAO formats are read, not declared). */
+export const DECLARED_DOCUMENT_TYPES = ['ID_CARD', 'PASSPORT', 'RESIDENCE_PERMIT'] as const;
+export type DeclaredDocumentType = (typeof DECLARED_DOCUMENT_TYPES)[number];
+
 export interface CaseRow {
   id: string;
   reference: string;
@@ -56,6 +60,8 @@ export interface CaseRow {
   reasons: string[];
   progress: Partial<Record<Stage, StageProgress>>;
   createdAt: Date;
+  /** Declared by the applicant in the app, or by the business service at creation; null when not said. */
+  declaredDocumentType: DeclaredDocumentType | null;
 }
 
 export interface ChallengeRow {

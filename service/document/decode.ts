@@ -16,6 +16,7 @@ import {
   CLASS_CHARS,
   FR_ID_OLD,
   MRVA,
+  RU_INTERNAL,
   MRVB,
   TD1,
   TD2,
@@ -468,7 +469,9 @@ export function decodeWithLayout(
     }
     return cost;
   };
-  if (opts.nameModel && Number.isFinite(checkedLp) && checkedRepair() <= maxRepairCost) {
+  // The spelling model knows ICAO names (letters and fillers): not the digits of a national transliteration.
+  const icaoNames = layout.names.every(([l, s, e]) => /^[AL]*$/.test(layout.classes[l]!.slice(s, e)));
+  if (opts.nameModel && icaoNames && Number.isFinite(checkedLp) && checkedRepair() <= maxRepairCost) {
     for (const [l, s, e] of layout.names) {
       const cells = [];
       for (let c = s; c < e; c++) {
@@ -746,8 +749,10 @@ export function decodeBlock(
   let layout: Layout | undefined;
   const code0 = top(0, 0, 'L');
   if (lines === 3 && length === 30) layout = TD1;
-  else if (lines === 2 && length === 44) layout = code0 === 'V' ? MRVA : TD3;
-  else if (lines === 2 && length === 36) {
+  else if (lines === 2 && length === 44) {
+    const head = [0, 1, 2, 3, 4].map((c) => top(0, c, 'A')).join('');
+    layout = code0 === 'V' ? MRVA : head === 'PNRUS' ? RU_INTERNAL : TD3;
+  } else if (lines === 2 && length === 36) {
     const head = [0, 1, 2, 3, 4].map((c) => top(0, c, 'A')).join('');
     layout = head === 'IDFRA' ? FR_ID_OLD : code0 === 'V' ? MRVB : TD2;
   }

@@ -5,6 +5,7 @@ import { loadGlyphClassifier, type GlyphClassifier } from './classifier.js';
 import type { NameModel } from './name-model.js';
 import { loadNameModel } from './name-model-file.js';
 import { contradictedRepairs, decodeBlock, type Decoded, type DecodeOptions, type Repair } from './decode.js';
+import { textAngle, turnedToSource, turnImage } from './deskew.js';
 import { resampleBox, sample, toGray, toInkGray, type GrayImage } from './gray.js';
 import { CELL_H, CELL_W, lineCuts, type LineGrid } from './line-cells.js';
 import {
@@ -83,6 +84,11 @@ export interface MrzBox {
   flipped: boolean;
   /** Read on the image turned a quarter clockwise (coordinates are in that turned frame). */
   rotated?: boolean;
+  /**
+   * Read on the image turned so that this direction (degrees clockwise from its x axis) is horizontal: a
+   * document photographed well askew (coordinates are in that turned frame, see `turnedToSource`).
+   */
+  tilt?: number;
   lines: { x0: number; y0: number; x1: number; y1: number; height: number }[];
 }
 
@@ -264,6 +270,7 @@ const EXPECTED_SIDE: Record<Decoded['layout'], DocumentSide> = {
   MRVA: 'front',
   MRVB: 'front',
   FR_ID_OLD: 'front',
+  RU_INTERNAL: 'front',
 };
 
 /** Below this mean character probability a block failing its check digits is not taken for an MRZ. */
@@ -289,7 +296,15 @@ interface Pass {
   fine: boolean;
   /** On the grayscale with strongly coloured pixels faded (toInkGray) instead of plain luma. */
   ink?: boolean;
+  /** On the image turned by its estimated text angle (`textAngle`), when that is well off the axes. */
+  tilt?: boolean;
 }
+
+/**
+ * Text angles the upright and quarter-turned passes already cover: the locator keeps lines within ±20° of
+ * its x axis; the deskewed pass is tried beyond 12° (some margin for the estimate) and short of 78°.
+ */
+const TILT_MIN_DEG = 12;
 
 /**
  * How a reading stands against others, for keeping the best over blocks and passes: a verified reading,
@@ -408,8 +423,10 @@ function placeRepairs(
   img: { width: number; height: number },
 ): { view: MrzView; repairs: PlacedRepair[] } {
   const rot = !!best.box.rotated;
+  const tilt = best.box.tilt;
   // rotate90: the turned frame's (x', y') shows the original's (y', H - x') (continuous coordinates).
-  const back = (p: { x: number; y: number }) => (rot ? { x: p.y, y: img.height - p.x } : p);
+  const back = (p: { x: number; y: number }) =>
+    rot ? { x: p.y, y: img.height - p.x } : tilt !== undefined ? turnedToSource(p, img, tilt) : p;
   const view: MrzView = {
     image: best.box.image,
     width: img.width,
@@ -436,6 +453,7 @@ function placeRepairs(
     const c = back(stripToImage(line, geom, centre + 0.5, (grid.top + grid.bottom + 1) / 2));
     let angle = (Math.atan2(line.uy, line.ux) * 180) / Math.PI;
     if (rot) angle -= 90;
+    if (tilt !== undefined) angle += tilt;
     return {
       ...rp,
       at: {
@@ -515,11 +533,18 @@ export function createEngineWith(
       { delta: 0.05, flip: true, rot: true, fine: false },
       { delta: 0.05, flip: false, rot: false, fine: true },
       { delta: 0.05, flip: true, rot: false, fine: true },
+      // A document photographed well askew (beyond the ±20° the locator takes): turned by its text angle.
+      { delta: 0.05, flip: false, rot: false, fine: false, tilt: true },
+      { delta: 0.05, flip: true, rot: false, fine: false, tilt: true },
+      { delta: 0.18, flip: false, rot: false, fine: false, tilt: true },
+      { delta: 0.18, flip: true, rot: false, fine: false, tilt: true },
     ];
     const linesCache = new Map<string, TextLine[]>();
     /** Every reading decoded so far, to check repairs against the other views of the same MRZ. */
     const seen: Decoded[] = [];
     const rotated = new Map<number, GrayImage>();
+    /** Per image: the text angle and the image turned by it, or null when the angle is near an axis. */
+    const tilted = new Map<number, { deg: number; g: GrayImage } | null>();
     search: for (const pass of passes) {
       // Fall-back passes only while no block looked like an MRZ at all: a block that decoded to an
       // ambiguous or check-digit-failing reading was the MRZ, and other text will not do better.
@@ -542,9 +567,22 @@ export function createEngineWith(
           }
           g = r;
         }
+        let tiltDeg: number | undefined;
+        if (pass.tilt) {
+          let t = tilted.get(im);
+          if (t === undefined) {
+            const deg = textAngle(g);
+            const off = Math.abs(deg);
+            t = off > TILT_MIN_DEG && off < 90 - TILT_MIN_DEG ? { deg, g: turnImage(g, deg) } : null;
+            tilted.set(im, t);
+          }
+          if (!t) continue;
+          g = t.g;
+          tiltDeg = t.deg;
+        }
         const scale = workScale(g, pass.fine);
         if (scale === null) continue;
-        const key = `${im}:${pass.delta}:${pass.rot}:${scale}:${!!pass.ink}`;
+        const key = `${im}:${pass.delta}:${pass.rot}:${scale}:${!!pass.ink}:${!!pass.tilt}`;
         let found = linesCache.get(key);
         if (!found) {
           found = findLinesAtScale(g, scale, pass.delta);
@@ -576,6 +614,7 @@ export function createEngineWith(
                   image: im,
                   flipped: pass.flip,
                   ...(pass.rot ? { rotated: true } : {}),
+                  ...(tiltDeg !== undefined ? { tilt: tiltDeg } : {}),
                   lines: ordered.map(boxOf),
                 },
               };

@@ -7,7 +7,7 @@
  * and the first letter of the document code, which ICAO 9303 fixes per format: K for cards (TD1, TD2:
  * A, C or I), Y for passports (TD3: P), V for visas (MRV-A, MRV-B: V).
  */
-export type CharClass = 'A' | 'L' | 'N' | 'X' | 'S' | 'D' | 'P' | 'F' | 'K' | 'Y' | 'V';
+export type CharClass = 'A' | 'L' | 'N' | 'X' | 'S' | 'D' | 'P' | 'F' | 'K' | 'Y' | 'V' | 'R';
 
 export const CLASS_CHARS: Record<CharClass, string> = {
   A: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<',
@@ -21,6 +21,8 @@ export const CLASS_CHARS: Record<CharClass, string> = {
   K: 'ACI',
   Y: 'P',
   V: 'V',
+  // Names of the Russian internal passport: its transliteration writes Ё Ч Ш Э Ю Я Ь as 2 3 4 6 7 8 9.
+  R: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ<2346789',
 };
 
 /** A position in the MRZ: [line, column]. */
@@ -35,7 +37,7 @@ export interface FieldCheck {
 }
 
 export interface Layout {
-  name: 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB' | 'FR_ID_OLD';
+  name: 'TD1' | 'TD2' | 'TD3' | 'MRVA' | 'MRVB' | 'FR_ID_OLD' | 'RU_INTERNAL';
   /** Format name in the `mrz` package. */
   format: 'TD1' | 'TD2' | 'TD3' | 'FRENCH_NATIONAL_ID';
   lines: number;
@@ -98,6 +100,26 @@ export const MRVA: Layout = {
   ],
   fieldChecks: TD3.fieldChecks.slice(0, 3),
   composite: undefined,
+};
+
+/**
+ * The Russian internal passport (since 2011): a TD3-sized MRZ headed `PNRUS`, whose names use a national
+ * transliteration with digits (ИМЯРЕК → IM8REK, -ВИЧ → VI3), whose expiry is empty (`<<<<<<` and a filler
+ * for its check digit: the passport is renewed at set ages) and whose optional data (last digit of the series,
+ * issue date, issuing office) has its own check digit. Chosen only when the block's head reads `PNRUS`.
+ */
+export const RU_INTERNAL: Layout = {
+  ...TD3,
+  name: 'RU_INTERNAL',
+  classes: [
+    'YA' + rep('A', 3) + rep('R', 39),
+    rep('X', 9) + 'D' + rep('A', 3) + rep('N', 6) + 'D' + 'S' + rep('F', 7) + rep('X', 14) + 'P' + 'D',
+  ],
+  fieldChecks: [
+    { span: [1, 0, 9], cd: [1, 9] },
+    { span: [1, 13, 19], cd: [1, 19] },
+    { span: [1, 28, 42], cd: [1, 42] },
+  ],
 };
 
 export const TD2: Layout = {
@@ -225,7 +247,7 @@ export function longNumberLayout(layout: Layout, k: number): Layout | null {
   };
 }
 
-export const ALL_LAYOUTS: readonly Layout[] = [TD1, TD2, MRVB, FR_ID_OLD, TD3, MRVA];
+export const ALL_LAYOUTS: readonly Layout[] = [TD1, TD2, MRVB, FR_ID_OLD, TD3, MRVA, RU_INTERNAL];
 
 /** Candidate layouts for a block of `lines` lines of `length` characters. */
 export function layoutsFor(lines: number, length: number): Layout[] {

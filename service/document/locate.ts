@@ -43,7 +43,7 @@ function halve(img: GrayImage): GrayImage {
 }
 
 /** Dark-on-light pixels: darker than the local mean by `delta` (box window radius r). */
-function adaptiveInk(img: GrayImage, r: number, delta: number): Uint8Array {
+export function adaptiveInk(img: GrayImage, r: number, delta: number): Uint8Array {
   const { width: w, height: h, data } = img;
   const integ = new Float64Array((w + 1) * (h + 1));
   for (let y = 0; y < h; y++) {

@@ -143,7 +143,14 @@ export function parseMrz(lines: string[], today: Date = new Date()): ParsedMrz |
   const day = parisDay(today);
   // Only the check-digit fields decide validity: the package also flags unknown country codes, which
   // is not a reading problem.
-  const checkDigitsValid = r.details.filter((d) => /CheckDigit$/.test(d.field ?? '')).every((d) => d.valid);
+  // The Russian internal passport (`PNRUS`, see layouts.ts) prints no expiry: `<<<<<<` and a filler where
+  // its check digit would be, which the package counts as a wrong check digit.
+  const ruInternal = format === 'TD3' && lines[0]!.startsWith('PNRUS');
+  const noExpiry = ruInternal && lines[1]!.slice(21, 28) === '<<<<<<<';
+  const checkDigitsValid = r.details
+    .filter((d) => /CheckDigit$/.test(d.field ?? ''))
+    .filter((d) => !(noExpiry && d.field === 'expirationDateCheckDigit'))
+    .every((d) => d.valid);
   const birthDate = mrzDateToIso(f.birthDate ?? '', 'birth', day);
   const code = clean(f.documentCode).replace(/ /g, '');
   const sexRaw = f.sex;
@@ -168,8 +175,9 @@ export function parseMrz(lines: string[], today: Date = new Date()): ParsedMrz |
       documentCode: code,
       issuingState: clean(f.issuingState),
       documentNumber,
-      lastName: clean(f.lastName),
-      firstNames: clean(f.firstName),
+      // Its names keep the digits of its transliteration (the package refuses them): read from the line.
+      lastName: ruInternal ? clean(lines[0]!.slice(5).split('<<')[0]) : clean(f.lastName),
+      firstNames: ruInternal ? clean(lines[0]!.slice(5).split('<<').slice(1).join('<')) : clean(f.firstName),
       nationality: clean(f.nationality) || clean(f.issuingState),
       birthDate: birthDate ?? '',
       sex,

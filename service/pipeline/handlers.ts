@@ -290,6 +290,7 @@ export function handleSandboxed(
         digits: challenge.digits,
         lang: challenge.lang,
         document: deps.document,
+        ...(stage === 'document' && c.declaredDocumentType ? { documentType: c.declaredDocumentType } : {}),
         ...(mouthCropsOut ? { mouthCropsOut } : {}),
       });
       if (mouthCropsOut) await storeMouthCrops(deps, run, result, mouthCropsOut);

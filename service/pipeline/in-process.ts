@@ -21,6 +21,8 @@ export interface LocalCase {
   digits: string;
   lang: Lang;
   declared?: DeclaredIdentity;
+  /** The document type the applicant declared (ID_CARD, PASSPORT, RESIDENCE_PERMIT): a prior for the reader. */
+  documentType?: string;
   /** Verification day (default now). */
   today?: Date;
   attempt?: number;
@@ -70,7 +72,14 @@ export function createLocalVerifier(config: Config): LocalVerifier {
       if (step.kind === 'analyse' && ingest) {
         // The join: every analysis settles (a failed one is a missing signal), then `decide`.
         const [document, faceOut, speech] = await Promise.all([
-          guard('document', () => runDocument(c.files, c.today ?? new Date(), documentSettings(config))),
+          guard('document', () =>
+            runDocument(
+              c.files,
+              c.today ?? new Date(),
+              documentSettings(config),
+              c.documentType ? { documentType: c.documentType } : {},
+            ),
+          ),
           guard('face', async () => {
             const f = await runFace(c.files, getFace(), ingest.probe);
             faceDescriptor = f.descriptor ?? null;

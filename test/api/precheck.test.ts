@@ -7,6 +7,7 @@ import { testConfig } from '../helpers/env.js';
 import { fixtureCase, type FixtureCase } from '../helpers/fixtures.js';
 import { ApiClient, identityOf } from './client.js';
 import { precheckVerdict } from '../../service/api/applicant/precheck.js';
+import { getCase } from '../../service/cases/index.js';
 
 let svc: RunningService;
 let api: ApiClient;
@@ -54,11 +55,14 @@ describe('photo pre-check', () => {
   it('reads the back of a 2021 card, and recognises it uploaded as the front', async () => {
     const c = await api.create(identityOf(fx), 'fr');
     expect((await precheck(c.token, 'back', 'cni2021')).status).toBe(404);
+    expect((await getCase(svc.runtime.db, c.id))?.declaredDocumentType).toBeNull();
     expect((await api.upload(c.token, 'back', fx.back!)).status).toBe(201);
     expect(await precheck(c.token, 'back', 'cni2021')).toEqual({
       status: 200,
       body: expect.objectContaining({ verdict: 'ok', mrzRead: true }),
     });
+    // The document chosen in the app is stored for the pipeline's document stage.
+    expect((await getCase(svc.runtime.db, c.id))?.declaredDocumentType).toBe('ID_CARD');
     // The MRZ side photographed when the front was asked for.
     expect((await precheck(c.token, 'back', 'cni2021')).body.portraitFound).toBeNull();
     expect((await api.upload(c.token, 'front', fx.back!)).status).toBe(201);
@@ -75,12 +79,18 @@ describe('photo pre-check', () => {
   }, 120_000);
 
   it('finds the portrait on the passport data page, and says so when the photo has none', async () => {
-    const c = await api.create(identityOf(passport), 'en');
+    // The business service may say which document to expect; the applicant's choice in the app replaces it.
+    const c = await api.create(identityOf(passport), 'en', { documentType: 'RESIDENCE_PERMIT' });
+    expect((await getCase(svc.runtime.db, c.id))?.declaredDocumentType).toBe('RESIDENCE_PERMIT');
+    await expect(api.create(identityOf(passport), 'en', { documentType: 'DRIVING_LICENCE' })).rejects.toThrow(
+      /create: 400/,
+    );
     expect((await api.upload(c.token, 'front', passport.front)).status).toBe(201);
     expect(await precheck(c.token, 'front', 'passport')).toEqual({
       status: 200,
       body: expect.objectContaining({ verdict: 'ok', mrzRead: true, portraitFound: true }),
     });
+    expect((await getCase(svc.runtime.db, c.id))?.declaredDocumentType).toBe('PASSPORT');
     // A photo with an MRZ but no portrait (the back of an identity card) sent as the data page.
     expect((await api.upload(c.token, 'front', fx.back!)).status).toBe(201);
     expect((await precheck(c.token, 'front', 'passport')).body).toMatchObject({

@@ -23,7 +23,12 @@ export interface MemoryPipelineRepository extends PipelineRepository {
   readonly decisions: Array<DecisionInput & { caseId: string; attempt: number }>;
   readonly outbox: Array<{ topic: OutboxTopic; caseId: string }>;
   /** Adds a submitted case (status `processing`, attempt 1) with its challenge. */
-  addCase(opts?: { applicant?: Applicant; submittedAt?: Date; updatedAt?: Date }): CaseRow;
+  addCase(opts?: {
+    applicant?: Applicant;
+    submittedAt?: Date;
+    updatedAt?: Date;
+    declaredDocumentType?: CaseRow['declaredDocumentType'];
+  }): CaseRow;
 }
 
 export function memoryPipelineRepository(): MemoryPipelineRepository {
@@ -70,6 +75,7 @@ export function memoryPipelineRepository(): MemoryPipelineRepository {
         reasons: [],
         progress: {},
         createdAt: now,
+        declaredDocumentType: o.declaredDocumentType ?? null,
         updatedAt: o.updatedAt ?? now,
       };
       cases.set(c.id, c);

@@ -134,8 +134,8 @@ const run = (caseId: string, o: Partial<StageRun> = {}): StageRun => ({
 });
 
 /** A case with the front photo and a real video (probed at upload, as the applicant API does). */
-async function uploadedCase(h: Harness) {
-  const c = h.cases.addCase();
+async function uploadedCase(h: Harness, declaredDocumentType: 'PASSPORT' | null = null) {
+  const c = h.cases.addCase({ declaredDocumentType });
   await h.addMedia(c.id, 'front', readFileSync(FACE_JPG));
   videoProbe ??= probe(testVideo());
   await h.addMedia(c.id, 'video', readFileSync(testVideo()), await videoProbe);
@@ -219,20 +219,26 @@ describe('ingest', () => {
 
 describe('document and speech (sandboxed)', () => {
   it('stores what the child computed from the decrypted media, with the challenge', async () => {
-    const seen: Array<{ stage: string; files: string[]; digits: string }> = [];
+    const seen: Array<{ stage: string; files: string[]; digits: string; documentType?: string }> = [];
     const h = harness({
       analyse: async (_run, p) => {
-        seen.push({ stage: p.stage, files: Object.keys(p.files).sort(), digits: p.digits });
+        seen.push({
+          stage: p.stage,
+          files: Object.keys(p.files).sort(),
+          digits: p.digits,
+          ...(p.documentType ? { documentType: p.documentType } : {}),
+        });
         // The child gets plaintext copies of the stored bytes.
         if (p.files.front) expect(readFileSync(p.files.front)).toEqual(readFileSync(FACE_JPG));
         return p.stage === 'document' ? DOCUMENT : SPEECH;
       },
     });
-    const c = await uploadedCase(h);
+    // The declared document type reaches the document reader (a prior), not the speech stage.
+    const c = await uploadedCase(h, 'PASSPORT');
     expect((await handleSandboxed(h.deps, run(c.id), 'document')).status).toBe('ok');
     expect((await handleSandboxed(h.deps, run(c.id), 'speech')).status).toBe('ok');
     expect(seen).toEqual([
-      { stage: 'document', files: ['front'], digits: '471' },
+      { stage: 'document', files: ['front'], digits: '471', documentType: 'PASSPORT' },
       { stage: 'speech', files: ['video'], digits: '471' },
     ]);
     expect((await h.cases.getStageResult(c.id, 1, 'document'))?.result).toEqual(DOCUMENT);

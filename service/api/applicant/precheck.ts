@@ -9,7 +9,7 @@ import type { Config } from '../../config/index.js';
 import type { Db } from '../../db/index.js';
 import type { MediaStore } from '../../storage/index.js';
 import { withDecrypted } from '../../storage/index.js';
-import { listMedia } from '../../cases/index.js';
+import { listMedia, setDeclaredDocumentType } from '../../cases/index.js';
 import { decodeImage } from '../../media/index.js';
 import { readDocument } from '../../pipeline/engines/document.js';
 import { badRequest, notFound } from '../errors.js';
@@ -68,6 +68,10 @@ export function createPrecheckRouter(deps: {
     const c = (req as ApplicantRequest).case;
     const m = (await listMedia(deps.db, c.id, c.attempt)).find((x) => x.kind === side);
     if (!m) throw notFound('Upload this photo first');
+    // The document the applicant chose in the app is their declaration: stored for the pipeline's document
+    // stage (a prior for the reader), until the attempt is submitted.
+    if (c.status === 'created' || c.status === 'resubmission_requested')
+      await setDeclaredDocumentType(deps.db, c.id, DOC_TYPE[body.data.doc]);
     const t0 = performance.now();
     const portraitExpected = PORTRAIT_SIDE[body.data.doc] === side;
     const { result, portraitFound } = await withDecrypted(

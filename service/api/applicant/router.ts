@@ -96,6 +96,7 @@ export function createApplicantRouter(deps: ApplicantApiDeps): Router {
           applicant: body.applicant,
           tokenHash: hash,
           expiresAt: new Date(now.getTime() + config.VERIFICATION_TTL_HOURS * 3600_000),
+          ...(body.documentType ? { declaredDocumentType: body.documentType } : {}),
         });
         // Always kept (sealed), so that POST /verifications/:id/invite can send the link later.
         const channels: Channel[] = [];

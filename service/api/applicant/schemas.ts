@@ -1,7 +1,7 @@
 // Request and response bodies of the applicant API (zod), also the source of the OpenAPI schemas.
 import { LangSchema } from '../../contracts/lang.js';
 import { z } from 'zod';
-import { CASE_STATUSES } from '../../cases/types.js';
+import { CASE_STATUSES, DECLARED_DOCUMENT_TYPES } from '../../cases/types.js';
 
 /**
  * Printable text only: no control, format, private-use or unpaired surrogate code points (a NUL or a lone
@@ -43,6 +43,12 @@ export const createVerificationBody = z.object({
       .trim()
       .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number'),
   }),
+  documentType: z
+    .enum(DECLARED_DOCUMENT_TYPES)
+    .optional()
+    .describe(
+      'The document the applicant is expected to show, when you know it (the choice the applicant makes in the app replaces it). A hint for reading the document, never a requirement.',
+    ),
   invite: z
     .object({ email: z.boolean().optional(), sms: z.boolean().optional() })
     .optional()

@@ -12,7 +12,12 @@ export default async function analyse(job: SandboxedJob<SandboxPayload>): Promis
   let out;
   if (p.stage === 'document') {
     if (!front) throw new Error('document stage without the front photo');
-    out = await runDocument({ front, ...(back ? { back } : {}) }, new Date(p.today), p.document);
+    out = await runDocument(
+      { front, ...(back ? { back } : {}) },
+      new Date(p.today),
+      p.document,
+      p.documentType ? { documentType: p.documentType } : {},
+    );
   } else {
     if (!video) throw new Error('speech stage without the video');
     out = await runSpeech({ video }, p.digits, p.lang, p.probe, {

@@ -21,4 +21,6 @@ export interface SandboxPayload {
   /** Speech: where the child writes the mouth crops' JPEG sheet (inside the private temp dir). */
   mouthCropsOut?: string;
   document: DocumentSettings;
+  /** The document type the applicant declared (document stage): a prior for the reader, never an override. */
+  documentType?: string;
 }
