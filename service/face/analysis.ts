@@ -105,21 +105,24 @@ export interface ClassifiedFrame {
 export function classifyFrame(
   f: FrameFaces,
   p: AnalysisParams = DEFAULT_ANALYSIS,
-  liveTrack: ReadonlySet<FaceObservation> | null = null,
+  liveTrack: LiveTrack | null = null,
 ): ClassifiedFrame {
   const sorted = [...f.faces].sort((a, b) => b.box.width - a.box.width);
   // With a live track, the live face is the track's face: a frame without one has no live face (what is left
   // is the card portrait, or someone else, while the applicant's face was missed), and must not be compared
   // as the applicant.
-  const live = liveTrack ? sorted.find((o) => liveTrack.has(o)) : sorted[0];
+  const live = liveTrack ? sorted.find((o) => liveTrack.faces.has(o)) : sorted[0];
   if (!live) return { index: f.index, timeSec: f.timeSec, live: null, others: [], cards: [], quality: 0 };
   const rest = sorted.filter((o) => o !== live);
+  // Sizes are judged against the applicant's usual face width: when the face detection shrinks in one frame
+  // (turned, backlit), the card portrait beside it must not look like a second person.
+  const ref = Math.max(live.box.width, liveTrack?.medianWidth ?? 0);
   return {
     index: f.index,
     timeSec: f.timeSec,
     live,
-    others: rest.filter((o) => o.box.width >= live.box.width * p.cardMaxRatio),
-    cards: rest.filter((o) => o.box.width < live.box.width * p.cardMaxRatio && o.box.width >= p.cardMinPx),
+    others: rest.filter((o) => o.box.width >= ref * p.cardMaxRatio),
+    cards: rest.filter((o) => o.box.width < ref * p.cardMaxRatio && o.box.width >= p.cardMinPx),
     quality: faceQuality(live).total,
   };
 }
@@ -138,8 +141,14 @@ export function classifyFrames(all: FrameFaces[], p: AnalysisParams = DEFAULT_AN
   return all.map((f) => classifyFrame(f, p, live));
 }
 
-/** The faces of the applicant's track (see classifyFrames), or null when there is no face at all. */
-export function liveTrack(all: FrameFaces[], p: AnalysisParams = DEFAULT_ANALYSIS): Set<FaceObservation> | null {
+/** The applicant's faces over the video and their median width (px). */
+export interface LiveTrack {
+  faces: ReadonlySet<FaceObservation>;
+  medianWidth: number;
+}
+
+/** The applicant's track (see classifyFrames), or null when there is no face at all. */
+export function liveTrack(all: FrameFaces[], p: AnalysisParams = DEFAULT_ANALYSIS): LiveTrack | null {
   const tracks: FaceObservation[][] = [];
   for (const f of [...all].sort((a, b) => a.timeSec - b.timeSec)) {
     const taken = new Set<FaceObservation[]>();
@@ -170,7 +179,7 @@ export function liveTrack(all: FrameFaces[], p: AnalysisParams = DEFAULT_ANALYSI
   const seen = tracks.filter((t) => t.length >= Math.max(1, withFace / 4));
   const pool = seen.length > 0 ? seen : tracks;
   const live = pool.reduce((a, b) => (medianWidth(b) > medianWidth(a) ? b : a));
-  return new Set(live);
+  return { faces: new Set(live), medianWidth: medianWidth(live) };
 }
 
 /**
