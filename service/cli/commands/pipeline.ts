@@ -166,10 +166,7 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
           if (l.expected === 'approve') {
             genuine++;
             if (got === 'approve') genuineApproved++;
-            else if (
-              r.decision.reasons.length > 0 &&
-              r.decision.reasons.every((c) => SPEECH_REASONS.has(c))
-            )
+            else if (r.decision.reasons.length > 0 && r.decision.reasons.every((c) => SPEECH_REASONS.has(c)))
               genuineSpeechOnly++;
           }
           if (l.expected !== 'approve') {
