@@ -61,6 +61,10 @@ export interface AnalysisParams {
    */
   staticJointMotion: number;
   staticJointMouthStd: number;
+  /** Largest centre shift (× face width) between two faces of one track (classifyFrames). Default 1. */
+  trackMaxShift: number;
+  /** Largest width ratio between two faces of one track. Default 2 (a card portrait is < 0.55 × the face). */
+  trackMaxScale: number;
 }
 
 export const DEFAULT_ANALYSIS: AnalysisParams = {
@@ -76,6 +80,8 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   staticMouthStd: 0.003,
   staticJointMotion: 0.0095,
   staticJointMouthStd: 0.006,
+  trackMaxShift: 1,
+  trackMaxScale: 2,
 };
 
 export interface FrameFaces {
@@ -96,20 +102,84 @@ export interface ClassifiedFrame {
   quality: number;
 }
 
-export function classifyFrame(f: FrameFaces, p: AnalysisParams = DEFAULT_ANALYSIS): ClassifiedFrame {
-  if (f.faces.length === 0)
-    return { index: f.index, timeSec: f.timeSec, live: null, others: [], cards: [], quality: 0 };
+export function classifyFrame(
+  f: FrameFaces,
+  p: AnalysisParams = DEFAULT_ANALYSIS,
+  liveTrack: LiveTrack | null = null,
+): ClassifiedFrame {
   const sorted = [...f.faces].sort((a, b) => b.box.width - a.box.width);
-  const live = sorted[0]!;
-  const rest = sorted.slice(1);
+  // With a live track, the live face is the track's face: a frame without one has no live face (what is left
+  // is the card portrait, or someone else, while the applicant's face was missed), and must not be compared
+  // as the applicant.
+  const live = liveTrack ? sorted.find((o) => liveTrack.faces.has(o)) : sorted[0];
+  if (!live) return { index: f.index, timeSec: f.timeSec, live: null, others: [], cards: [], quality: 0 };
+  const rest = sorted.filter((o) => o !== live);
+  // Sizes are judged against the applicant's usual face width: when the face detection shrinks in one frame
+  // (turned, backlit), the card portrait beside it must not look like a second person.
+  const ref = Math.max(live.box.width, liveTrack?.medianWidth ?? 0);
   return {
     index: f.index,
     timeSec: f.timeSec,
     live,
-    others: rest.filter((o) => o.box.width >= live.box.width * p.cardMaxRatio),
-    cards: rest.filter((o) => o.box.width < live.box.width * p.cardMaxRatio && o.box.width >= p.cardMinPx),
+    others: rest.filter((o) => o.box.width >= ref * p.cardMaxRatio),
+    cards: rest.filter((o) => o.box.width < ref * p.cardMaxRatio && o.box.width >= p.cardMinPx),
     quality: faceQuality(live).total,
   };
+}
+
+/**
+ * Every frame classified, with the live face taken from one track over the video. The applicant's face stays
+ * in place and keeps its size from frame to frame; when it is missed in some frames (turned, backlit), the
+ * largest face left there is usually the card portrait, which alone would be compared with the uploaded
+ * portrait as if it were the applicant (measured: a backlit genuine case scored 0.10, the card's own photo).
+ * Faces are chained into tracks (centre within `trackMaxShift` × width of the track's last face, width within
+ * a factor `trackMaxScale`); the live track is the one whose faces are widest (median), among tracks seen in at
+ * least a quarter of the frames with a face. When every frame's largest face is on it, nothing changes.
+ */
+export function classifyFrames(all: FrameFaces[], p: AnalysisParams = DEFAULT_ANALYSIS): ClassifiedFrame[] {
+  const live = liveTrack(all, p);
+  return all.map((f) => classifyFrame(f, p, live));
+}
+
+/** The applicant's faces over the video and their median width (px). */
+export interface LiveTrack {
+  faces: ReadonlySet<FaceObservation>;
+  medianWidth: number;
+}
+
+/** The applicant's track (see classifyFrames), or null when there is no face at all. */
+export function liveTrack(all: FrameFaces[], p: AnalysisParams = DEFAULT_ANALYSIS): LiveTrack | null {
+  const tracks: FaceObservation[][] = [];
+  for (const f of [...all].sort((a, b) => a.timeSec - b.timeSec)) {
+    const taken = new Set<FaceObservation[]>();
+    for (const o of [...f.faces].sort((a, b) => b.box.width - a.box.width)) {
+      const cx = o.box.x + o.box.width / 2;
+      const cy = o.box.y + o.box.height / 2;
+      let best: FaceObservation[] | null = null;
+      let bestD = Infinity;
+      for (const t of tracks) {
+        if (taken.has(t)) continue;
+        const last = t[t.length - 1]!.box;
+        const ratio = o.box.width / last.width;
+        if (ratio > p.trackMaxScale || ratio < 1 / p.trackMaxScale) continue;
+        const d = Math.hypot(cx - (last.x + last.width / 2), cy - (last.y + last.height / 2));
+        if (d <= p.trackMaxShift * Math.max(last.width, o.box.width) && d < bestD) {
+          best = t;
+          bestD = d;
+        }
+      }
+      if (best) best.push(o);
+      else tracks.push((best = [o]));
+      taken.add(best);
+    }
+  }
+  if (tracks.length === 0) return null;
+  const withFace = all.filter((f) => f.faces.length > 0).length;
+  const medianWidth = (t: FaceObservation[]) => median(t.map((o) => o.box.width));
+  const seen = tracks.filter((t) => t.length >= Math.max(1, withFace / 4));
+  const pool = seen.length > 0 ? seen : tracks;
+  const live = pool.reduce((a, b) => (medianWidth(b) > medianWidth(a) ? b : a));
+  return { faces: new Set(live), medianWidth: medianWidth(live) };
 }
 
 /**

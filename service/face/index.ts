@@ -3,7 +3,7 @@
 import {
   DEFAULT_ANALYSIS,
   cardResult,
-  classifyFrame,
+  classifyFrames,
   liveResult,
   motionStats,
   mouthTrack,
@@ -208,7 +208,7 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       throw e;
     }
     const [portrait, detections] = await Promise.all([portraitP, Promise.all(pending)]);
-    let frames = detections.map((d) => classifyFrame(d, params));
+    let frames = classifyFrames(detections, params);
     const byIndex = new Map(videoFrames.map((f) => [f.index, analysed.get(f.index) ?? f]));
     const original = new Map(videoFrames.map((f) => [f.index, f]));
     // Live faces are large and already have landmarks: one descriptor pass on the aligned chip each, started

@@ -6,6 +6,7 @@ import {
   withCards,
   cardResult,
   classifyFrame,
+  classifyFrames,
   liveResult,
   motionStats,
   signals,
@@ -247,6 +248,42 @@ describe('analysis', () => {
     expect(signals(jittery, { nonRigidMotion: 0.003, mouthOpeningStd: 0.03 }, card).staticVideo).toBe(true);
     // Measured on genuine fixtures: 0.015–0.022 and 0.017–0.051.
     expect(signals(jittery, { nonRigidMotion: 0.015, mouthOpeningStd: 0.017 }, card).staticVideo).toBe(false);
+  });
+
+  it('never takes the card portrait for the applicant in frames where the face was missed', () => {
+    // Measured on a backlit genuine case: the turned, dark face was missed in 3 of 8 frames, where the card
+    // portrait (~80 px, beside the face) was the largest face and scored 0.10 against the uploaded portrait.
+    const lm = frontalFace();
+    // In frame 3 the face detection shrinks (turned): the card beside it must not become a second person.
+    const applicant = (i: number) => face(lm, i === 3 ? 100 : 140 + (i % 3) * 8, 100 + i);
+    const cardFace = (i: number) => face(frontalFace(600), 68 + (i % 2) * 6, 500 + 2 * i);
+    const detections = Array.from({ length: 8 }, (_, i) => ({
+      index: i,
+      timeSec: i,
+      faces: i < 3 ? [cardFace(i)] : i < 5 ? [applicant(i), cardFace(i)] : [applicant(i)],
+    }));
+    // Frame by frame, the largest face of frames 0-2 is the card.
+    expect(detections.slice(0, 3).map((d) => classifyFrame(d).live?.box.x)).toEqual([500, 502, 504]);
+    const frames = classifyFrames(detections);
+    expect(frames.map((f) => f.live?.box.x ?? null)).toEqual([null, null, null, 103, 104, 105, 106, 107]);
+    expect(classifyFrame(detections[3]!).others).toHaveLength(1);
+    expect(frames[3]!.cards.map((c) => c.box.x)).toEqual([506]);
+    expect(frames[3]!.others).toHaveLength(0);
+    expect(signals(frames, motionStats(frames), cardResult([], null)).multiplePeople).toBe(false);
+    // Frames whose largest face is the applicant's, at the usual size, are unchanged.
+    for (const d of detections.slice(4)) expect(classifyFrames([d])[0]).toEqual(classifyFrame(d));
+  });
+
+  it('keeps the applicant as the live face when a second person looks larger in some frames', () => {
+    const detections = Array.from({ length: 6 }, (_, i) => ({
+      index: i,
+      timeSec: i,
+      faces: [face(frontalFace(), 150, 100 + i), face(frontalFace(600), i === 2 ? 160 : 130, 500)],
+    }));
+    const frames = classifyFrames(detections);
+    expect(frames.map((f) => f.live!.box.width)).toEqual([150, 150, 150, 150, 150, 150]);
+    expect(frames.every((f) => f.others.length === 1)).toBe(true);
+    expect(signals(frames, motionStats(frames), cardResult([], null)).multiplePeople).toBe(true);
   });
 
   it('separates a second person from a card portrait', () => {

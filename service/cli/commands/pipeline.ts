@@ -119,6 +119,10 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
       let auto = 0;
       let falseApprove = 0;
       let shouldNotApprove = 0;
+      // Genuine cases held back by the speech stage alone: the face/card/liveness figure excludes them.
+      let genuine = 0;
+      let genuineApproved = 0;
+      let genuineSpeechOnly = 0;
       const confusion: Record<string, Record<string, number>> = {};
       const byAttack: Record<string, Record<string, number>> = {};
       const byCondition: Record<string, Record<string, number>> = {};
@@ -159,6 +163,12 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
           const got = r.decision.outcome;
           if (got === l.expected) agree++;
           if (got !== 'review') auto++;
+          if (l.expected === 'approve') {
+            genuine++;
+            if (got === 'approve') genuineApproved++;
+            else if (r.decision.reasons.length > 0 && r.decision.reasons.every((c) => SPEECH_REASONS.has(c)))
+              genuineSpeechOnly++;
+          }
           if (l.expected !== 'approve') {
             shouldNotApprove++;
             if (got === 'approve') falseApprove++;
@@ -238,6 +248,12 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
         auto_decided: r3(auto / n),
         false_auto_approve: r3(shouldNotApprove ? falseApprove / shouldNotApprove : 0),
         false_auto_approve_count: falseApprove,
+        genuine_approved: genuine ? r3(genuineApproved / genuine) : null,
+        genuine_held_by_speech_only: genuineSpeechOnly,
+        // Approved once the cases held by speech reasons alone are counted as approved (face, card, liveness).
+        genuine_approved_without_speech_holds: genuine
+          ? r3((genuineApproved + genuineSpeechOnly) / genuine)
+          : null,
         ms_per_case_p50: Math.round(percentile(ms, 50)),
         ms_per_case_p95: Math.round(percentile(ms, 95)),
         confusion,
@@ -275,6 +291,9 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
 }
 
 export type { Command };
+
+/** Reasons of the speech stage (spoken digits), not of the face, card or liveness checks. */
+const SPEECH_REASONS: ReadonlySet<string> = new Set(['DIGITS_UNCERTAIN', 'DIGITS_MISMATCH', 'NO_SPEECH']);
 
 /** Population standard deviation (rounded), null for fewer than 2 values. */
 function stdOf(v: number[]): number | null {
