@@ -19,7 +19,7 @@ import { bandEnvelope, speechEnvelope, voicedSegments } from './envelope.js';
 import { createLipSyncEngine } from './engine.js';
 import { isCloseRace } from './frames.js';
 import type { LandmarkNet } from './mouth-model.js';
-import { DEFAULT_PLAN, insideWindows, planWindows, type PlanOptions } from './plan.js';
+import { bandSpan, DEFAULT_PLAN, insideWindows, planWindows, type PlanOptions } from './plan.js';
 import { DEFAULT_SCORE, scoreLipSync, type ScoreParams } from './score.js';
 import type { AudioEnvelope, LipSyncResult, MouthSample } from './types.js';
 
@@ -85,6 +85,8 @@ export interface LipSyncEvalReport {
 }
 
 interface Clip {
+  /** Bands of the stretch the engine would read when scoring with this audio (plan.ts bandSpan). */
+  scoreBands: NormBands;
   file: string;
   kind: string;
   person: string;
@@ -175,7 +177,10 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
   const trackSec = o.trackSec ?? 12;
   const clips: Clip[] = [];
   const cpuPerSec: number[] = [];
-  const cacheKey = `${net}/${plan.fps}/${trackSec}/${o.detections ?? 'default'}`;
+  const spanOf = (env: AudioEnvelope, durationSec: number) =>
+    bandSpan(planWindows(voicedSegments(env), durationSec, plan).windows);
+  // Bump when the tracking itself changes (decode format, detector sizes): older caches are then re-tracked.
+  const cacheKey = `tracker2/${net}/${plan.fps}/${trackSec}/${o.detections ?? 'default'}`;
   const cached = readTracks(o.tracksCache, cacheKey);
   const tracked: Record<string, { mouth: MouthSample[]; cpuPerSec: number }> = {};
   const tmp = mkdtempSync(join(tmpdir(), 'idv-lipsync-eval-'));
@@ -192,6 +197,7 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
         hit = { mouth: m, cpuPerSec: (c.user + c.system) / 1000 / durationSec };
       }
       tracked[e.file] = hit;
+      const env = speechEnvelope(audio);
       const mouth = hit.mouth;
       cpuPerSec.push(hit.cpuPerSec);
       clips.push({
@@ -199,8 +205,9 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
         kind: e.kind,
         person: personOf(e),
         durationSec,
-        env: speechEnvelope(audio),
+        env,
         bands: normaliseBands(bandEnvelope(audio)),
+        scoreBands: normaliseBands(bandEnvelope(audio, 0.01, spanOf(env, durationSec))),
         mouth,
       });
       const found = mouth.filter((m) => m.opening !== null).length;
@@ -228,7 +235,7 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
   if (o.writeModel) writeFileSync(o.writeModel, JSON.stringify(full, null, 1) + '\n');
   const score = (c: Clip, audio: Clip, model: AvModel) => {
     const w = windowed(c.mouth, audio, c.durationSec, plan);
-    return scoreLipSync(w.mouth, audio.bands, model, w.span, params);
+    return scoreLipSync(w.mouth, audio.scoreBands, model, w.span, params);
   };
   const k = Math.min(o.swapsPerClip ?? 4, real.length - 1);
   const stride = Math.max(1, Math.floor(real.length / (k + 1)));
