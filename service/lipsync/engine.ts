@@ -127,10 +127,9 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
     const want = opts.detections ?? Math.max(1, Math.round(spanSec / 6));
     const detect = async (idx: number[]) => {
       for (const i of idx) {
-        // A selfie face is found at 160 px (~40 % of the 224-px cost); smaller faces need the larger inputs.
-        const f = frames[i]!;
-        const box =
-          (await m.largestFace(f, 160)) ?? (await m.largestFace(f, 224)) ?? (await m.largestFace(f, 416));
+        // Small faces in large frames (a distant applicant) need the larger detector input. (Trying 160 px
+        // first saved ~20 ms a case but its looser boxes flagged 2 more real clips.)
+        const box = (await m.largestFace(frames[i]!, 224)) ?? (await m.largestFace(frames[i]!, 416));
         if (box) dets.push({ timeSec: frames[i]!.timeSec, box });
       }
     };

@@ -180,7 +180,7 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
   const spanOf = (env: AudioEnvelope, durationSec: number) =>
     bandSpan(planWindows(voicedSegments(env), durationSec, plan).windows);
   // Bump when the tracking itself changes (decode format, detector sizes): older caches are then re-tracked.
-  const cacheKey = `tracker2/${net}/${plan.fps}/${trackSec}/${o.detections ?? 'default'}`;
+  const cacheKey = `tracker3/${net}/${plan.fps}/${trackSec}/${o.detections ?? 'default'}`;
   const cached = readTracks(o.tracksCache, cacheKey);
   const tracked: Record<string, { mouth: MouthSample[]; cpuPerSec: number }> = {};
   const tmp = mkdtempSync(join(tmpdir(), 'idv-lipsync-eval-'));

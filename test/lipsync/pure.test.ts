@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { fitRidge, normaliseBands, trainAvModel, type AvModel } from '../../service/lipsync/av-model.js';
 import { bandEnvelope, speechEnvelope, voicedSegments } from '../../service/lipsync/envelope.js';
-import { insideWindows, planWindows } from '../../service/lipsync/plan.js';
+import { bandSpan, insideWindows, planWindows } from '../../service/lipsync/plan.js';
+import { evenSize, i420ToRgb } from '../../service/lipsync/yuv.js';
 import {
   DEFAULT_SCORE,
   detrend,
@@ -98,6 +99,46 @@ describe('envelopes and voiced windows', () => {
     const f = Math.round(0.75 / b.hopSec);
     const row = Array.from({ length: b.bands }, (_, k) => b.db[f * b.bands + k]!);
     expect(row.indexOf(Math.max(...row))).toBe(3);
+  });
+
+  it('band envelope over a span equals the same frames of the whole-track envelope', () => {
+    const a = voice(syllables(5, 4), 4, 5);
+    const whole = bandEnvelope(a);
+    const part = bandEnvelope(a, 0.01, [1.2, 2.5]);
+    expect(part.t0Sec).toBeCloseTo(1.2, 6);
+    const f0 = Math.round(part.t0Sec / whole.hopSec);
+    expect(part.db.length / part.bands).toBeGreaterThanOrEqual(130);
+    for (const f of [0, 40, 129])
+      for (let k = 0; k < part.bands; k++)
+        expect(part.db[f * part.bands + k]).toBeCloseTo(whole.db[(f0 + f) * whole.bands + k]!, 3);
+    expect(
+      bandSpan([
+        [2, 3],
+        [4, 5],
+      ]),
+    ).toEqual([1, 6]);
+    expect(bandSpan([[0.4, 1]])).toEqual([0, 2]);
+    expect(bandSpan([])).toBeUndefined();
+  });
+});
+
+describe('YUV 4:2:0 to RGB', () => {
+  it('converts BT.601 limited-range colours and keeps chroma per 2×2 block', () => {
+    // 2×2 frame: Y plane (4), then one U and one V sample.
+    const px = (y: number, u: number, v: number) => [...i420ToRgb(Uint8Array.from([y, y, y, y, u, v]), 2, 2)];
+    expect(px(235, 128, 128).slice(0, 3)).toEqual([255, 255, 255]);
+    expect(px(16, 128, 128).slice(0, 3)).toEqual([0, 0, 0]);
+    const red = px(81, 90, 240).slice(0, 3);
+    expect(red[0]).toBeGreaterThan(250);
+    expect(Math.max(red[1]!, red[2]!)).toBeLessThan(5);
+    // 4×2 frame: two chroma blocks, left grey, right blue.
+    const y = [126, 126, 41, 41, 126, 126, 41, 41];
+    const rgb = i420ToRgb(Uint8Array.from([...y, 128, 240, 128, 110]), 4, 2);
+    expect([...rgb.subarray(0, 3)]).toEqual([128, 128, 128]);
+    const blue = [...rgb.subarray(9, 12)];
+    expect(blue[2]).toBeGreaterThan(250);
+    expect(Math.max(blue[0]!, blue[1]!)).toBeLessThan(5);
+    expect(evenSize(481, 271)).toEqual({ width: 480, height: 270 });
   });
 });
 
