@@ -22,6 +22,8 @@ export interface AvModel {
 /** Bands scaled per track to 0..1 between their own floor (10th percentile) and peak (98th): level-free. */
 export interface NormBands {
   hopSec: number;
+  /** Time of the first frame (s). */
+  t0Sec: number;
   bands: number;
   frames: number;
   v: Float32Array;
@@ -38,13 +40,13 @@ export function normaliseBands(b: BandEnvelope): NormBands {
     for (let f = 0; f < frames; f++)
       v[f * b.bands + k] = (Math.max(floor, b.db[f * b.bands + k]!) - floor) / span;
   }
-  return { hopSec: b.hopSec, bands: b.bands, frames, v };
+  return { hopSec: b.hopSec, t0Sec: b.t0Sec, bands: b.bands, frames, v };
 }
 
 /** Mean of band k over ±40 ms around t (about one video frame). */
 function bandAt(nb: NormBands, t: number, k: number): number {
-  const a = Math.max(0, Math.floor((t - 0.04) / nb.hopSec));
-  const z = Math.min(nb.frames - 1, Math.ceil((t + 0.04) / nb.hopSec));
+  const a = Math.max(0, Math.floor((t - nb.t0Sec - 0.04) / nb.hopSec));
+  const z = Math.min(nb.frames - 1, Math.ceil((t - nb.t0Sec + 0.04) / nb.hopSec));
   if (z < a) return 0;
   let s = 0;
   for (let i = a; i <= z; i++) s += nb.v[i * nb.bands + k]!;

@@ -97,19 +97,26 @@ export const BANDS_HZ = [80, 250, 500, 900, 1500, 2500, 4000, 7000] as const;
 
 export interface BandEnvelope {
   hopSec: number;
+  /** Time of the first frame (s): the envelope may cover only a stretch of the track. */
+  t0Sec: number;
   bands: number;
   /** Log energy (dB), frame-major: db[frame * bands + band]. */
   db: Float32Array;
 }
 
-/** Log energy in the BANDS_HZ bands, 25 ms Hann windows every `hopSec` (a small spectrogram). */
-export function bandEnvelope(audio: PcmAudio, hopSec = 0.01): BandEnvelope {
+/**
+ * Log energy in the BANDS_HZ bands, 25 ms Hann windows every `hopSec` (a small spectrogram), over the whole
+ * track or only `span` [from, to] seconds (the engine needs the voiced windows and their surroundings only).
+ */
+export function bandEnvelope(audio: PcmAudio, hopSec = 0.01, span?: [number, number]): BandEnvelope {
   const rate = audio.sampleRate;
   const hop = Math.max(1, Math.round(hopSec * rate));
   const win = Math.round(0.025 * rate);
   let n = 1;
   while (n < win) n <<= 1;
-  const frames = Math.max(0, Math.floor((audio.samples.length - win) / hop) + 1);
+  const first = span ? Math.max(0, Math.floor((span[0] * rate) / hop)) : 0;
+  const end = span ? Math.min(audio.samples.length, Math.ceil(span[1] * rate) + win) : audio.samples.length;
+  const frames = Math.max(0, Math.floor((end - first * hop - win) / hop) + 1);
   const bands = BANDS_HZ.length - 1;
   const db = new Float32Array(frames * bands);
   const hann = Float64Array.from(
@@ -122,7 +129,8 @@ export function bandEnvelope(audio: PcmAudio, hopSec = 0.01): BandEnvelope {
   for (let f = 0; f < frames; f++) {
     re.fill(0);
     im.fill(0);
-    for (let i = 0; i < win; i++) re[i] = (audio.samples[f * hop + i]! / 32768) * hann[i]!;
+    const at = (first + f) * hop;
+    for (let i = 0; i < win; i++) re[i] = (audio.samples[at + i]! / 32768) * hann[i]!;
     fft(re, im);
     for (let b = 0; b < bands; b++) {
       let e = 0;
@@ -131,5 +139,5 @@ export function bandEnvelope(audio: PcmAudio, hopSec = 0.01): BandEnvelope {
       db[f * bands + b] = 10 * Math.log10(e + 1e-10);
     }
   }
-  return { hopSec: hop / rate, bands, db };
+  return { hopSec: hop / rate, t0Sec: (first * hop) / rate, bands, db };
 }

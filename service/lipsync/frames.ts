@@ -1,5 +1,7 @@
 // Decodes only the planned windows of the video at the lip-sync sampling rate (input seek to the first window,
-// decoding stops after the last one), downscaled, as raw RGB with each frame's true presentation time.
+// decoding stops after the last one), downscaled, as RGB frames with each frame's true presentation time.
+// ffmpeg writes planar YUV 4:2:0 (the decoder's own format, half the bytes of RGB): measured on a 720p VP8
+// selfie, ~45 ms less ffmpeg CPU and ~40 ms less pipe reading per case than rgb24, for ~1 ms a frame here.
 import { resolve } from 'node:path';
 import { runFfmpegToBuffer } from '../media/ffmpeg-run.js';
 import { fitSize } from '../media/frame-plan.js';
@@ -7,6 +9,7 @@ import { DEFAULT_TIMEOUT_MS } from '../media/limits.js';
 import { MediaError } from '../media/media-error.js';
 import type { MediaProbe } from '../media/probe-parse.js';
 import type { VideoFrame } from '../media/types.js';
+import { evenSize, i420Bytes, i420ToRgb } from './yuv.js';
 
 export interface WindowFramesOptions {
   windows: Array<[number, number]>;
@@ -35,8 +38,9 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
   const v = o.probe.video;
   if (!v) throw new MediaError('no_video_stream', 'the file has no video stream');
   if (o.windows.length === 0) return [];
-  const { width, height } = fitSize(v.displayWidth, v.displayHeight, o.maxSide);
-  const frameBytes = width * height * 3;
+  const fit = fitSize(v.displayWidth, v.displayHeight, o.maxSide);
+  const { width, height } = evenSize(fit.width, fit.height);
+  const frameBytes = i420Bytes(width, height);
   const first = Math.max(0, o.windows[0]![0] - 0.5);
   const last = o.windows[o.windows.length - 1]![1];
   const maxFrames = Math.ceil(o.windows.reduce((s, [a, b]) => s + b - a, 0) * o.fps) + o.windows.length * 2;
@@ -80,7 +84,7 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
         '-f',
         'rawvideo',
         '-pix_fmt',
-        'rgb24',
+        'yuv420p',
       ],
       timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxBytes: frameBytes * maxFrames,
@@ -107,6 +111,6 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
     timeSec: Math.round((times[i] ?? first + i / o.fps) * 1000) / 1000,
     width,
     height,
-    data: raw.subarray(i * frameBytes, (i + 1) * frameBytes),
+    data: i420ToRgb(raw.subarray(i * frameBytes, (i + 1) * frameBytes), width, height),
   }));
 }

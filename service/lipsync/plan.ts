@@ -60,3 +60,12 @@ export function insideWindows<T extends { timeSec: number }>(
 ): T[] {
   return samples.filter((s) => windows.some(([a, b]) => s.timeSec >= a - 1e-3 && s.timeSec <= b + 1e-3));
 }
+
+/**
+ * The stretch of audio the scorer reads for these windows: 1 s either side covers every lag and feature offset
+ * (≤ 0.35 s) and gives the per-track band scaling some silence to find each band's floor in.
+ */
+export function bandSpan(windows: Array<[number, number]>, marginSec = 1): [number, number] | undefined {
+  if (windows.length === 0) return undefined;
+  return [Math.max(0, windows[0]![0] - marginSec), windows[windows.length - 1]![1] + marginSec];
+}

@@ -27,8 +27,9 @@ export type LipSyncDecision = 'consistent' | 'mismatch' | 'inconclusive';
 
 export interface LipSyncResult {
   /**
-   * Agreement of the mouth with the voice, 0..1: the best correlation of mouth opening and speech energy over
-   * the lags searched (0 when the mouth does not move while the voice speaks).
+   * Agreement of the mouth with the voice, 0..1: the best correlation of the measured mouth opening and the one
+   * the model predicts from the voice over the lags searched, discounted when few frames were scored (score.ts);
+   * 0 when the mouth does not move while the voice speaks.
    */
   score: number;
   /** Lag of that best correlation, seconds (positive: the sound comes after the mouth). */

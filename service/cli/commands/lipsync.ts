@@ -30,10 +30,18 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
       'also fit the model on every real clip and write it (models/lipsync/av-model.json)',
     )
     .option('--clips', 'include every clip score in the JSON')
+    .option('--tracks-cache <file>', 'mouth tracks cache (JSON): reused when made with the same settings')
     .action(
       async (
         index: string,
-        o: { swaps: string; net: string; maxSec?: string; writeModel?: string; clips?: boolean },
+        o: {
+          swaps: string;
+          net: string;
+          maxSec?: string;
+          writeModel?: string;
+          clips?: boolean;
+          tracksCache?: string;
+        },
       ) => {
         const t0 = Date.now();
         const r = await evalLipSync({
@@ -42,6 +50,7 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
           net: net(o.net),
           ...(o.maxSec ? { plan: { maxSec: Number(o.maxSec) } } : {}),
           ...(o.writeModel ? { writeModel: o.writeModel } : {}),
+          ...(o.tracksCache ? { tracksCache: o.tracksCache } : {}),
           progress,
         });
         const { clips, ...summary } = r;

@@ -1,0 +1,32 @@
+// Pure colour conversion for the lip-sync frame pass: ffmpeg hands over planar YUV 4:2:0 (half the bytes of RGB
+// and no conversion in the decoder process), turned into RGB here (BT.601, limited range, as swscale does).
+
+/** Width and height a 4:2:0 frame needs (even), the largest not above the given ones. */
+export function evenSize(width: number, height: number): { width: number; height: number } {
+  return { width: Math.max(2, width - (width % 2)), height: Math.max(2, height - (height % 2)) };
+}
+
+/** Bytes of one I420 frame. */
+export const i420Bytes = (width: number, height: number): number => width * height * 1.5;
+
+/** One I420 frame (Y plane, then U and V at half resolution) as packed RGB24. */
+export function i420ToRgb(src: Uint8Array, width: number, height: number): Buffer {
+  const out = Buffer.allocUnsafe(width * height * 3);
+  const cw = width >> 1;
+  const uOff = width * height;
+  const vOff = uOff + cw * (height >> 1);
+  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+  for (let y = 0; y < height; y++) {
+    const crow = (y >> 1) * cw;
+    let o = y * width * 3;
+    for (let x = 0; x < width; x++) {
+      const c = 298 * (src[y * width + x]! - 16);
+      const u = src[uOff + crow + (x >> 1)]! - 128;
+      const v = src[vOff + crow + (x >> 1)]! - 128;
+      out[o++] = clamp((c + 409 * v + 128) >> 8);
+      out[o++] = clamp((c - 100 * u - 208 * v + 128) >> 8);
+      out[o++] = clamp((c + 516 * u + 128) >> 8);
+    }
+  }
+  return out;
+}
