@@ -38,7 +38,8 @@ async function evaluateGeneratedCases(
   langs: SpeechLang[],
   voice: FixtureVoice,
 ): Promise<Record<string, { n: number; match: number; decisions: Record<string, number>; voice: string }>> {
-  const out: Record<string, { n: number; match: number; decisions: Record<string, number>; voice: string }> = {};
+  const out: Record<string, { n: number; match: number; decisions: Record<string, number>; voice: string }> =
+    {};
   for (const l of langs) {
     const r = { n: 0, match: 0, decisions: {} as Record<string, number>, voice: '' };
     for (let seed = from; seed <= to; seed++) {
