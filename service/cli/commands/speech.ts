@@ -11,11 +11,16 @@ import {
   seededRandom,
 } from '../../speech/dev-sets.js';
 import { evaluateDigits } from '../../speech/evaluate.js';
-import { evaluateFrenchConfusions, evaluateNegatives, evaluateNonDigitDir } from '../../speech/negatives.js';
+import {
+  evaluateFrenchConfusions,
+  evaluateNegatives,
+  evaluateNonDigitDir,
+  evaluateRecordedFrenchConfusions,
+} from '../../speech/negatives.js';
 import { digitsToText, synthesize } from '../../speech/synth.js';
 import type { SpeechEngine } from '../../speech/engine.js';
 import { generateCaseSpeech } from '../../fixtures/case.js';
-import type { FixtureVoice } from '../../fixtures/speech-audio.js';
+import { recordedDigitsDir, type FixtureVoice } from '../../fixtures/speech-audio.js';
 
 function lang(v: string): SpeechLang {
   if (v !== 'fr' && v !== 'en') throw new Error('lang must be fr or en');
@@ -78,6 +83,10 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
     .option('--per-clip <n>', 'random challenges per non-digit clip', '3')
     .option('--negatives <n>', 'generated silence/noise/tone/music/sentence clips per kind (0: none)', '0')
     .option(
+      '--recorded-confusions [dir]',
+      'French et/onze/dix-sept/soixante-dix confusions spoken by a recorded voice (default: the asterisk French digits)',
+    )
+    .option(
       '--fixture-seeds <range>',
       'the spoken challenge of generated genuine cases with these seeds (e.g. 1-20), as `idv fixtures case` makes it',
     )
@@ -101,6 +110,7 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
           fixtureSeeds?: string;
           fixtureLang: string;
           fixtureVoice: string;
+          recordedConfusions?: string | boolean;
         },
       ) => {
         const engine = createSpeechEngine();
@@ -145,6 +155,13 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
                 { speed: 200, pitch: 70, variant: '+m3' },
               ])
             : undefined;
+          const recordedDir =
+            typeof o.recordedConfusions === 'string' ? o.recordedConfusions : recordedDigitsDir('fr');
+          if (o.recordedConfusions && !recordedDir) throw new Error('no recorded French voice installed');
+          const recordedConfusions =
+            o.recordedConfusions && recordedDir
+              ? await evaluateRecordedFrenchConfusions(engine, recordedDir, Number(o.seed))
+              : undefined;
           const fixtures = o.fixtureSeeds
             ? await evaluateGeneratedCases(
                 engine,
@@ -156,6 +173,7 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
           printResult({
             sets,
             ...(fixtures ? { generated_cases: fixtures } : {}),
+            ...(recordedConfusions ? { recorded_french_confusions: recordedConfusions } : {}),
             ...(o.nonDigit.length ? { non_digit: nonDigit } : {}),
             ...(generated ? { generated_negatives: generated } : {}),
             ...(frenchConfusions ? { french_confusions: frenchConfusions } : {}),
