@@ -254,9 +254,7 @@ describe('fixture selfie videos', () => {
     for (const lang of ['fr', 'en'] as const) {
       for (let seed = 1; seed <= 8; seed++) {
         const c = await generateCaseSpeech({ seed, lang });
-        expect(c.speech.voice).toBe(
-          recordedDigitsDir(lang) ? expect.stringMatching(/^recorded:/) : 'espeak-ng',
-        );
+        expect(c.speech.voice).toMatch(recordedDigitsDir(lang) ? /^recorded:/ : /^espeak-ng$/);
         decisions[lang]!.push((await engine.verify({ audio: c.speech, expected: c.digits, lang })).decision);
       }
     }
