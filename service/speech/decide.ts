@@ -73,9 +73,7 @@ export function decide(input: DecideInput, options: DecideOptions = {}): Decisio
   const clean = otherGap <= acceptOther;
   const margin = ev.marginTotal ?? Number.NEGATIVE_INFINITY;
   const minMargin = o.minMargin[input.lang];
-  // A digit of the challenge that the competing loop hears as "et", "dix", "onze"... was not said as that digit.
-  const numberWord = (ev.numberWordDigits ?? 0) > 0;
-  if (fitOk && clean && !numberWord && margin >= minMargin) {
+  if (fitOk && clean && margin >= minMargin) {
     // From 0.99 (the challenge far better than every alternative, nothing else explains the audio better) down to
     // 0.6 for a near tie or "anything else" at its bound.
     const tie = margin <= 0 ? 1 : 250 / (250 + margin);

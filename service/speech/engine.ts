@@ -6,13 +6,7 @@
 import { decide, DEFAULT_DECIDE, type DecideOptions } from './decide.js';
 import { DECODER_RATE, DigitDecoder, toFloat32, type DecodeResult } from './decoder.js';
 import { speechGate, type SpeechGateOptions } from './gate.js';
-import {
-  anythingGrammar,
-  exceptDigitsGrammar,
-  expectedDigitsGrammar,
-  NUMBER_WORDS,
-  wordToDigit,
-} from './lexicon.js';
+import { anythingGrammar, exceptDigitsGrammar, expectedDigitsGrammar, wordToDigit } from './lexicon.js';
 import { isValidDigits } from './challenge.js';
 import type { DigitSegment, SpeechEvidence, SpeechLang, SpeechVerification, VerifyInput } from './types.js';
 import { resample } from './wav.js';
@@ -111,7 +105,6 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
         !free.ok || !other.ok ? null : (other.score - free.score) / Math.max(1, free.frames),
       otherWords: other.words.length - otherDigits,
       otherDigits,
-      numberWordDigits: forced.ok && other.ok ? numberWordDigits(forced, other, NUMBER_WORDS[lang]) : 0,
     };
     const d = decide({ lang, gate, expected, recognised, evidence }, options.decide);
     // The string shown is the one the verdict rests on: the challenge's alignment when it matched.
@@ -184,29 +177,6 @@ function toSegments(
       },
     ];
   });
-}
-
-/**
- * How much of a challenge digit's span a number word must cover to veto it. The competing loop often splits a genuine
- * digit into pieces ("cinq" heard as "ca un", "four" as "double uh up", a number word over half of it): only a word
- * over nearly all of the digit says the digit was not said.
- */
-const NUMBER_WORD_COVER = 0.8;
-
-/** Words of `aligned` covered for more than `NUMBER_WORD_COVER` of their span by one of `numberWords` in `other`. */
-export function numberWordDigits(
-  aligned: DecodeResult,
-  other: DecodeResult,
-  numberWords: ReadonlySet<string>,
-): number {
-  return aligned.words.filter((w) =>
-    other.words.some(
-      (o) =>
-        numberWords.has(o.word) &&
-        Math.min(w.endSec, o.endSec) - Math.max(w.startSec, o.startSec) >
-          NUMBER_WORD_COVER * (w.endSec - w.startSec),
-    ),
-  ).length;
 }
 
 function round2(x: number): number {

@@ -139,32 +139,6 @@ const OTHER_FR: [string, string][] = [
 ];
 export const OTHER_WORDS: Record<SpeechLang, [string, string][]> = { en: OTHER_EN, fr: OTHER_FR };
 
-/**
- * Words of the competing loop that say a number other than a single digit, or join numbers ("et", "and"): when the
- * competing decode hears one where the challenge's alignment puts a digit, that digit was not said ("quatre et sept"
- * aligned as 407, "dix, quatre, un" as 641, "onze, trois, quatre" as 134 on the recorded French voice).
- */
-export const NUMBER_WORDS: Record<SpeechLang, ReadonlySet<string>> = {
-  en: new Set(['and', 'ten', 'eleven', 'twenty', 'thirty', 'hundred', 'double']),
-  fr: new Set([
-    'et',
-    'dix',
-    'vingt',
-    'cent',
-    'septante',
-    'huitante',
-    'nonante',
-    'soixante',
-    'quatrevingt',
-    'mille',
-    'onze',
-    'douze',
-    'trente',
-    'quarante',
-    'cinquante',
-  ]),
-};
-
 /** Model directory names inside node_modules/soundswallower/model. */
 export const MODEL_NAME: Record<SpeechLang, string> = { en: 'en-us', fr: 'fr-fr' };
 

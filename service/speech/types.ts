@@ -96,11 +96,6 @@ export interface SpeechEvidence {
   otherWords: number;
   /** Digits in the competing decode (3 for a clean three-digit answer). */
   otherDigits: number;
-  /**
-   * Digits of the challenge's alignment that the competing decode hears, for most of their span, as a number word
-   * that is not a digit or as "et"/"and" (see `NUMBER_WORDS`): 0 for a clean answer.
-   */
-  numberWordDigits?: number;
 }
 
 export interface VerifyInput {

@@ -2,9 +2,6 @@
 // cleanly is a mismatch while other speech is only uncertain.
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../service/speech/decide.js';
-import type { DecodeResult } from '../../service/speech/decoder.js';
-import { numberWordDigits } from '../../service/speech/engine.js';
-import { NUMBER_WORDS } from '../../service/speech/lexicon.js';
 import { speechGate } from '../../service/speech/gate.js';
 import type { SpeechEvidence } from '../../service/speech/types.js';
 import { synthesize } from '../../service/speech/synth.js';
@@ -74,36 +71,5 @@ describe('decide', () => {
     expect(run({ marginTotal: 4000 }).confidence).toBeGreaterThan(clear.confidence);
     // No alignment of the challenge at all: never a match.
     expect(run({ marginTotal: null, llrPerFrame: null, llrTotal: null }).decision).not.toBe('match');
-  });
-
-  it('never matches when the competing loop hears "et", "dix", "onze"... where the challenge puts a digit', () => {
-    expect(run({ marginTotal: 400, numberWordDigits: 1 }, 'fr').decision).toBe('uncertain');
-    expect(run({ marginTotal: 400, numberWordDigits: 0 }, 'fr').decision).toBe('match');
-  });
-
-  it('counts the challenge digits that a number word or "et" covers for most of their span', () => {
-    const decode = (words: [string, number, number][]): DecodeResult => ({
-      ok: true,
-      score: 0,
-      frames: 100,
-      words: words.map(([word, startSec, endSec]) => ({ word, startSec, endSec, fit: 0.8 })),
-    });
-    // "quatre, et, sept" aligned as 4-0-7: the loop hears "et" where the challenge puts zéro.
-    const aligned = decode([
-      ['quatre', 0.1, 0.4],
-      ['zéro', 0.6, 0.8],
-      ['sept', 1.0, 1.3],
-    ]);
-    const heard = (middle: string) =>
-      decode([
-        ['quatre', 0.1, 0.4],
-        [middle, 0.62, 0.8],
-        ['sept', 1.0, 1.3],
-      ]);
-    expect(numberWordDigits(aligned, heard('et'), NUMBER_WORDS.fr)).toBe(1);
-    // A filler or a digit there is not a number word; a word that only brushes a digit's edge does not count.
-    expect(numberWordDigits(aligned, heard('euh'), NUMBER_WORDS.fr)).toBe(0);
-    expect(numberWordDigits(aligned, heard('zéro'), NUMBER_WORDS.fr)).toBe(0);
-    expect(numberWordDigits(aligned, decode([['dix', 0.75, 0.95]]), NUMBER_WORDS.fr)).toBe(0);
   });
 });
