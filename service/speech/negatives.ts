@@ -4,12 +4,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PcmAudio } from '../media/types.js';
 import { randomDigits, seededRandom } from './dev-sets.js';
-import { parseWav } from './wav.js';
+import { parseWav, resample } from './wav.js';
 import type { SpeechEngine } from './engine.js';
 import { synthesize } from './synth.js';
 import type { SpeechDecision, SpeechLang } from './types.js';
 
 const RATE = 16000;
+
+const resampleTo16k = (a: PcmAudio): PcmAudio => (a.sampleRate === RATE ? a : resample(a, RATE));
 
 const SENTENCES: Record<SpeechLang, string[]> = {
   fr: [
@@ -208,5 +210,69 @@ export async function evaluateFrenchConfusions(
     match,
     accept_rate: trials === 0 ? 0 : Math.round((match / trials) * 10000) / 10000,
     by_decision: byDecision,
+  };
+}
+
+/**
+ * The same confusions from one real recorded voice (a folder of single words, `<n>.wav` and `et.wav`, as in Debian's
+ * asterisk-core-sounds-fr-wav): number words that contain or resemble a digit ("onze", "dix-sept", "dix") and "et"
+ * between digits, words joined with pauses. Each challenge has one open position; none may match.
+ */
+export const RECORDED_FRENCH_CONFUSIONS: { words: string[]; challenge: string }[] = [
+  { words: ['4', 'et', '7'], challenge: '4?7' },
+  { words: ['6', '8', 'et'], challenge: '68?' },
+  { words: ['20', 'et', '1', '5', '6'], challenge: '?56' },
+  { words: ['70', '2', '1'], challenge: '?21' },
+  { words: ['90', '3', '5'], challenge: '?35' },
+  { words: ['1', '2', '70'], challenge: '12?' },
+  { words: ['10', '4', '1'], challenge: '?41' },
+  { words: ['17', '2'], challenge: '?72' },
+  { words: ['11', '3', '4'], challenge: '?34' },
+];
+
+/** Words of a recorded voice joined by 0.25 s pauses over faint noise (16 kHz). */
+export function recordedClip(dir: string, words: string[], rand: () => number): PcmAudio {
+  const parts = words.map((w) => resampleTo16k(parseWav(readFileSync(join(dir, `${w}.wav`)))).samples);
+  const pause = Math.round(0.25 * RATE);
+  const total = parts.reduce((a, p) => a + p.length + pause, pause);
+  const samples = new Int16Array(total);
+  for (let i = 0; i < total; i++) samples[i] = Math.round((rand() - 0.5) * 30);
+  let off = pause;
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i++)
+      samples[off + i] = Math.max(-32768, Math.min(32767, samples[off + i]! + p[i]!));
+    off += p.length + pause;
+  }
+  return { sampleRate: RATE, samples };
+}
+
+/** `RECORDED_FRENCH_CONFUSIONS` spoken by the recorded voice in `dir`, every digit at the open position. */
+export async function evaluateRecordedFrenchConfusions(
+  engine: SpeechEngine,
+  dir: string,
+  seed = 1,
+): Promise<NonDigitResult & { matched: string[] }> {
+  const rand = seededRandom(seed);
+  const byDecision: NonDigitResult['by_decision'] = {};
+  const matched: string[] = [];
+  let trials = 0;
+  for (const c of RECORDED_FRENCH_CONFUSIONS) {
+    const audio = recordedClip(dir, c.words, rand);
+    for (let k = 0; k < 10; k++) {
+      const expected = c.challenge.replace('?', String(k));
+      const r = await engine.verify({ audio, expected, lang: 'fr' });
+      trials++;
+      byDecision[r.decision] = (byDecision[r.decision] ?? 0) + 1;
+      // Which spoken words matched which challenge (number words and "et", no personal data).
+      if (r.decision === 'match') matched.push(`${c.words.join(' ')} as ${expected}`);
+    }
+  }
+  return {
+    clips: RECORDED_FRENCH_CONFUSIONS.length,
+    trials,
+    match: matched.length,
+    accept_rate: trials === 0 ? 0 : Math.round((matched.length / trials) * 10000) / 10000,
+    by_decision: byDecision,
+    matched,
   };
 }

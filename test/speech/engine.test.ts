@@ -17,6 +17,8 @@ import {
 import { digitsToText, synthesize } from '../../service/speech/synth.js';
 import { parseWav, resample } from '../../service/speech/wav.js';
 import { fixtureCase } from '../helpers/fixtures.js';
+import { generateCaseSpeech } from '../../service/fixtures/case.js';
+import { recordedDigitsDir } from '../../service/fixtures/speech-audio.js';
 import { sharedData, tempDir } from '../helpers/env.js';
 
 // Debian's package has shipped the French digits under either folder name.
@@ -244,6 +246,25 @@ describe('fixture selfie videos', () => {
       expect(Math.abs(r.segments[0]!.startSec - truthStart)).toBeLessThan(0.35);
     });
   }
+
+  // The voice of generated genuine cases (the recorded French voice when installed, espeak-ng otherwise): a genuine
+  // test case must be approved, not sent to review as DIGITS_UNCERTAIN.
+  it('generated genuine cases, seeds 1-8: their spoken challenge matches', async () => {
+    const decisions: Record<string, string[]> = { fr: [], en: [] };
+    for (const lang of ['fr', 'en'] as const) {
+      for (let seed = 1; seed <= 8; seed++) {
+        const c = await generateCaseSpeech({ seed, lang });
+        expect(c.speech.voice).toMatch(recordedDigitsDir(lang) ? /^recorded:/ : /^espeak-ng$/);
+        decisions[lang]!.push((await engine.verify({ audio: c.speech, expected: c.digits, lang })).decision);
+      }
+    }
+    // A genuine case is never rejected; with a recorded voice every one matches (espeak-ng's French is read badly).
+    for (const lang of ['fr', 'en'] as const) {
+      expect(decisions[lang]).not.toContain('mismatch');
+      if (recordedDigitsDir(lang)) expect(decisions[lang]!.every((d) => d === 'match')).toBe(true);
+    }
+    expect(decisions.en!.filter((d) => d === 'match').length).toBeGreaterThanOrEqual(7);
+  });
 
   it('wrong-digits video does not match', async () => {
     const c = await fixtureCase({ lang: 'fr', attack: 'wrong-digits', formats: ['webm'] });

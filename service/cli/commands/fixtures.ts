@@ -47,6 +47,7 @@ function parseAttacks(v: string): Attack[] {
 }
 
 interface CaseCliOptions {
+  voice: 'auto' | 'espeak';
   distance: Distance;
   lighting: Lighting;
   out: string;
@@ -118,6 +119,12 @@ export function register({ program }: CliContext): void {
     .option('--distance <d>', DISTANCES.join('|'), oneOf('--distance', DISTANCES), 'normal')
     .option('--lighting <l>', LIGHTINGS.join('|'), oneOf('--lighting', LIGHTINGS), 'normal')
     .option('--today <date>', 'reference date YYYY-MM-DD (default today)')
+    .option(
+      '--voice <voice>',
+      'auto (a recorded French voice when installed) | espeak',
+      oneOf('--voice', ['auto', 'espeak'] as const),
+      'auto',
+    )
     .action(async (o: CaseCliOptions) => {
       const t0 = Date.now();
       const out = resolve(o.out);
@@ -130,6 +137,7 @@ export function register({ program }: CliContext): void {
         formats: o.formats,
         distance: o.distance,
         lighting: o.lighting,
+        voice: o.voice,
         ...(o.digits !== undefined ? { digits: o.digits } : {}),
         ...(o.face ? { face: o.face } : {}),
         ...(o.portrait ? { portrait: o.portrait } : {}),

@@ -11,8 +11,16 @@ import {
   seededRandom,
 } from '../../speech/dev-sets.js';
 import { evaluateDigits } from '../../speech/evaluate.js';
-import { evaluateFrenchConfusions, evaluateNegatives, evaluateNonDigitDir } from '../../speech/negatives.js';
+import {
+  evaluateFrenchConfusions,
+  evaluateNegatives,
+  evaluateNonDigitDir,
+  evaluateRecordedFrenchConfusions,
+} from '../../speech/negatives.js';
 import { digitsToText, synthesize } from '../../speech/synth.js';
+import type { SpeechEngine } from '../../speech/engine.js';
+import { generateCaseSpeech } from '../../fixtures/case.js';
+import { recordedDigitsDir, type FixtureVoice } from '../../fixtures/speech-audio.js';
 
 function lang(v: string): SpeechLang {
   if (v !== 'fr' && v !== 'en') throw new Error('lang must be fr or en');
@@ -23,6 +31,34 @@ function range(v: string): [number, number] {
   const m = /^(\d+)-(\d+)$/.exec(v);
   if (!m) throw new Error('range must look like 0-24');
   return [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * Speech verdicts of generated genuine cases (the fixture generator's voice and timing, its challenge): every one
+ * should match, else a genuine test case goes to review as DIGITS_UNCERTAIN.
+ */
+async function evaluateGeneratedCases(
+  engine: SpeechEngine,
+  [from, to]: [number, number],
+  langs: SpeechLang[],
+  voice: FixtureVoice,
+): Promise<Record<string, { n: number; match: number; decisions: Record<string, number>; voice: string }>> {
+  const out: Record<string, { n: number; match: number; decisions: Record<string, number>; voice: string }> =
+    {};
+  for (const l of langs) {
+    const r = { n: 0, match: 0, decisions: {} as Record<string, number>, voice: '' };
+    for (let seed = from; seed <= to; seed++) {
+      const c = await generateCaseSpeech({ seed, lang: l, voice });
+      const v = await engine.verify({ audio: c.speech, expected: c.digits, lang: l });
+      r.n++;
+      if (v.decision === 'match') r.match++;
+      r.decisions[v.decision] = (r.decisions[v.decision] ?? 0) + 1;
+      r.voice = c.speech.voice;
+    }
+    progress(`eval digits: generated cases ${l} ${r.match}/${r.n} match`);
+    out[l] = r;
+  }
+  return out;
 }
 
 export function register({ program, evalCmd, benchCmd }: CliContext): void {
@@ -47,6 +83,16 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
     .option('--per-clip <n>', 'random challenges per non-digit clip', '3')
     .option('--negatives <n>', 'generated silence/noise/tone/music/sentence clips per kind (0: none)', '0')
     .option(
+      '--recorded-confusions [dir]',
+      'French et/onze/dix-sept/soixante-dix confusions spoken by a recorded voice (default: the asterisk French digits)',
+    )
+    .option(
+      '--fixture-seeds <range>',
+      'the spoken challenge of generated genuine cases with these seeds (e.g. 1-20), as `idv fixtures case` makes it',
+    )
+    .option('--fixture-lang <langs>', 'languages of the generated cases, comma-separated', 'fr,en')
+    .option('--fixture-voice <voice>', 'auto (a recorded voice when installed) or espeak', 'auto')
+    .option(
       '--french-confusions',
       'French et/euh/septante/nonante clips (espeak-ng, 3 voices) vs every digit',
     )
@@ -61,6 +107,10 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
           perClip: string;
           negatives: string;
           frenchConfusions?: boolean;
+          fixtureSeeds?: string;
+          fixtureLang: string;
+          fixtureVoice: string;
+          recordedConfusions?: string | boolean;
         },
       ) => {
         const engine = createSpeechEngine();
@@ -105,8 +155,25 @@ export function register({ program, evalCmd, benchCmd }: CliContext): void {
                 { speed: 200, pitch: 70, variant: '+m3' },
               ])
             : undefined;
+          const recordedDir =
+            typeof o.recordedConfusions === 'string' ? o.recordedConfusions : recordedDigitsDir('fr');
+          if (o.recordedConfusions && !recordedDir) throw new Error('no recorded French voice installed');
+          const recordedConfusions =
+            o.recordedConfusions && recordedDir
+              ? await evaluateRecordedFrenchConfusions(engine, recordedDir, Number(o.seed))
+              : undefined;
+          const fixtures = o.fixtureSeeds
+            ? await evaluateGeneratedCases(
+                engine,
+                range(o.fixtureSeeds),
+                o.fixtureLang.split(',').map(lang),
+                o.fixtureVoice === 'espeak' ? 'espeak' : 'auto',
+              )
+            : undefined;
           printResult({
             sets,
+            ...(fixtures ? { generated_cases: fixtures } : {}),
+            ...(recordedConfusions ? { recorded_french_confusions: recordedConfusions } : {}),
             ...(o.nonDigit.length ? { non_digit: nonDigit } : {}),
             ...(generated ? { generated_negatives: generated } : {}),
             ...(frenchConfusions ? { french_confusions: frenchConfusions } : {}),
