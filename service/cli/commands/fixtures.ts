@@ -10,6 +10,8 @@ import { DOC_TYPES, type DocType } from '../../fixtures/identity.js';
 import {
   DISTANCES,
   LIGHTINGS,
+  CARD_HOLDS,
+  type CardHold,
   type Distance,
   type Lighting,
   type VideoFormat,
@@ -49,6 +51,7 @@ function parseAttacks(v: string): Attack[] {
 interface CaseCliOptions {
   distance: Distance;
   lighting: Lighting;
+  cardHold: CardHold;
   out: string;
   seed: number;
   doc: DocType;
@@ -117,6 +120,7 @@ export function register({ program }: CliContext): void {
     .option('--minor', 'holder under 18')
     .option('--distance <d>', DISTANCES.join('|'), oneOf('--distance', DISTANCES), 'normal')
     .option('--lighting <l>', LIGHTINGS.join('|'), oneOf('--lighting', LIGHTINGS), 'normal')
+    .option('--card-hold <h>', CARD_HOLDS.join('|'), oneOf('--card-hold', CARD_HOLDS), 'upright')
     .option('--today <date>', 'reference date YYYY-MM-DD (default today)')
     .action(async (o: CaseCliOptions) => {
       const t0 = Date.now();
@@ -130,6 +134,7 @@ export function register({ program }: CliContext): void {
         formats: o.formats,
         distance: o.distance,
         lighting: o.lighting,
+        cardHold: o.cardHold,
         ...(o.digits !== undefined ? { digits: o.digits } : {}),
         ...(o.face ? { face: o.face } : {}),
         ...(o.portrait ? { portrait: o.portrait } : {}),
