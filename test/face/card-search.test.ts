@@ -1,12 +1,7 @@
 // Card-portrait search planning (pure): which frames are searched first, which tiles, how tile hits merge.
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_ANALYSIS,
-  mergeTileFaces,
-  planCardSearch,
-  planCardTiles,
-  type ClassifiedFrame,
-} from '../../service/face/analysis.js';
+import { DEFAULT_ANALYSIS, type ClassifiedFrame } from '../../service/face/analysis.js';
+import { mergeTileFaces, planCardSearch, planCardTiles } from '../../service/face/card.js';
 import type { FaceObservation } from '../../service/face/types.js';
 
 const obs = (x: number, y: number, w: number, score = 0.9): FaceObservation => ({
@@ -29,20 +24,16 @@ const frame = (index: number, live: FaceObservation | null): ClassifiedFrame => 
 describe('card search plan', () => {
   it('searches the middle of the video first, then frames farther out, at most cardSearchFrames', () => {
     const frames = Array.from({ length: 8 }, (_, i) => frame(i, obs(200, 80, 180)));
-    const order = planCardSearch(frames).map((f) => f.index);
+    const order = planCardSearch(frames, DEFAULT_ANALYSIS).map((f) => f.index);
     expect(order).toHaveLength(DEFAULT_ANALYSIS.cardSearchFrames);
     expect(order[0]).toBe(4);
     expect(new Set(order).size).toBe(order.length);
     // Frames without a live face are never searched.
-    expect(planCardSearch([frame(0, null), frame(1, null)])).toEqual([]);
+    expect(planCardSearch([frame(0, null), frame(1, null)], DEFAULT_ANALYSIS)).toEqual([]);
   });
 
-  it('searches again, other frames only, when the frame pass candidates gave no card portrait', () => {
+  it('leaves out the frames it is told to', () => {
     const frames = Array.from({ length: 8 }, (_, i) => frame(i, obs(200, 80, 180)));
-    frames[4] = { ...frames[4]!, cards: [obs(480, 200, 30)] };
-    // A candidate from the frame pass: no tiled search at first.
-    expect(planCardSearch(frames)).toEqual([]);
-    // It was described and was no portrait: the other frames are searched.
     const order = planCardSearch(frames, DEFAULT_ANALYSIS, new Set([4])).map((f) => f.index);
     expect(order).toHaveLength(DEFAULT_ANALYSIS.cardSearchFrames);
     expect(order).not.toContain(4);
@@ -50,7 +41,7 @@ describe('card search plan', () => {
 
   it('covers the frame with overlapping tiles except the live face', () => {
     const live = { x: 230, y: 60, width: 180, height: 200 };
-    const tiles = planCardTiles(640, 360, live);
+    const tiles = planCardTiles(640, 360, live, DEFAULT_ANALYSIS);
     const side = Math.round(360 * DEFAULT_ANALYSIS.cardTileFraction);
     expect(tiles.length).toBeGreaterThan(3);
     for (const t of tiles) {
