@@ -153,17 +153,14 @@ export function planDescriptors(
 
 export function motionStats(frames: ClassifiedFrame[]): MotionStats {
   const withFace = frames.filter((f) => f.live && f.live.landmarks.length === 136);
-  if (withFace.length < 2) return { nonRigidMotion: 0, mouthOpeningStd: 0, upperFaceMotion: 0 };
+  if (withFace.length < 2) return { nonRigidMotion: 0, mouthOpeningStd: 0 };
   const ref = withFace.reduce((a, b) => (b.quality > a.quality ? b : a)).live!.landmarks;
-  const p90Of = (from: number, to: number): number => {
-    const r = withFace.map((f) => nonRigidResidual(ref, f.live!.landmarks, from, to)).sort((a, b) => a - b);
-    return r[Math.min(r.length - 1, Math.floor(r.length * 0.9))]!;
-  };
-  const p90 = p90Of(17, 67);
+  const residuals = withFace.map((f) => nonRigidResidual(ref, f.live!.landmarks)).sort((a, b) => a - b);
+  const p90 = residuals[Math.min(residuals.length - 1, Math.floor(residuals.length * 0.9))]!;
   const openings = withFace.map((f) => mouthOpening(f.live!.landmarks));
   const m = openings.reduce((a, b) => a + b, 0) / openings.length;
   const sd = Math.sqrt(openings.reduce((a, b) => a + (b - m) ** 2, 0) / openings.length);
-  return { nonRigidMotion: p90, mouthOpeningStd: sd, upperFaceMotion: p90Of(17, 47) };
+  return { nonRigidMotion: p90, mouthOpeningStd: sd };
 }
 
 export function mouthTrack(frames: ClassifiedFrame[]): MouthSample[] {

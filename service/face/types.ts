@@ -116,11 +116,6 @@ export interface MotionStats {
   nonRigidMotion: number;
   /** Standard deviation of the mouth opening. */
   mouthOpeningStd: number;
-  /**
-   * 90th percentile of the residuals of the eyes, brows and nose alone (points 17–47) after similarity
-   * alignment: how much a face that should be rigid there moves non-rigidly, i.e. the landmark noise level.
-   */
-  upperFaceMotion?: number;
 }
 
 export interface FaceAnalysis {
