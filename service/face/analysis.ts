@@ -43,6 +43,11 @@ export interface AnalysisParams {
   /** Tiles per frame in that turned search, the most card-like first. Default 4. */
   cardTurnedTiles: number;
   /**
+   * Detector input size of the enlarged upright pass of that search (a card held far away). Default 416: a
+   * 180 px tile enlarged 2.3×, so a ~15 px card portrait reaches the detector's ~35 px.
+   */
+  cardZoomInput: number;
+  /**
    * A card candidate is the card portrait when its similarity to the uploaded ID portrait reaches this
    * (card.ts isCardPortrait). Default 0.3: the card shown is the uploaded document, so its portrait is the
    * same photo; face-like patterns and other pictures measured far lower (see models/face/CALIBRATION.md).
@@ -86,6 +91,7 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   cardTileInput: 256,
   cardTurnedFrames: 3,
   cardTurnedTiles: 4,
+  cardZoomInput: 416,
   cardConfirmSimilarity: 0.3,
   multipleShare: 0.3,
   staticMotion: 0.008,

@@ -26,8 +26,18 @@ export type DetectTile = (
   opts: { detector: 'tiny'; inputSize: number; minScore: number },
 ) => Promise<{ faces: FaceObservation[]; cpuMs: number }>;
 
-/** Turns tried after the upright search found nothing: upside down first (most common), then sideways. */
-export const TURNS_AFTER_UPRIGHT: readonly CardTurn[] = [180, 90, 270];
+/**
+ * Passes on the most card-like tiles after the upright search found nothing: upright again but enlarged (a card
+ * held far away: a portrait of ~15 px), then upside down (the most common slip), then sideways.
+ */
+export function passesAfterUpright(p: AnalysisParams): Array<{ turn: CardTurn; inputSize: number }> {
+  return [
+    { turn: 0, inputSize: p.cardZoomInput },
+    { turn: 180, inputSize: p.cardTileInput },
+    { turn: 90, inputSize: p.cardTileInput },
+    { turn: 270, inputSize: p.cardTileInput },
+  ];
+}
 
 /**
  * Frames (with a live face) to search for the card portrait, in search order: evenly spread over the
@@ -254,6 +264,7 @@ export async function searchTiles(
   turn: CardTurn,
   p: AnalysisParams,
   detect: DetectTile,
+  inputSize = p.cardTileInput,
 ): Promise<{ faces: CardCandidate[]; cpuMs: number }> {
   let cpuMs = 0;
   const perTile = await Promise.all(
@@ -261,7 +272,7 @@ export async function searchTiles(
       const crop = cropRgb(frame, t);
       const r = await detect(turnRgb(crop, turn), {
         detector: 'tiny',
-        inputSize: p.cardTileInput,
+        inputSize,
         minScore: 0.35,
       });
       cpuMs += r.cpuMs;
@@ -289,7 +300,7 @@ export type ConfirmCard = (frame: ClassifiedFrame) => Promise<boolean>;
 
 /**
  * The tiled search: upright tiles on each planned frame, then, while nothing is confirmed, the first frames'
- * most card-like tiles turned upside down and sideways. Each frame showing a candidate is handed to
+ * most card-like tiles enlarged, turned upside down and sideways (passesAfterUpright). Each frame showing a candidate is handed to
  * `confirm`; a candidate that is not the card portrait (a pattern, a hand, a face-like print) does not end
  * the search, so it cannot stand for a card never shown. Returns the frames with the candidates added.
  */
@@ -307,8 +318,13 @@ export async function searchCard(
   const plan = planCardSearch(frames, p, exclude);
   const tilesOf = new Map<number, Rect[]>();
   // One step: tiles of one frame at one turn; true when a candidate there is confirmed.
-  const step = async (f: ClassifiedFrame, tiles: Rect[], turn: CardTurn): Promise<boolean> => {
-    const r = await searchTiles(imageOf(f.index), tiles, turn, p, detect);
+  const step = async (
+    f: ClassifiedFrame,
+    tiles: Rect[],
+    turn: CardTurn,
+    inputSize = p.cardTileInput,
+  ): Promise<boolean> => {
+    const r = await searchTiles(imageOf(f.index), tiles, turn, p, detect, inputSize);
     cpuMs += r.cpuMs;
     tilesSearched += tiles.length;
     const withCard = withCards({ ...f, cards: [] }, r.faces, p);
@@ -323,7 +339,8 @@ export async function searchCard(
     tilesOf.set(f.index, tiles);
     if (await step(f, tiles, 0)) return done(true);
   }
-  // Nothing upright: the card may be upside down or sideways. Its most card-like tiles only, on fewer frames.
+  // Nothing upright: the card may be far away, upside down or sideways. Its most card-like tiles only, on fewer
+  // frames.
   for (const f of plan.slice(0, p.cardTurnedFrames)) {
     const img = imageOf(f.index);
     const tiles = (tilesOf.get(f.index) ?? [])
@@ -331,7 +348,8 @@ export async function searchCard(
       .sort((a, b) => b.s - a.s)
       .slice(0, p.cardTurnedTiles)
       .map((x) => x.t);
-    for (const turn of TURNS_AFTER_UPRIGHT) if (await step(f, tiles, turn)) return done(true);
+    for (const pass of passesAfterUpright(p))
+      if (await step(f, tiles, pass.turn, pass.inputSize)) return done(true);
   }
   return done(false);
 }
