@@ -48,6 +48,11 @@ export interface AnalysisParams {
    */
   cardZoomInput: number;
   /**
+   * Last pass of that search: this many most card-like half-side crops around those tiles, upright at
+   * `cardTileInput` (a 90 px crop enlarged 2.8×: a small card held far away). Default 4; 0 turns it off.
+   */
+  cardSubTiles: number;
+  /**
    * A card candidate is the card portrait when its similarity to the uploaded ID portrait reaches this
    * (card.ts isCardPortrait). Default 0.3: the card shown is the uploaded document, so its portrait is the
    * same photo; face-like patterns and other pictures measured far lower (see models/face/CALIBRATION.md).
@@ -92,6 +97,7 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   cardTurnedFrames: 3,
   cardTurnedTiles: 4,
   cardZoomInput: 416,
+  cardSubTiles: 4,
   cardConfirmSimilarity: 0.3,
   multipleShare: 0.3,
   staticMotion: 0.008,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANALYSIS, type ClassifiedFrame } from '../../service/face/analysis.js';
 import {
   cardLikeness,
+  cardSubTiles,
   cardResult,
   isCardPortrait,
   mergeTileFaces,
@@ -173,5 +174,31 @@ describe('card confirmation', () => {
     expect(r.found).toBe(true);
     expect(r.frameIndex).toBe(5);
     expect(r.similarity!).toBeGreaterThan(0.99);
+  });
+});
+
+describe('small-card crops', () => {
+  it('picks the most card-like half-side crops around the tiles, inside the frame, reaching past a tile edge', () => {
+    const frame: RgbImage = { width: 640, height: 360, data: Buffer.alloc(640 * 360 * 3, 128) };
+    // A small "card" with printed lines straddling the left edge of the tile at x = 405.
+    for (let y = 200; y < 240; y++)
+      for (let x = 385; x < 450; x++)
+        if (y % 3 === 0) frame.data.fill(250, (y * 640 + x) * 3, (y * 640 + x) * 3 + 3);
+    const tiles = [{ x: 405, y: 135, width: 180, height: 180 }];
+    const subs = cardSubTiles(frame, tiles, 2);
+    expect(subs).toHaveLength(2);
+    for (const r of subs) {
+      expect(r.width).toBe(90);
+      expect(r.x).toBeGreaterThanOrEqual(0);
+      expect(r.x + r.width).toBeLessThanOrEqual(640);
+      expect(r.y + r.height).toBeLessThanOrEqual(360);
+      // Each covers the printed area.
+      expect(r.x).toBeLessThan(450);
+      expect(r.x + r.width).toBeGreaterThan(385);
+      expect(r.y).toBeLessThan(240);
+      expect(r.y + r.height).toBeGreaterThan(200);
+    }
+    // The best one starts left of the tile: the card's edge was the tile's edge.
+    expect(subs[0]!.x).toBeLessThan(405);
   });
 });
