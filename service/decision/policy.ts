@@ -54,7 +54,10 @@ export function collectReasons(s: Signals, p: PolicyConfig): Set<ReasonCode> {
                 : 'FACE_POORLY_LIT',
         );
     if (f.multiplePeople) r.add('MULTIPLE_PEOPLE');
-    if (f.staticVideo) r.add('STATIC_VIDEO');
+    // The face stage's static cue reads 8 sparse frames, where a speaker's mouth can be shut in every one (a
+    // live applicant was rejected so). A mouth that the lip-sync check saw move in step with the voice is no
+    // still photo: it overrules that cue. A frozen frame or a held-up photo never gets a consistent lip-sync.
+    if (f.staticVideo && s.lipSync?.decision !== 'consistent') r.add('STATIC_VIDEO');
     if (f.cardNotSeen) r.add('CARD_NOT_IN_VIDEO');
     if (f.similarity === null) {
       if (!f.noFace && capture.size === 0) r.add('FACE_NOT_FOUND');

@@ -1,7 +1,7 @@
 // Pure aggregation of per-frame detections into the live-face result, card-in-video result and signals.
 // Inputs are plain observations from the workers; no model, no I/O (unit-testable with synthetic faces).
 import { decide, euclidean, median, similarityFromDistance, type DecisionThresholds } from './calibration.js';
-import { iou, mouthOpening, nonRigidResidual } from './geometry.js';
+import { mouthOpening, nonRigidResidual } from './geometry.js';
 import { faceQuality, type CaptureSummary } from './quality.js';
 import type {
   BestFrame,
@@ -35,6 +35,29 @@ export interface AnalysisParams {
    * portrait of a 640 px frame (measured: same hit rate as 416 px on 0.6-side tiles at a third of the CPU).
    */
   cardTileInput: number;
+  /**
+   * When no upright card portrait was found: frames (the first of the search order) whose most card-like
+   * tiles are searched again turned upside down and sideways (card.ts). Default 3.
+   */
+  cardTurnedFrames: number;
+  /** Tiles per frame in that turned search, the most card-like first. Default 4. */
+  cardTurnedTiles: number;
+  /**
+   * Detector input size of the enlarged upright pass of that search (a card held far away). Default 416: a
+   * 180 px tile enlarged 2.3×, so a ~15 px card portrait reaches the detector's ~35 px.
+   */
+  cardZoomInput: number;
+  /**
+   * Last pass of that search: this many most card-like half-side crops around those tiles, upright at
+   * `cardTileInput` (a 90 px crop enlarged 2.8×: a small card held far away). Default 4; 0 turns it off.
+   */
+  cardSubTiles: number;
+  /**
+   * A card candidate is the card portrait when its similarity to the uploaded ID portrait reaches this
+   * (card.ts isCardPortrait). Default 0.3: the card shown is the uploaded document, so its portrait is the
+   * same photo; face-like patterns and other pictures measured far lower (see models/face/CALIBRATION.md).
+   */
+  cardConfirmSimilarity: number;
   /** Share of face frames with a second live-sized face that raises multiplePeople. Default 0.3. */
   multipleShare: number;
   /**
@@ -75,6 +98,11 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   cardSearchFrames: 5,
   cardTileFraction: 0.5,
   cardTileInput: 256,
+  cardTurnedFrames: 3,
+  cardTurnedTiles: 4,
+  cardZoomInput: 416,
+  cardSubTiles: 4,
+  cardConfirmSimilarity: 0.3,
   multipleShare: 0.3,
   staticMotion: 0.008,
   staticMouthStd: 0.003,
@@ -182,105 +210,11 @@ export function liveTrack(all: FrameFaces[], p: AnalysisParams = DEFAULT_ANALYSI
   return { faces: new Set(live), medianWidth: medianWidth(live) };
 }
 
-/**
- * Frames (with a live face) to search for the card portrait, in search order: evenly spread over the
- * video, middle first (applicants hold the card up while speaking, rarely at the very start or end).
- */
-export function planCardSearch(
-  frames: ClassifiedFrame[],
-  p: AnalysisParams = DEFAULT_ANALYSIS,
-  exclude: ReadonlySet<number> = new Set(),
-): ClassifiedFrame[] {
-  if (exclude.size === 0 && frames.some((f) => f.live && f.cards.length > 0)) return [];
-  const cand = frames.filter((f) => f.live && !exclude.has(f.index));
-  const n = Math.min(p.cardSearchFrames, cand.length);
-  const spread = Array.from({ length: n }, (_, i) => cand[Math.floor(((i + 0.5) * cand.length) / n)]!);
-  const mid = (n - 1) / 2;
-  return spread
-    .map((f, i) => ({ f, d: Math.abs(i - mid) }))
-    .sort((a, b) => a.d - b.d)
-    .map((x) => x.f);
-}
-
 export interface Rect {
   x: number;
   y: number;
   width: number;
   height: number;
-}
-
-/**
- * Overlapping square tiles covering the frame except the live face (and a margin around it): where a card
- * portrait can be. Tiles overlap by a quarter so a small face lies whole inside at least one of them.
- */
-export function planCardTiles(
-  width: number,
-  height: number,
-  live: Rect,
-  p: AnalysisParams = DEFAULT_ANALYSIS,
-): Rect[] {
-  const side = Math.max(32, Math.round(Math.min(width, height) * p.cardTileFraction));
-  const stride = Math.max(1, Math.round(side * 0.75));
-  const starts = (len: number): number[] => {
-    const out: number[] = [];
-    for (let v = 0; v + side < len; v += stride) out.push(v);
-    out.push(Math.max(0, len - side));
-    return [...new Set(out)];
-  };
-  const m = live.width * 0.3;
-  const exclude = { x: live.x - m, y: live.y - m, width: live.width + 2 * m, height: live.height + 2 * m };
-  const tiles: Rect[] = [];
-  for (const y of starts(height))
-    for (const x of starts(width)) {
-      const t = { x, y, width: Math.min(side, width - x), height: Math.min(side, height - y) };
-      if (overlapShare(t, exclude) <= 0.5) tiles.push(t);
-    }
-  return tiles;
-}
-
-/** Share of `a`'s area covered by `b`. */
-function overlapShare(a: Rect, b: Rect): number {
-  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  return (w * h) / (a.width * a.height);
-}
-
-/** Merges faces found on several tiles (already in frame coordinates): overlapping boxes keep the best score. */
-export function mergeTileFaces(found: FaceObservation[]): FaceObservation[] {
-  const out: FaceObservation[] = [];
-  for (const f of found) {
-    const dup = out.findIndex((g) => iou(g.box, f.box) > 0.3);
-    if (dup < 0) out.push(f);
-    else if (out[dup]!.score < f.score) out[dup] = f;
-  }
-  return out;
-}
-
-/** Adds tiled-search faces that are card-sized and away from the live face to the frame's card candidates. */
-export function withCards(
-  f: ClassifiedFrame,
-  found: FaceObservation[],
-  p: AnalysisParams = DEFAULT_ANALYSIS,
-): ClassifiedFrame {
-  if (!f.live) return f;
-  const live = f.live.box;
-  const cards = found.filter(
-    (o) =>
-      o.box.width < live.width * p.cardMaxRatio &&
-      o.box.width >= p.cardMinPx * 0.75 &&
-      iou(o.box, live) === 0 &&
-      !insideBox(o.box, live),
-  );
-  return {
-    ...f,
-    cards: [...f.cards, ...cards].sort((a, b) => b.box.width * b.score - a.box.width * a.score),
-  };
-}
-
-function insideBox(a: { x: number; y: number; width: number; height: number }, b: typeof a): boolean {
-  const cx = a.x + a.width / 2;
-  const cy = a.y + a.height / 2;
-  return cx >= b.x && cx <= b.x + b.width && cy >= b.y && cy <= b.y + b.height;
 }
 
 /** Frames to describe: the best K live faces, and the frames with the largest card-portrait candidates. */
@@ -373,17 +307,6 @@ export function liveResult(
     decision: similarity === null ? null : decide(similarity, thresholds),
     descriptor: fused,
   };
-}
-
-export function cardResult(cards: Described[], portrait: number[] | null): CardInVideoResult {
-  const usable = cards.filter((c) => c.descriptor.length > 0);
-  if (usable.length === 0) return { found: false, similarity: null, frameIndex: null };
-  if (!portrait || portrait.length === 0)
-    return { found: true, similarity: null, frameIndex: usable[0]!.index };
-  const best = usable
-    .map((c) => ({ c, d: euclidean(c.descriptor, portrait) }))
-    .reduce((a, b) => (b.d < a.d ? b : a));
-  return { found: true, similarity: similarityFromDistance(best.d), frameIndex: best.c.index };
 }
 
 export function signals(

@@ -2,22 +2,17 @@
 //   createFaceEngine({ workers }) -> ready() -> analyze({ document, frames }) / compare(a, b) -> close()
 import {
   DEFAULT_ANALYSIS,
-  cardResult,
   classifyFrames,
   liveResult,
   motionStats,
   mouthTrack,
-  mergeTileFaces,
-  planCardSearch,
-  planCardTiles,
   planDescriptors,
-  withCards,
   signals,
   type AnalysisParams,
   type Described,
   type FrameFaces,
-  type Rect,
 } from './analysis.js';
+import { cardResult, isCardPortrait, searchCard, uprightCardView, type CardCandidate } from './card.js';
 import { decide, euclidean, similarityFromDistance, type DecisionThresholds } from './calibration.js';
 import { faceCropJpeg, landmarksInCrop } from './crops.js';
 import { DEFAULT_CAPTURE_LIMITS, frameCapture, summariseCapture, type CaptureLimits } from './quality.js';
@@ -45,6 +40,7 @@ export {
   type DecisionThresholds,
 } from './calibration.js';
 export { DEFAULT_ANALYSIS, type AnalysisParams } from './analysis.js';
+export { cropRgb } from './card.js';
 export {
   DEFAULT_CAPTURE_LIMITS,
   type CaptureLimits,
@@ -105,20 +101,6 @@ export const DEFAULT_THRESHOLDS: DecisionThresholds = { accept: 0.92, reject: 0.
 /** Live-frame detection: Tiny (SSD when Tiny finds nothing), landmarks for the largest face. */
 const FRAME_DETECT: DetectOptions = LIVE_FRAME_DETECT;
 
-/** A copy of a rectangle of an RGB image (integer bounds, clipped). */
-export function cropRgb(img: RgbImage, r: Rect): RgbImage {
-  const x0 = Math.max(0, Math.floor(r.x));
-  const y0 = Math.max(0, Math.floor(r.y));
-  const w = Math.max(1, Math.min(img.width - x0, Math.round(r.width)));
-  const h = Math.max(1, Math.min(img.height - y0, Math.round(r.height)));
-  const data = Buffer.allocUnsafe(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    const from = ((y0 + y) * img.width + x0) * 3;
-    data.set(img.data.subarray(from, from + w * 3), y * w * 3);
-  }
-  return { width: w, height: h, data };
-}
-
 export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
   const thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const params: AnalysisParams = { ...DEFAULT_ANALYSIS, ...opts.analysis };
@@ -140,31 +122,6 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
   };
   const detect = async (image: RgbImage, o: DetectOptions = FRAME_DETECT) =>
     (await detectTimed(image, o)).faces;
-
-  /** Faces on the tiles of `frame` around the live face, in frame coordinates (landmarks included). */
-  async function searchCard(
-    frame: RgbImage,
-    live: Rect,
-  ): Promise<{ faces: FaceObservation[]; cpuMs: number }> {
-    const tiles = planCardTiles(frame.width, frame.height, live, params);
-    let cpuMs = 0;
-    const perTile = await Promise.all(
-      tiles.map(async (t) => {
-        const r = await detectTimed(cropRgb(frame, t), {
-          detector: 'tiny',
-          inputSize: params.cardTileInput,
-          minScore: 0.35,
-        });
-        cpuMs += r.cpuMs;
-        return r.faces.map((o) => ({
-          ...o,
-          box: { ...o.box, x: o.box.x + t.x, y: o.box.y + t.y },
-          landmarks: o.landmarks.map((v, i) => v + (i % 2 ? t.y : t.x)),
-        }));
-      }),
-    );
-    return { faces: mergeTileFaces(perTile.flat()), cpuMs };
-  }
 
   async function analyze(input: AnalyzeInput): Promise<FaceAnalysis> {
     const t0 = performance.now();
@@ -225,33 +182,39 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       bestLive.map((f) => describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE })),
     );
     liveP.catch(() => undefined);
-    // The card portrait is usually too small for the frame pass: search frames tile by tile (tiles in
-    // parallel across the pool), one frame after another, and stop at the first frame showing one.
-    const tiledSearch = async (exclude: ReadonlySet<number>): Promise<void> => {
-      for (const f of planCardSearch(frames, params, exclude)) {
-        const found = count('card', await searchCard(byIndex.get(f.index)!, f.live!.box));
-        const withCard = withCards({ ...f, cards: [] }, found.faces, params);
-        if (withCard.cards.length === 0) continue;
-        frames = frames.map((x) => (x.index === f.index ? withCard : x));
-        break;
-      }
+    // The card (card.ts): the frame pass's small faces first; while none is the card portrait, the tiled
+    // search (tiles in parallel across the pool, one frame after another, upright then turned), each
+    // candidate described and compared with the ID portrait, stopping at the first that is the card.
+    const pDesc = portrait.face && !portrait.failureToEnrol ? portrait.face.descriptor : null;
+    const cardDescribed: Described[] = [];
+    // A card held any side up is described on an upright view of it.
+    const describeCard = async (f: (typeof frames)[number]): Promise<Described> => {
+      const view = uprightCardView(byIndex.get(f.index)!, f.cards[0] as CardCandidate);
+      const r = count('describe', await enrol(view.image, { hint: view.box }));
+      const d = {
+        index: f.index,
+        timeSec: f.timeSec,
+        quality: f.quality,
+        descriptor: r.face?.descriptor ?? [],
+      };
+      cardDescribed.push(d);
+      return d;
     };
-    const describeCards = () =>
-      Promise.all(planDescriptors(frames, params).cards.map((f) => describe(f, { hint: f.cards[0]!.box })));
-    await tiledSearch(new Set());
-    let cardDescribed = await describeCards();
-    if (!cardDescribed.some((d) => d.descriptor.length > 0)) {
-      // The frame pass's candidates (a hand, a pattern, a blurred card) gave no portrait on a closer look, so
-      // the tiled search never ran: run it now on the other frames, rather than report the card unseen.
-      const tried = new Set(cardDescribed.map((d) => d.index));
-      frames = frames.map((f) => (tried.has(f.index) ? { ...f, cards: [] } : f));
-      await tiledSearch(tried);
-      cardDescribed = await describeCards();
+    const framePass = await Promise.all(planDescriptors(frames, params).cards.map(describeCard));
+    if (!framePass.some((d) => isCardPortrait(d, pDesc, params))) {
+      const r = await searchCard(
+        frames,
+        (i) => byIndex.get(i)!,
+        params,
+        detectTimed,
+        async (f) => isCardPortrait(await describeCard(f), pDesc, params),
+      );
+      cpu.card += r.cpuMs;
+      frames = r.frames;
     }
     const liveDescribed = await liveP;
-    const pDesc = portrait.face && !portrait.failureToEnrol ? portrait.face.descriptor : null;
     const live = liveResult(frames, liveDescribed, pDesc, thresholds);
-    const card = cardResult(cardDescribed, pDesc);
+    const card = cardResult(cardDescribed, pDesc, params);
     const motion = motionStats(frames);
     const captureOf = (f: (typeof frames)[number]) => frameCapture(f.live!, original.get(f.index)!);
     const capture = summariseCapture(

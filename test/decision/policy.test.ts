@@ -115,6 +115,26 @@ const cases: Array<[string, Patch[], Outcome, ReasonCode[]]> = [
   ],
   ['card not in video', [face({ cardNotSeen: true })], 'resubmit', ['CARD_NOT_IN_VIDEO']],
   ['static video', [face({ staticVideo: true })], 'reject', ['STATIC_VIDEO']],
+  [
+    'static video, mouth not in step with the voice: still static',
+    [
+      face({ staticVideo: true }),
+      (s) => (s.lipSync = { decision: 'mismatch', score: 0.1, lagSec: 0, framesUsed: 30, mouthStd: 0.005 }),
+    ],
+    'reject',
+    ['LIPSYNC_MISMATCH', 'STATIC_VIDEO'],
+  ],
+  [
+    // The 8 sparse face frames caught a speaker's mouth shut each time; the dense lip-sync track saw it speak.
+    'static cue overruled by a mouth moving in step with the voice',
+    [
+      face({ staticVideo: true }),
+      (s) =>
+        (s.lipSync = { decision: 'consistent', score: 0.8, lagSec: 0, framesUsed: 30, mouthStd: 0.0475 }),
+    ],
+    'approve',
+    [],
+  ],
   ['two people', [face({ multiplePeople: true })], 'reject', ['MULTIPLE_PEOPLE']],
   [
     'static and no face: reject wins',

@@ -2,9 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ANALYSIS,
-  planCardSearch,
-  withCards,
-  cardResult,
   classifyFrame,
   classifyFrames,
   liveResult,
@@ -12,6 +9,7 @@ import {
   signals,
   type ClassifiedFrame,
 } from '../../service/face/analysis.js';
+import { cardResult, planCardSearch, withCards } from '../../service/face/card.js';
 import {
   D50,
   decide,
@@ -304,7 +302,7 @@ describe('analysis', () => {
     expect(signals(withCard, motionStats(withCard), cardResult([], null)).multiplePeople).toBe(false);
   });
 
-  it('plans a tiled card search only when the frame pass saw no card, and keeps card-sized faces away from the live face', () => {
+  it('plans the tiled card search over frames with a live face, and keeps card-sized faces away from the live face', () => {
     const lm = frontalFace();
     const plain = frames(Array.from({ length: 12 }, () => lm));
     const planned = planCardSearch(plain);
@@ -314,7 +312,10 @@ describe('analysis', () => {
     const onLive = face(frontalFace(), 30, 150);
     const f = withCards(plain[0]!, [small, onLive]);
     expect(f.cards).toEqual([small]);
-    expect(planCardSearch([f, ...plain.slice(1)])).toEqual([]);
+    // Frames already looked at are left out.
+    expect(
+      planCardSearch([f, ...plain.slice(1)], DEFAULT_ANALYSIS, new Set([0])).map((x) => x.index),
+    ).not.toContain(0);
   });
 
   it('fuses the best frames into one descriptor, keeps the median distance, and decides from the thresholds', () => {

@@ -10,6 +10,8 @@ import { DOC_TYPES, type DocType } from '../../fixtures/identity.js';
 import {
   DISTANCES,
   LIGHTINGS,
+  CARD_HOLDS,
+  type CardHold,
   type Distance,
   type Lighting,
   type VideoFormat,
@@ -50,6 +52,7 @@ interface CaseCliOptions {
   voice: 'auto' | 'espeak';
   distance: Distance;
   lighting: Lighting;
+  cardHold: CardHold;
   out: string;
   seed: number;
   doc: DocType;
@@ -118,6 +121,7 @@ export function register({ program }: CliContext): void {
     .option('--minor', 'holder under 18')
     .option('--distance <d>', DISTANCES.join('|'), oneOf('--distance', DISTANCES), 'normal')
     .option('--lighting <l>', LIGHTINGS.join('|'), oneOf('--lighting', LIGHTINGS), 'normal')
+    .option('--card-hold <h>', CARD_HOLDS.join('|'), oneOf('--card-hold', CARD_HOLDS), 'upright')
     .option('--today <date>', 'reference date YYYY-MM-DD (default today)')
     .option(
       '--voice <voice>',
@@ -138,6 +142,7 @@ export function register({ program }: CliContext): void {
         distance: o.distance,
         lighting: o.lighting,
         voice: o.voice,
+        cardHold: o.cardHold,
         ...(o.digits !== undefined ? { digits: o.digits } : {}),
         ...(o.face ? { face: o.face } : {}),
         ...(o.portrait ? { portrait: o.portrait } : {}),

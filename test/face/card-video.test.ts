@@ -1,0 +1,47 @@
+// The card in real generated videos: found when held up the usual way or upside down, and CARD_NOT_IN_VIDEO only
+// when it was never shown (the no-card fixture). Real engine, real fixtures (face-api sample faces).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFaceEngine, type FaceAnalysis, type FaceEngine } from '../../service/face/index.js';
+import type { CardHold } from '../../service/fixtures/selfie-video.js';
+import { decodeImage, sampleFrames } from '../../service/media/index.js';
+import { fixtureCase } from '../helpers/fixtures.js';
+
+let engine: FaceEngine;
+
+beforeAll(async () => {
+  engine = createFaceEngine({ workers: 2 });
+  await engine.ready();
+});
+
+afterAll(async () => {
+  await engine?.close();
+});
+
+/** The face stage's view of a generated case: 8 frames at 640 px, as the pipeline samples them. */
+async function analyse(o: { attack?: 'no-card'; cardHold?: CardHold; seed: number }): Promise<FaceAnalysis> {
+  const c = await fixtureCase({ formats: ['webm'], ...o });
+  const [frames, document] = await Promise.all([
+    sampleFrames(c.webm!, { count: 8, maxSide: 640 }),
+    decodeImage(c.front),
+  ]);
+  return engine.analyze({ document, frames });
+}
+
+describe('the card in the video', () => {
+  it('finds a card held upside down (a turned tile search) and compares its portrait', async () => {
+    const r = await analyse({ seed: 11, cardHold: 'upside-down' });
+    expect(r.cardInVideo.found).toBe(true);
+    expect(r.cardInVideo.similarity!).toBeGreaterThan(0.5);
+    expect(r.signals.cardNotSeen).toBe(false);
+    expect(r.crops.cardFrame).toBeInstanceOf(Buffer);
+  });
+
+  it('raises CARD_NOT_IN_VIDEO (a resubmission) when the card is never shown, and it is not mistaken for a static video', async () => {
+    const r = await analyse({ seed: 11, attack: 'no-card' });
+    expect(r.cardInVideo).toEqual({ found: false, similarity: null, frameIndex: null });
+    expect(r.signals.cardNotSeen).toBe(true);
+    expect(r.signals.staticVideo).toBe(false);
+    // It was searched for (tiles), not assumed absent.
+    expect(r.timingsMs.cpu.card).toBeGreaterThan(0);
+  });
+});
