@@ -6,7 +6,7 @@
 // screenshots under test-artifacts/console/); the evidence file lists the sheet's sha256; the erasure deletes it.
 // One pipeline run serves the pipeline, API and browser checks (the host's CPU is shared).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { fixtureCase } from '../helpers/fixtures.js';
 import { ApiClient } from '../api/client.js';
 import { makeReviewer, PASSWORD } from '../review/seed.js';
 import { ReviewClient } from '../review/client.js';
+import { launchChromium } from './chromium.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'console');
 let svc: RunningService;
@@ -60,10 +61,7 @@ beforeAll(async () => {
     caseId,
   ]);
   reference = r.rows[0]!.reference;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {

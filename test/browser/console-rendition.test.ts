@@ -4,7 +4,7 @@
 // console streams it with Range and Debian Chromium shows the picture (videoWidth > 0, currentTime advances);
 // the reviewer's approval is observed by idv_decision_latency_seconds on the first scrape after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { fixtureCase } from '../helpers/fixtures.js';
 import { ApiClient } from '../api/client.js';
 import { makeReviewer, PASSWORD } from '../review/seed.js';
 import { ReviewClient } from '../review/client.js';
+import { launchChromium } from './chromium.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'console');
 let svc: RunningService;
@@ -58,10 +59,7 @@ beforeAll(async () => {
     caseId,
   ]);
   reference = r.rows[0]!.reference;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {

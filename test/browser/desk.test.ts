@@ -4,7 +4,7 @@
 // (the real decide step), the comparator, keyboard decisions with the help overlay, search, QA and the ops
 // figures, the development outbox. Screenshots in French and English under test-artifacts/console/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { consoleDir } from '../../service/api/review/console.js';
 import { makeReviewer, PASSWORD, realRun, seedCase } from '../review/seed.js';
 import { seedAndDecide } from '../review/seen-before.js';
 import { completeChecklist } from './console-checklist.js';
+import { launchChromium } from './chromium.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'console');
 let svc: RunningService;
@@ -40,10 +41,7 @@ beforeAll(async () => {
     realCrops: true,
     declared: { lastName: 'DUPONT', firstNames: 'Jeanne', birthDate: '1985-01-01' },
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 // digits would change (printed → chosen, probabilities): a generated passport printing a wrong document-number
 // check digit, read by the real document stage, stored as the pipeline stores it, seen in Debian Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createReadStream, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { generateDocumentSet } from '../../service/fixtures/document-set.js';
 import { runDocument } from '../../service/pipeline/stages.js';
 import { tempDir, testConfig } from '../helpers/env.js';
 import { makeReviewer, PASSWORD } from '../review/seed.js';
+import { launchChromium } from './chromium.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
@@ -43,10 +44,7 @@ beforeAll(async () => {
   });
   svc = await startService(testConfig());
   reviewer = await makeReviewer(svc.runtime.db, 'reviewer', 'mrzcrop');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {
