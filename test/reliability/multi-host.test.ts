@@ -62,15 +62,18 @@ function startHost(name: string, role: 'api' | 'worker'): void {
   };
   const child = net!.spawnIn(name, process.execPath, ['--import', 'tsx', 'service/main.ts'], {
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // Its structured log (stdout) and crashes (stderr) are kept to explain a failure (logs hold no personal data).
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = logs.get(name) ?? [];
   logs.set(name, lines);
-  child.stderr!.on('data', (d: Buffer) => {
+  const keep = (d: Buffer) => {
     lines.push(d.toString());
     if (lines.length > 200) lines.shift();
     if (process.env.IDV_TEST_VERBOSE) process.stderr.write(`[${name}] ${d.toString()}`);
-  });
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   procs.set(name, child);
 }
 
@@ -189,7 +192,14 @@ describe('API and workers on separate hosts', () => {
       const ids: string[] = [];
       for (let i = 0; i < CASES; i++) {
         const fx = fixtures[i % fixtures.length]!;
-        ids.push((await api.submitFixture(db!, fx, fx.webm!)).id);
+        try {
+          ids.push((await api.submitFixture(db!, fx, fx.webm!)).id);
+        } catch (e) {
+          // A refused upload is explained by the API host's own log: its last error lines go with the failure.
+          const apiLog = (logs.get('api') ?? []).join('').split('\n');
+          const errors = apiLog.filter((l) => /"level":(50|60)/.test(l)).slice(-5);
+          throw new Error(`${(e as Error).message}\n[api] ${errors.join('\n[api] ')}`);
+        }
       }
       at(`${CASES} cases submitted`);
       const decided = async () =>
