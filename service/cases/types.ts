@@ -15,17 +15,8 @@ export type { Lang } from '../contracts/lang.js';
 import type { Stage } from '../contracts/stage-results.js';
 import type { Lang } from '../contracts/lang.js';
 
-export type MediaKind =
-  | 'front'
-  | 'back'
-  | 'video'
-  | 'portrait'
-  | 'live_frame'
-  | 'card_frame'
-  /** The web rendition of a video in a codec not every browser plays (made at ingest; the original stays). */
-  | 'video_review'
-  /** Mouth crops at each spoken digit (lip-sync step): one JPEG sheet, laid out by the speech result. */
-  | 'mouth_crops';
+export type { MediaKind } from '../contracts/media-kind.js';
+import type { MediaKind } from '../contracts/media-kind.js';
 
 export interface Applicant {
   lastName: string;

@@ -107,15 +107,8 @@ const DecisionSchema = z.union([
 export const decideCase = (id: string, body: { action: DecisionAction; reasons?: string[]; note?: string }) =>
   api(DecisionSchema, `/cases/${encodeURIComponent(id)}/decision`, { method: 'POST', body });
 
-export type MediaKind =
-  | 'front'
-  | 'back'
-  | 'video'
-  | 'portrait'
-  | 'live_frame'
-  | 'card_frame'
-  /** The mouth crops at each spoken digit: one JPEG sheet laid out by the speech result's `mouthCrops`. */
-  | 'mouth_crops';
+export type { MediaKind } from '../../../service/contracts/media-kind';
+import type { MediaKind } from '../../../service/contracts/media-kind';
 export const caseMediaUrl = (id: string, kind: MediaKind) =>
   mediaUrl(`/cases/${encodeURIComponent(id)}/media/${kind}`);
 export const caseFrameUrl = (id: string, t: number) =>
