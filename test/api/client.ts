@@ -129,6 +129,22 @@ export class ApiClient {
     if (s.status !== 202) throw new Error(`submit: ${s.status} ${JSON.stringify(s.body)}`);
     return c;
   }
+
+  /**
+   * Submits the fixture (submitFixture) and waits until the pipeline has put it in the review queue: the case
+   * id and the reference a reviewer searches for. Throws on any other outcome.
+   */
+  async submitForReview(
+    db: Queryable,
+    fx: FixtureCase,
+    video: string,
+  ): Promise<{ id: string; reference: string }> {
+    const c = await this.submitFixture(db, fx, video);
+    const s = await this.waitForDecision(c.token, 400_000);
+    if (s.status !== 'in_review') throw new Error(`expected in_review, got ${JSON.stringify(s.status)}`);
+    const r = await db.query<{ reference: string }>('SELECT reference FROM cases WHERE id = $1', [c.id]);
+    return { id: c.id, reference: r.rows[0]!.reference };
+  }
 }
 
 export { freshPgDatabase } from '../helpers/pg.js';

@@ -53,14 +53,7 @@ beforeAll(async () => {
   // Seed 1: a genuine French case whose digits the speech engine matches.
   const fx = await fixtureCase({ seed: 1, formats: ['webm'] });
   api = new ApiClient(svc.url!, svc.runtime.config.API_KEYS[0]!);
-  const created = await api.submitFixture(svc.runtime.db, fx, fx.webm!);
-  caseId = created.id;
-  const s = await api.waitForDecision(created.token, 400_000);
-  expect(s.status).toBe('in_review');
-  const r = await svc.runtime.db.query<{ reference: string }>('SELECT reference FROM cases WHERE id = $1', [
-    caseId,
-  ]);
-  reference = r.rows[0]!.reference;
+  ({ id: caseId, reference } = await api.submitForReview(svc.runtime.db, fx, fx.webm!));
   browser = await launchChromium();
 }, 600_000);
 
