@@ -58,6 +58,18 @@ export interface AnalysisParams {
    * same photo; face-like patterns and other pictures measured far lower (see models/face/CALIBRATION.md).
    */
   cardConfirmSimilarity: number;
+  /**
+   * Once the card portrait is confirmed in one frame: other frames (nearest in time) searched for it again, one
+   * detector call each on the tile around it, each candidate described; the card's similarity is the best view's
+   * (card.ts refineCard). Default 3; 0 turns it off.
+   */
+  cardRefineFrames: number;
+  /**
+   * That second look (and the half-turned view of the confirmed candidate, card.ts halfTurned) only while the
+   * best card view's similarity is below this. Default 0.9: a genuine card's upright view measures ≥ 0.99 (the
+   * card shows the uploaded portrait), so the usual card costs nothing more; poor views measured 0.3–0.6.
+   */
+  cardRefineBelow: number;
   /** Share of face frames with a second live-sized face that raises multiplePeople. Default 0.3. */
   multipleShare: number;
   /**
@@ -103,6 +115,8 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   cardZoomInput: 416,
   cardSubTiles: 4,
   cardConfirmSimilarity: 0.3,
+  cardRefineFrames: 3,
+  cardRefineBelow: 0.9,
   multipleShare: 0.3,
   staticMotion: 0.008,
   staticMouthStd: 0.003,

@@ -318,13 +318,16 @@ export interface CardSearchResult {
   tilesSearched: number;
   /** A candidate was confirmed (by `confirm`) as the card portrait. */
   confirmed: boolean;
+  /** The frame whose first card candidate was confirmed (null when none was). */
+  at: ClassifiedFrame | null;
 }
 
 /**
  * Looks at a frame whose first card candidate was just found (describes it, compares it with the ID
- * portrait): true when it is the card portrait, which ends the search.
+ * portrait): the frame as confirmed (its candidate possibly turned, see halfTurned) when it is the card
+ * portrait, which ends the search; null otherwise.
  */
-export type ConfirmCard = (frame: ClassifiedFrame) => Promise<boolean>;
+export type ConfirmCard = (frame: ClassifiedFrame) => Promise<ClassifiedFrame | null>;
 
 /**
  * The tiled search: upright tiles on each planned frame, then, while nothing is confirmed, the first frames'
@@ -343,6 +346,7 @@ export async function searchCard(
   let cpuMs = 0;
   let tilesSearched = 0;
   let out = frames;
+  let at: ClassifiedFrame | null = null;
   const plan = planCardSearch(frames, p, exclude);
   const tilesOf = new Map<number, Rect[]>();
   // One step: tiles of one frame at one turn; true when a candidate there is confirmed.
@@ -358,9 +362,13 @@ export async function searchCard(
     const withCard = withCards({ ...f, cards: [] }, r.faces, p);
     if (withCard.cards.length === 0) return false;
     out = out.map((x) => (x.index === f.index ? withCard : x));
-    return confirm(withCard);
+    const hit = await confirm(withCard);
+    if (!hit) return false;
+    out = out.map((x) => (x.index === f.index ? hit : x));
+    at = hit;
+    return true;
   };
-  const done = (confirmed: boolean): CardSearchResult => ({ frames: out, cpuMs, tilesSearched, confirmed });
+  const done = (confirmed: boolean): CardSearchResult => ({ frames: out, cpuMs, tilesSearched, confirmed, at });
   for (const f of plan) {
     const img = imageOf(f.index);
     const tiles = planCardTiles(img.width, img.height, f.live!.box, p);
@@ -382,6 +390,94 @@ export async function searchCard(
     if (p.cardSubTiles > 0 && (await step(f, cardSubTiles(img, tiles, p.cardSubTiles), 0))) return done(true);
   }
   return done(false);
+}
+
+/**
+ * Frames in which to look again for the card portrait confirmed in `at`: the other frames with a live face,
+ * nearest in time first (the card is held up for a stretch of the video, so its neighbours show it too), at most
+ * `cardRefineFrames`, without `exclude` (frames whose candidate was described already).
+ */
+export function planCardRefine(
+  frames: ClassifiedFrame[],
+  at: ClassifiedFrame,
+  p: AnalysisParams = DEFAULT_ANALYSIS,
+  exclude: ReadonlySet<number> = new Set(),
+): ClassifiedFrame[] {
+  return frames
+    .filter((f) => f.live && f.index !== at.index && !exclude.has(f.index))
+    .map((f) => ({ f, d: Math.abs(f.timeSec - at.timeSec) }))
+    .sort((a, b) => a.d - b.d || a.f.index - b.f.index)
+    .slice(0, p.cardRefineFrames)
+    .map((x) => x.f);
+}
+
+/**
+ * The tile, in another frame, where the confirmed card portrait `card` should be: a search tile's size
+ * (planCardTiles) centred on it, inside the frame. The card sways between frames by much less than half a tile.
+ */
+export function refineTile(width: number, height: number, card: Rect, p: AnalysisParams = DEFAULT_ANALYSIS): Rect {
+  const side = Math.min(width, height, Math.max(32, Math.round(Math.min(width, height) * p.cardTileFraction)));
+  const cx = card.x + card.width / 2;
+  const cy = card.y + card.height / 2;
+  const x = Math.round(Math.max(0, Math.min(width - side, cx - side / 2)));
+  const y = Math.round(Math.max(0, Math.min(height - side, cy - side / 2)));
+  return { x, y, width: side, height: side };
+}
+
+export interface CardRefineResult {
+  /** `frames` with the candidates found added (each one's `cards[0]` is the one to describe). */
+  frames: ClassifiedFrame[];
+  /** The frames where a candidate was found, to describe and compare with the ID portrait. */
+  found: ClassifiedFrame[];
+  cpuMs: number;
+  tilesSearched: number;
+}
+
+/**
+ * Once a card portrait is confirmed in one frame, the same card in a few other frames (planCardRefine): one
+ * detector call each, on the tile around the confirmed position, turned as the confirmed one was. One view of a
+ * small printed portrait can be poor (blur, glare, a thumb); the best of several is the comparison to report.
+ */
+export async function refineCard(
+  frames: ClassifiedFrame[],
+  at: ClassifiedFrame,
+  imageOf: (index: number) => RgbImage,
+  p: AnalysisParams,
+  detect: DetectTile,
+  exclude: ReadonlySet<number> = new Set(),
+): Promise<CardRefineResult> {
+  const card = at.cards[0] as CardCandidate | undefined;
+  if (!card) return { frames, found: [], cpuMs: 0, tilesSearched: 0 };
+  const turn = card.turn ?? 0;
+  const plan = planCardRefine(frames, at, p, exclude);
+  const runs = await Promise.all(
+    plan.map(async (f) => {
+      const img = imageOf(f.index);
+      const r = await searchTiles(img, [refineTile(img.width, img.height, card.box, p)], turn, p, detect);
+      return { f: withCards({ ...f, cards: [] }, r.faces, p), cpuMs: r.cpuMs };
+    }),
+  );
+  const found = runs.map((r) => r.f).filter((f) => f.cards.length > 0);
+  const byIndex = new Map(found.map((f) => [f.index, f]));
+  return {
+    frames: frames.map((f) => byIndex.get(f.index) ?? f),
+    found,
+    cpuMs: runs.reduce((a, r) => a + r.cpuMs, 0),
+    tilesSearched: plan.length,
+  };
+}
+
+/**
+ * The frame with its first card candidate given another half turn. The detector sometimes finds an upside-down
+ * portrait as it is (turn 0); described upside down it matches the ID portrait poorly (measured: 0.11–0.6 on
+ * upside-down cards whose half-turned view gives 0.999–1.0), so a view matching below `cardRefineBelow` is
+ * described half turned too.
+ */
+export function halfTurned(f: ClassifiedFrame): ClassifiedFrame {
+  const card = f.cards[0] as CardCandidate | undefined;
+  if (!card) return f;
+  const turned: CardCandidate = { ...card, turn: (((card.turn ?? 0) + 180) % 360) as CardTurn };
+  return { ...f, cards: [turned, ...f.cards.slice(1)] };
 }
 
 /**

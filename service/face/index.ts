@@ -12,7 +12,15 @@ import {
   type Described,
   type FrameFaces,
 } from './analysis.js';
-import { cardResult, isCardPortrait, searchCard, uprightCardView, type CardCandidate } from './card.js';
+import {
+  cardResult,
+  halfTurned,
+  isCardPortrait,
+  refineCard,
+  searchCard,
+  uprightCardView,
+  type CardCandidate,
+} from './card.js';
 import { decide, euclidean, similarityFromDistance, type DecisionThresholds } from './calibration.js';
 import { faceCropJpeg, landmarksInCrop } from './crops.js';
 import { DEFAULT_CAPTURE_LIMITS, frameCapture, summariseCapture, type CaptureLimits } from './quality.js';
@@ -200,17 +208,41 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       cardDescribed.push(d);
       return d;
     };
-    const framePass = await Promise.all(planDescriptors(frames, params).cards.map(describeCard));
-    if (!framePass.some((d) => isCardPortrait(d, pDesc, params))) {
-      const r = await searchCard(
+    const simOf = (d: Described): number =>
+      pDesc && d.descriptor.length > 0 ? similarityFromDistance(euclidean(d.descriptor, pDesc)) : -1;
+    // The frame as confirmed when its first candidate is the card portrait. A view below `cardRefineBelow` is
+    // described half turned as well (an upside-down portrait the detector took as it is); either may confirm.
+    const confirmCard = async (f: (typeof frames)[number]): Promise<(typeof frames)[number] | null> => {
+      const d = await describeCard(f);
+      if (!pDesc || simOf(d) >= params.cardRefineBelow) return isCardPortrait(d, pDesc, params) ? f : null;
+      const turned = halfTurned(f);
+      const t = await describeCard(turned);
+      const best = simOf(t) > simOf(d) ? { f: turned, d: t } : { f, d };
+      return isCardPortrait(best.d, pDesc, params) ? best.f : null;
+    };
+    const withFrame = (g: (typeof frames)[number]) => frames.map((f) => (f.index === g.index ? g : f));
+    const framePass = await Promise.all(planDescriptors(frames, params).cards.map(confirmCard));
+    let cardAt = framePass.find((f) => f !== null) ?? null;
+    for (const f of framePass) if (f) frames = withFrame(f);
+    if (!cardAt) {
+      const r = await searchCard(frames, (i) => byIndex.get(i)!, params, detectTimed, confirmCard);
+      cpu.card += r.cpuMs;
+      frames = r.frames;
+      cardAt = r.at;
+    }
+    // Confirmed but still matching poorly: the same card in a few other frames; its similarity is the best view's.
+    if (cardAt && pDesc && Math.max(...cardDescribed.map(simOf)) < params.cardRefineBelow) {
+      const r = await refineCard(
         frames,
+        cardAt,
         (i) => byIndex.get(i)!,
         params,
         detectTimed,
-        async (f) => isCardPortrait(await describeCard(f), pDesc, params),
+        new Set(cardDescribed.map((d) => d.index)),
       );
       cpu.card += r.cpuMs;
       frames = r.frames;
+      await Promise.all(r.found.map(confirmCard));
     }
     const liveDescribed = await liveP;
     const live = liveResult(frames, liveDescribed, pDesc, thresholds);

@@ -6,10 +6,13 @@ import {
   cardLikeness,
   cardSubTiles,
   cardResult,
+  halfTurned,
   isCardPortrait,
   mergeTileFaces,
+  planCardRefine,
   planCardSearch,
   planCardTiles,
+  refineTile,
   turnPoint,
   turnRgb,
   unturnFace,
@@ -200,5 +203,45 @@ describe('small-card crops', () => {
     }
     // The best one starts left of the tile: the card's edge was the tile's edge.
     expect(subs[0]!.x).toBeLessThan(405);
+  });
+});
+
+describe('a second look at a confirmed card', () => {
+  it('looks in the frames nearest in time to the confirmed one, at most cardRefineFrames, skipping those told', () => {
+    const frames = Array.from({ length: 8 }, (_, i) => frame(i, i === 6 ? null : obs(200, 80, 180)));
+    const order = planCardRefine(frames, frames[5]!, DEFAULT_ANALYSIS, new Set([4])).map((f) => f.index);
+    expect(order).toHaveLength(DEFAULT_ANALYSIS.cardRefineFrames);
+    // Neither the confirmed frame, nor a frame without a live face (6), nor an excluded one (4).
+    expect(order).toEqual([3, 7, 2]);
+    expect(planCardRefine(frames, frames[5]!, { ...DEFAULT_ANALYSIS, cardRefineFrames: 0 })).toEqual([]);
+  });
+
+  it('searches a search-tile-sized square centred on the confirmed portrait, inside the frame', () => {
+    const side = Math.round(360 * DEFAULT_ANALYSIS.cardTileFraction);
+    expect(refineTile(640, 360, { x: 100, y: 200, width: 40, height: 40 })).toEqual({
+      x: 120 - side / 2,
+      y: 220 - side / 2,
+      width: side,
+      height: side,
+    });
+    // Near a corner it is pushed back inside.
+    expect(refineTile(640, 360, { x: 610, y: 330, width: 30, height: 30 })).toEqual({
+      x: 640 - side,
+      y: 360 - side,
+      width: side,
+      height: side,
+    });
+  });
+
+  it('turns the first candidate another half turn, keeping its box (an upside-down portrait found as it is)', () => {
+    const f = { ...frame(3, obs(200, 80, 180)), cards: [obs(40, 200, 30), obs(500, 200, 25)] };
+    const t = halfTurned(f);
+    expect((t.cards[0] as { turn?: number }).turn).toBe(180);
+    expect(t.cards[0]!.box).toEqual(f.cards[0]!.box);
+    expect(t.cards[1]).toBe(f.cards[1]);
+    expect((halfTurned(t).cards[0] as { turn?: number }).turn).toBe(0);
+    // A frame without a candidate is left as it is.
+    const bare = frame(1, obs(200, 80, 180));
+    expect(halfTurned(bare)).toBe(bare);
   });
 });

@@ -17,9 +17,13 @@ afterAll(async () => {
   await engine?.close();
 });
 
-/** The face stage's view of a generated case: 8 frames at 640 px, as the pipeline samples them. */
+/**
+ * The face stage's view of a generated case: 8 frames at 640 px, as the pipeline samples them. The date and the
+ * voice are pinned: the case (its card's dates, its speech and so its mouth) must not change with the day or with
+ * the recorded voices a machine has installed.
+ */
 async function analyse(o: { attack?: 'no-card'; cardHold?: CardHold; seed: number }): Promise<FaceAnalysis> {
-  const c = await fixtureCase({ formats: ['webm'], ...o });
+  const c = await fixtureCase({ formats: ['webm'], today: '2026-12-07', voice: 'espeak', ...o });
   const [frames, document] = await Promise.all([
     sampleFrames(c.webm!, { count: 8, maxSide: 640 }),
     decodeImage(c.front),
@@ -28,10 +32,12 @@ async function analyse(o: { attack?: 'no-card'; cardHold?: CardHold; seed: numbe
 }
 
 describe('the card in the video', () => {
-  it('finds a card held upside down (a turned tile search) and compares its portrait', async () => {
+  it('finds a card held upside down and compares its portrait seen upright', async () => {
     const r = await analyse({ seed: 11, cardHold: 'upside-down' });
     expect(r.cardInVideo.found).toBe(true);
-    expect(r.cardInVideo.similarity!).toBeGreaterThan(0.5);
+    // The card shows the uploaded portrait: described upright, it matches it (seeds 1–12 upside down measured
+    // 0.999–1.0; the detector often takes an upside-down portrait as it is, which described so gave 0.30–0.60).
+    expect(r.cardInVideo.similarity!).toBeGreaterThan(0.9);
     expect(r.signals.cardNotSeen).toBe(false);
     expect(r.crops.cardFrame).toBeInstanceOf(Buffer);
   });
