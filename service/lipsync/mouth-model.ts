@@ -7,6 +7,7 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import { defaultModelDir, readChecksums, verifyModelDir } from '../face/models.js';
 import type { Box, Landmarks68 } from '../face/types.js';
 import type { RgbImage } from '../media/types.js';
+import { landmarkNetForward, type DenseBlockParams, type LandmarkNetParams } from './landmark-net.js';
 
 type FaceApi = typeof FaceApiNs;
 type Tf = typeof TfCore;
@@ -73,6 +74,7 @@ export class MouthModel {
   async landmarks(crops: RgbImage[]): Promise<Landmarks68[]> {
     const tf = tfOf(this.api);
     const net = this.net === 'tiny' ? this.api.nets.faceLandmark68TinyNet : this.api.nets.faceLandmark68Net;
+    const params = this.params;
     const out: Landmarks68[] = [];
     for (let i = 0; i < crops.length; i += BATCH) {
       const part = crops.slice(i, i + BATCH);
@@ -84,13 +86,38 @@ export class MouthModel {
         ),
       );
       try {
-        const res = (await net.detectLandmarks((ts.length === 1 ? ts[0] : ts) as never)) as
-          FaceApiNs.FaceLandmarks68 | FaceApiNs.FaceLandmarks68[];
-        for (const lm of Array.isArray(res) ? res : [res]) out.push(lm.positions.flatMap((p) => [p.x, p.y]));
+        // face-api's own input preparation (pad to a square, resize to 112) and output mapping; only the
+        // net's forward pass in between is ours (landmark-net.ts).
+        const input = await this.api.toNetInput(ts as never);
+        const dims = input.inputDimensions.map(([height, width]) => ({ height: height!, width: width! }));
+        const rel = tf.tidy(() => {
+          const batch = input.toBatchTensor(112, true) as unknown as TfCore.Tensor4D;
+          const raw = landmarkNetForward(tf, tf.cast(batch, 'float32'), params);
+          return net.postProcess(raw as never, 112, dims) as unknown as TfCore.Tensor2D;
+        });
+        const v = await rel.data();
+        rel.dispose();
+        part.forEach((c, k) => {
+          const lm = new Array<number>(136);
+          for (let j = 0; j < 136; j++) lm[j] = v[k * 136 + j]! * (j % 2 === 0 ? c.width : c.height);
+          out.push(lm);
+        });
       } finally {
         for (const t of ts) t.dispose();
       }
     }
     return out;
+  }
+
+  /** The loaded net's weights, arranged for landmarkNetForward. */
+  private get params(): LandmarkNetParams {
+    const tiny = this.net === 'tiny';
+    const net = tiny ? this.api.nets.faceLandmark68TinyNet : this.api.nets.faceLandmark68Net;
+    const fe = (net.faceFeatureExtractor as unknown as { params: Record<string, DenseBlockParams> }).params;
+    const fc = (net as unknown as { params: { fc: LandmarkNetParams['fc'] } }).params.fc;
+    const blocks = (tiny ? ['dense0', 'dense1', 'dense2'] : ['dense0', 'dense1', 'dense2', 'dense3']).map(
+      (k) => fe[k]!,
+    );
+    return { blocks, fc, poolSize: tiny ? 14 : 7 };
   }
 }
