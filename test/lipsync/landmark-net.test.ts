@@ -6,8 +6,8 @@ import type * as FaceApiNs from '@vladmandic/face-api';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { probe } from '../../service/media/probe.js';
-import { sampleWindowFrames } from '../../service/lipsync/frames.js';
-import { squareCrop } from '../../service/lipsync/engine.js';
+import { frameRgb, sampleWindowFrames } from '../../service/lipsync/frames.js';
+import { squareCropYuv } from '../../service/lipsync/engine.js';
 import { MouthModel } from '../../service/lipsync/mouth-model.js';
 import type { RgbImage } from '../../service/lipsync/types.js';
 import { fixtureCase } from '../helpers/fixtures.js';
@@ -42,13 +42,13 @@ describe('68-point landmark nets with fused convolutions', () => {
     expect(frames.length).toBeGreaterThan(12);
     for (const net of ['full', 'tiny'] as const) {
       const m = await MouthModel.load({ net });
-      const box = await m.largestFace(frames[0]!);
+      const box = await m.largestFace(frameRgb(frames[0]!));
       expect(box).not.toBeNull();
-      const square = frames.slice(0, 20).map((f) => squareCrop(f, box!).crop);
+      const square = frames.slice(0, 20).map((f) => squareCropYuv(f, box!).crop);
       // Boxes pushed past the right or the bottom edge: crops narrower or shorter than square.
       const clipped = frames.slice(0, 4).map(
         (f, i) =>
-          squareCrop(f, {
+          squareCropYuv(f, {
             ...box!,
             x: i % 2 ? box!.x : f.width - box!.width * 0.7,
             y: i % 2 ? f.height - box!.height * 0.7 : box!.y,
@@ -65,7 +65,8 @@ describe('68-point landmark nets with fused convolutions', () => {
       // And they are landmarks of a face: the mouth (points 48–67) below the eyes (36–47).
       const meanY = (lm: number[], a: number, b: number) =>
         lm.filter((_, j) => j % 2 === 1 && j >= 2 * a && j < 2 * b).reduce((s, v) => s + v, 0) / (b - a);
-      for (const lm of ours.slice(0, square.length)) expect(meanY(lm, 48, 68)).toBeGreaterThan(meanY(lm, 36, 48));
+      for (const lm of ours.slice(0, square.length))
+        expect(meanY(lm, 48, 68)).toBeGreaterThan(meanY(lm, 36, 48));
     }
   }, 240_000);
 });
