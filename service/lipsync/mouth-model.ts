@@ -7,7 +7,13 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import { defaultModelDir, readChecksums, verifyModelDir } from '../face/models.js';
 import type { Box, Landmarks68 } from '../face/types.js';
 import type { RgbImage } from '../media/types.js';
-import { landmarkNetForward, type DenseBlockParams, type LandmarkNetParams } from './landmark-net.js';
+import {
+  landmarkNetForward,
+  NET_INPUT,
+  writeNetInput,
+  type DenseBlockParams,
+  type LandmarkNetParams,
+} from './landmark-net.js';
 
 type FaceApi = typeof FaceApiNs;
 type Tf = typeof TfCore;
@@ -78,33 +84,22 @@ export class MouthModel {
     const out: Landmarks68[] = [];
     for (let i = 0; i < crops.length; i += BATCH) {
       const part = crops.slice(i, i + BATCH);
-      const ts = part.map((c) =>
-        tf.tensor3d(
-          new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.length),
-          [c.height, c.width, 3],
-          'int32',
-        ),
-      );
-      try {
-        // face-api's own input preparation (pad to a square, resize to 112) and output mapping; only the
-        // net's forward pass in between is ours (landmark-net.ts).
-        const input = await this.api.toNetInput(ts as never);
-        const dims = input.inputDimensions.map(([height, width]) => ({ height: height!, width: width! }));
-        const rel = tf.tidy(() => {
-          const batch = input.toBatchTensor(112, true) as unknown as TfCore.Tensor4D;
-          const raw = landmarkNetForward(tf, tf.cast(batch, 'float32'), params);
-          return net.postProcess(raw as never, 112, dims) as unknown as TfCore.Tensor2D;
-        });
-        const v = await rel.data();
-        rel.dispose();
-        part.forEach((c, k) => {
-          const lm = new Array<number>(136);
-          for (let j = 0; j < 136; j++) lm[j] = v[k * 136 + j]! * (j % 2 === 0 ? c.width : c.height);
-          out.push(lm);
-        });
-      } finally {
-        for (const t of ts) t.dispose();
-      }
+      const input = new Float32Array(part.length * NET_INPUT * NET_INPUT * 3);
+      part.forEach((c, k) => writeNetInput(c, input, k * NET_INPUT * NET_INPUT * 3));
+      // face-api's output mapping (from the padded square back to each crop); the forward pass is ours.
+      const dims = part.map((c) => ({ width: c.width, height: c.height }));
+      const rel = tf.tidy(() => {
+        const batch = tf.tensor4d(input, [part.length, NET_INPUT, NET_INPUT, 3]);
+        const raw = landmarkNetForward(tf, batch, params);
+        return net.postProcess(raw as never, NET_INPUT, dims) as unknown as TfCore.Tensor2D;
+      });
+      const v = await rel.data();
+      rel.dispose();
+      part.forEach((c, k) => {
+        const lm = new Array<number>(136);
+        for (let j = 0; j < 136; j++) lm[j] = v[k * 136 + j]! * (j % 2 === 0 ? c.width : c.height);
+        out.push(lm);
+      });
     }
     return out;
   }

@@ -28,23 +28,23 @@ export function i420ToRgb(src: Uint8Array, width: number, height: number): Buffe
  * face crop is needed. The rectangle must lie inside the frame.
  */
 export function i420RegionToRgb(src: Uint8Array, width: number, height: number, r: Rect): Buffer {
-  const out = Buffer.allocUnsafe(r.width * r.height * 3);
+  // A clamped array clamps each value to 0–255 as it is written (no branch per channel).
+  const out = new Uint8ClampedArray(r.width * r.height * 3);
   const cw = width >> 1;
   const uOff = width * height;
   const vOff = uOff + cw * (height >> 1);
-  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
   let o = 0;
   for (let y = r.y; y < r.y + r.height; y++) {
     const row = y * width;
     const crow = (y >> 1) * cw;
     for (let x = r.x; x < r.x + r.width; x++) {
-      const c = 298 * (src[row + x]! - 16);
+      const c = 298 * (src[row + x]! - 16) + 128;
       const u = src[uOff + crow + (x >> 1)]! - 128;
       const v = src[vOff + crow + (x >> 1)]! - 128;
-      out[o++] = clamp((c + 409 * v + 128) >> 8);
-      out[o++] = clamp((c - 100 * u - 208 * v + 128) >> 8);
-      out[o++] = clamp((c + 516 * u + 128) >> 8);
+      out[o++] = (c + 409 * v) >> 8;
+      out[o++] = (c - 100 * u - 208 * v) >> 8;
+      out[o++] = (c + 516 * u) >> 8;
     }
   }
-  return out;
+  return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
