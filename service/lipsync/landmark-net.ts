@@ -97,47 +97,52 @@ export const NET_INPUT = 112;
  * per crop.
  */
 export function writeNetInput(crop: RgbImage, out: Float32Array, offset: number): void {
-  const { width: w, height: h, data } = crop;
-  const side = Math.max(w, h);
-  const diff = side - Math.min(w, h);
-  // face-api appends round(diff / 2) and prepends the rest.
-  const before = diff - Math.round(diff * 0.5);
+  const sq = padToSquare(crop);
+  const side = sq.width;
+  const d = sq.data;
   const scale = side / NET_INPUT;
-  // For each output row/column: the two source rows/columns of the padded square, as crop indices (-1 in the
-  // padding, read as 0), and the interpolation weight.
-  const axis = (n: number, pad: number) => {
-    const i0 = new Int32Array(NET_INPUT);
-    const i1 = new Int32Array(NET_INPUT);
-    const f = new Float64Array(NET_INPUT);
-    const inside = (v: number) => (v - pad >= 0 && v - pad < n ? v - pad : -1);
-    for (let k = 0; k < NET_INPUT; k++) {
-      const s = k * scale;
-      const a = Math.floor(s);
-      i0[k] = inside(a);
-      i1[k] = inside(Math.min(side - 1, Math.ceil(s)));
-      f[k] = s - a;
-    }
-    return { i0, i1, f };
-  };
-  const cols = axis(w, w < h ? before : 0);
-  const rows = axis(h, h < w ? before : 0);
-  const px = (y: number, x: number, ch: number) => (y < 0 || x < 0 ? 0 : data[(y * w + x) * 3 + ch]!);
+  // Source rows/columns and weights of each output row/column (the same for rows and columns of a square).
+  const i0 = new Int32Array(NET_INPUT);
+  const i1 = new Int32Array(NET_INPUT);
+  const f = new Float64Array(NET_INPUT);
+  for (let k = 0; k < NET_INPUT; k++) {
+    const s = k * scale;
+    i0[k] = Math.floor(s);
+    i1[k] = Math.min(side - 1, Math.ceil(s));
+    f[k] = s - i0[k]!;
+  }
+  const stride = side * 3;
   let o = offset;
   for (let r = 0; r < NET_INPUT; r++) {
-    const y0 = rows.i0[r]!;
-    const y1 = rows.i1[r]!;
-    const fy = rows.f[r]!;
+    const ra = i0[r]! * stride;
+    const rb = i1[r]! * stride;
+    const fy = f[r]!;
     for (let c = 0; c < NET_INPUT; c++) {
-      const x0 = cols.i0[c]!;
-      const x1 = cols.i1[c]!;
-      const fx = cols.f[c]!;
+      const xa = i0[c]! * 3;
+      const xb = i1[c]! * 3;
+      const fx = f[c]!;
       for (let ch = 0; ch < 3; ch++) {
-        const tl = px(y0, x0, ch);
-        const top = tl + (px(y0, x1, ch) - tl) * fx;
-        const bl = px(y1, x0, ch);
-        const bottom = bl + (px(y1, x1, ch) - bl) * fx;
+        const tl = d[ra + xa + ch]!;
+        const top = tl + (d[ra + xb + ch]! - tl) * fx;
+        const bl = d[rb + xa + ch]!;
+        const bottom = bl + (d[rb + xb + ch]! - bl) * fx;
         out[o++] = top + (bottom - top) * fy;
       }
     }
   }
+}
+
+/** face-api's padToSquare with the padding centred: zeros, round(diff / 2) after the image and the rest before. */
+function padToSquare(crop: RgbImage): RgbImage {
+  const { width: w, height: h } = crop;
+  if (w === h) return crop;
+  const side = Math.max(w, h);
+  const diff = side - Math.min(w, h);
+  const before = diff - Math.round(diff * 0.5);
+  const dx = w < h ? before : 0;
+  const dy = h < w ? before : 0;
+  const data = Buffer.alloc(side * side * 3);
+  for (let y = 0; y < h; y++)
+    data.set(crop.data.subarray(y * w * 3, (y + 1) * w * 3), ((y + dy) * side + dx) * 3);
+  return { width: side, height: side, data };
 }
