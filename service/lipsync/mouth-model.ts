@@ -19,7 +19,10 @@ type FaceApi = typeof FaceApiNs;
 type Tf = typeof TfCore;
 const tfOf = (api: FaceApi): Tf => api.tf as unknown as Tf;
 
-/** 'tiny': face_landmark_68_tiny (≈7 ms a crop in batches on WASM); 'full': face_landmark_68 (≈11 ms). */
+/**
+ * 'tiny': face_landmark_68_tiny; 'full': face_landmark_68. With the fused forward pass (landmark-net.ts), in
+ * batches on WASM: 7.4 and 12.2 ms a crop at load ≈ 16 (roughly 2/3 of that on a quiet host).
+ */
 export type LandmarkNet = 'tiny' | 'full';
 
 const FILES: Record<LandmarkNet | 'detector', string[]> = {
