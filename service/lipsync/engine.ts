@@ -9,12 +9,13 @@ import type { Box, Landmarks68 } from '../face/types.js';
 import { normaliseBands, type AvModel } from './av-model.js';
 import { bandEnvelope, speechEnvelope, voicedSegments } from './envelope.js';
 import { readAvModel } from './model-file.js';
-import { isCloseRace, sampleWindowFrames } from './frames.js';
+import { frameRgb, isCloseRace, sampleWindowFrames, type YuvFrame } from './frames.js';
 import { MouthModel, type LandmarkNet } from './mouth-model.js';
 import { mouthCropCollector, type MouthCropOptions, type MouthCrops } from './mouth-crops.js';
 import { bandSpan, DEFAULT_PLAN, planWindows, type PlanOptions } from './plan.js';
 import { DEFAULT_SCORE, scoreLipSync, type ScoreParams } from './score.js';
-import type { LipSyncResult, MouthSample, PcmAudio, RgbImage, SpokenSegment, VideoFrame } from './types.js';
+import type { LipSyncResult, MouthSample, PcmAudio, RgbImage, SpokenSegment } from './types.js';
+import { i420RegionToRgb, type Rect } from './yuv.js';
 
 export interface LipSyncOptions {
   /** Landmark net. Default 'full' (the tiny net's mouth is noisier: models/lipsync/README.md). */
@@ -72,24 +73,44 @@ async function retryCloseRace<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The square around `box` (side = the box's larger side), clipped to a `width` × `height` frame. */
+export function squareRect(width: number, height: number, box: Box): Rect & { side: number } {
+  const side = Math.max(8, Math.round(Math.max(box.width, box.height)));
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const x = Math.max(0, Math.min(width - 1, Math.round(cx - side / 2)));
+  const y = Math.max(0, Math.min(height - 1, Math.round(cy - side / 2)));
+  return {
+    x,
+    y,
+    width: Math.max(1, Math.min(width - x, side)),
+    height: Math.max(1, Math.min(height - y, side)),
+    side,
+  };
+}
+
 /** A square crop around `box` (side = the box's larger side), clipped to the frame. */
 export function squareCrop(
   img: RgbImage,
   box: Box,
 ): { crop: RgbImage; side: number; x0: number; y0: number } {
-  const side = Math.max(8, Math.round(Math.max(box.width, box.height)));
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  const x0 = Math.max(0, Math.min(img.width - 1, Math.round(cx - side / 2)));
-  const y0 = Math.max(0, Math.min(img.height - 1, Math.round(cy - side / 2)));
-  const w = Math.max(1, Math.min(img.width - x0, side));
-  const h = Math.max(1, Math.min(img.height - y0, side));
-  const data = Buffer.allocUnsafe(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    const from = ((y0 + y) * img.width + x0) * 3;
-    data.set(img.data.subarray(from, from + w * 3), y * w * 3);
+  const r = squareRect(img.width, img.height, box);
+  const data = Buffer.allocUnsafe(r.width * r.height * 3);
+  for (let y = 0; y < r.height; y++) {
+    const from = ((r.y + y) * img.width + r.x) * 3;
+    data.set(img.data.subarray(from, from + r.width * 3), y * r.width * 3);
   }
-  return { crop: { width: w, height: h, data }, side, x0, y0 };
+  return { crop: { width: r.width, height: r.height, data }, side: r.side, x0: r.x, y0: r.y };
+}
+
+/** The same crop cut from a YUV frame: only the crop's pixels are converted (~1/6 of a 480-px frame's). */
+export function squareCropYuv(
+  f: YuvFrame,
+  box: Box,
+): { crop: RgbImage; side: number; x0: number; y0: number } {
+  const r = squareRect(f.width, f.height, box);
+  const data = i420RegionToRgb(f.yuv, f.width, f.height, r);
+  return { crop: { width: r.width, height: r.height, data }, side: r.side, x0: r.x, y0: r.y };
 }
 
 /** Box at time t, linearly interpolated between the detected boxes (nearest one outside their span). */
@@ -128,10 +149,13 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
     return model;
   };
 
-  /** `onFace` sees each frame with a usable face and its landmarks in the frame's pixels (mouth crops). */
-  type OnFace = (frame: VideoFrame, lm: Landmarks68) => void;
+  /**
+   * `onFace` sees each frame with a usable face (converted to RGB only if read) and its landmarks in the
+   * frame's pixels (mouth crops).
+   */
+  type OnFace = (frame: { timeSec: number; rgb: () => RgbImage }, lm: Landmarks68) => void;
 
-  async function mouthSamples(frames: VideoFrame[], onFace?: OnFace): Promise<MouthSample[]> {
+  async function mouthSamples(frames: YuvFrame[], onFace?: OnFace): Promise<MouthSample[]> {
     const m = await getModel();
     const dets: Array<{ timeSec: number; box: Box }> = [];
     const spanSec = frames.length > 0 ? frames[frames.length - 1]!.timeSec - frames[0]!.timeSec : 0;
@@ -140,7 +164,8 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
       for (const i of idx) {
         // Small faces in large frames (a distant applicant) need the larger detector input. (Trying 160 px
         // first saved ~20 ms a case but its looser boxes flagged 2 more real clips.)
-        const box = (await m.largestFace(frames[i]!, 224)) ?? (await m.largestFace(frames[i]!, 416));
+        const rgb = frameRgb(frames[i]!);
+        const box = (await m.largestFace(rgb, 224)) ?? (await m.largestFace(rgb, 416));
         if (box) dets.push({ timeSec: frames[i]!.timeSec, box });
       }
     };
@@ -150,7 +175,7 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
     dets.sort((a, b) => a.timeSec - b.timeSec);
     const crops = frames.map((f) => {
       const box = boxAt(dets, f.timeSec);
-      return box ? squareCrop(f, box) : null;
+      return box ? squareCropYuv(f, box) : null;
     });
     const usable = crops.flatMap((c) => (c ? [c] : []));
     const lms = await m.landmarks(usable.map((c) => c.crop));
@@ -163,7 +188,7 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
       const iod = interOcular(lm) / c.side;
       if (!(iod > 0.2 && iod < 0.7)) return { timeSec: f.timeSec, opening: null };
       onFace?.(
-        f,
+        { timeSec: f.timeSec, rgb: () => frameRgb(f) },
         lm.map((v, j) => v + (j % 2 === 0 ? c.x0 : c.y0)),
       );
       return { timeSec: f.timeSec, opening: mouthOpening(lm) };

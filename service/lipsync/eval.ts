@@ -179,8 +179,9 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
   const cpuPerSec: number[] = [];
   const spanOf = (env: AudioEnvelope, durationSec: number) =>
     bandSpan(planWindows(voicedSegments(env), durationSec, plan).windows);
-  // Bump when the tracking itself changes (decode format, detector sizes): older caches are then re-tracked.
-  const cacheKey = `tracker3/${net}/${plan.fps}/${trackSec}/${o.detections ?? 'default'}`;
+  // Bump when the tracking itself changes (decode format, detector sizes, the net's forward pass): older caches
+  // are then re-tracked.
+  const cacheKey = `tracker4/${net}/${plan.fps}/${trackSec}/${o.detections ?? 'default'}`;
   const cached = readTracks(o.tracksCache, cacheKey);
   const tracked: Record<string, { mouth: MouthSample[]; cpuPerSec: number }> = {};
   const tmp = mkdtempSync(join(tmpdir(), 'idv-lipsync-eval-'));

@@ -109,9 +109,12 @@ export function segmentAt(segments: readonly SpokenSegment[], t: number): number
   return segments.findIndex((s) => t >= s.startSec - 1e-3 && t <= s.endSec + 1e-3);
 }
 
+/** A decoded frame: its pixels, or a way to get them (read only for the frames a crop is cut from). */
+export type CropFrame = { timeSec: number } & (RgbImage | { rgb: () => RgbImage });
+
 export interface MouthCropCollector {
-  /** A decoded frame and its 68 landmarks in the frame's pixels; kept (as a small tile) when inside a digit. */
-  add(frame: RgbImage & { timeSec: number }, lm: Landmarks68): void;
+  /** A decoded frame and its 68 landmarks in the frame's pixels; kept when inside a digit. */
+  add(frame: CropFrame, lm: Landmarks68): void;
   /** The contact sheet of the chosen crops, or null when no digit had a frame with a usable face. */
   finish(): Promise<MouthCrops | null>;
 }
@@ -121,21 +124,27 @@ export function mouthCropCollector(
   options: Partial<MouthCropOptions> = {},
 ): MouthCropCollector {
   const o: MouthCropOptions = { ...DEFAULT_MOUTH_CROPS, ...options };
-  const found = segments.map(() => [] as Array<{ timeSec: number; tile: Buffer }>);
+  const found = segments.map(() => [] as Array<{ timeSec: number; frame: CropFrame; lm: Landmarks68 }>);
+  // Only the frames picked are cut (and, for the engine's YUV frames, converted to RGB): a few of the ~20.
+  const cut = (frame: CropFrame, lm: Landmarks68) =>
+    cutRegion('rgb' in frame ? frame.rgb() : frame, mouthRegion(lm, o.width / o.height), o.width, o.height);
   return {
     add(frame, lm) {
       const s = segmentAt(segments, frame.timeSec);
-      if (s < 0) return;
-      // Every frame inside a digit is cut now (a few µs each) so that the decoded frames need not be kept.
-      const tile = cutRegion(frame, mouthRegion(lm, o.width / o.height), o.width, o.height);
-      found[s]!.push({ timeSec: frame.timeSec, tile });
+      if (s >= 0) found[s]!.push({ timeSec: frame.timeSec, frame, lm });
     },
     async finish() {
       const tiles: Array<MouthCropTile & { tile: Buffer }> = [];
       found.forEach((list, segment) => {
         const sorted = [...list].sort((a, b) => a.timeSec - b.timeSec);
         spreadIndices(sorted.length, o.perSegment).forEach((k, column) =>
-          tiles.push({ segment, timeSec: sorted[k]!.timeSec, column, row: segment, tile: sorted[k]!.tile }),
+          tiles.push({
+            segment,
+            timeSec: sorted[k]!.timeSec,
+            column,
+            row: segment,
+            tile: cut(sorted[k]!.frame, sorted[k]!.lm),
+          }),
         );
       });
       if (tiles.length === 0) return null;

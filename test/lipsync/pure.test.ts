@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { fitRidge, normaliseBands, trainAvModel, type AvModel } from '../../service/lipsync/av-model.js';
 import { bandEnvelope, speechEnvelope, voicedSegments } from '../../service/lipsync/envelope.js';
 import { bandSpan, insideWindows, planWindows } from '../../service/lipsync/plan.js';
-import { evenSize, i420ToRgb } from '../../service/lipsync/yuv.js';
+import { evenSize, i420RegionToRgb, i420ToRgb } from '../../service/lipsync/yuv.js';
+import { squareCrop, squareCropYuv } from '../../service/lipsync/engine.js';
 import {
   DEFAULT_SCORE,
   detrend,
@@ -139,6 +140,36 @@ describe('YUV 4:2:0 to RGB', () => {
     expect(blue[2]).toBeGreaterThan(250);
     expect(Math.max(blue[0]!, blue[1]!)).toBeLessThan(5);
     expect(evenSize(481, 271)).toEqual({ width: 480, height: 270 });
+  });
+
+  it('a rectangle or face crop converted alone has the pixels of the whole frame converted, then cut', () => {
+    const [w, h] = [40, 30];
+    // A frame of varied Y, U and V (a fixed pattern), odd offsets so that chroma blocks straddle the edges.
+    const yuv = Uint8Array.from({ length: w * h * 1.5 }, (_, i) => (i * 7919 + (i >> 5) * 31) % 256);
+    const whole = i420ToRgb(yuv, w, h);
+    const r = { x: 3, y: 5, width: 17, height: 11 };
+    const part = i420RegionToRgb(yuv, w, h, r);
+    for (let y = 0; y < r.height; y++)
+      expect([...part.subarray(y * r.width * 3, (y + 1) * r.width * 3)]).toEqual([
+        ...whole.subarray(((r.y + y) * w + r.x) * 3, ((r.y + y) * w + r.x + r.width) * 3),
+      ]);
+    // Face crops, inside the frame and clipped at its right and bottom edges.
+    const frame = { index: 0, timeSec: 0, width: w, height: h, yuv };
+    for (const box of [
+      { x: 7, y: 3, width: 13, height: 15 },
+      { x: 30, y: 20, width: 16, height: 16 },
+    ]) {
+      const a = squareCropYuv(frame, box);
+      const b = squareCrop({ width: w, height: h, data: whole }, box);
+      expect([a.x0, a.y0, a.side, a.crop.width, a.crop.height]).toEqual([
+        b.x0,
+        b.y0,
+        b.side,
+        b.crop.width,
+        b.crop.height,
+      ]);
+      expect(a.crop.data.equals(b.crop.data)).toBe(true);
+    }
   });
 });
 
