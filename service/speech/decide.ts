@@ -26,6 +26,15 @@ export interface DecideOptions {
    * as 525 at -381, French one-digit-different challenges at -259 to -398 (espeak-ng development and held-out sets).
    */
   minMargin?: Record<SpeechLang, number>;
+  /**
+   * Never `match` when the challenge with one digit replaced by a number word ("dix", "onze", "dix-sept",
+   * "soixante-dix"), "et" or "euh" explains the audio better than the challenge itself by more than this (path score
+   * over the utterance), per language; Infinity: not searched. French, one real voice (asterisk `fr_CA_f_June`):
+   * genuine answers up to 132 (40 utterances), the recorded confusions that matched 193 ("onze, trois, quatre" as
+   * 134), 242 ("dix-sept, deux" as 172), 872–1330 ("et", "dix"). English: off, FSDD genuine digits are read as
+   * "thirty", "thirteen", "seventeen" by up to 651 (60 utterances, takes 0–24), no confusion set to weigh it against.
+   */
+  maxNumberWordGain?: Record<SpeechLang, number>;
 }
 
 export const DEFAULT_DECIDE: Required<DecideOptions> = {
@@ -33,6 +42,7 @@ export const DEFAULT_DECIDE: Required<DecideOptions> = {
   minWordFit: 0.5,
   acceptOtherLlr: { en: 9, fr: 9 },
   minMargin: { en: -150, fr: -150 },
+  maxNumberWordGain: { en: Number.POSITIVE_INFINITY, fr: 160 },
 };
 
 export interface DecideInput {
@@ -73,7 +83,9 @@ export function decide(input: DecideInput, options: DecideOptions = {}): Decisio
   const clean = otherGap <= acceptOther;
   const margin = ev.marginTotal ?? Number.NEGATIVE_INFINITY;
   const minMargin = o.minMargin[input.lang];
-  if (fitOk && clean && margin >= minMargin) {
+  // Number words read as digits: a stretch of the audio is better explained by a word that is not a digit.
+  const numbersOk = (ev.numberWordGain ?? 0) <= o.maxNumberWordGain[input.lang];
+  if (fitOk && clean && margin >= minMargin && numbersOk) {
     // From 0.99 (the challenge far better than every alternative, nothing else explains the audio better) down to
     // 0.6 for a near tie or "anything else" at its bound.
     const tie = margin <= 0 ? 1 : 250 / (250 + margin);
