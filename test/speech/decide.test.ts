@@ -62,7 +62,7 @@ describe('decide', () => {
   it('never matches in French when one digit replaced by a number word explains the audio clearly better', () => {
     const bound = DEFAULT_DECIDE.maxNumberWordGain.fr;
     expect(run({ numberWordGain: bound + 1, numberWord: 'onze' }, 'fr').decision).toBe('uncertain');
-    expect(run({ numberWordGain: bound, numberWord: 'seize' }, 'fr').decision).toBe('match');
+    expect(run({ numberWordGain: bound, numberWord: 'dix' }, 'fr').decision).toBe('match');
     // Not searched (null) or no number word on the best path (0): the other rules decide.
     expect(run({ numberWordGain: null, numberWord: null }, 'fr').decision).toBe('match');
     // English: no bound (FSDD digits read as "thirty", "thirteen" by more than French confusions).
