@@ -199,7 +199,9 @@ function assess(
     otherDigits,
     numberWordGain:
       !numbers?.ok || !forced.ok ? null : Math.max(0, Math.min(MARGIN_CAP, numbers.score - forced.score)),
-    numberWord: numbers?.ok ? (numbers.words.find((w) => w.word.startsWith('n_'))?.word.slice(2) ?? '') : null,
+    numberWord: numbers?.ok
+      ? (numbers.words.find((w) => w.word.startsWith('n_'))?.word.slice(2) ?? '')
+      : null,
   };
   return { d: decide({ lang, gate, expected, recognised, evidence }, options), evidence, margin };
 }
