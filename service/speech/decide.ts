@@ -26,6 +26,18 @@ export interface DecideOptions {
    * as 525 at -381, French one-digit-different challenges at -259 to -398 (espeak-ng development and held-out sets).
    */
   minMargin?: Record<SpeechLang, number>;
+  /**
+   * Never `match` when the challenge with one digit replaced by a number word ("dix", "onze", "dix-sept",
+   * "soixante-dix"), "et" or "euh" explains the audio better than the challenge itself by more than this (path score
+   * over the utterance), per language; Infinity: not searched. French, measured: the real voice's (asterisk
+   * `fr_CA_f_June`) confusions gain 872–1330 with "et" and "dix" (matched as 407, 680, 681, 641 before), but only
+   * 231–355 ("dix-sept, deux" as 172) and 136–193 ("onze, trois, quatre" as 134, depending on the background noise);
+   * genuine answers gain up to 132 (40 asterisk utterances), 275 (a generated WebM selfie: "six" read as "seize") and
+   * 555 (espeak-ng voices with reverberation and noise: "huit" read as "dix"). 700 refuses the first group and no
+   * genuine answer measured; "onze" and "dix-sept" overlap genuine answers and still match.
+   * English: off, FSDD genuine digits are read as "thirty", "thirteen", "seventeen" by up to 651 (takes 0–24).
+   */
+  maxNumberWordGain?: Record<SpeechLang, number>;
 }
 
 export const DEFAULT_DECIDE: Required<DecideOptions> = {
@@ -33,6 +45,7 @@ export const DEFAULT_DECIDE: Required<DecideOptions> = {
   minWordFit: 0.5,
   acceptOtherLlr: { en: 9, fr: 9 },
   minMargin: { en: -150, fr: -150 },
+  maxNumberWordGain: { en: Number.POSITIVE_INFINITY, fr: 700 },
 };
 
 export interface DecideInput {
@@ -73,7 +86,9 @@ export function decide(input: DecideInput, options: DecideOptions = {}): Decisio
   const clean = otherGap <= acceptOther;
   const margin = ev.marginTotal ?? Number.NEGATIVE_INFINITY;
   const minMargin = o.minMargin[input.lang];
-  if (fitOk && clean && margin >= minMargin) {
+  // Number words read as digits: a stretch of the audio is better explained by a word that is not a digit.
+  const numbersOk = (ev.numberWordGain ?? 0) <= o.maxNumberWordGain[input.lang];
+  if (fitOk && clean && margin >= minMargin && numbersOk) {
     // From 0.99 (the challenge far better than every alternative, nothing else explains the audio better) down to
     // 0.6 for a near tie or "anything else" at its bound.
     const tie = margin <= 0 ? 1 : 250 / (250 + margin);

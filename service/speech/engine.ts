@@ -6,7 +6,13 @@
 import { decide, DEFAULT_DECIDE, type Decision, type DecideOptions } from './decide.js';
 import { DECODER_RATE, DigitDecoder, toFloat32, type DecodeResult } from './decoder.js';
 import { speechGate, type SpeechGateOptions } from './gate.js';
-import { anythingGrammar, exceptDigitsGrammar, expectedDigitsGrammar, wordToDigit } from './lexicon.js';
+import {
+  anythingGrammar,
+  exceptDigitsGrammar,
+  expectedDigitsGrammar,
+  numberWordsGrammar,
+  wordToDigit,
+} from './lexicon.js';
 import { isValidDigits } from './challenge.js';
 import type {
   DigitSegment,
@@ -43,6 +49,7 @@ export class InvalidChallengeError extends Error {
 }
 
 export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEngine {
+  const { maxNumberWordGain } = { ...DEFAULT_DECIDE, ...options.decide };
   const decoders = new Map<SpeechLang, Promise<DigitDecoder>>();
   const decoderFor = (lang: SpeechLang): Promise<DigitDecoder> => {
     let d = decoders.get(lang);
@@ -103,7 +110,14 @@ export function createSpeechEngine(options: SpeechEngineOptions = {}): SpeechEng
     // on the recorded confusions and doubled the CPU of a match.
     if (assessed.d.decision === 'match') {
       if (!searched.wide) searched = await run(true, 'medium');
-      assessed = assess(lang, gate, expected, searched, other, options.decide);
+      // Number words as competitors of each challenge digit ("dix-sept" heard as 1 7, "onze" as 1, "et" as 1):
+      // searched only for a would-be match (the only verdict it can change) and only where a bound is set.
+      let numbers: DecodeResult | undefined;
+      if (Number.isFinite(maxNumberWordGain[lang])) {
+        numbers = decoder.decode(region, numberWordsGrammar(lang, expected));
+        await tick();
+      }
+      assessed = assess(lang, gate, expected, searched, other, options.decide, numbers);
     }
     const { free, forced, alt } = searched;
     const { d, evidence, margin } = assessed;
@@ -158,6 +172,7 @@ function assess(
   { free, forced, alt }: Searched,
   other: DecodeResult,
   options: DecideOptions | undefined,
+  numbers?: DecodeResult,
 ): { d: Decision; evidence: SpeechEvidence; margin: number | null } {
   const recognised = digitsOf(lang, free);
   const otherDigits = other.words.filter((w) => wordToDigit(lang, w.word) !== undefined).length;
@@ -182,6 +197,11 @@ function assess(
       !free.ok || !other.ok ? null : (other.score - free.score) / Math.max(1, free.frames),
     otherWords: other.words.length - otherDigits,
     otherDigits,
+    numberWordGain:
+      !numbers?.ok || !forced.ok ? null : Math.max(0, Math.min(MARGIN_CAP, numbers.score - forced.score)),
+    numberWord: numbers?.ok
+      ? (numbers.words.find((w) => w.word.startsWith('n_'))?.word.slice(2) ?? '')
+      : null,
   };
   return { d: decide({ lang, gate, expected, recognised, evidence }, options), evidence, margin };
 }

@@ -139,6 +139,76 @@ const OTHER_FR: [string, string][] = [
 ];
 export const OTHER_WORDS: Record<SpeechLang, [string, string][]> = { en: OTHER_EN, fr: OTHER_FR };
 
+/**
+ * Number words that contain or sound like a digit, "and"/"et" and hesitations: the words a digit is "heard" inside
+ * ("dix-sept" read as 1 7, "onze" as 1, "et" absorbed by "un"). They compete with each challenge digit in
+ * `numberWordsGrammar`. Names are distinct from `OTHER_WORDS` (the dictionary holds both); prons from the models'
+ * dictionaries.
+ */
+const NUMBER_EN: [string, string][] = [
+  ['n_oh', 'OW'],
+  ['n_and', 'AH N D'],
+  ['n_and(2)', 'AE N D'],
+  ['n_uh', 'AH'],
+  ['n_um', 'AH M'],
+  ['n_ten', 'T EH N'],
+  ['n_eleven', 'IH L EH V AH N'],
+  ['n_twelve', 'T W EH L V'],
+  ['n_thirteen', 'TH ER T IY N'],
+  ['n_fourteen', 'F AO R T IY N'],
+  ['n_fifteen', 'F IH F T IY N'],
+  ['n_sixteen', 'S IH K S T IY N'],
+  ['n_seventeen', 'S EH V AH N T IY N'],
+  ['n_eighteen', 'EY T IY N'],
+  ['n_nineteen', 'N AY N T IY N'],
+  ['n_twenty', 'T W EH N T IY'],
+  ['n_twenty(2)', 'T W EH N IY'],
+  ['n_thirty', 'TH ER D IY'],
+  ['n_forty', 'F AO R T IY'],
+  ['n_fifty', 'F IH F T IY'],
+  ['n_sixty', 'S IH K S T IY'],
+  ['n_seventy', 'S EH V AH N T IY'],
+  ['n_eighty', 'EY T IY'],
+  ['n_ninety', 'N AY N T IY'],
+  ['n_hundred', 'HH AH N D R AH D'],
+  ['n_thousand', 'TH AW Z AH N D'],
+];
+const NUMBER_FR: [string, string][] = [
+  ['n_et', 'ai'],
+  ['n_et(2)', 'ei'],
+  ['n_euh', 'eu'],
+  ['n_heu', 'oe'],
+  ['n_dix', 'dd ii ss'],
+  ['n_dix(2)', 'dd ii'],
+  ['n_dix(3)', 'dd ii zz'],
+  ['n_onze', 'on zz'],
+  ['n_douze', 'dd ou zz'],
+  ['n_treize', 'tt rr ai zz'],
+  ['n_quatorze', 'kk aa tt oo rr zz'],
+  ['n_quinze', 'kk in zz'],
+  ['n_seize', 'ss ai zz'],
+  ['n_dixsept', 'dd ii ss ai tt'],
+  ['n_dixhuit', 'dd ii zz uy ii tt'],
+  ['n_dixhuit(2)', 'dd ii zz uy ii'],
+  ['n_dixneuf', 'dd ii zz nn oe ff'],
+  ['n_vingt', 'vv in'],
+  ['n_vingt(2)', 'vv in tt'],
+  ['n_trente', 'tt rr an tt'],
+  ['n_quarante', 'kk aa rr an tt'],
+  ['n_cinquante', 'ss in kk an tt'],
+  ['n_soixante', 'ss ww aa ss an tt'],
+  ['n_soixantedix', 'ss ww aa ss an tt ee dd ii ss'],
+  ['n_septante', 'ss ai pp tt an tt'],
+  ['n_huitante', 'uy ii tt an tt'],
+  ['n_octante', 'oo kk tt an tt'],
+  ['n_nonante', 'nn oo nn an tt'],
+  ['n_quatrevingt', 'kk aa tt rr ee vv in'],
+  ['n_quatrevingtdix', 'kk aa tt rr ee vv in dd ii ss'],
+  ['n_cent', 'ss an'],
+  ['n_mille', 'mm ii ll'],
+];
+export const NUMBER_WORDS: Record<SpeechLang, [string, string][]> = { en: NUMBER_EN, fr: NUMBER_FR };
+
 /** Model directory names inside node_modules/soundswallower/model. */
 export const MODEL_NAME: Record<SpeechLang, string> = { en: 'en-us', fr: 'fr-fr' };
 
@@ -148,7 +218,7 @@ export function dictionaryText(lang: SpeechLang): string {
   for (const w of LEXICON[lang]) {
     w.prons.forEach((p, i) => lines.push(i === 0 ? `${w.word} ${p}` : `${w.word}(${i + 1}) ${p}`));
   }
-  for (const [w, p] of OTHER_WORDS[lang]) lines.push(`${w} ${p}`);
+  for (const [w, p] of [...OTHER_WORDS[lang], ...NUMBER_WORDS[lang]]) lines.push(`${w} ${p}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -177,6 +247,24 @@ export function expectedDigitsGrammar(lang: SpeechLang, digits: string): string 
     return words.length === 1 ? words[0]! : `(${words.join(' | ')})`;
   });
   return `#JSGF V1.0;\ngrammar expected;\npublic <s> = ${parts.join(' ')};\n`;
+}
+
+/**
+ * The challenge with one of its digits replaced by a number word, "et"/"and" or a hesitation (`NUMBER_WORDS`): its
+ * best path is the strongest such reading ("dix, quatre, un" for 641, "onze, trois, quatre" for 134). Compared in total
+ * path score with the challenge's alignment: a word substituted costs about the same whatever the pauses around it.
+ * One substitution only: letting number words replace several digits, or fill the pauses, let them explain genuine
+ * digits ("quatre" as "quinze, euh") as well as they explain real confusions.
+ */
+export function numberWordsGrammar(lang: SpeechLang, digits: string): string {
+  const num = [...new Set(NUMBER_WORDS[lang].map(([w]) => w.replace(/\(\d+\)$/, '')))].join(' | ');
+  const slots = [...digits].map((d) => {
+    const words = LEXICON[lang].filter((w) => w.digit === d).map((w) => w.word);
+    if (words.length === 0) throw new RangeError(`not a digit: ${d}`);
+    return `(${words.join(' | ')})`;
+  });
+  const branches = slots.map((_, k) => slots.map((x, j) => (j === k ? '<n>' : x)).join(' '));
+  return `#JSGF V1.0;\ngrammar numbers;\n<n> = ${num};\npublic <s> = ${branches.map((b) => `(${b})`).join(' | ')};\n`;
 }
 
 /**

@@ -96,6 +96,14 @@ export interface SpeechEvidence {
   otherWords: number;
   /** Digits in the competing decode (3 for a clean three-digit answer). */
   otherDigits: number;
+  /**
+   * How much better (path score over the utterance, ≥ 0) the challenge reads with one digit replaced by a number
+   * word, "et"/"and" or a hesitation ("dix, quatre, un" against 641); null when not searched (only a would-be match
+   * is, and only in a language with a bound, see `maxNumberWordGain`).
+   */
+  numberWordGain: number | null;
+  /** The number word on that competing path (no personal data: a vocabulary word); null when not searched. */
+  numberWord: string | null;
 }
 
 export interface VerifyInput {

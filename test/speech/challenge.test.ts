@@ -5,6 +5,8 @@ import {
   expectedDigitsGrammar,
   freeDigitsGrammar,
   LEXICON,
+  NUMBER_WORDS,
+  numberWordsGrammar,
   OTHER_WORDS,
   verificationGrammar,
   wordToDigit,
@@ -70,7 +72,10 @@ describe('lexicon and grammars', () => {
           .map((l) => l.split(' ')[0]!.replace(/\(\d+\)$/, '')),
       );
       const digits = new Set(LEXICON[lang].map((w) => w.word));
-      const others = new Set(OTHER_WORDS[lang].map(([w]) => w));
+      // The number words that compete with one challenge digit (`numberWordsGrammar`) are other words too.
+      const others = new Set(
+        [...OTHER_WORDS[lang], ...NUMBER_WORDS[lang]].map(([w]) => w.replace(/\(\d+\)$/, '')),
+      );
       for (const w of words) expect(digits.has(w) !== others.has(w), `${lang} ${w}`).toBe(true);
       expect(new Set([...digits].map((w) => wordToDigit(lang, w))).size).toBe(10);
     }
@@ -81,6 +86,12 @@ describe('lexicon and grammars', () => {
   it('builds free, forced and verification grammars', () => {
     expect(freeDigitsGrammar('en')).toContain('public <s> = <d> <d> <d>;');
     expect(expectedDigitsGrammar('fr', '410')).toContain('public <s> = quatre (un | une) zéro;');
+    // One digit at a time replaced by a number word, "et" or "euh"; the others stay the challenge's.
+    const numbers = numberWordsGrammar('fr', '134');
+    expect(numbers).toContain(
+      'public <s> = (<n> (trois) (quatre)) | ((un | une) <n> (quatre)) | ((un | une) (trois) <n>);',
+    );
+    expect(numbers).toMatch(/<n> = .*n_onze.*n_dixsept/);
     expect(verificationGrammar('en', '05', 1000)).toContain(
       '(/1000/ (zero) | /1/ <d>) (/1000/ (five) | /1/ <d>)',
     );

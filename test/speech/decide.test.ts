@@ -1,7 +1,7 @@
 // The verification policy on its own: the competing "anything else" model vetoes a match, and a wrong digit said
 // cleanly is a mismatch while other speech is only uncertain.
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../service/speech/decide.js';
+import { decide, DEFAULT_DECIDE } from '../../service/speech/decide.js';
 import { speechGate } from '../../service/speech/gate.js';
 import type { SpeechEvidence } from '../../service/speech/types.js';
 import { synthesize } from '../../service/speech/synth.js';
@@ -21,6 +21,8 @@ const evidence = (e: Partial<SpeechEvidence>): SpeechEvidence => ({
   otherFreeLlrPerFrame: 1,
   otherWords: 0,
   otherDigits: 3,
+  numberWordGain: 0,
+  numberWord: '',
   ...e,
 });
 const run = (e: Partial<SpeechEvidence>, lang: 'en' | 'fr' = 'en') =>
@@ -55,6 +57,16 @@ describe('decide', () => {
       run({ freeDecode: '478', freeAgree: 2, marginTotal: -900, llrPerFrame: 11, otherLlrPerFrame: 40 })
         .decision,
     ).toBe('uncertain');
+  });
+
+  it('never matches in French when one digit replaced by a number word explains the audio clearly better', () => {
+    const bound = DEFAULT_DECIDE.maxNumberWordGain.fr;
+    expect(run({ numberWordGain: bound + 1, numberWord: 'onze' }, 'fr').decision).toBe('uncertain');
+    expect(run({ numberWordGain: bound, numberWord: 'dix' }, 'fr').decision).toBe('match');
+    // Not searched (null) or no number word on the best path (0): the other rules decide.
+    expect(run({ numberWordGain: null, numberWord: null }, 'fr').decision).toBe('match');
+    // English: no bound (FSDD digits read as "thirty", "thirteen" by more than French confusions).
+    expect(run({ numberWordGain: 5000, numberWord: 'thirty' }, 'en').decision).toBe('match');
   });
 
   it('matches only when the challenge beats every other digit string by the margin', () => {

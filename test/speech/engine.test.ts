@@ -165,6 +165,22 @@ describe('what is not exactly the challenge never matches', () => {
     }
   });
 
+  // A digit "heard" inside a number word or in "et": matched by the recorded voice until the challenge had to beat the
+  // same string with one digit replaced by a number word (see `numberWordsGrammar`). Known limit: "onze, trois,
+  // quatre" as 134 and "dix-sept, deux" as 172 still match (see `maxNumberWordGain`).
+  it('French "dix" and "et" read as digits do not match', async () => {
+    const cases = [
+      { words: ['10', '4', '1'], text: 'dix, quatre, un', challenge: '641' },
+      { words: ['4', 'et', '7'], text: 'quatre, et, sept', challenge: '407' },
+      { words: ['6', '8', 'et'], text: 'six, huit, et', challenge: '681' },
+    ];
+    for (const c of cases) {
+      const audio = ASTERISK_FR ? recordedClip(ASTERISK_FR, c.words, seededRandom(7)) : say('fr', c.text);
+      const [d] = await decisions('fr', audio, [c.challenge]);
+      expect(d, c.text).not.toBe('match');
+    }
+  });
+
   it('real sentences of the talking-face clips (or espeak-ng sentences without the shared data) never match', async () => {
     const dir = sharedData('talking-faces');
     const clips: PcmAudio[] = [];
