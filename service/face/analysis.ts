@@ -70,6 +70,13 @@ export interface AnalysisParams {
    * card shows the uploaded portrait), so the usual card costs nothing more; poor views measured 0.3–0.6.
    */
   cardRefineBelow: number;
+  /**
+   * Smallest Tiny score of a face on a card-search tile. Default 0.2 (was 0.35): a plainly visible card portrait
+   * (~40 px, dim, noisy) scored 0.1–0.53 with the crop and input size, so a genuine card was reported unseen;
+   * described, it matched the ID portrait at 0.97–0.99. Every candidate is confirmed against the ID portrait
+   * (cardConfirmSimilarity) before it counts, so a lower score costs descriptions, not false cards.
+   */
+  cardTileMinScore: number;
   /** Share of face frames with a second live-sized face that raises multiplePeople. Default 0.3. */
   multipleShare: number;
   /**
@@ -117,6 +124,7 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   cardConfirmSimilarity: 0.3,
   cardRefineFrames: 3,
   cardRefineBelow: 0.9,
+  cardTileMinScore: 0.2,
   multipleShare: 0.3,
   staticMotion: 0.008,
   staticMouthStd: 0.003,

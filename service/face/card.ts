@@ -301,7 +301,7 @@ export async function searchTiles(
       const r = await detect(turnRgb(crop, turn), {
         detector: 'tiny',
         inputSize,
-        minScore: 0.35,
+        minScore: p.cardTileMinScore,
       });
       cpuMs += r.cpuMs;
       return r.faces.map((o) => unturnFace(o, t, turn, crop.width, crop.height));

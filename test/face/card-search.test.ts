@@ -13,6 +13,7 @@ import {
   planCardSearch,
   planCardTiles,
   refineTile,
+  searchCard,
   turnPoint,
   turnRgb,
   unturnFace,
@@ -243,5 +244,50 @@ describe('a second look at a confirmed card', () => {
     // A frame without a candidate is left as it is.
     const bare = frame(1, obs(200, 80, 180));
     expect(halfTurned(bare)).toBe(bare);
+  });
+});
+
+describe('a faint card portrait', () => {
+  // Measured on a generated genuine case (normal distance, dim, card moving): Tiny scored the plainly visible ~40 px
+  // card portrait 0.1–0.53 depending on the crop and input size, so at the tile search's former floor (0.35) the card
+  // was reported unseen (CARD_NOT_IN_VIDEO); described, it matched the ID portrait at 0.97–0.99. The stand-in
+  // detector below returns one portrait scored 0.25, as Tiny does, only to a caller asking for faces down to 0.25.
+  it('is looked at when the detector scores it below 0.35, and counts once confirmed against the ID portrait', async () => {
+    const img: RgbImage = { width: 640, height: 360, data: Buffer.alloc(640 * 360 * 3, 90) };
+    const live = obs(200, 100, 150);
+    const frames = [0, 1, 2, 3].map((i) => frame(i, live));
+    const asked: number[] = [];
+    const detect = async (image: RgbImage, o: { minScore: number }) => {
+      asked.push(o.minScore);
+      // A portrait in the tile that holds frame pixel (420, 230), i.e. right of the live face.
+      const faces = o.minScore <= 0.25 && image.width >= 100 ? [obs(20, 40, 40, 0.25)] : [];
+      return { faces, cpuMs: 1 };
+    };
+    const confirmed: number[] = [];
+    const r = await searchCard(
+      frames,
+      () => img,
+      DEFAULT_ANALYSIS,
+      detect,
+      async (f) => {
+        confirmed.push(f.index);
+        return f;
+      },
+    );
+    expect(new Set(asked)).toEqual(new Set([DEFAULT_ANALYSIS.cardTileMinScore]));
+    expect(DEFAULT_ANALYSIS.cardTileMinScore).toBeLessThanOrEqual(0.25);
+    expect(r.confirmed).toBe(true);
+    expect(r.at!.cards[0]!.score).toBe(0.25);
+    // The first frame searched (the middle of the video) found it: no further frames.
+    expect(confirmed).toHaveLength(1);
+    // With the former floor nothing would have been handed on for confirmation.
+    const strict = await searchCard(
+      frames,
+      () => img,
+      { ...DEFAULT_ANALYSIS, cardTileMinScore: 0.35 },
+      detect,
+      async (f) => f,
+    );
+    expect(strict.confirmed).toBe(false);
   });
 });
