@@ -10,6 +10,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // Removes each file's temporary dirs after it (its own afterAll hooks run first).
+    setupFiles: ['test/helpers/cleanup.ts'],
     reporters: ['default'],
   },
 });

@@ -1,6 +1,6 @@
 // Test environment: real Redis and PostgreSQL from the machine (started by scripts/test.sh),
 // PGlite in memory, and the shared development data beside the project when present.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../service/config/index.js';
@@ -15,7 +15,17 @@ export function sharedData(sub: string): string | undefined {
 }
 
 export function tempDir(prefix = 'idv-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.add(dir);
+  return dir;
+}
+
+// A test file's data dirs (media stores, generated sets) go when the file is done (test/helpers/cleanup.ts, a
+// setup file whose afterAll runs after the file's own): a full run left ~1.5 GB in /tmp.
+const made = new Set<string>();
+export function removeTempDirs(): void {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+  made.clear();
 }
 
 /** A valid Config for tests, with a private data dir and an isolated queue prefix. */
