@@ -133,6 +133,7 @@ export function App() {
       return (
         <Video
           notice={screen.notice}
+          speechLang={session?.lang}
           onBack={() => setScreen({ name: 'document' })}
           onFatal={fatal}
           onDone={(recording) => setScreen({ name: 'upload', recording })}

@@ -131,6 +131,20 @@ describe('applicant app: other paths', () => {
     }
   }, 240_000);
 
+  it('an English screen for a French verification says which language to speak the digits in', async () => {
+    const c = await api.create(identityOf(fx), 'fr');
+    const page = await phone(browser);
+    await toVideoStep(page, c.applicantUrl.replace(svc.runtime.config.PUBLIC_URL, svc.url!));
+    const tip = page.locator('.tips');
+    await tip.getByText('Say the digits in French.').waitFor();
+    await shotAndScan(page, 'phone-video-speak-french');
+    // In French on screen, the hint would only repeat the obvious: it goes.
+    await page.getByRole('button', { name: /version française/i }).click();
+    await page.getByRole('heading', { name: /enregistrez votre vidéo/i }).waitFor();
+    await expect(tip.textContent()).resolves.toMatch(/dites chacun à voix haute\.$/);
+    await expect(page.getByText(/en français|in French/).count()).resolves.toBe(0);
+  }, 240_000);
+
   it('records MP4 without WebM, resumes the upload after a network drop, gets new digits after expiry, then a resubmission', async () => {
     const c = await api.create(identityOf(fx), 'en');
     // The phone reaches the service through a link that drops once, in the middle of the video's bytes.

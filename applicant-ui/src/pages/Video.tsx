@@ -27,11 +27,16 @@ const DIGIT_EVERY_MS = 2000;
 
 export function Video(props: {
   notice?: string;
+  /** Language the digits must be spoken in (the verification's; the speech check listens for it). */
+  speechLang?: 'fr' | 'en' | undefined;
   onDone(r: Recording): void;
   onBack(): void;
   onFatal(code: string): void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  // A screen in one language and a check listening for the other: say which language to speak.
+  const sayIn =
+    props.speechLang && props.speechLang !== lang ? ' ' + t(`video.sayIn.${props.speechLang}`) : '';
   const [stream, setStream] = useState<MediaStream>();
   const [failure, setFailure] = useState<CameraFailure>();
   const [phase, setPhase] = useState<Phase>('preview');
@@ -148,7 +153,10 @@ export function Video(props: {
             <ul className="tips">
               <li>{t('video.tip.face')}</li>
               <li>{t('video.tip.card')}</li>
-              <li>{t('video.tip.say')}</li>
+              <li>
+                {t('video.tip.say')}
+                {sayIn}
+              </li>
             </ul>
           )}
           <div className="viewfinder selfie">
@@ -186,7 +194,11 @@ export function Video(props: {
           </p>
           {(phase === 'countdown' || phase === 'recording') && (
             <p className="instruction">
-              <strong>{t('video.sayAloud')}</strong> {t('video.holdId')}
+              <strong>
+                {t('video.sayAloud')}
+                {sayIn}
+              </strong>{' '}
+              {t('video.holdId')}
             </p>
           )}
           {error && (
