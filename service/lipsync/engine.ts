@@ -20,6 +20,8 @@ import { i420RegionToRgb, type Rect } from './yuv.js';
 export interface LipSyncOptions {
   /** Landmark net. Default 'full' (the tiny net's mouth is noisier: models/lipsync/README.md). */
   net?: LandmarkNet;
+  /** Side of the landmark net's input (px): see MouthModel.load. Default 112 (the net's own). */
+  inputSide?: number;
   plan?: Partial<PlanOptions>;
   score?: Partial<ScoreParams>;
   /** Longest side of the decoded frames (px). Default 480: a selfie face is still ~100 px, the net takes 112. */
@@ -144,7 +146,11 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
   let avModel: AvModel | undefined = opts.model;
   let model: Promise<MouthModel> | undefined;
   const getModel = () => {
-    model ??= MouthModel.load({ net, ...(opts.modelDir ? { modelDir: opts.modelDir } : {}) });
+    model ??= MouthModel.load({
+      net,
+      ...(opts.inputSide !== undefined ? { inputSide: opts.inputSide } : {}),
+      ...(opts.modelDir ? { modelDir: opts.modelDir } : {}),
+    });
     model.catch(() => (model = undefined));
     return model;
   };
