@@ -156,10 +156,13 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
   };
 
   /**
-   * `onFace` sees each frame with a usable face (converted to RGB only if read) and its landmarks in the
+   * `onFace` sees each frame with a usable face (converted to RGB only where read) and its landmarks in the
    * frame's pixels (mouth crops).
    */
-  type OnFace = (frame: { timeSec: number; rgb: () => RgbImage }, lm: Landmarks68) => void;
+  type OnFace = (
+    frame: { timeSec: number; width: number; height: number; rgbRect: (r: Rect) => RgbImage },
+    lm: Landmarks68,
+  ) => void;
 
   async function mouthSamples(frames: YuvFrame[], onFace?: OnFace): Promise<MouthSample[]> {
     const m = await getModel();
@@ -194,7 +197,16 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
       const iod = interOcular(lm) / c.side;
       if (!(iod > 0.2 && iod < 0.7)) return { timeSec: f.timeSec, opening: null };
       onFace?.(
-        { timeSec: f.timeSec, rgb: () => frameRgb(f) },
+        {
+          timeSec: f.timeSec,
+          width: f.width,
+          height: f.height,
+          rgbRect: (r) => ({
+            width: r.width,
+            height: r.height,
+            data: i420RegionToRgb(f.yuv, f.width, f.height, r),
+          }),
+        },
         lm.map((v, j) => v + (j % 2 === 0 ? c.x0 : c.y0)),
       );
       return { timeSec: f.timeSec, opening: mouthOpening(lm) };
