@@ -83,6 +83,10 @@ export class MouthModel {
   static async load(
     opts: { net?: LandmarkNet; modelDir?: string; inputSide?: number } = {},
   ): Promise<MouthModel> {
+    const side = opts.inputSide ?? NET_INPUT;
+    // Multiples of 16 keep every feature map of both nets whole (no 'same' padding row that 112 does not have).
+    if (!(Number.isInteger(side) && side % 16 === 0 && side >= 64 && side <= NET_INPUT))
+      throw new Error('inputSide must be a multiple of 16 in 64…112');
     const net = opts.net ?? 'tiny';
     const dir = opts.modelDir ?? defaultModelDir();
     const all = readChecksums().files;
@@ -96,10 +100,6 @@ export class MouthModel {
     const detector = await loadDetector(api, dir);
     const lmNet = net === 'tiny' ? api.nets.faceLandmark68TinyNet : api.nets.faceLandmark68Net;
     if (!lmNet.isLoaded) await lmNet.loadFromDisk(dir);
-    const side = opts.inputSide ?? NET_INPUT;
-    // Multiples of 16 keep every feature map of both nets whole (no 'same' padding row that 112 does not have).
-    if (!(Number.isInteger(side) && side % 16 === 0 && side >= 64 && side <= NET_INPUT))
-      throw new Error('inputSide must be a multiple of 16 in 64…112');
     return new MouthModel(api, detector, net, tf.getBackend(), side);
   }
 
