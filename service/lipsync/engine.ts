@@ -20,6 +20,8 @@ import { i420RegionToRgb, type Rect } from './yuv.js';
 export interface LipSyncOptions {
   /** Landmark net. Default 'full' (the tiny net's mouth is noisier: models/lipsync/README.md). */
   net?: LandmarkNet;
+  /** Side of the landmark net's input (px): see MouthModel.load. Default 112 (the net's own). */
+  inputSide?: number;
   plan?: Partial<PlanOptions>;
   score?: Partial<ScoreParams>;
   /** Longest side of the decoded frames (px). Default 480: a selfie face is still ~100 px, the net takes 112. */
@@ -144,16 +146,23 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
   let avModel: AvModel | undefined = opts.model;
   let model: Promise<MouthModel> | undefined;
   const getModel = () => {
-    model ??= MouthModel.load({ net, ...(opts.modelDir ? { modelDir: opts.modelDir } : {}) });
+    model ??= MouthModel.load({
+      net,
+      ...(opts.inputSide !== undefined ? { inputSide: opts.inputSide } : {}),
+      ...(opts.modelDir ? { modelDir: opts.modelDir } : {}),
+    });
     model.catch(() => (model = undefined));
     return model;
   };
 
   /**
-   * `onFace` sees each frame with a usable face (converted to RGB only if read) and its landmarks in the
+   * `onFace` sees each frame with a usable face (converted to RGB only where read) and its landmarks in the
    * frame's pixels (mouth crops).
    */
-  type OnFace = (frame: { timeSec: number; rgb: () => RgbImage }, lm: Landmarks68) => void;
+  type OnFace = (
+    frame: { timeSec: number; width: number; height: number; rgbRect: (r: Rect) => RgbImage },
+    lm: Landmarks68,
+  ) => void;
 
   async function mouthSamples(frames: YuvFrame[], onFace?: OnFace): Promise<MouthSample[]> {
     const m = await getModel();
@@ -188,7 +197,16 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
       const iod = interOcular(lm) / c.side;
       if (!(iod > 0.2 && iod < 0.7)) return { timeSec: f.timeSec, opening: null };
       onFace?.(
-        { timeSec: f.timeSec, rgb: () => frameRgb(f) },
+        {
+          timeSec: f.timeSec,
+          width: f.width,
+          height: f.height,
+          rgbRect: (r) => ({
+            width: r.width,
+            height: r.height,
+            data: i420RegionToRgb(f.yuv, f.width, f.height, r),
+          }),
+        },
         lm.map((v, j) => v + (j % 2 === 0 ? c.x0 : c.y0)),
       );
       return { timeSec: f.timeSec, opening: mouthOpening(lm) };

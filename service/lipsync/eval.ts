@@ -37,6 +37,8 @@ export interface LipSyncEvalOptions {
   /** Other clips' audio tracks tried on each real clip. Default 4. */
   swapsPerClip?: number;
   net?: LandmarkNet;
+  /** Side of the landmark net's input (px). Default 112. */
+  inputSide?: number;
   plan?: Partial<PlanOptions>;
   score?: Partial<ScoreParams>;
   /** Seconds of each clip tracked (the plan caps what is scored). Default 12. */
@@ -71,6 +73,7 @@ export interface SplitReport {
 
 export interface LipSyncEvalReport {
   net: LandmarkNet;
+  inputSide: number;
   threshold: number;
   plan: PlanOptions;
   crossValidated: 'leave-one-person-out';
@@ -169,8 +172,10 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
   const net = o.net ?? 'full';
   const plan: PlanOptions = { ...DEFAULT_PLAN, ...o.plan };
   const params: ScoreParams = { ...DEFAULT_SCORE, ...o.score };
+  const inputSide = o.inputSide ?? 112;
   const engine = createLipSyncEngine({
     net,
+    inputSide,
     plan,
     ...(o.detections !== undefined ? { detections: o.detections } : {}),
   });
@@ -181,7 +186,7 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
     bandSpan(planWindows(voicedSegments(env), durationSec, plan).windows);
   // Bump when the tracking itself changes (decode format, detector sizes, the net's forward pass): older caches
   // are then re-tracked.
-  const cacheKey = `tracker4/${net}/${plan.fps}/${trackSec}/${o.detections ?? 'default'}`;
+  const cacheKey = `tracker4/${net}${inputSide === 112 ? '' : `@${inputSide}`}/${plan.fps}/${trackSec}/${o.detections ?? 'default'}`;
   const cached = readTracks(o.tracksCache, cacheKey);
   const tracked: Record<string, { mouth: MouthSample[]; cpuPerSec: number }> = {};
   const tmp = mkdtempSync(join(tmpdir(), 'idv-lipsync-eval-'));
@@ -284,6 +289,7 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
   cpuPerSec.sort((a, b) => a - b);
   return {
     net,
+    inputSide,
     threshold: params.threshold,
     plan,
     crossValidated: 'leave-one-person-out',

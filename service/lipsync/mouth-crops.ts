@@ -59,33 +59,72 @@ export function mouthRegion(
   return { cx: sx / 20, cy: sy / 20, width, height: width / aspect };
 }
 
-/** Bilinear resampling of `region` of `img` into a `width` × `height` RGB tile (edges repeated outside). */
-export function cutRegion(
-  img: RgbImage,
-  region: { cx: number; cy: number; width: number; height: number },
+/** Frame pixels held for a cut: `img` is the frame's rectangle at (`x`, `y`) of a `frameWidth` × `frameHeight` frame. */
+export interface FramePart {
+  img: RgbImage;
+  x: number;
+  y: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+type Region = { cx: number; cy: number; width: number; height: number };
+
+/** Source position (frame px, clamped to the frame) of tile column/row `i` of `n` over [start, start + size). */
+const sourceAt = (start: number, size: number, n: number, i: number, hi: number) => {
+  const v = start + (i + 0.5) * (size / n) - 0.5;
+  return v < 0 ? 0 : v > hi ? hi : v;
+};
+
+/**
+ * The frame pixels a `width` × `height` cut of `region` reads (the bilinear neighbours of every sample, clamped
+ * to the frame): only these are converted from YUV for a reviewer's crop, ~1/10 of a 480-px frame.
+ */
+export function cutSource(
+  frameWidth: number,
+  frameHeight: number,
+  region: Region,
   width: number,
   height: number,
-): Buffer {
+): { x: number; y: number; width: number; height: number } {
+  const span = (start: number, size: number, n: number, frameSize: number) => {
+    const a = Math.floor(sourceAt(start, size, n, 0, frameSize - 1));
+    const b = Math.min(frameSize - 1, Math.floor(sourceAt(start, size, n, n - 1, frameSize - 1)) + 1);
+    return [a, b - a + 1] as const;
+  };
+  const [x, w] = span(region.cx - region.width / 2, region.width, width, frameWidth);
+  const [y, h] = span(region.cy - region.height / 2, region.height, height, frameHeight);
+  return { x, y, width: w, height: h };
+}
+
+/**
+ * Bilinear resampling of `region` of a frame into a `width` × `height` RGB tile (edges repeated outside).
+ * `src` is the whole frame, or the part of it that cutSource names (same pixels out).
+ */
+export function cutRegion(src: RgbImage | FramePart, region: Region, width: number, height: number): Buffer {
+  const part: FramePart =
+    'img' in src ? src : { img: src, x: 0, y: 0, frameWidth: src.width, frameHeight: src.height };
+  const { img, frameWidth: fw, frameHeight: fh } = part;
   const out = Buffer.allocUnsafe(width * height * 3);
   const x0 = region.cx - region.width / 2;
   const y0 = region.cy - region.height / 2;
-  const kx = region.width / width;
-  const ky = region.height / height;
-  const clamp = (v: number, hi: number) => (v < 0 ? 0 : v > hi ? hi : v);
   for (let y = 0; y < height; y++) {
-    const fy = clamp(y0 + (y + 0.5) * ky - 0.5, img.height - 1);
+    const fy = sourceAt(y0, region.height, height, y, fh - 1);
     const ya = Math.floor(fy);
-    const yb = Math.min(img.height - 1, ya + 1);
+    const yb = Math.min(fh - 1, ya + 1);
     const wy = fy - ya;
+    // Rows in the part held.
+    const ra = (ya - part.y) * img.width;
+    const rb = (yb - part.y) * img.width;
     for (let x = 0; x < width; x++) {
-      const fx = clamp(x0 + (x + 0.5) * kx - 0.5, img.width - 1);
+      const fx = sourceAt(x0, region.width, width, x, fw - 1);
       const xa = Math.floor(fx);
-      const xb = Math.min(img.width - 1, xa + 1);
+      const xb = Math.min(fw - 1, xa + 1);
       const wx = fx - xa;
-      const a = (ya * img.width + xa) * 3;
-      const b = (ya * img.width + xb) * 3;
-      const c = (yb * img.width + xa) * 3;
-      const d = (yb * img.width + xb) * 3;
+      const a = (ra + xa - part.x) * 3;
+      const b = (ra + xb - part.x) * 3;
+      const c = (rb + xa - part.x) * 3;
+      const d = (rb + xb - part.x) * 3;
       const o = (y * width + x) * 3;
       for (let ch = 0; ch < 3; ch++) {
         const top = img.data[a + ch]! + (img.data[b + ch]! - img.data[a + ch]!) * wx;
@@ -109,8 +148,18 @@ export function segmentAt(segments: readonly SpokenSegment[], t: number): number
   return segments.findIndex((s) => t >= s.startSec - 1e-3 && t <= s.endSec + 1e-3);
 }
 
-/** A decoded frame: its pixels, or a way to get them (read only for the frames a crop is cut from). */
-export type CropFrame = { timeSec: number } & (RgbImage | { rgb: () => RgbImage });
+/**
+ * A decoded frame: its pixels, or its size and a way to get the pixels of a rectangle (read only for the frames
+ * a crop is cut from, and only where the crop is).
+ */
+export type CropFrame = { timeSec: number } & (
+  | RgbImage
+  | {
+      width: number;
+      height: number;
+      rgbRect: (r: { x: number; y: number; width: number; height: number }) => RgbImage;
+    }
+);
 
 export interface MouthCropCollector {
   /** A decoded frame and its 68 landmarks in the frame's pixels; kept when inside a digit. */
@@ -126,8 +175,19 @@ export function mouthCropCollector(
   const o: MouthCropOptions = { ...DEFAULT_MOUTH_CROPS, ...options };
   const found = segments.map(() => [] as Array<{ timeSec: number; frame: CropFrame; lm: Landmarks68 }>);
   // Only the frames picked are cut (and, for the engine's YUV frames, converted to RGB): a few of the ~20.
-  const cut = (frame: CropFrame, lm: Landmarks68) =>
-    cutRegion('rgb' in frame ? frame.rgb() : frame, mouthRegion(lm, o.width / o.height), o.width, o.height);
+  const cut = (frame: CropFrame, lm: Landmarks68) => {
+    const region = mouthRegion(lm, o.width / o.height);
+    if (!('rgbRect' in frame)) return cutRegion(frame, region, o.width, o.height);
+    const r = cutSource(frame.width, frame.height, region, o.width, o.height);
+    const part = {
+      img: frame.rgbRect(r),
+      x: r.x,
+      y: r.y,
+      frameWidth: frame.width,
+      frameHeight: frame.height,
+    };
+    return cutRegion(part, region, o.width, o.height);
+  };
   return {
     add(frame, lm) {
       const s = segmentAt(segments, frame.timeSec);

@@ -8,8 +8,10 @@ import { defaultModelDir, readChecksums, verifyModelDir } from '../face/models.j
 import type { Box, Landmarks68 } from '../face/types.js';
 import type { RgbImage } from '../media/types.js';
 import {
+  cropRelative,
   landmarkNetForward,
   NET_INPUT,
+  poolSizeFor,
   writeNetInput,
   type DenseBlockParams,
   type LandmarkNetParams,
@@ -31,17 +33,60 @@ const FILES: Record<LandmarkNet | 'detector', string[]> = {
   tiny: ['face_landmark_68_tiny_model-weights_manifest.json', 'face_landmark_68_tiny_model.bin'],
 };
 
+/** The parts of face-api's Tiny face detector that its forward pass uses (not in its public types). */
+interface TinyDetectorInternals {
+  params: unknown;
+  config: { meanRgb?: [number, number, number]; withSeparableConvs: boolean };
+  runMobilenet(x: TfCore.Tensor4D, params: unknown): TfCore.Tensor4D;
+  runTinyYolov2(x: TfCore.Tensor4D, params: unknown): TfCore.Tensor4D;
+  forwardInput(input: { toBatchTensor(size: number, center: boolean): TfCore.Tensor4D }, size: number): unknown;
+}
+
+/**
+ * Our own Tiny face detector instance whose input normalisation subtracts the mean colour by broadcasting.
+ * face-api's builds a [1, s, s, 3] mean tensor by concatenating three filled planes on the last axis, which the
+ * WASM backend copies element by element in JS: ~29 of a ~45 ms detection (tf.profile, 480×270 frame at 224).
+ * Same arithmetic (x − mean in float32, then / 255), same boxes; face-api's shared instance is left as it is.
+ */
+async function loadDetector(api: FaceApi, dir: string): Promise<FaceApiNs.TinyFaceDetector> {
+  const tf = tfOf(api);
+  const det = new api.TinyFaceDetector();
+  await det.loadFromDisk(dir);
+  const d = det as unknown as TinyDetectorInternals;
+  d.forwardInput = (input, size) =>
+    tf.tidy(() => {
+      let x = tf.cast(input.toBatchTensor(size, false), 'float32');
+      if (d.config.meanRgb) x = tf.sub(x, tf.tensor1d(d.config.meanRgb));
+      x = tf.div(x, 255);
+      return d.config.withSeparableConvs ? d.runMobilenet(x, d.params) : d.runTinyYolov2(x, d.params);
+    });
+  return det;
+}
+
 /** Crops per landmark batch: batching divides the per-call overhead of the WASM backend (31 → 11 ms a crop). */
 const BATCH = 16;
 
 export class MouthModel {
   private constructor(
     private readonly api: FaceApi,
+    private readonly detector: FaceApiNs.TinyFaceDetector,
     readonly net: LandmarkNet,
     readonly backend: string,
+    readonly inputSide: number,
   ) {}
 
-  static async load(opts: { net?: LandmarkNet; modelDir?: string } = {}): Promise<MouthModel> {
+  /**
+   * `inputSide`: side of the crops fed to the landmark net (px, default its native 112). The nets are fully
+   * convolutional up to a global average pool, so a smaller input costs ~(side / 112)² of the arithmetic;
+   * models/lipsync/README.md says what it does to the mouth signal.
+   */
+  static async load(
+    opts: { net?: LandmarkNet; modelDir?: string; inputSide?: number } = {},
+  ): Promise<MouthModel> {
+    const side = opts.inputSide ?? NET_INPUT;
+    // Multiples of 16 keep every feature map of both nets whole (no 'same' padding row that 112 does not have).
+    if (!(Number.isInteger(side) && side % 16 === 0 && side >= 64 && side <= NET_INPUT))
+      throw new Error('inputSide must be a multiple of 16 in 64…112');
     const net = opts.net ?? 'tiny';
     const dir = opts.modelDir ?? defaultModelDir();
     const all = readChecksums().files;
@@ -52,10 +97,10 @@ export class MouthModel {
     const tf = tfOf(api);
     if (tf.getBackend() !== 'wasm') await tf.setBackend('wasm');
     await tf.ready();
-    if (!api.nets.tinyFaceDetector.isLoaded) await api.nets.tinyFaceDetector.loadFromDisk(dir);
+    const detector = await loadDetector(api, dir);
     const lmNet = net === 'tiny' ? api.nets.faceLandmark68TinyNet : api.nets.faceLandmark68Net;
     if (!lmNet.isLoaded) await lmNet.loadFromDisk(dir);
-    return new MouthModel(api, net, tf.getBackend());
+    return new MouthModel(api, detector, net, tf.getBackend(), side);
   }
 
   /** The largest face's box (Tiny detector at `inputSize`), or null. */
@@ -67,7 +112,7 @@ export class MouthModel {
       'int32',
     );
     try {
-      const dets = await this.api.detectAllFaces(
+      const dets = await this.detector.locateFaces(
         t as never,
         new this.api.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.4 }),
       );
@@ -82,25 +127,23 @@ export class MouthModel {
   /** 68 landmarks of each crop (crop pixels), computed in batches. */
   async landmarks(crops: RgbImage[]): Promise<Landmarks68[]> {
     const tf = tfOf(this.api);
-    const net = this.net === 'tiny' ? this.api.nets.faceLandmark68TinyNet : this.api.nets.faceLandmark68Net;
     const params = this.params;
     const out: Landmarks68[] = [];
     for (let i = 0; i < crops.length; i += BATCH) {
       const part = crops.slice(i, i + BATCH);
-      const input = new Float32Array(part.length * NET_INPUT * NET_INPUT * 3);
-      part.forEach((c, k) => writeNetInput(c, input, k * NET_INPUT * NET_INPUT * 3));
-      // face-api's output mapping (from the padded square back to each crop); the forward pass is ours.
-      const dims = part.map((c) => ({ width: c.width, height: c.height }));
-      const rel = tf.tidy(() => {
-        const batch = tf.tensor4d(input, [part.length, NET_INPUT, NET_INPUT, 3]);
-        const raw = landmarkNetForward(tf, batch, params);
-        return net.postProcess(raw as never, NET_INPUT, dims) as unknown as TfCore.Tensor2D;
-      });
-      const v = await rel.data();
-      rel.dispose();
+      const S = this.inputSide;
+      const input = new Float32Array(part.length * S * S * 3);
+      part.forEach((c, k) => writeNetInput(c, input, k * S * S * 3, S));
+      const raw = tf.tidy(() =>
+        landmarkNetForward(tf, tf.tensor4d(input, [part.length, S, S, 3]), params),
+      );
+      const v = await raw.data();
+      raw.dispose();
       part.forEach((c, k) => {
+        // face-api's output mapping (from the padded square back to each crop), as it computes it.
+        const rel = cropRelative(v, k * 136, S, c);
         const lm = new Array<number>(136);
-        for (let j = 0; j < 136; j++) lm[j] = v[k * 136 + j]! * (j % 2 === 0 ? c.width : c.height);
+        for (let j = 0; j < 136; j++) lm[j] = rel[j]! * (j % 2 === 0 ? c.width : c.height);
         out.push(lm);
       });
     }
@@ -116,6 +159,6 @@ export class MouthModel {
     const blocks = (tiny ? ['dense0', 'dense1', 'dense2'] : ['dense0', 'dense1', 'dense2', 'dense3']).map(
       (k) => fe[k]!,
     );
-    return { blocks, fc, poolSize: tiny ? 14 : 7 };
+    return { blocks, fc, poolSize: poolSizeFor(tiny, this.inputSide) };
   }
 }

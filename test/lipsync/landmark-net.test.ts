@@ -1,6 +1,7 @@
 // The lip-sync pass's own forward pass of the 68-point nets (fused convolutions) gives face-api's landmarks, on
 // face crops of a generated selfie video decoded by the engine's own frame pass: square crops and crops clipped
-// at the frame's edge (padded to a square by face-api), both nets.
+// at the frame's edge (padded to a square by face-api), both nets. Its face detector (its own input
+// normalisation) gives face-api's boxes.
 import { createRequire } from 'node:module';
 import type * as FaceApiNs from '@vladmandic/face-api';
 import type * as TfCore from '@tensorflow/tfjs-core';
@@ -9,6 +10,7 @@ import { probe } from '../../service/media/probe.js';
 import { frameRgb, sampleWindowFrames } from '../../service/lipsync/frames.js';
 import { squareCropYuv } from '../../service/lipsync/engine.js';
 import { MouthModel } from '../../service/lipsync/mouth-model.js';
+import { defaultModelDir } from '../../service/face/models.js';
 import type { RgbImage } from '../../service/lipsync/types.js';
 import { fixtureCase } from '../helpers/fixtures.js';
 
@@ -67,6 +69,36 @@ describe('68-point landmark nets with fused convolutions', () => {
         lm.filter((_, j) => j % 2 === 1 && j >= 2 * a && j < 2 * b).reduce((s, v) => s + v, 0) / (b - a);
       for (const lm of ours.slice(0, square.length))
         expect(meanY(lm, 48, 68)).toBeGreaterThan(meanY(lm, 36, 48));
+    }
+  }, 240_000);
+
+  it('the lip-sync face detector gives face-api’s boxes', async () => {
+    const c = await fixtureCase({ seed: 32, lang: 'fr', formats: ['webm'] });
+    const w = c.truth.video.words;
+    const frames = await sampleWindowFrames(c.webm!, {
+      windows: [[w[0]!.start, w[w.length - 1]!.end]],
+      fps: 2,
+      maxSide: 480,
+      probe: await probe(c.webm!),
+    });
+    expect(frames.length).toBeGreaterThan(2);
+    const m = await MouthModel.load({ net: 'full' });
+    if (!api.nets.tinyFaceDetector.isLoaded) await api.nets.tinyFaceDetector.loadFromDisk(defaultModelDir());
+    for (const f of frames) {
+      for (const inputSize of [224, 416]) {
+        const rgb = frameRgb(f);
+        const ours = await m.largestFace(rgb, inputSize);
+        const t = tf.tensor3d(new Uint8Array(rgb.data), [rgb.height, rgb.width, 3], 'int32');
+        const dets = await api.detectAllFaces(
+          t as never,
+          new api.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.4 }),
+        );
+        t.dispose();
+        expect(dets.length).toBeGreaterThan(0);
+        const b = dets.reduce((a, d) => (d.box.width > a.box.width ? d : a)).box;
+        expect(ours).not.toBeNull();
+        for (const k of ['x', 'y', 'width', 'height'] as const) expect(ours![k]).toBeCloseTo(b[k], 6);
+      }
     }
   }, 240_000);
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createLipSyncEngine } from '../../service/lipsync/index.js';
 import {
   cutRegion,
+  cutSource,
   mouthCropCollector,
   mouthRegion,
   segmentAt,
@@ -76,6 +77,35 @@ describe('mouth crops (pure)', () => {
     for (let y = 0; y < 6; y++) {
       expect(shifted.subarray(y * 24, y * 24 + 3)).toEqual(img.data.subarray(y * 24, y * 24 + 3));
       expect(shifted.subarray(y * 24 + 6, y * 24 + 9)).toEqual(img.data.subarray(y * 24, y * 24 + 3));
+    }
+  });
+
+  it('cuts the same tile from only the pixels cutSource names as from the whole frame', () => {
+    const [w, h] = [61, 47];
+    const img = {
+      width: w,
+      height: h,
+      data: Buffer.from(Array.from({ length: w * h * 3 }, (_, i) => (i * 7919) % 251)),
+    };
+    for (const region of [
+      { cx: 30.3, cy: 20.7, width: 17.6, height: 13.2 }, // inside, downscaled
+      { cx: 10.1, cy: 30.4, width: 40.3, height: 30.2 }, // past the left edge
+      { cx: 55.5, cy: 44.9, width: 9.7, height: 7.3 }, // bottom-right corner, upscaled
+    ]) {
+      const r = cutSource(w, h, region, 24, 18);
+      expect(r.x >= 0 && r.y >= 0 && r.x + r.width <= w && r.y + r.height <= h).toBe(true);
+      expect(r.width * r.height).toBeLessThan(w * h);
+      const data = Buffer.alloc(r.width * r.height * 3);
+      for (let y = 0; y < r.height; y++)
+        img.data.copy(data, y * r.width * 3, ((r.y + y) * w + r.x) * 3, ((r.y + y) * w + r.x + r.width) * 3);
+      const part = {
+        img: { width: r.width, height: r.height, data },
+        x: r.x,
+        y: r.y,
+        frameWidth: w,
+        frameHeight: h,
+      };
+      expect(cutRegion(part, region, 24, 18)).toEqual(cutRegion(img, region, 24, 18));
     }
   });
 

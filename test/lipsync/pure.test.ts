@@ -147,6 +147,17 @@ describe('YUV 4:2:0 to RGB', () => {
     // A frame of varied Y, U and V (a fixed pattern), odd offsets so that chroma blocks straddle the edges.
     const yuv = Uint8Array.from({ length: w * h * 1.5 }, (_, i) => (i * 7919 + (i >> 5) * 31) % 256);
     const whole = i420ToRgb(yuv, w, h);
+    // Every pixel against the BT.601 formula written out (clamped to 0–255).
+    const clamp = (v: number) => Math.max(0, Math.min(255, v));
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const c = 298 * (yuv[y * w + x]! - 16) + 128;
+        const ci = (y >> 1) * (w >> 1) + (x >> 1);
+        const u = yuv[w * h + ci]! - 128;
+        const v = yuv[w * h + (w >> 1) * (h >> 1) + ci]! - 128;
+        const want = [(c + 409 * v) >> 8, (c - 100 * u - 208 * v) >> 8, (c + 516 * u) >> 8].map(clamp);
+        expect([...whole.subarray((y * w + x) * 3, (y * w + x) * 3 + 3)]).toEqual(want);
+      }
     const r = { x: 3, y: 5, width: 17, height: 11 };
     const part = i420RegionToRgb(yuv, w, h, r);
     for (let y = 0; y < r.height; y++)

@@ -27,6 +27,7 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
     )
     .option('--swaps <n>', 'other clips whose audio is tried on each real clip', '4')
     .option('--net <net>', 'landmark net: full or tiny', 'full')
+    .option('--input-side <px>', "side of the landmark net's input (multiple of 16, 64–112)")
     .option('--max-sec <s>', 'seconds of speech scored per clip (the engine default is 6)')
     .option(
       '--write-model <file>',
@@ -40,6 +41,7 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
         o: {
           swaps: string;
           net: string;
+          inputSide?: string;
           maxSec?: string;
           writeModel?: string;
           clips?: boolean;
@@ -51,6 +53,7 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
           index,
           swapsPerClip: Number(o.swaps),
           net: net(o.net),
+          ...(o.inputSide ? { inputSide: Number(o.inputSide) } : {}),
           ...(o.maxSec ? { plan: { maxSec: Number(o.maxSec) } } : {}),
           ...(o.writeModel ? { writeModel: o.writeModel } : {}),
           ...(o.tracksCache ? { tracksCache: o.tracksCache } : {}),
@@ -74,12 +77,23 @@ export function register({ evalCmd, benchCmd }: CliContext): void {
     .option('--n <n>', 'cases', '6')
     .option('--seed <n>', 'first seed', '1')
     .option('--net <net>', 'landmark net: full or tiny', 'full')
+    .option('--input-side <px>', "side of the landmark net's input (multiple of 16, 64–112)")
     .option('--no-mouth-crops', 'without the mouth crops at each digit (the pipeline always asks for them)')
     .option('--truth-segments', "the generator's word times instead of the speech engine's segments")
     .action(
-      async (o: { n: string; seed: string; net: string; mouthCrops: boolean; truthSegments?: boolean }) => {
+      async (o: {
+        n: string;
+        seed: string;
+        net: string;
+        inputSide?: string;
+        mouthCrops: boolean;
+        truthSegments?: boolean;
+      }) => {
         const dir = mkdtempSync(join(tmpdir(), 'idv-bench-lipsync-'));
-        const engine = createLipSyncEngine({ net: net(o.net) });
+        const engine = createLipSyncEngine({
+          net: net(o.net),
+          ...(o.inputSide ? { inputSide: Number(o.inputSide) } : {}),
+        });
         try {
           const cases: Array<{
             video: string;
