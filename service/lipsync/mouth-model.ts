@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type * as FaceApiNs from '@vladmandic/face-api';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { defaultModelDir, readChecksums, verifyModelDir } from '../face/models.js';
+import { withBroadcastMean } from '../face/tiny-detector.js';
 import type { Box, Landmarks68 } from '../face/types.js';
 import type { RgbImage } from '../media/types.js';
 import {
@@ -33,34 +34,11 @@ const FILES: Record<LandmarkNet | 'detector', string[]> = {
   tiny: ['face_landmark_68_tiny_model-weights_manifest.json', 'face_landmark_68_tiny_model.bin'],
 };
 
-/** The parts of face-api's Tiny face detector that its forward pass uses (not in its public types). */
-interface TinyDetectorInternals {
-  params: unknown;
-  config: { meanRgb?: [number, number, number]; withSeparableConvs: boolean };
-  runMobilenet(x: TfCore.Tensor4D, params: unknown): TfCore.Tensor4D;
-  runTinyYolov2(x: TfCore.Tensor4D, params: unknown): TfCore.Tensor4D;
-  forwardInput(input: { toBatchTensor(size: number, center: boolean): TfCore.Tensor4D }, size: number): unknown;
-}
-
-/**
- * Our own Tiny face detector instance whose input normalisation subtracts the mean colour by broadcasting.
- * face-api's builds a [1, s, s, 3] mean tensor by concatenating three filled planes on the last axis, which the
- * WASM backend copies element by element in JS: ~29 of a ~45 ms detection (tf.profile, 480×270 frame at 224).
- * Same arithmetic (x − mean in float32, then / 255), same boxes; face-api's shared instance is left as it is.
- */
+/** Our own Tiny detector instance with the broadcast mean (face/tiny-detector.ts); face-api's shared one is left as it is. */
 async function loadDetector(api: FaceApi, dir: string): Promise<FaceApiNs.TinyFaceDetector> {
-  const tf = tfOf(api);
   const det = new api.TinyFaceDetector();
   await det.loadFromDisk(dir);
-  const d = det as unknown as TinyDetectorInternals;
-  d.forwardInput = (input, size) =>
-    tf.tidy(() => {
-      let x = tf.cast(input.toBatchTensor(size, false), 'float32');
-      if (d.config.meanRgb) x = tf.sub(x, tf.tensor1d(d.config.meanRgb));
-      x = tf.div(x, 255);
-      return d.config.withSeparableConvs ? d.runMobilenet(x, d.params) : d.runTinyYolov2(x, d.params);
-    });
-  return det;
+  return withBroadcastMean(api, det);
 }
 
 /** Crops per landmark batch: batching divides the per-call overhead of the WASM backend (31 → 11 ms a crop). */

@@ -1,7 +1,8 @@
 // The lip-sync pass's own forward pass of the 68-point nets (fused convolutions) gives face-api's landmarks, on
 // face crops of a generated selfie video decoded by the engine's own frame pass: square crops and crops clipped
 // at the frame's edge (padded to a square by face-api), both nets. Its face detector (its own input
-// normalisation) gives face-api's boxes.
+// normalisation, service/face/tiny-detector.ts, also the face
+// engine's) gives face-api's boxes.
 import { createRequire } from 'node:module';
 import type * as FaceApiNs from '@vladmandic/face-api';
 import type * as TfCore from '@tensorflow/tfjs-core';
