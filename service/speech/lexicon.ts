@@ -16,7 +16,9 @@ const EN: DigitWord[] = [
   { word: 'three', digit: '3', prons: ['TH R IY'] },
   { word: 'four', digit: '4', prons: ['F AO R'] },
   { word: 'five', digit: '5', prons: ['F AY V'] },
-  { word: 'six', digit: '6', prons: ['S IH K S'] },
+  // "S EH K S": the [ɛ]-like vowel of "six" in some accents (NZ, South African; an FSDD speaker of takes 0–24 read
+  // as "seven" 9 times in 10 without it). No other digit comes close to it.
+  { word: 'six', digit: '6', prons: ['S IH K S', 'S EH K S'] },
   { word: 'seven', digit: '7', prons: ['S EH V AH N'] },
   { word: 'eight', digit: '8', prons: ['EY T'] },
   { word: 'nine', digit: '9', prons: ['N AY N'] },
