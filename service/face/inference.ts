@@ -8,6 +8,7 @@ import { applySimilarity, faceChipTransform } from './geometry.js';
 import { defaultModelDir, readChecksums, verifyModelDir, type ModelChecksums } from './models.js';
 import { MIN_FACE_PX, laplacianVariance } from './quality.js';
 import { withBroadcastMean } from './tiny-detector.js';
+import { withFoldedForward } from './recognition-net.js';
 import type { Box, FaceObservation, FailureToEnrol, Landmarks68, RgbImage } from './types.js';
 
 type FaceApi = typeof FaceApiNs;
@@ -121,6 +122,8 @@ export class FaceModel {
     await api.nets.ssdMobilenetv1.loadFromDisk(dir);
     await api.nets.faceLandmark68Net.loadFromDisk(dir);
     await api.nets.faceRecognitionNet.loadFromDisk(dir);
+    // Same descriptors (to ~1e-6), about a third less CPU on WASM (recognition-net.ts).
+    withFoldedForward(api, api.nets.faceRecognitionNet);
     return new FaceModel(api, backend);
   }
 
@@ -270,7 +273,12 @@ export class FaceModel {
       }));
     };
     let res = await run(opts.detector === 'ssd' ? 'ssd' : 'tiny');
-    if (res.length === 0 && opts.detector !== 'ssd' && opts.retryInputSize && opts.retryInputSize !== opts.inputSize)
+    if (
+      res.length === 0 &&
+      opts.detector !== 'ssd' &&
+      opts.retryInputSize &&
+      opts.retryInputSize !== opts.inputSize
+    )
       res = await run('tiny', opts.retryInputSize);
     if (res.length === 0 && opts.detector === 'auto') res = await run('ssd');
     return res.map((r) => ({
