@@ -9,6 +9,7 @@ import { defaultModelDir, readChecksums, verifyModelDir, type ModelChecksums } f
 import { MIN_FACE_PX, laplacianVariance } from './quality.js';
 import { withBroadcastMean } from './tiny-detector.js';
 import { withFoldedForward } from './recognition-net.js';
+import { withFusedLandmarks } from './landmark-net.js';
 import type { Box, FaceObservation, FailureToEnrol, Landmarks68, RgbImage } from './types.js';
 
 type FaceApi = typeof FaceApiNs;
@@ -121,6 +122,8 @@ export class FaceModel {
     withBroadcastMean(api, api.nets.tinyFaceDetector);
     await api.nets.ssdMobilenetv1.loadFromDisk(dir);
     await api.nets.faceLandmark68Net.loadFromDisk(dir);
+    // Same landmarks (to ~1e-4 px), fused convolutions (landmark-net.ts).
+    withFusedLandmarks(tfOf(api), api.nets.faceLandmark68Net as never, false);
     await api.nets.faceRecognitionNet.loadFromDisk(dir);
     // Same descriptors (to ~1e-6), about a third less CPU on WASM (recognition-net.ts).
     withFoldedForward(api, api.nets.faceRecognitionNet);

@@ -16,14 +16,14 @@ import {
   writeNetInput,
   type DenseBlockParams,
   type LandmarkNetParams,
-} from './landmark-net.js';
+} from '../face/landmark-net.js';
 
 type FaceApi = typeof FaceApiNs;
 type Tf = typeof TfCore;
 const tfOf = (api: FaceApi): Tf => api.tf as unknown as Tf;
 
 /**
- * 'tiny': face_landmark_68_tiny; 'full': face_landmark_68. With the fused forward pass (landmark-net.ts), in
+ * 'tiny': face_landmark_68_tiny; 'full': face_landmark_68. With the fused forward pass (face/landmark-net.ts), in
  * batches on WASM: 7.4 and 12.2 ms a crop at load ≈ 16 (roughly 2/3 of that on a quiet host).
  */
 export type LandmarkNet = 'tiny' | 'full';

@@ -1,12 +1,14 @@
 // The face engine's faster forward passes give face-api's own results on the npm sample photos: the Tiny
 // detector with a broadcast mean (tiny-detector.ts) the same boxes, the recognition net with its scale folded
-// into fused convolutions (recognition-net.ts) the same descriptors, face by face.
+// into fused convolutions (recognition-net.ts) the same descriptors, the 68-point net with fused convolutions
+// (landmark-net.ts) the same landmarks, face by face.
 import { createRequire } from 'node:module';
 import type * as FaceApiNs from '@vladmandic/face-api';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleImages640 } from '../../service/face/bench.js';
 import { defaultModelDir } from '../../service/face/models.js';
+import { withFusedLandmarks } from '../../service/face/landmark-net.js';
 import { withFoldedForward } from '../../service/face/recognition-net.js';
 import { withBroadcastMean } from '../../service/face/tiny-detector.js';
 import { euclidean } from '../../service/face/calibration.js';
@@ -19,6 +21,7 @@ const tf = api.tf as unknown as typeof TfCore;
 let images: RgbImage[];
 let detector: FaceApiNs.TinyFaceDetector;
 let recogniser: FaceApiNs.FaceRecognitionNet;
+let landmarker: FaceApiNs.FaceLandmark68Net;
 
 beforeAll(async () => {
   if (tf.getBackend() !== 'wasm') await tf.setBackend('wasm');
@@ -27,6 +30,10 @@ beforeAll(async () => {
   // face-api's shared instances stay as face-api made them: they are the reference.
   if (!api.nets.tinyFaceDetector.isLoaded) await api.nets.tinyFaceDetector.loadFromDisk(dir);
   if (!api.nets.faceRecognitionNet.isLoaded) await api.nets.faceRecognitionNet.loadFromDisk(dir);
+  if (!api.nets.faceLandmark68Net.isLoaded) await api.nets.faceLandmark68Net.loadFromDisk(dir);
+  landmarker = new api.FaceLandmark68Net();
+  await landmarker.loadFromDisk(dir);
+  withFusedLandmarks(tf, landmarker as never, false);
   detector = new api.TinyFaceDetector();
   await detector.loadFromDisk(dir);
   withBroadcastMean(api, detector);
@@ -83,6 +90,37 @@ describe('face engine forward passes', () => {
         expect(ours.length).toBe(128);
         // Descriptors are ~1.3 long and different faces lie ~0.4–0.6 apart: 1e-5 is float32 rounding.
         expect(euclidean(ours, ref)).toBeLessThan(1e-5);
+        faces++;
+      }
+      t.dispose();
+    }
+    expect(faces).toBeGreaterThanOrEqual(10);
+  }, 120_000);
+
+  it('the landmark net gives face-api’s landmarks', async () => {
+    let faces = 0;
+    for (const img of images) {
+      const t = tensorOf(img);
+      const boxes = await api.nets.tinyFaceDetector.locateFaces(
+        t as never,
+        new api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.45 }),
+      );
+      for (const { box } of boxes) {
+        const x = Math.max(0, Math.floor(box.x));
+        const y = Math.max(0, Math.floor(box.y));
+        const w = Math.min(img.width - x, Math.ceil(box.width));
+        const h = Math.min(img.height - y, Math.ceil(box.height));
+        const face = tf.slice(t, [y, x, 0], [h, w, 3]) as TfCore.Tensor3D;
+        const ref = (await api.nets.faceLandmark68Net.detectLandmarks(
+          face as never,
+        )) as FaceApiNs.FaceLandmarks68;
+        const ours = (await landmarker.detectLandmarks(face as never)) as FaceApiNs.FaceLandmarks68;
+        face.dispose();
+        expect(ours.positions).toHaveLength(68);
+        ref.positions.forEach((p, i) => {
+          expect(Math.abs(ours.positions[i]!.x - p.x)).toBeLessThan(1e-3);
+          expect(Math.abs(ours.positions[i]!.y - p.y)).toBeLessThan(1e-3);
+        });
         faces++;
       }
       t.dispose();

@@ -181,3 +181,37 @@ function padToSquare(crop: RgbImage): RgbImage {
     data.set(crop.data.subarray(y * w * 3, (y + 1) * w * 3), ((y + dy) * side + dx) * 3);
   return { width: side, height: side, data };
 }
+
+/**
+ * Replaces the `runNet` of face-api's 68-point landmark net (full or tiny) by landmarkNetForward on its own
+ * weights (in place), for the face engine's landmark calls: face-api's input normalisation (a concat the WASM
+ * backend copies element by element) becomes a broadcast subtraction, and its convolutions fused ones. face-api's
+ * postProcess is kept. Call after the weights are loaded.
+ */
+export function withFusedLandmarks(
+  tf: Tf,
+  net: { faceFeatureExtractor: unknown; params?: unknown },
+  tiny: boolean,
+): void {
+  const fe = (net.faceFeatureExtractor as { params?: Record<string, DenseBlockParams> }).params;
+  const fc = (net.params as { fc?: LandmarkNetParams['fc'] } | undefined)?.fc;
+  if (!fe || !fc) throw new Error('landmark net: load the weights first');
+  const params: LandmarkNetParams = {
+    blocks: (tiny ? ['dense0', 'dense1', 'dense2'] : ['dense0', 'dense1', 'dense2', 'dense3']).map(
+      (k) => fe[k]!,
+    ),
+    fc,
+    poolSize: poolSizeFor(tiny, NET_INPUT),
+  };
+  const mean = tf.keep(tf.tensor1d(MEAN_F32));
+  (
+    net as unknown as { runNet(input: { toBatchTensor(size: number, center: boolean): T4 }): TfCore.Tensor2D }
+  ).runNet = (input) =>
+    tf.tidy(() =>
+      landmarkNetForward(
+        tf,
+        tf.div(tf.sub(tf.cast(input.toBatchTensor(NET_INPUT, true), 'float32'), mean), 255) as T4,
+        params,
+      ),
+    );
+}
