@@ -103,6 +103,21 @@ export interface AnalysisParams {
    */
   staticJointMotion: number;
   staticJointMouthStd: number;
+  /**
+   * Describe the live face and card-portrait candidates on the frame's full-resolution copy when it has one
+   * (fullres.ts; the stage decodes it alongside the analysed frame). Default true; see
+   * models/face/CALIBRATION.md for the distances with and without.
+   */
+  describeFull: boolean;
+  /**
+   * Landmarks of the live face on its full-resolution view: 'scaled' from the analysed frame (no extra pass) or
+   * 'redetect' (the landmark net once more on the full-resolution crop). Default 'scaled'.
+   */
+  fullLandmarks: 'scaled' | 'redetect';
+  /** Average each live descriptor with its mirror image's (one more recognition pass per frame). Default false. */
+  liveFlip: boolean;
+  /** Give the live face the ID portrait's colour balance before it is described (light.ts matchColour). */
+  liveColourMatch: boolean;
   /** Largest centre shift (× face width) between two faces of one track (classifyFrames). Default 1. */
   trackMaxShift: number;
   /** Largest width ratio between two faces of one track. Default 2 (a card portrait is < 0.55 × the face). */
@@ -132,6 +147,10 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   staticJointMouthStd: 0.006,
   trackMaxShift: 1,
   trackMaxScale: 2,
+  describeFull: true,
+  fullLandmarks: 'scaled',
+  liveFlip: false,
+  liveColourMatch: false,
 };
 
 export interface FrameFaces {

@@ -31,7 +31,8 @@ import {
   type EnrolOptions,
   type EnrolResult,
 } from './inference.js';
-import { stretchExposure } from './light.js';
+import { applyLut, exposureLut, matchColour } from './light.js';
+import { cardFullView, liveFullView } from './fullres.js';
 import { FacePool } from './pool.js';
 import { isFrameFeed, type FrameFeed } from '../media/frame-feed.js';
 import type { CompareResult, FaceAnalysis, FaceObservation, RgbImage, VideoFrame } from './types.js';
@@ -145,10 +146,21 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     // Frames as analysed: exposure-corrected when dim or washed out (light.ts); the capture check reads the
     // light of the original frames, so that a dark recording still gets its advice.
     const analysed = new Map<number, VideoFrame>();
-    const detectFrame = (f: VideoFrame): void => {
-      const fixed = stretchExposure(f);
-      const g: VideoFrame = fixed === f ? f : { ...fixed, index: f.index, timeSec: f.timeSec };
+    // Full-resolution copies (descriptor chips only, fullres.ts), exposure-corrected like their frame.
+    const fullOf = new Map<number, RgbImage>();
+    const detectFrame = (frame: VideoFrame): void => {
+      // Without `full`: the frame goes to a worker, and the full copy stays here.
+      const f: VideoFrame = {
+        index: frame.index,
+        timeSec: frame.timeSec,
+        width: frame.width,
+        height: frame.height,
+        data: frame.data,
+      };
+      const lut = exposureLut(f);
+      const g: VideoFrame = lut ? { ...applyLut(f, lut), index: f.index, timeSec: f.timeSec } : f;
       analysed.set(f.index, g);
+      if (frame.full && params.describeFull) fullOf.set(f.index, lut ? applyLut(frame.full, lut) : frame.full);
       const p = detectTimed(g).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
@@ -176,19 +188,32 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     let frames = classifyFrames(detections, params);
     const byIndex = new Map(videoFrames.map((f) => [f.index, analysed.get(f.index) ?? f]));
     const original = new Map(videoFrames.map((f) => [f.index, f]));
+    // The live face described at full resolution when the frame has a full copy (box and landmarks scaled).
+    const liveView = (f: (typeof frames)[number]): { image: RgbImage; o: EnrolOptions } => {
+      const image = byIndex.get(f.index)!;
+      const full = fullOf.get(f.index);
+      const { box, landmarks } = f.live!;
+      const flip = params.liveFlip || LIVE_DESCRIBE.flip;
+      const colour = (img: RgbImage, b: typeof box): RgbImage =>
+        params.liveColourMatch && portrait.face ? matchColour(img, b, input.document, portrait.face.box) : img;
+      if (!full) return { image: colour(image, box), o: { hint: box, landmarks, ...LIVE_DESCRIBE, flip } };
+      const v = liveFullView(image, full, box, landmarks);
+      const lm = params.fullLandmarks === 'scaled' ? { landmarks: v.landmarks } : {};
+      return { image: colour(v.image, v.box), o: { hint: v.box, ...lm, ...LIVE_DESCRIBE, flip } };
+    };
     // Live faces are large and already have landmarks: one descriptor pass on the aligned chip each, started
     // now so that it overlaps the card search. Card portraits are small: re-detected on an upscaled crop first.
-    const describe = (f: (typeof frames)[number], o: EnrolOptions): Promise<Described> =>
-      enrol(byIndex.get(f.index)!, o).then((r) => ({
+    const describe = (f: (typeof frames)[number]): Promise<Described> => {
+      const { image, o } = liveView(f);
+      return enrol(image, o).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
         quality: f.quality,
         descriptor: count('describe', r).face?.descriptor ?? [],
       }));
+    };
     const bestLive = planDescriptors(frames, params).live;
-    const liveP = Promise.all(
-      bestLive.map((f) => describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE })),
-    );
+    const liveP = Promise.all(bestLive.map(describe));
     liveP.catch(() => undefined);
     // The card (card.ts): the frame pass's small faces first; while none is the card portrait, the tiled
     // search (tiles in parallel across the pool, one frame after another, upright then turned), each
@@ -197,7 +222,11 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     const cardDescribed: Described[] = [];
     // A card held any side up is described on an upright view of it.
     const describeCard = async (f: (typeof frames)[number]): Promise<Described> => {
-      const view = uprightCardView(byIndex.get(f.index)!, f.cards[0] as CardCandidate);
+      const cand = f.cards[0] as CardCandidate;
+      const full = fullOf.get(f.index);
+      const view = full
+        ? cardFullView(byIndex.get(f.index)!, full, cand)
+        : uprightCardView(byIndex.get(f.index)!, cand);
       const r = count('describe', await enrol(view.image, { hint: view.box }));
       const d = {
         index: f.index,
