@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodeImage, sampleFrames } from '../service/media/index.js';
+import { MediaError, decodeImage, sampleFrames } from '../service/media/index.js';
 import { FACE_FULL_MAX_SIDE, FACE_MAX_SIDE } from '../service/pipeline/stages.js';
 
 interface Engine {
@@ -45,10 +45,16 @@ const phases: Record<string, Record<string, number>> = Object.fromEntries(builds
 try {
   for (const [k, l] of lines.entries()) {
     const base = dirname(file);
-    const frames = await sampleFrames(join(base, l.video), {
-      count: 8,
-      maxSide: FACE_MAX_SIDE,
-      fullMaxSide: FACE_FULL_MAX_SIDE,
+    const decode = () =>
+      sampleFrames(join(base, l.video), {
+        count: 8,
+        maxSide: FACE_MAX_SIDE,
+        fullMaxSide: FACE_FULL_MAX_SIDE,
+      });
+    // A decode interrupted by the host's load (retryable, as the pipeline retries it) is run once more.
+    const frames = await decode().catch((e: unknown) => {
+      if (e instanceof MediaError && e.retryable) return decode();
+      throw e;
     });
     const baseFrames = frames.map(({ full: _full, ...f }) => f);
     const document = await decodeImage(readFileSync(join(base, l.front)));

@@ -11,6 +11,8 @@ export interface FullView {
   image: RgbImage;
   box: Box;
   landmarks?: Landmarks68;
+  /** Full-frame pixels per analysed-frame pixel. */
+  scale: number;
 }
 
 /** Full-frame pixels per analysed-frame pixel. */
@@ -23,7 +25,11 @@ function scaledBox(b: Box, k: number): Box {
 }
 
 /** The region around `box` (full-frame pixels) widened by `margin` × its longer side on every side. */
-function around(full: RgbImage, box: Box, margin: number): { x: number; y: number; width: number; height: number } {
+function around(
+  full: RgbImage,
+  box: Box,
+  margin: number,
+): { x: number; y: number; width: number; height: number } {
   const m = margin * Math.max(box.width, box.height);
   const x = Math.max(0, Math.floor(box.x - m));
   const y = Math.max(0, Math.floor(box.y - m));
@@ -49,6 +55,7 @@ export function liveFullView(analysed: RgbImage, full: RgbImage, box: Box, landm
     image: cropRgb(full, r),
     box: { x: b.x - r.x, y: b.y - r.y, width: b.width, height: b.height },
     landmarks: lm,
+    scale: k,
   };
 }
 
@@ -62,5 +69,9 @@ export function cardFullView(analysed: RgbImage, full: RgbImage, card: CardCandi
   const b = scaledBox(card.box, k);
   const r = around(full, b, 1.5);
   const crop = cropRgb(full, r);
-  return uprightCardView(crop, { ...card, box: { x: b.x - r.x, y: b.y - r.y, width: b.width, height: b.height } });
+  const v = uprightCardView(crop, {
+    ...card,
+    box: { x: b.x - r.x, y: b.y - r.y, width: b.width, height: b.height },
+  });
+  return { ...v, scale: k };
 }

@@ -27,11 +27,12 @@ import { DEFAULT_CAPTURE_LIMITS, frameCapture, summariseCapture, type CaptureLim
 import {
   LIVE_DESCRIBE,
   LIVE_FRAME_DETECT,
+  REFINE_BELOW_PX,
   type DetectOptions,
   type EnrolOptions,
   type EnrolResult,
 } from './inference.js';
-import { applyLut, exposureLut, matchColour } from './light.js';
+import { applyLut, exposureLut } from './light.js';
 import { cardFullView, liveFullView } from './fullres.js';
 import { FacePool } from './pool.js';
 import { isFrameFeed, type FrameFeed } from '../media/frame-feed.js';
@@ -160,7 +161,8 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       const lut = exposureLut(f);
       const g: VideoFrame = lut ? { ...applyLut(f, lut), index: f.index, timeSec: f.timeSec } : f;
       analysed.set(f.index, g);
-      if (frame.full && params.describeFull) fullOf.set(f.index, lut ? applyLut(frame.full, lut) : frame.full);
+      if (frame.full && params.describeFull)
+        fullOf.set(f.index, lut ? applyLut(frame.full, lut) : frame.full);
       const p = detectTimed(g).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
@@ -194,12 +196,14 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       const full = fullOf.get(f.index);
       const { box, landmarks } = f.live!;
       const flip = params.liveFlip || LIVE_DESCRIBE.flip;
-      const colour = (img: RgbImage, b: typeof box): RgbImage =>
-        params.liveColourMatch && portrait.face ? matchColour(img, b, input.document, portrait.face.box) : img;
-      if (!full) return { image: colour(image, box), o: { hint: box, landmarks, ...LIVE_DESCRIBE, flip } };
+      if (!full) return { image, o: { hint: box, landmarks, ...LIVE_DESCRIBE, flip } };
       const v = liveFullView(image, full, box, landmarks);
-      const lm = params.fullLandmarks === 'scaled' ? { landmarks: v.landmarks } : {};
-      return { image: colour(v.image, v.box), o: { hint: v.box, ...lm, ...LIVE_DESCRIBE, flip } };
+      // The faces re-detected on the analysed frame (narrow ones) are re-detected here too, from more pixels.
+      const refineBelowPx = REFINE_BELOW_PX * v.scale;
+      return {
+        image: v.image,
+        o: { hint: v.box, landmarks: v.landmarks, ...LIVE_DESCRIBE, flip, refineBelowPx },
+      };
     };
     // Live faces are large and already have landmarks: one descriptor pass on the aligned chip each, started
     // now so that it overlaps the card search. Card portraits are small: re-detected on an upscaled crop first.
@@ -226,8 +230,12 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       const full = fullOf.get(f.index);
       const view = full
         ? cardFullView(byIndex.get(f.index)!, full, cand)
-        : uprightCardView(byIndex.get(f.index)!, cand);
-      const r = count('describe', await enrol(view.image, { hint: view.box }));
+        : { ...uprightCardView(byIndex.get(f.index)!, cand), scale: 1 };
+      // A card candidate's box comes from a tile or turned pass: re-detected as it would be on the analysed frame.
+      const r = count(
+        'describe',
+        await enrol(view.image, { hint: view.box, refineBelowPx: REFINE_BELOW_PX * view.scale }),
+      );
       const d = {
         index: f.index,
         timeSec: f.timeSec,

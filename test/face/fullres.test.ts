@@ -50,7 +50,13 @@ describe('full-resolution views', () => {
   });
 
   it('a card candidate: upright at full resolution, turned views too', () => {
-    const card = { box: { x: 400, y: 200, width: 20, height: 24 }, score: 0.5, landmarks: [], descriptor: [], sharpness: 0 };
+    const card = {
+      box: { x: 400, y: 200, width: 20, height: 24 },
+      score: 0.5,
+      landmarks: [],
+      descriptor: [],
+      sharpness: 0,
+    };
     const up = cardFullView(analysed, full, card);
     expect([up.box.width, up.box.height]).toEqual([40, 48]);
     expect(at(up.image, up.box.x, up.box.y)).toEqual({ x: 800, y: 400 });
