@@ -116,6 +116,12 @@ export interface AnalysisParams {
    */
   fullBelowPx: number;
   /**
+   * A card-portrait candidate is described from the full-resolution copy only when smaller than this (px, longer
+   * side, analysed frame). Default 30: far cards (10–20 px) gained (e.g. 0.651 → 0.998, one not found → 0.946);
+   * two larger sideways ones lost (0.94 → 0.30, 0.999 → 0.53) (models/face/CALIBRATION.md).
+   */
+  cardFullBelowPx: number;
+  /**
    * Average each live descriptor with its mirror image's (one more recognition pass per best frame). Default
    * false: measured on the seed-41 cases it moved genuine fused distances by −0.025 to +0.006, no borderline
    * case across the accept distance (models/face/CALIBRATION.md).
@@ -152,6 +158,7 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   trackMaxScale: 2,
   describeFull: true,
   fullBelowPx: 100,
+  cardFullBelowPx: 30,
   liveFlip: false,
 };
 

@@ -236,11 +236,15 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
         return count('describe', await enrol(view.image, o)).face?.descriptor ?? [];
       };
       const analysedView = () => ({ ...uprightCardView(analysedFrame, cand), scale: 1 });
-      let descriptor = await descriptorOf(full ? cardFullView(analysedFrame, full, cand) : analysedView());
-      // A poor full-resolution view is checked against the analysed frame's view (two sideways cards matched
-      // 0.30 and 0.53 at full resolution, 0.94 and 0.999 at 640 px); the better one counts. Good views (≥ 0.9, most
-      // cards) cost nothing more.
-      if (full && pDesc && distSim(descriptor) < params.cardRefineBelow) {
+      // Only a small portrait (a far card) gains from the full frame; two larger sideways ones lost there.
+      const useFull = full && Math.max(cand.box.width, cand.box.height) < params.cardFullBelowPx;
+      let descriptor = await descriptorOf(useFull ? cardFullView(analysedFrame, full, cand) : analysedView());
+      // A confirmed but poor full-resolution view is checked against the analysed frame's view (two sideways
+      // cards matched 0.30 and 0.53 at full resolution, 0.94 and 0.999 at 640 px); the better one counts. Not
+      // below the confirmation bound: doing it for every poor view re-described every non-card candidate
+      // (+230 ms per case).
+      const sim = distSim(descriptor);
+      if (useFull && sim >= params.cardConfirmSimilarity && sim < params.cardRefineBelow) {
         const other = await descriptorOf(analysedView());
         if (distSim(other) > distSim(descriptor)) descriptor = other;
       }

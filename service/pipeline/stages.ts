@@ -44,7 +44,7 @@ export const FACE_FRAMES = 8;
 export const FACE_MAX_SIDE = 640;
 /**
  * Long side of the full-resolution copy of each face frame (same decode), from which the face descriptors are
- * cut (service/face/fullres.ts): 1280 keeps a 720p selfie whole and reduces a 1080p one (3.4 MB per frame
+ * cut (service/face/fullres.ts): 1280 keeps a 720p selfie whole and reduces a 1080p one (2.8 MB per frame
  * instead of 6.2; a far face is then still ~2× the pixels of the 640 px frame). Detection stays at 640.
  */
 export const FACE_FULL_MAX_SIDE = 1280;
