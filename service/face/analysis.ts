@@ -123,7 +123,7 @@ export interface AnalysisParams {
   cardFullBelowPx: number;
   /**
    * Average each live descriptor with its mirror image's (one more recognition pass per best frame). Default
-   * false: measured on the seed-41 cases it moved genuine fused distances by −0.025 to +0.006, no borderline
+   * false: measured on the seed-41 cases it moved fused distances by −0.025 to +0.012, no borderline genuine
    * case across the accept distance (models/face/CALIBRATION.md).
    */
   liveFlip: boolean;
