@@ -2,11 +2,15 @@
 // <cases.jsonl> --limit N [--base /path/to/other/checkout]`. Each case's 8 frames are decoded once (this
 // checkout's media code) and analysed by this checkout's face engine and, interleaved case by case, by the
 // other checkout's (one worker each), so machine load hits both alike. CPU = worker CPU (user + system) of
-// every inference call + this process's CPU during analyze (aggregation, exposure stretch, crops).
+// every inference call + this process's CPU during analyze (aggregation, exposure stretch, crops). Frames are
+// decoded as the face stage decodes them (640 px, plus the full-resolution copy of FACE_FULL_MAX_SIDE); the
+// base build gets them without that copy (an older build would otherwise ship it to its workers).
+// ffmpeg's own CPU is not counted here.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodeImage, sampleFrames } from '../service/media/index.js';
+import { MediaError, decodeImage, sampleFrames } from '../service/media/index.js';
+import { FACE_FULL_MAX_SIDE, FACE_MAX_SIDE } from '../service/pipeline/stages.js';
 
 interface Engine {
   ready(): Promise<void>;
@@ -41,13 +45,24 @@ const phases: Record<string, Record<string, number>> = Object.fromEntries(builds
 try {
   for (const [k, l] of lines.entries()) {
     const base = dirname(file);
-    const frames = await sampleFrames(join(base, l.video), { count: 8, maxSide: 640 });
+    const decode = () =>
+      sampleFrames(join(base, l.video), {
+        count: 8,
+        maxSide: FACE_MAX_SIDE,
+        fullMaxSide: FACE_FULL_MAX_SIDE,
+      });
+    // A decode interrupted by the host's load (retryable, as the pipeline retries it) is run once more.
+    const frames = await decode().catch((e: unknown) => {
+      if (e instanceof MediaError && e.retryable) return decode();
+      throw e;
+    });
+    const baseFrames = frames.map(({ full: _full, ...f }) => f);
     const document = await decodeImage(readFileSync(join(base, l.front)));
     // Alternate which build goes first.
     const order = k % 2 ? [...builds].reverse() : builds;
     for (const [name, engine] of order) {
       const c0 = process.cpuUsage();
-      const a = await engine.analyze({ document, frames });
+      const a = await engine.analyze({ document, frames: name === 'base' ? baseFrames : frames });
       const c1 = process.cpuUsage(c0);
       const worker = Object.values(a.timingsMs.cpu).reduce((x, y) => x + y, 0);
       cpu[name]!.push(worker + (c1.user + c1.system) / 1000);

@@ -103,6 +103,30 @@ export interface AnalysisParams {
    */
   staticJointMotion: number;
   staticJointMouthStd: number;
+  /**
+   * Describe the live face and card-portrait candidates on the frame's full-resolution copy when it has one
+   * (fullres.ts; the stage decodes it alongside the analysed frame). Default true; see
+   * models/face/CALIBRATION.md for the distances with and without.
+   */
+  describeFull: boolean;
+  /**
+   * The live face is described from the full-resolution copy only when it is narrower than this on the
+   * analysed frame (px). Default 100: dlib's chip shows the face ~100 px wide, so a wider face already has the
+   * pixels the chip needs, and cutting it from the full frame only costs CPU (measured +100 ms per case).
+   */
+  fullBelowPx: number;
+  /**
+   * A card-portrait candidate is described from the full-resolution copy only when smaller than this (px, longer
+   * side, analysed frame). Default 30: far cards (10–20 px) gained (e.g. 0.651 → 0.998, one not found → 0.946);
+   * two larger sideways ones lost (0.94 → 0.30, 0.999 → 0.53) (models/face/CALIBRATION.md).
+   */
+  cardFullBelowPx: number;
+  /**
+   * Average each live descriptor with its mirror image's (one more recognition pass per best frame). Default
+   * false: measured on the seed-41 cases it moved fused distances by −0.025 to +0.012, no borderline genuine
+   * case across the accept distance (models/face/CALIBRATION.md).
+   */
+  liveFlip: boolean;
   /** Largest centre shift (× face width) between two faces of one track (classifyFrames). Default 1. */
   trackMaxShift: number;
   /** Largest width ratio between two faces of one track. Default 2 (a card portrait is < 0.55 × the face). */
@@ -132,6 +156,10 @@ export const DEFAULT_ANALYSIS: AnalysisParams = {
   staticJointMouthStd: 0.006,
   trackMaxShift: 1,
   trackMaxScale: 2,
+  describeFull: true,
+  fullBelowPx: 100,
+  cardFullBelowPx: 30,
+  liveFlip: false,
 };
 
 export interface FrameFaces {

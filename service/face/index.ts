@@ -27,11 +27,13 @@ import { DEFAULT_CAPTURE_LIMITS, frameCapture, summariseCapture, type CaptureLim
 import {
   LIVE_DESCRIBE,
   LIVE_FRAME_DETECT,
+  REFINE_BELOW_PX,
   type DetectOptions,
   type EnrolOptions,
   type EnrolResult,
 } from './inference.js';
-import { stretchExposure } from './light.js';
+import { applyLut, exposureLut } from './light.js';
+import { cardFullView, liveFullView } from './fullres.js';
 import { FacePool } from './pool.js';
 import { isFrameFeed, type FrameFeed } from '../media/frame-feed.js';
 import type { CompareResult, FaceAnalysis, FaceObservation, RgbImage, VideoFrame } from './types.js';
@@ -145,10 +147,22 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     // Frames as analysed: exposure-corrected when dim or washed out (light.ts); the capture check reads the
     // light of the original frames, so that a dark recording still gets its advice.
     const analysed = new Map<number, VideoFrame>();
-    const detectFrame = (f: VideoFrame): void => {
-      const fixed = stretchExposure(f);
-      const g: VideoFrame = fixed === f ? f : { ...fixed, index: f.index, timeSec: f.timeSec };
+    // Full-resolution copies (descriptor chips only, fullres.ts), exposure-corrected like their frame.
+    const fullOf = new Map<number, RgbImage>();
+    const detectFrame = (frame: VideoFrame): void => {
+      // Without `full`: the frame goes to a worker, and the full copy stays here.
+      const f: VideoFrame = {
+        index: frame.index,
+        timeSec: frame.timeSec,
+        width: frame.width,
+        height: frame.height,
+        data: frame.data,
+      };
+      const lut = exposureLut(f);
+      const g: VideoFrame = lut ? { ...applyLut(f, lut), index: f.index, timeSec: f.timeSec } : f;
       analysed.set(f.index, g);
+      if (frame.full && params.describeFull)
+        fullOf.set(f.index, lut ? applyLut(frame.full, lut) : frame.full);
       const p = detectTimed(g).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
@@ -176,19 +190,35 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     let frames = classifyFrames(detections, params);
     const byIndex = new Map(videoFrames.map((f) => [f.index, analysed.get(f.index) ?? f]));
     const original = new Map(videoFrames.map((f) => [f.index, f]));
+    // The live face described at full resolution when the frame has a full copy (box and landmarks scaled).
+    const liveView = (f: (typeof frames)[number]): { image: RgbImage; o: EnrolOptions } => {
+      const image = byIndex.get(f.index)!;
+      const full = fullOf.get(f.index);
+      const { box, landmarks } = f.live!;
+      const flip = params.liveFlip || LIVE_DESCRIBE.flip;
+      if (!full || box.width >= params.fullBelowPx)
+        return { image, o: { hint: box, landmarks, ...LIVE_DESCRIBE, flip } };
+      const v = liveFullView(image, full, box, landmarks);
+      // The faces re-detected on the analysed frame (narrow ones) are re-detected here too, from more pixels.
+      const refineBelowPx = REFINE_BELOW_PX * v.scale;
+      return {
+        image: v.image,
+        o: { hint: v.box, landmarks: v.landmarks, ...LIVE_DESCRIBE, flip, refineBelowPx },
+      };
+    };
     // Live faces are large and already have landmarks: one descriptor pass on the aligned chip each, started
     // now so that it overlaps the card search. Card portraits are small: re-detected on an upscaled crop first.
-    const describe = (f: (typeof frames)[number], o: EnrolOptions): Promise<Described> =>
-      enrol(byIndex.get(f.index)!, o).then((r) => ({
+    const describe = (f: (typeof frames)[number]): Promise<Described> => {
+      const { image, o } = liveView(f);
+      return enrol(image, o).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
         quality: f.quality,
         descriptor: count('describe', r).face?.descriptor ?? [],
       }));
+    };
     const bestLive = planDescriptors(frames, params).live;
-    const liveP = Promise.all(
-      bestLive.map((f) => describe(f, { hint: f.live!.box, landmarks: f.live!.landmarks, ...LIVE_DESCRIBE })),
-    );
+    const liveP = Promise.all(bestLive.map(describe));
     liveP.catch(() => undefined);
     // The card (card.ts): the frame pass's small faces first; while none is the card portrait, the tiled
     // search (tiles in parallel across the pool, one frame after another, upright then turned), each
@@ -197,19 +227,34 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     const cardDescribed: Described[] = [];
     // A card held any side up is described on an upright view of it.
     const describeCard = async (f: (typeof frames)[number]): Promise<Described> => {
-      const view = uprightCardView(byIndex.get(f.index)!, f.cards[0] as CardCandidate);
-      const r = count('describe', await enrol(view.image, { hint: view.box }));
-      const d = {
-        index: f.index,
-        timeSec: f.timeSec,
-        quality: f.quality,
-        descriptor: r.face?.descriptor ?? [],
+      const cand = f.cards[0] as CardCandidate;
+      const analysedFrame = byIndex.get(f.index)!;
+      const full = fullOf.get(f.index);
+      // A card candidate's box comes from a tile or turned pass: re-detected as it would be on the analysed frame.
+      const descriptorOf = async (view: ReturnType<typeof cardFullView>): Promise<number[]> => {
+        const o = { hint: view.box, refineBelowPx: REFINE_BELOW_PX * view.scale };
+        return count('describe', await enrol(view.image, o)).face?.descriptor ?? [];
       };
+      const analysedView = () => ({ ...uprightCardView(analysedFrame, cand), scale: 1 });
+      // Only a small portrait (a far card) gains from the full frame; two larger sideways ones lost there.
+      const useFull = full && Math.max(cand.box.width, cand.box.height) < params.cardFullBelowPx;
+      let descriptor = await descriptorOf(useFull ? cardFullView(analysedFrame, full, cand) : analysedView());
+      // A confirmed but poor full-resolution view is checked against the analysed frame's view (two sideways
+      // cards matched 0.30 and 0.53 at full resolution, 0.94 and 0.999 at 640 px); the better one counts. Not
+      // below the confirmation bound: doing it for every poor view re-described every non-card candidate
+      // (+230 ms per case).
+      const sim = distSim(descriptor);
+      if (useFull && sim >= params.cardConfirmSimilarity && sim < params.cardRefineBelow) {
+        const other = await descriptorOf(analysedView());
+        if (distSim(other) > distSim(descriptor)) descriptor = other;
+      }
+      const d = { index: f.index, timeSec: f.timeSec, quality: f.quality, descriptor };
       cardDescribed.push(d);
       return d;
     };
-    const simOf = (d: Described): number =>
-      pDesc && d.descriptor.length > 0 ? similarityFromDistance(euclidean(d.descriptor, pDesc)) : -1;
+    const distSim = (descriptor: number[]): number =>
+      pDesc && descriptor.length > 0 ? similarityFromDistance(euclidean(descriptor, pDesc)) : -1;
+    const simOf = (d: Described): number => distSim(d.descriptor);
     // The frame as confirmed when its first candidate is the card portrait. A view below `cardRefineBelow` is
     // described half turned as well (an upside-down portrait the detector took as it is); either may confirm.
     const confirmCard = async (f: (typeof frames)[number]): Promise<(typeof frames)[number] | null> => {

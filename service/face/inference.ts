@@ -61,6 +61,12 @@ export interface EnrolOptions {
    * descriptor is then computed from them directly, without re-detecting the face.
    */
   landmarks?: Landmarks68;
+  /**
+   * Faces narrower than this (px) go through the re-detection crop (with `refine`). Default 60. A view cut
+   * from a full-resolution frame passes 60 × its scale, so that the same faces are re-detected as on the
+   * analysed frame, from more pixels (fullres.ts).
+   */
+  refineBelowPx?: number;
 }
 
 /**
@@ -95,7 +101,7 @@ const CHIP_PADDING = 0.25;
 /** Side (px) of the square crop re-analysed around a face. */
 const CROP_PX = 256;
 /** Faces narrower than this (px) are re-detected on an upscaled crop before their landmarks are trusted. */
-const REFINE_BELOW_PX = 60;
+export const REFINE_BELOW_PX = 60;
 /** Pictures at most this large (px, longer side) are treated as tightly cropped faces by enrol. */
 const TIGHT_PICTURE_PX = 320;
 /**
@@ -195,7 +201,7 @@ export class FaceModel {
       }
       // The chip only needs landmarks: a face large enough in the image gets them where it is, and only small
       // faces (card portraits) go through the upscaled re-detection crop.
-      const small = fallback || first.box.width < REFINE_BELOW_PX;
+      const small = fallback || first.box.width < (opts.refineBelowPx ?? REFINE_BELOW_PX);
       if (chip && first.landmarks.length !== 136 && !(refine && small)) {
         const lm = await this.landmarksAt(t, first.box);
         if (lm) first = { ...first, landmarks: lm };

@@ -21,6 +21,15 @@ export const DEFAULT_STRETCH: StretchOptions = { minSpan: 110, minMean: 50, maxG
 
 /** The stretched frame, or the same object when the frame is exposed well enough. */
 export function stretchExposure(img: RgbImage, o: StretchOptions = DEFAULT_STRETCH): RgbImage {
+  const lut = exposureLut(img, o);
+  return lut ? applyLut(img, lut) : img;
+}
+
+/**
+ * The grey-level mapping stretchExposure applies to this frame, or null when it is exposed well enough. The
+ * same mapping is applied to the frame's full-resolution copy, so that both show the face alike.
+ */
+export function exposureLut(img: RgbImage, o: StretchOptions = DEFAULT_STRETCH): Uint8Array | null {
   const { data } = img;
   const hist = new Uint32Array(256);
   let n = 0;
@@ -32,7 +41,7 @@ export function stretchExposure(img: RgbImage, o: StretchOptions = DEFAULT_STRET
     sum += g;
     n++;
   }
-  if (n === 0) return img;
+  if (n === 0) return null;
   const pct = (q: number): number => {
     let acc = 0;
     for (let v = 0; v < 256; v++) {
@@ -44,12 +53,18 @@ export function stretchExposure(img: RgbImage, o: StretchOptions = DEFAULT_STRET
   const lo = pct(0.01);
   const hi = pct(0.99);
   const mean = sum / n;
-  if (hi - lo >= o.minSpan || mean >= o.minMean) return img;
+  if (hi - lo >= o.minSpan || mean >= o.minMean) return null;
   const gain = Math.min(o.maxGain, 255 / Math.max(1, hi - lo));
   // Centre the stretched range on mid-grey when the gain is capped (dark frames get brighter, not clipped).
   const offset = gain * (hi - lo) >= 255 ? -lo * gain : 128 - ((lo + hi) / 2) * gain;
   const lut = new Uint8Array(256);
   for (let v = 0; v < 256; v++) lut[v] = Math.max(0, Math.min(255, Math.round(v * gain + offset)));
+  return lut;
+}
+
+/** A new image with every channel value mapped through `lut`. */
+export function applyLut(img: RgbImage, lut: Uint8Array): RgbImage {
+  const { data } = img;
   const out = Buffer.allocUnsafe(data.length);
   for (let i = 0; i < data.length; i++) out[i] = lut[data[i]!]!;
   return { width: img.width, height: img.height, data: out };

@@ -29,6 +29,13 @@ export interface SampleFramesOptions extends FrameSampling {
    * video is still being decoded. The frames returned at the end are the same objects.
    */
   onFrame?: (frame: VideoFrame) => void;
+  /**
+   * Also deliver each frame at up to this longest side (`frame.full`), from the same decode. The `maxSide`
+   * frame stays bit-identical to a decode without it (the full frame is a second branch of the filter graph),
+   * so detection and the static-motion figures calibrated on it do not move. No effect when the video is not
+   * larger than `maxSide`. Default: none.
+   */
+  fullMaxSide?: number;
 }
 
 export async function sampleFrames(path: string, opts: SampleFramesOptions): Promise<VideoFrame[]> {
@@ -43,21 +50,46 @@ export async function sampleFrames(path: string, opts: SampleFramesOptions): Pro
     info.video.displayHeight,
     Math.floor(opts.maxSide),
   );
-  const frameBytes = width * height * 3;
+  const fullSize = opts.fullMaxSide
+    ? fitSize(info.video.displayWidth, info.video.displayHeight, Math.floor(opts.fullMaxSide))
+    : null;
+  // A full frame only when it has more pixels than the analysed one.
+  const full = fullSize && fullSize.width > width ? fullSize : null;
+  const smallBytes = width * height * 3;
+  // With a full frame, ffmpeg writes one picture per frame: the full frame on top, the analysed frame below it
+  // (padded to the full width).
+  const frameBytes = full ? full.width * (full.height + height) * 3 : smallBytes;
 
   const times: number[] = [];
   // showinfo lines and frames correspond one to one; the planned instant is a fallback should a line be lost
   // (or, when streaming, not have arrived yet: stderr and stdout are separate pipes).
   const frameAt = (buf: Buffer, i: number, offset: number): VideoFrame => {
     const t = times[i] ?? plan.firstSec + i * plan.intervalSec;
+    const timeSec = Math.max(0, Math.round(t * 1000) / 1000);
+    if (!full) return { index: i, timeSec, width, height, data: buf.subarray(offset, offset + frameBytes) };
+    const fullBytes = full.width * full.height * 3;
+    const data = Buffer.allocUnsafe(smallBytes);
+    const rowFrom = offset + fullBytes;
+    for (let y = 0; y < height; y++) {
+      const from = rowFrom + y * full.width * 3;
+      data.set(buf.subarray(from, from + width * 3), y * width * 3);
+    }
     return {
       index: i,
-      timeSec: Math.max(0, Math.round(t * 1000) / 1000),
+      timeSec,
       width,
       height,
-      data: buf.subarray(offset, offset + frameBytes),
+      data,
+      full: { ...full, data: buf.subarray(offset, offset + fullBytes) },
     };
   };
+  // showinfo logs each selected frame's own timestamp; scaling happens after selection (16 frames, not 300).
+  const scaleSmall = `scale=${width}:${height}:flags=area`;
+  const filter = full
+    ? `select=${selectExpression(plan)},showinfo,split[a][b];` +
+      `[a]scale=${full.width}:${full.height}:flags=area,format=rgb24[f];` +
+      `[b]${scaleSmall},format=rgb24,pad=${full.width}:${height}:0:0[s];[f][s]vstack`
+    : `select=${selectExpression(plan)},showinfo,${scaleSmall}`;
   const streamed: VideoFrame[] = [];
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -95,9 +127,8 @@ export async function sampleFrames(path: string, opts: SampleFramesOptions): Pro
       '-an',
       '-sn',
       '-dn',
-      // showinfo logs each selected frame's own timestamp; scaling happens after selection (16 frames, not 300).
       '-vf',
-      `select=${selectExpression(plan)},showinfo,scale=${width}:${height}:flags=area`,
+      filter,
       // Keep selected frames as they are: no duplication to a constant rate.
       '-fps_mode',
       'passthrough',

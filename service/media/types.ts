@@ -13,6 +13,11 @@ export interface VideoFrame extends RgbImage {
   index: number;
   /** Presentation time in seconds from the start of the video. */
   timeSec: number;
+  /**
+   * The same frame at a higher resolution (sampleFrames' `fullMaxSide`), for describing faces from real pixels;
+   * absent when not asked for or when the video is no larger than the frame itself.
+   */
+  full?: RgbImage;
 }
 
 /** Mono 16-bit PCM audio. */

@@ -43,6 +43,12 @@ export interface IngestResult {
 export const FACE_FRAMES = 8;
 export const FACE_MAX_SIDE = 640;
 /**
+ * Long side of the full-resolution copy of each face frame (same decode), from which the face descriptors are
+ * cut (service/face/fullres.ts): 1280 keeps a 720p selfie whole and reduces a 1080p one (2.8 MB per frame
+ * instead of 6.2; a far face is then still ~2× the pixels of the 640 px frame). Detection stays at 640.
+ */
+export const FACE_FULL_MAX_SIDE = 1280;
+/**
  * Long side of document photos given to the engines. Accepted uploads go up to 50 MP; at that size tfjs's resize
  * ran out of range (RangeError on every attempt) and the MRZ search took seconds. 4096 leaves 12 MP phone photos
  * untouched.
@@ -120,6 +126,7 @@ export async function runFace(
   const frames = feedFrames(files.video, {
     count: FACE_FRAMES,
     maxSide: FACE_MAX_SIDE,
+    fullMaxSide: FACE_FULL_MAX_SIDE,
     ...(probe ? { probe } : {}),
   });
   let document;

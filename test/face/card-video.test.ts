@@ -22,10 +22,13 @@ afterAll(async () => {
  * voice are pinned: the case (its card's dates, its speech and so its mouth) must not change with the day or with
  * the recorded voices a machine has installed.
  */
-async function analyse(o: { attack?: 'no-card'; cardHold?: CardHold; seed: number }): Promise<FaceAnalysis> {
+async function analyse(
+  o: { attack?: 'no-card'; cardHold?: CardHold; seed: number; distance?: 'far' },
+  fullMaxSide?: number,
+): Promise<FaceAnalysis> {
   const c = await fixtureCase({ formats: ['webm'], today: '2026-12-07', voice: 'espeak', ...o });
   const [frames, document] = await Promise.all([
-    sampleFrames(c.webm!, { count: 8, maxSide: 640 }),
+    sampleFrames(c.webm!, { count: 8, maxSide: 640, ...(fullMaxSide ? { fullMaxSide } : {}) }),
     decodeImage(c.front),
   ]);
   return engine.analyze({ document, frames });
@@ -49,5 +52,19 @@ describe('the card in the video', () => {
     expect(r.signals.staticVideo).toBe(false);
     // It was searched for (tiles), not assumed absent.
     expect(r.timingsMs.cpu.card).toBeGreaterThan(0);
+  });
+
+  it('describes a far, small card and the live face from the full-resolution frame, the analysed frame unchanged', async () => {
+    const o = { seed: 5, cardHold: 'small' as const, distance: 'far' as const };
+    const [half, full] = [await analyse(o), await analyse(o, 1280)];
+    // Detection, motion and the static cue run on the same 640 px frames either way.
+    expect(full.motion).toEqual(half.motion);
+    expect(full.signals.staticVideo).toBe(half.signals.staticVideo);
+    expect(full.live.framesWithFace).toBe(half.live.framesWithFace);
+    // The card portrait (~10 px at 640, ~20 px in the full frame) is found and matches the uploaded portrait
+    // (0.994 measured here; the bound is cardRefineBelow, as in the upside-down test above).
+    expect(full.cardInVideo.found).toBe(true);
+    expect(full.cardInVideo.similarity!).toBeGreaterThan(0.9);
+    expect(full.live.distance).not.toBeNull();
   });
 });

@@ -108,6 +108,35 @@ describe('MP4 H.264 + AAC (phone recording)', () => {
     expect([frames[0]!.width, frames[0]!.height]).toEqual([320, 240]); // never upscaled
   });
 
+  it('delivers a full-resolution copy without changing the analysed frame', async () => {
+    const plain = await sampleFrames(g.mp4, { count: 4, maxSide: 160 });
+    const streamed: RgbImage[] = [];
+    const withFull = await sampleFrames(g.mp4, {
+      count: 4,
+      maxSide: 160,
+      fullMaxSide: 1000,
+      onFrame: (f) => streamed.push(f.full!),
+    });
+    expect(withFull).toHaveLength(4);
+    withFull.forEach((f, i) => {
+      // The analysed frame is bit-identical: detection and the static-motion figures do not move.
+      expect(f.data.equals(plain[i]!.data)).toBe(true);
+      expect(f.timeSec).toBe(plain[i]!.timeSec);
+      expect([f.full!.width, f.full!.height]).toEqual([320, 240]); // capped at the video, never upscaled
+      expect(f.full!.data.length).toBe(320 * 240 * 3);
+      expect(streamed[i]!.data.equals(f.full!.data)).toBe(true);
+      // The same picture: its 2×2 box average is within a few grey levels of the analysed frame.
+      const [r0, g0, b0] = meanRgb(f, 0.2, 0.2, 0.8, 0.8);
+      const [r1, g1, b1] = meanRgb(f.full!, 0.2, 0.2, 0.8, 0.8);
+      expect(Math.abs(r0 - r1) + Math.abs(g0 - g1) + Math.abs(b0 - b1)).toBeLessThan(6);
+    });
+    // Capped: a full copy no larger than the analysed frame is not delivered.
+    const small = await sampleFrames(g.mp4, { count: 2, maxSide: 160, fullMaxSide: 160 });
+    expect(small[0]!.full).toBeUndefined();
+    const capped = await sampleFrames(g.mp4, { count: 2, maxSide: 80, fullMaxSide: 160 });
+    expect([capped[0]!.full!.width, capped[0]!.full!.height]).toEqual([160, 120]);
+  });
+
   it('frame timestamps match the frame content', async () => {
     // red for 2 s then blue
     const frames = await sampleFrames(g.colourTimeline, { fps: 1.5, maxSide: 64 });
