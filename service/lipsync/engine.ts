@@ -9,7 +9,7 @@ import type { Box, Landmarks68 } from '../face/types.js';
 import { normaliseBands, type AvModel } from './av-model.js';
 import { bandEnvelope, speechEnvelope, voicedSegments } from './envelope.js';
 import { readAvModel } from './model-file.js';
-import { frameRgb, isCloseRace, sampleWindowFrames, type YuvFrame } from './frames.js';
+import { frameRgb, sampleWindowFrames, type YuvFrame } from './frames.js';
 import { MouthModel, type LandmarkNet } from './mouth-model.js';
 import { mouthCropCollector, type MouthCropOptions, type MouthCrops } from './mouth-crops.js';
 import { bandSpan, DEFAULT_PLAN, planWindows, type PlanOptions } from './plan.js';
@@ -63,16 +63,6 @@ export interface LipSyncEngine {
   /** Mouth opening at every 1/fps grid instant inside `windows` (evaluation: one track, many audio tracks). */
   track(video: string, windows: Array<[number, number]>, probe?: MediaProbe): Promise<MouthSample[]>;
   readonly net: LandmarkNet;
-}
-
-/** fluent-ffmpeg's close race on a loaded machine (see frames.ts): the same decode once more. */
-async function retryCloseRace<T>(f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    if (!isCloseRace(e)) throw e;
-    return f();
-  }
 }
 
 /** The square around `box` (side = the box's larger side), clipped to a `width` × `height` frame. */
@@ -227,9 +217,7 @@ export function createLipSyncEngine(opts: LipSyncOptions = {}): LipSyncEngine {
   async function analyze(input: LipSyncInput): Promise<LipSyncAnalysis> {
     const c0 = process.cpuUsage();
     const probe = input.probe ?? (await probeFile(input.video));
-    const audio =
-      input.audio ??
-      (probe.audio ? await retryCloseRace(() => extractAudio(input.video, { probe })) : undefined);
+    const audio = input.audio ?? (probe.audio ? await extractAudio(input.video, { probe }) : undefined);
     const cpuMs = () => {
       const c = process.cpuUsage(c0);
       return Math.round((c.user + c.system) / 100) / 10;

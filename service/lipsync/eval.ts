@@ -17,7 +17,6 @@ import type { MediaProbe } from '../media/probe-parse.js';
 import { DEFAULT_AV_PARAMS, normaliseBands, trainAvModel, type AvModel, type NormBands } from './av-model.js';
 import { bandEnvelope, speechEnvelope, voicedSegments } from './envelope.js';
 import { createLipSyncEngine } from './engine.js';
-import { isCloseRace } from './frames.js';
 import type { LandmarkNet } from './mouth-model.js';
 import { bandSpan, DEFAULT_PLAN, insideWindows, planWindows, type PlanOptions } from './plan.js';
 import { DEFAULT_SCORE, scoreLipSync, type ScoreParams } from './score.js';
@@ -155,17 +154,6 @@ function readTracks(file: string | undefined, key: string) {
   return t.key === key ? t.tracked : undefined;
 }
 
-/** fluent-ffmpeg's close race on a loaded machine (see frames.ts) is retried; any other error is not. */
-async function withRetry<T>(f: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await f();
-    } catch (e) {
-      if (attempt >= 3 || !isCloseRace(e)) throw e;
-    }
-  }
-}
-
 export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalReport> {
   const entries = IndexFile.parse(JSON.parse(readFileSync(o.index, 'utf8')));
   const base = dirname(o.index);
@@ -193,7 +181,7 @@ export async function evalLipSync(o: LipSyncEvalOptions): Promise<LipSyncEvalRep
   try {
     for (const e of entries) {
       const { path, probe, converted } = await acceptedCopy(join(base, e.file), tmp);
-      const audio = await withRetry(() => extractAudio(path, { probe }));
+      const audio = await extractAudio(path, { probe });
       const durationSec = Math.min(probe.durationSec, trackSec);
       let hit = cached?.[e.file];
       if (!hit) {

@@ -46,10 +46,6 @@ export function windowSelect(windows: Array<[number, number]>, fps: number): str
   return `gt(${inside}\\,0)*gt(${grid}\\,0)`;
 }
 
-export function isCloseRace(e: unknown): boolean {
-  return e instanceof MediaError && /Output stream closed/.test(e.message);
-}
-
 export async function sampleWindowFrames(path: string, o: WindowFramesOptions): Promise<YuvFrame[]> {
   const v = o.probe.video;
   if (!v) throw new MediaError('no_video_stream', 'the file has no video stream');
@@ -60,68 +56,55 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
   const first = Math.max(0, o.windows[0]![0] - 0.5);
   const last = o.windows[o.windows.length - 1]![1];
   const maxFrames = Math.ceil(o.windows.reduce((s, [a, b]) => s + b - a, 0) * o.fps) + o.windows.length * 2;
-  let times: number[] = [];
-  const run = () => {
-    times = [];
-    return runFfmpegToBuffer({
-      input: resolve(path),
-      // -copyts keeps the container timeline after the input seek, so frame times match audio times.
-      inputOptions: [
-        // One decoder thread: the step's CPU time, not its latency, is what matters. (Skipping the deblocking
-        // filter saved ~10 % of the decode but moved the landmarks enough to flag 2 more real clips.)
-        '-threads',
-        '1',
-        '-hide_banner',
-        '-nostats',
-        '-loglevel',
-        'info',
-        '-ss',
-        first.toFixed(3),
-        // Reading stops after the last window. (An output -to never fired once select dropped the frames past
-        // the windows, so the rest of the video was decoded for nothing: ~45 % of the step's ffmpeg CPU.)
-        '-t',
-        (last + 0.05 - first).toFixed(3),
-        '-copyts',
-        '-autorotate',
-        '1',
-      ],
-      outputOptions: [
-        '-map',
-        '0:v:0',
-        '-an',
-        '-sn',
-        '-dn',
-        '-vf',
-        // showinfo (the frame times) after the scaler: it sums every pixel of each frame it passes; before the
-        // scaler, at 720p, that was ~90 of ~470 ms of this process's CPU (one VP8 case, load ≈ 15).
-        `select=${windowSelect(o.windows, o.fps)},scale=${width}:${height}:flags=area,showinfo`,
-        '-fps_mode',
-        'passthrough',
-        '-frames:v',
-        String(maxFrames),
-        '-f',
-        'rawvideo',
-        '-pix_fmt',
-        'yuv420p',
-      ],
-      timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      maxBytes: frameBytes * maxFrames,
-      onStderr: (line) => {
-        const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
-        if (m) times.push(Number(m[1]));
-      },
-    });
-  };
-  let raw: Buffer | undefined;
-  // fluent-ffmpeg reports "Output stream closed" when ffmpeg, having stopped reading, exits more than 20 ms
-  // after closing its output (a loaded machine): the decode itself was fine, so it is run again.
-  for (let attempt = 1; !raw; attempt++) {
-    try {
-      raw = await run();
-    } catch (e) {
-      if (attempt >= 3 || !isCloseRace(e)) throw e;
-    }
-  }
+  const times: number[] = [];
+  const raw = await runFfmpegToBuffer({
+    input: resolve(path),
+    // -copyts keeps the container timeline after the input seek, so frame times match audio times.
+    inputOptions: [
+      // One decoder thread: the step's CPU time, not its latency, is what matters. (Skipping the deblocking
+      // filter saved ~10 % of the decode but moved the landmarks enough to flag 2 more real clips.)
+      '-threads',
+      '1',
+      '-hide_banner',
+      '-nostats',
+      '-loglevel',
+      'info',
+      '-ss',
+      first.toFixed(3),
+      // Reading stops after the last window. (An output -to never fired once select dropped the frames past
+      // the windows, so the rest of the video was decoded for nothing: ~45 % of the step's ffmpeg CPU.)
+      '-t',
+      (last + 0.05 - first).toFixed(3),
+      '-copyts',
+      '-autorotate',
+      '1',
+    ],
+    outputOptions: [
+      '-map',
+      '0:v:0',
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      // showinfo (the frame times) after the scaler: it sums every pixel of each frame it passes; before the
+      // scaler, at 720p, that was ~90 of ~470 ms of this process's CPU (one VP8 case, load ≈ 15).
+      `select=${windowSelect(o.windows, o.fps)},scale=${width}:${height}:flags=area,showinfo`,
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      String(maxFrames),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'yuv420p',
+    ],
+    timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: frameBytes * maxFrames,
+    onStderr: (line) => {
+      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
+      if (m) times.push(Number(m[1]));
+    },
+  });
   if (raw.length % frameBytes !== 0) throw new MediaError('corrupt', 'incomplete frame in decoder output');
   const n = raw.length / frameBytes;
   return Array.from({ length: n }, (_, i) => ({

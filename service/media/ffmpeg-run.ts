@@ -74,7 +74,10 @@ export function runFfmpegToBuffer(o: FfmpegRunOptions): Promise<Buffer> {
       finish();
     });
 
-    const out = new PassThrough();
+    // No 'close' event: fluent-ffmpeg fails the command ("Output stream closed") and kills ffmpeg 20 ms after
+    // its output stream closes unless the process has exited by then, which a loaded machine often misses
+    // after a complete decode. The process's own exit ('end' or 'error') is the verdict.
+    const out = new PassThrough({ emitClose: false });
     out.on('data', (c: Buffer) => {
       bytes += c.length;
       if (bytes > o.maxBytes) {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractAudio } from '../../service/media/audio.js';
 import { createLipSyncEngine } from '../../service/lipsync/index.js';
-import { isCloseRace } from '../../service/lipsync/frames.js';
 import { sharedData } from '../helpers/env.js';
 import { fixtureCase, type FixtureCase } from '../helpers/fixtures.js';
 
@@ -58,9 +57,7 @@ describe.runIf(talking)('lip-sync engine on real talking faces (../shared)', () 
     const own = join(talking!, 'deepavsr_1.mp4');
     const r = await engine.analyze({ video: own });
     expect(r.decision).toBe('consistent');
-    // fluent-ffmpeg's close race on a loaded machine (service/lipsync/frames.ts) is retried once.
-    const read = () => extractAudio(join(talking!, 'pcavs_1.mp4'));
-    const other = await read().catch((e: unknown) => (isCloseRace(e) ? read() : Promise.reject(e)));
+    const other = await extractAudio(join(talking!, 'pcavs_1.mp4'));
     const swapped = await engine.analyze({ video: own, audio: other });
     expect(swapped.decision).toBe('mismatch');
   }, 120_000);
