@@ -50,6 +50,33 @@ const tensorOf = (img: RgbImage) =>
     'int32',
   );
 
+/** Calls `check` with each face face-api's detector finds in the sample photos (a tensor crop); returns how many. */
+async function forEachFace(check: (face: TfCore.Tensor3D) => Promise<void>): Promise<number> {
+  let faces = 0;
+  for (const img of images) {
+    const t = tensorOf(img);
+    const boxes = await api.nets.tinyFaceDetector.locateFaces(
+      t as never,
+      new api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.45 }),
+    );
+    for (const { box } of boxes) {
+      const x = Math.max(0, Math.floor(box.x));
+      const y = Math.max(0, Math.floor(box.y));
+      const w = Math.min(img.width - x, Math.ceil(box.width));
+      const h = Math.min(img.height - y, Math.ceil(box.height));
+      const face = tf.slice(t, [y, x, 0], [h, w, 3]) as TfCore.Tensor3D;
+      try {
+        await check(face);
+      } finally {
+        face.dispose();
+      }
+      faces++;
+    }
+    t.dispose();
+  }
+  return faces;
+}
+
 describe('face engine forward passes', () => {
   it('the detector finds face-api’s boxes', async () => {
     let faces = 0;
@@ -71,60 +98,28 @@ describe('face engine forward passes', () => {
   }, 120_000);
 
   it('the recognition net gives face-api’s descriptors', async () => {
-    let faces = 0;
-    for (const img of images) {
-      const t = tensorOf(img);
-      const boxes = await api.nets.tinyFaceDetector.locateFaces(
-        t as never,
-        new api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.45 }),
-      );
-      for (const { box } of boxes) {
-        const x = Math.max(0, Math.floor(box.x));
-        const y = Math.max(0, Math.floor(box.y));
-        const w = Math.min(img.width - x, Math.ceil(box.width));
-        const h = Math.min(img.height - y, Math.ceil(box.height));
-        const face = tf.slice(t, [y, x, 0], [h, w, 3]) as TfCore.Tensor3D;
-        const ref = (await api.nets.faceRecognitionNet.computeFaceDescriptor(face as never)) as Float32Array;
-        const ours = (await recogniser.computeFaceDescriptor(face as never)) as Float32Array;
-        face.dispose();
-        expect(ours.length).toBe(128);
-        // Descriptors are ~1.3 long and different faces lie ~0.4–0.6 apart: 1e-5 is float32 rounding.
-        expect(euclidean(ours, ref)).toBeLessThan(1e-5);
-        faces++;
-      }
-      t.dispose();
-    }
+    const faces = await forEachFace(async (face) => {
+      const ref = (await api.nets.faceRecognitionNet.computeFaceDescriptor(face as never)) as Float32Array;
+      const ours = (await recogniser.computeFaceDescriptor(face as never)) as Float32Array;
+      expect(ours.length).toBe(128);
+      // Descriptors are ~1.3 long and different faces lie ~0.4–0.6 apart: 1e-5 is float32 rounding.
+      expect(euclidean(ours, ref)).toBeLessThan(1e-5);
+    });
     expect(faces).toBeGreaterThanOrEqual(10);
   }, 120_000);
 
   it('the landmark net gives face-api’s landmarks', async () => {
-    let faces = 0;
-    for (const img of images) {
-      const t = tensorOf(img);
-      const boxes = await api.nets.tinyFaceDetector.locateFaces(
-        t as never,
-        new api.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.45 }),
-      );
-      for (const { box } of boxes) {
-        const x = Math.max(0, Math.floor(box.x));
-        const y = Math.max(0, Math.floor(box.y));
-        const w = Math.min(img.width - x, Math.ceil(box.width));
-        const h = Math.min(img.height - y, Math.ceil(box.height));
-        const face = tf.slice(t, [y, x, 0], [h, w, 3]) as TfCore.Tensor3D;
-        const ref = (await api.nets.faceLandmark68Net.detectLandmarks(
-          face as never,
-        )) as FaceApiNs.FaceLandmarks68;
-        const ours = (await landmarker.detectLandmarks(face as never)) as FaceApiNs.FaceLandmarks68;
-        face.dispose();
-        expect(ours.positions).toHaveLength(68);
-        ref.positions.forEach((p, i) => {
-          expect(Math.abs(ours.positions[i]!.x - p.x)).toBeLessThan(1e-3);
-          expect(Math.abs(ours.positions[i]!.y - p.y)).toBeLessThan(1e-3);
-        });
-        faces++;
-      }
-      t.dispose();
-    }
+    const faces = await forEachFace(async (face) => {
+      const ref = (await api.nets.faceLandmark68Net.detectLandmarks(
+        face as never,
+      )) as FaceApiNs.FaceLandmarks68;
+      const ours = (await landmarker.detectLandmarks(face as never)) as FaceApiNs.FaceLandmarks68;
+      expect(ours.positions).toHaveLength(68);
+      ref.positions.forEach((p, i) => {
+        expect(Math.abs(ours.positions[i]!.x - p.x)).toBeLessThan(1e-3);
+        expect(Math.abs(ours.positions[i]!.y - p.y)).toBeLessThan(1e-3);
+      });
+    });
     expect(faces).toBeGreaterThanOrEqual(10);
   }, 120_000);
 });
