@@ -5,6 +5,7 @@
 // into ffmpeg's output): the engine converts only what it reads, a face crop per frame (yuv.ts).
 import { resolve } from 'node:path';
 import { runFfmpegToBuffer } from '../media/ffmpeg-run.js';
+import { FIRST_VIDEO_ONLY, SHOWINFO_LOGGING, showinfoTime } from '../media/ffmpeg-paths.js';
 import { fitSize } from '../media/frame-plan.js';
 import { DEFAULT_TIMEOUT_MS } from '../media/limits.js';
 import { MediaError } from '../media/media-error.js';
@@ -65,10 +66,7 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
       // filter saved ~10 % of the decode but moved the landmarks enough to flag 2 more real clips.)
       '-threads',
       '1',
-      '-hide_banner',
-      '-nostats',
-      '-loglevel',
-      'info',
+      ...SHOWINFO_LOGGING,
       '-ss',
       first.toFixed(3),
       // Reading stops after the last window. (An output -to never fired once select dropped the frames past
@@ -80,11 +78,7 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
       '1',
     ],
     outputOptions: [
-      '-map',
-      '0:v:0',
-      '-an',
-      '-sn',
-      '-dn',
+      ...FIRST_VIDEO_ONLY,
       '-vf',
       // showinfo (the frame times) after the scaler: it sums every pixel of each frame it passes; before the
       // scaler, at 720p, that was ~90 of ~470 ms of this process's CPU (one VP8 case, load ≈ 15).
@@ -101,8 +95,8 @@ export async function sampleWindowFrames(path: string, o: WindowFramesOptions): 
     timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: frameBytes * maxFrames,
     onStderr: (line) => {
-      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
-      if (m) times.push(Number(m[1]));
+      const t = showinfoTime(line);
+      if (t !== null) times.push(t);
     },
   });
   if (raw.length % frameBytes !== 0) throw new MediaError('corrupt', 'incomplete frame in decoder output');

@@ -20,6 +20,18 @@ export const SAFE_INPUT_OPTIONS: readonly string[] = [
   DEMUXER_WHITELIST,
 ];
 
+/** Input options of a decode whose frame times come from showinfo: its lines are logged at level info. */
+export const SHOWINFO_LOGGING: readonly string[] = ['-hide_banner', '-nostats', '-loglevel', 'info'];
+
+/** Output options keeping only the first video stream. */
+export const FIRST_VIDEO_ONLY: readonly string[] = ['-map', '0:v:0', '-an', '-sn', '-dn'];
+
+/** The frame time (s) of a showinfo stderr line, or null for any other line. */
+export function showinfoTime(line: string): number | null {
+  const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
+  return m ? Number(m[1]) : null;
+}
+
 /** `file:` prefix so that a path can never be read as an option or a URL. */
 export function fileInput(absPath: string): string {
   return `file:${absPath}`;

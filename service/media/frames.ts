@@ -6,6 +6,7 @@ import { MediaError } from './media-error.js';
 import { DEFAULT_TIMEOUT_MS } from './limits.js';
 import { fitSize, planFrames, selectExpression, type FrameSampling } from './frame-plan.js';
 import { runFfmpegToBuffer } from './ffmpeg-run.js';
+import { FIRST_VIDEO_ONLY, SHOWINFO_LOGGING, showinfoTime } from './ffmpeg-paths.js';
 import { probe as probeFile } from './probe.js';
 import type { MediaProbe } from './probe-parse.js';
 import type { VideoFrame } from './types.js';
@@ -112,21 +113,14 @@ export async function sampleFrames(path: string, opts: SampleFramesOptions): Pro
   const raw = await runFfmpegToBuffer({
     input: abs,
     inputOptions: [
-      '-hide_banner',
-      '-nostats',
-      '-loglevel',
-      'info',
+      ...SHOWINFO_LOGGING,
       ...(opts.skipBFrames ? ['-skip_frame', 'bidir'] : []),
       // ffmpeg applies the display-matrix rotation itself (autorotate is on by default); stated for clarity.
       '-autorotate',
       '1',
     ],
     outputOptions: [
-      '-map',
-      '0:v:0',
-      '-an',
-      '-sn',
-      '-dn',
+      ...FIRST_VIDEO_ONLY,
       '-vf',
       filter,
       // Keep selected frames as they are: no duplication to a constant rate.
@@ -143,8 +137,8 @@ export async function sampleFrames(path: string, opts: SampleFramesOptions): Pro
     maxBytes: frameBytes * plan.maxFrames,
     ...(onData ? { onData } : {}),
     onStderr: (line) => {
-      const m = /Parsed_showinfo.*\bpts_time:\s*(-?[\d.]+)/.exec(line);
-      if (m) times.push(Number(m[1]));
+      const t = showinfoTime(line);
+      if (t !== null) times.push(t);
     },
   });
 
