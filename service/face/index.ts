@@ -147,8 +147,10 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
     // Frames as analysed: exposure-corrected when dim or washed out (light.ts); the capture check reads the
     // light of the original frames, so that a dark recording still gets its advice.
     const analysed = new Map<number, VideoFrame>();
-    // Full-resolution copies (descriptor chips only, fullres.ts), exposure-corrected like their frame.
-    const fullOf = new Map<number, RgbImage>();
+    // Full-resolution copies (descriptor chips only, fullres.ts), exposure-corrected like their frame when first
+    // asked for: most faces and cards are described from the analysed frame, and a full frame's LUT pass is
+    // 2.7 M lookups.
+    const fullOf = new Map<number, () => RgbImage>();
     const detectFrame = (frame: VideoFrame): void => {
       // Without `full`: the frame goes to a worker, and the full copy stays here.
       const f: VideoFrame = {
@@ -161,8 +163,11 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       const lut = exposureLut(f);
       const g: VideoFrame = lut ? { ...applyLut(f, lut), index: f.index, timeSec: f.timeSec } : f;
       analysed.set(f.index, g);
-      if (frame.full && params.describeFull)
-        fullOf.set(f.index, lut ? applyLut(frame.full, lut) : frame.full);
+      if (frame.full && params.describeFull) {
+        const full = frame.full;
+        let fixed: RgbImage | undefined;
+        fullOf.set(f.index, () => (fixed ??= lut ? applyLut(full, lut) : full));
+      }
       const p = detectTimed(g).then((r) => ({
         index: f.index,
         timeSec: f.timeSec,
@@ -198,7 +203,7 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       const flip = params.liveFlip || LIVE_DESCRIBE.flip;
       if (!full || box.width >= params.fullBelowPx)
         return { image, o: { hint: box, landmarks, ...LIVE_DESCRIBE, flip } };
-      const v = liveFullView(image, full, box, landmarks);
+      const v = liveFullView(image, full(), box, landmarks);
       // The faces re-detected on the analysed frame (narrow ones) are re-detected here too, from more pixels.
       const refineBelowPx = REFINE_BELOW_PX * v.scale;
       return {
@@ -238,7 +243,7 @@ export function createFaceEngine(opts: FaceEngineOptions = {}): FaceEngine {
       const analysedView = () => ({ ...uprightCardView(analysedFrame, cand), scale: 1 });
       // Only a small portrait (a far card) gains from the full frame; two larger sideways ones lost there.
       const useFull = full && Math.max(cand.box.width, cand.box.height) < params.cardFullBelowPx;
-      let descriptor = await descriptorOf(useFull ? cardFullView(analysedFrame, full, cand) : analysedView());
+      let descriptor = await descriptorOf(useFull ? cardFullView(analysedFrame, full(), cand) : analysedView());
       // A confirmed but poor full-resolution view is checked against the analysed frame's view (two sideways
       // cards matched 0.30 and 0.53 at full resolution, 0.94 and 0.999 at 640 px); the better one counts. Not
       // below the confirmation bound: doing it for every poor view re-described every non-card candidate
